@@ -1,0 +1,101 @@
+"""Text helpers for the claims engine: normalisation, tokens, clauses, quotes.
+
+Everything here is generic English; nothing knows about any profession or policy.
+Offsets are always character offsets into the caller's sentence: normalisation
+replaces characters one for one, so it never shifts an offset.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# One-for-one replacements (length preserving).
+_NORMALISE = str.maketrans({
+    "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
+    "\u00a0": " ", "\u2011": "-",
+})
+
+
+def normalise(text: str) -> str:
+    """Straighten quotes and dashes without changing the length of ``text``."""
+    return text.translate(_NORMALISE)
+
+
+_WORD = re.compile(r"[\w$%]+(?:['.\-][\w$%]+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+
+def tokens(text: str) -> list[Token]:
+    return [Token(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+# Clause terminators (NegEx/ConText style): scope of a cue never crosses one of these.
+# Strong terminators also end the forward scope of a "rejection" cue ("A myth is that ..., but ...").
+_STRONG = r"(?:\bbut\b|\bhowever\b|\balthough\b|\bthough\b|\bwhereas\b|\byet\b|\bexcept\b|;|\s-\s|\?\s)"
+_WEAK = (
+    r"(?:[:]|,\s*(?:and|so|while|whereas|because|since|which)\b|\bwhile\b|\bbecause\b)"
+)
+_STRONG_RE = re.compile(_STRONG, re.IGNORECASE)
+_BOUNDARY_RE = re.compile(f"{_STRONG}|{_WEAK}", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    start: int
+    end: int
+
+
+def _split(text: str, rx: re.Pattern[str]) -> list[Clause]:
+    out: list[Clause] = []
+    pos = 0
+    for m in rx.finditer(text):
+        if m.start() > pos:
+            out.append(Clause(pos, m.start()))
+        pos = max(pos, m.end())
+    if pos < len(text) or not out:
+        out.append(Clause(pos, len(text)))
+    return out
+
+
+def clauses(text: str) -> list[Clause]:
+    """Split ``text`` into clauses at terminators (but, however, although, ';', ':', ', and' ...)."""
+    return _split(text, _BOUNDARY_RE)
+
+
+def segments(text: str) -> list[Clause]:
+    """Split only at strong terminators (but, however, ';' ...): the forward scope of rejection cues."""
+    return _split(text, _STRONG_RE)
+
+
+def clause_at(cl: list[Clause], pos: int) -> Clause:
+    for c in cl:
+        if c.start <= pos < c.end:
+            return c
+    # a position on a terminator belongs to the following clause
+    for c in cl:
+        if c.start >= pos:
+            return c
+    return cl[-1]
+
+
+_QUOTED = re.compile(r'"[^"]{1,200}"|(?:(?<=[\s(])|^)\'[^\']{1,200}\'(?=[\s.,;:!?)]|$)')
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+
+
+def is_question(text: str) -> bool:
+    return text.rstrip().rstrip("\"')]").endswith("?")
+
+
+def words_between(toks: list[Token], start: int, end: int) -> int:
+    """How many word tokens lie entirely within [start, end)."""
+    return sum(1 for t in toks if t.start >= start and t.end <= end)

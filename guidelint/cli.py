@@ -1,0 +1,210 @@
+"""The command line: ``guidelint check``, ``rules``, ``rule CODE`` and friends.
+
+Exit codes: 0 clean, 1 findings at or above the failing severity, 2 usage or configuration
+error. The exit code never depends on ``--format``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from guidelint import __version__
+from guidelint.config import SEVERITIES, Config, ConfigError, load_config
+from guidelint.diagnostics import Severity
+from guidelint.registry import all_rules, get_rule, selected_codes
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(click.UsageError):
+    exit_code = EXIT_USAGE
+
+
+def _split_codes(values: tuple[str, ...]) -> tuple[str, ...]:
+    out = []
+    for value in values:
+        out.extend(v.strip().upper() for v in value.split(",") if v.strip())
+    return tuple(out)
+
+
+def _check_selectors(codes: tuple[str, ...], option: str) -> None:
+    known = [r.code for r in all_rules()]
+    for code in codes:
+        if code != "ALL" and not any(k.startswith(code) for k in known):
+            raise UsageError(f"{option} {code}: no rule has this code or prefix (see 'guidelint rules')")
+
+
+def load(config_path: str | None) -> Config:
+    try:
+        config = load_config(Path(config_path) if config_path else None)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    _load_packs(config)
+    return config
+
+
+def _load_packs(config: Config) -> None:
+    """Register claim-pack rules (GL4xx) from the configuration, if the claims engine is present."""
+    try:
+        from guidelint.claims import configure  # type: ignore[attr-defined]
+    except ImportError:
+        return
+    try:
+        configure(config)
+    except Exception as exc:  # a PackError or any invalid pack: a configuration error
+        raise UsageError(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="guidelint")
+def cli() -> None:
+    """guidelint: a content linter for guide sites whose readers make real decisions."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file "
+              "(default: guidelint.toml or pyproject.toml [tool.guidelint], searched upward).")
+@click.option("--select", multiple=True, help="Only these rule codes or prefixes (GL4, GL401); comma-separated.")
+@click.option("--extend-select", multiple=True, help="Add these codes or prefixes to the selection.")
+@click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes; comma-separated.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif", "junit"]), default="text",
+              show_default=True, help="Output format.")
+@click.option("--stdin-filename", help="With PATH '-': the page's path, for messages and link resolution.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
+              help="Lowest severity that makes the exit code 1 (default from config: warning).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (2 still means a usage error).")
+@click.option("--statistics", is_flag=True, help="Print a count of findings per rule code.")
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write the report to this file instead of standard output.")
+@click.option("--today", help="Check review dates as if today were this date (YYYY-MM-DD).")
+@click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal, unless NO_COLOR is set).")
+def check(paths, config_path, select, extend_select, ignore, fmt, stdin_filename, fail_on, exit_zero,
+          statistics, output_file, today, color):
+    """Check pages (default: the configured content root, content/).
+
+    \b
+    Examples:
+      guidelint check
+      guidelint check content/certification.md --format json
+      cat page.md | guidelint check - --stdin-filename content/page.md
+    """
+    from guidelint.formatters import FormatContext, get_formatters
+    from guidelint.runner import FileItem, _rel, display_path, run
+
+    config = load(config_path)
+    if today:
+        try:
+            config = config.with_today(dt.date.fromisoformat(today))
+        except ValueError:
+            raise UsageError(f"--today {today!r}: write the date as YYYY-MM-DD") from None
+    sel = _split_codes(select) or config["select"]
+    ext = _split_codes(extend_select) + config["extend_select"]
+    ign = _split_codes(ignore) + config["ignore"]
+    for codes, option in ((sel, "--select"), (ext, "--extend-select"), (ign, "--ignore")):
+        _check_selectors(codes, option)
+    selected = selected_codes(sel, ign, ext)
+
+    stdin_item = None
+    path_list = list(paths)
+    if "-" in path_list:
+        if len(path_list) > 1:
+            raise UsageError("'-' (standard input) cannot be combined with other paths")
+        data = sys.stdin.buffer.read()
+        display = stdin_filename or "-"
+        rel = _rel(Path(stdin_filename), config.content_root) if stdin_filename else None
+        if stdin_filename:
+            display = display_path(Path(stdin_filename))
+        stdin_item = FileItem(None, display, rel, data)
+        path_list = []
+    elif stdin_filename:
+        raise UsageError("--stdin-filename needs the path '-'")
+
+    try:
+        report = run(path_list, config, selected, stdin=stdin_item)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+    if color is None:
+        color = output_file is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    fctx = FormatContext(color=bool(color) and fmt == "text", statistics=statistics)
+    if stdin_item is not None:
+        fctx.stdin_text[stdin_item.display] = stdin_item.data.decode("utf-8", errors="replace")
+    formatter = get_formatters().get(fmt)
+    if formatter is None:
+        raise UsageError(f"--format {fmt} is not available in this installation")
+    text = formatter(report, fctx)
+    if statistics and fmt != "text":
+        from guidelint.formatters.text import statistics_table
+
+        click.echo(statistics_table(report), err=True)
+    if output_file:
+        try:
+            Path(output_file).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--output-file {output_file}: {exc.strerror or exc}") from None
+    else:
+        click.echo(text, nl=False)
+    threshold = Severity(fail_on or config["fail_on"]).rank
+    failing = any(d.severity.rank >= threshold for d in report.diagnostics)
+    sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
+
+
+@cli.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file (for rule packs).")
+def rules_cmd(fmt, config_path):
+    """List every rule: code, name, default severity, summary.
+
+    \b
+    Examples:
+      guidelint rules
+      guidelint rules --format markdown   # the README's rule table
+    """
+    load(config_path)
+    rules = all_rules()
+    if fmt == "json":
+        click.echo(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity.value,
+                                "summary": r.summary, "fixable": r.fixable} for r in rules], indent=2))
+        return
+    if fmt == "markdown":
+        click.echo("| code | name | severity | fix | summary |\n|---|---|---|---|---|")
+        for r in rules:
+            click.echo(f"| {r.code} | {r.name} | {r.severity.value} | {'yes' if r.fixable else ''} | {r.summary} |")
+        return
+    width = max(len(r.name) for r in rules)
+    for r in rules:
+        fix = " [fix]" if r.fixable else ""
+        click.echo(f"{r.code}  {r.name:<{width}}  {r.severity.value:<7}  {r.summary}{fix}")
+
+
+@cli.command("rule")
+@click.argument("code")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file (for rule packs).")
+def rule_cmd(code, config_path):
+    """Print a rule's full documentation, with its examples.
+
+    \b
+    Example:
+      guidelint rule GL101
+    """
+    load(config_path)
+    rule = get_rule(code)
+    if rule is None:
+        raise UsageError(f"no rule {code.upper()}; 'guidelint rules' lists them")
+    click.echo(f"{rule.code} {rule.name}  ({rule.severity.value}{', fixable' if rule.fixable else ''})\n")
+    click.echo(rule.doc.rstrip() + "\n")
+
+
+def main() -> None:
+    try:
+        cli(prog_name="guidelint")
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        click.echo("guidelint: interrupted", err=True)
+        sys.exit(130)

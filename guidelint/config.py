@@ -1,0 +1,315 @@
+"""Configuration: ``[tool.guidelint]`` in pyproject.toml, or guidelint.toml.
+
+The configuration is validated against ``SPEC``: an unknown key or a bad value is a
+``ConfigError`` (exit code 2) naming the key. Paths are relative to the file that sets them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import fnmatch
+import os
+import re
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib  # type: ignore[no-redef]
+
+CONFIG_FILES = ("guidelint.toml", "pyproject.toml")
+SEVERITIES = ("error", "warning", "info")
+CODE_RE = re.compile(r"^GL[0-9]{0,3}$")
+
+
+class ConfigError(Exception):
+    """A configuration problem; the CLI prints it and exits 2."""
+
+
+# ---------------------------------------------------------------- value checkers
+def _str(v: Any) -> str:
+    if not isinstance(v, str) or not v:
+        raise ValueError("expected a non-empty string")
+    return v
+
+
+def _bool(v: Any) -> bool:
+    if not isinstance(v, bool):
+        raise ValueError("expected true or false")
+    return v
+
+
+def _int(minimum: int = 0) -> Callable[[Any], int]:
+    def check(v: Any) -> int:
+        if isinstance(v, bool) or not isinstance(v, int) or v < minimum:
+            raise ValueError(f"expected a whole number >= {minimum}")
+        return v
+
+    return check
+
+
+def _choice(*choices: str) -> Callable[[Any], str]:
+    def check(v: Any) -> str:
+        if v not in choices:
+            raise ValueError(f"expected one of {', '.join(choices)}")
+        return v
+
+    return check
+
+
+def _str_list(v: Any) -> tuple[str, ...]:
+    if isinstance(v, str):
+        v = [v]
+    if not isinstance(v, list) or not all(isinstance(x, str) and x for x in v):
+        raise ValueError("expected a list of strings")
+    return tuple(v)
+
+
+def _codes(v: Any) -> tuple[str, ...]:
+    items = _str_list(v)
+    for item in items:
+        if item.upper() != "ALL" and not CODE_RE.match(item.upper()):
+            raise ValueError(f"{item!r} is not a rule code or prefix (such as GL4 or GL401)")
+    return tuple(x.upper() for x in items)
+
+
+def _severity_map(v: Any) -> dict[str, str]:
+    if not isinstance(v, dict):
+        raise ValueError("expected a table of CODE = severity")
+    out = {}
+    for k, sev in v.items():
+        if not CODE_RE.match(k.upper()):
+            raise ValueError(f"{k!r} is not a rule code or prefix")
+        if sev not in SEVERITIES:
+            raise ValueError(f"{k} = {sev!r}: expected one of {', '.join(SEVERITIES)}")
+        out[k.upper()] = sev
+    return out
+
+
+def _per_file(v: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(v, dict):
+        raise ValueError('expected a table of "glob" = ["CODE", ...]')
+    return {str(k): _codes(codes) for k, codes in v.items()}
+
+
+def _str_map(v: Any) -> dict[str, str]:
+    if not isinstance(v, dict) or not all(isinstance(k, str) and isinstance(x, str) for k, x in v.items()):
+        raise ValueError('expected a table of "from" = "to" strings')
+    return dict(v)
+
+
+def _date(v: Any) -> _dt.date:
+    if isinstance(v, _dt.date):
+        return v
+    try:
+        return _dt.date.fromisoformat(str(v))
+    except ValueError:
+        raise ValueError("expected a date written YYYY-MM-DD") from None
+
+
+# key -> (checker, default). Nested tables are dicts of the same shape.
+SPEC: dict[str, Any] = {
+    "content_root": (_str, "content"),
+    "schemas": (_str, None),
+    "select": (_codes, ()),
+    "extend_select": (_codes, ()),
+    "ignore": (_codes, ()),
+    "severity": (_severity_map, {}),
+    "per_file_ignores": (_per_file, {}),
+    "exclude": (_str_list, ()),
+    "extensions": (_str_list, (".md", ".markdown")),
+    "fail_on": (_choice(*SEVERITIES), "warning"),
+    "review_max_age_days": (_int(1), 365),
+    "cache_dir": (_str, ".guidelint_cache"),
+    "cache": (_bool, True),
+    "jobs": (_int(0), 0),
+    "claims": {
+        "builtin": (_bool, True),
+        "packs": (_str_list, ()),
+    },
+    "links": {
+        "slug_style": (_choice("github", "gitlab", "plain"), "github"),
+        "site_prefixes": (_str_map, {}),
+        "redirects": (_str_map, {}),
+        "check_external": (_bool, False),
+        "external_timeout": (_int(1), 10),
+        "external_concurrency": (_int(1), 8),
+        "external_per_host": (_int(1), 2),
+        "external_retries": (_int(0), 2),
+        "external_cache_days": (_int(0), 7),
+    },
+    "suppressions": {
+        "require_reason": (_bool, True),
+    },
+    "limits": {
+        "max_file_bytes": (_int(1), 5 * 1024 * 1024),
+        "max_front_matter_bytes": (_int(1), 64 * 1024),
+        "max_yaml_nodes": (_int(1), 10_000),
+        "max_links": (_int(1), 5_000),
+        "max_nesting": (_int(1), 50),
+    },
+}
+
+
+def _validate(table: dict, spec: dict, where: str) -> dict:
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        norm = key.replace("-", "_")
+        if norm not in spec:
+            known = ", ".join(sorted(spec))
+            raise ConfigError(f"unknown key '{where}.{key}'; known keys: {known}")
+        entry = spec[norm]
+        if isinstance(entry, dict):
+            if not isinstance(value, dict):
+                raise ConfigError(f"'{where}.{key}' must be a table")
+            out[norm] = _validate(value, entry, f"{where}.{key}")
+            continue
+        checker, _default = entry
+        try:
+            out[norm] = checker(value)
+        except ValueError as exc:
+            raise ConfigError(f"'{where}.{key}' = {value!r}: {exc}") from None
+    return out
+
+
+def _defaults(spec: dict) -> dict:
+    return {k: (_defaults(v) if isinstance(v, dict) else v[1]) for k, v in spec.items()}
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _merge(base[k], v) if isinstance(v, dict) and isinstance(base.get(k), dict) and k in ("claims", "links", "suppressions", "limits") else v
+    return out
+
+
+@dataclass(frozen=True)
+class Config:
+    """The resolved configuration. Picklable; part of the cache key."""
+
+    root: Path
+    source: Path | None
+    values: dict
+    today: _dt.date = field(default_factory=_dt.date.today)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    def get(self, dotted: str) -> Any:
+        node: Any = self.values
+        for part in dotted.split("."):
+            node = node[part]
+        return node
+
+    @property
+    def content_root(self) -> Path:
+        return (self.root / self.values["content_root"]).resolve()
+
+    @property
+    def schemas_dir(self) -> Path:
+        if self.values["schemas"]:
+            return (self.root / self.values["schemas"]).resolve()
+        return builtin_schemas_dir()
+
+    def resolve_path(self, value: str) -> Path:
+        return (self.root / value).resolve()
+
+    def with_overrides(self, **values: Any) -> "Config":
+        return replace(self, values=_merge(self.values, values))
+
+    def with_today(self, today: _dt.date) -> "Config":
+        return replace(self, today=today)
+
+    def fingerprint(self) -> str:
+        """A stable text of everything that changes analysis results (for the cache)."""
+        return repr((sorted(_flat(self.values)), str(self.root), self.today.isoformat()))
+
+    def per_file_ignored(self, rel: str) -> set[str]:
+        codes: set[str] = set()
+        for pattern, ignored in self.values["per_file_ignores"].items():
+            if fnmatch.fnmatch(rel, pattern):
+                codes.update(ignored)
+        return codes
+
+
+def _flat(d: dict, prefix: str = "") -> list[tuple[str, str]]:
+    out = []
+    for k, v in d.items():
+        if isinstance(v, dict) and k in ("claims", "links", "suppressions", "limits"):
+            out.extend(_flat(v, f"{prefix}{k}."))
+        else:
+            out.append((f"{prefix}{k}", repr(v)))
+    return out
+
+
+def builtin_schemas_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    packaged = here / "_schemas"
+    return packaged if packaged.is_dir() else here.parent / "schemas"
+
+
+def find_config(start: Path) -> Path | None:
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if candidate.is_file():
+                if name == "pyproject.toml" and not _has_tool_table(candidate):
+                    continue
+                return candidate
+    return None
+
+
+def _has_tool_table(path: Path) -> bool:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    return "guidelint" in data.get("tool", {})
+
+
+def load_config(path: Path | None = None, start: Path | None = None) -> Config:
+    """Load and validate the configuration; raises ConfigError."""
+    start = start or Path.cwd()
+    if path is None:
+        path = find_config(start)
+    if path is None:
+        return Config(root=start.resolve(), source=None, values=_defaults(SPEC))
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    if path.name == "pyproject.toml" or "tool" in data:
+        table = data.get("tool", {}).get("guidelint", {})
+        where = "tool.guidelint"
+    else:
+        table = data
+        where = path.name
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [{where}] must be a table")
+    try:
+        values = _merge(_defaults(SPEC), _validate(table, SPEC, where))
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    today = _dt.date.today()
+    env_today = os.environ.get("GUIDELINT_TODAY")
+    if env_today:
+        try:
+            today = _date(env_today)
+        except ValueError:
+            raise ConfigError(f"GUIDELINT_TODAY={env_today!r}: expected a date written YYYY-MM-DD") from None
+    return Config(root=path.parent.resolve(), source=path, values=values, today=today)
+
+
+def parse_date(value: str) -> _dt.date:
+    return _date(value)

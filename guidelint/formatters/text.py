@@ -1,0 +1,62 @@
+"""``--format text`` (the default): ``path:line:col: CODE message``, the source line with a
+marker under the span, and a summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m", "bold": "\033[1m",
+          "dim": "\033[2m", "reset": "\033[0m"}
+
+
+def _c(ctx, name: str, text: str) -> str:
+    return f"{COLORS[name]}{text}{COLORS['reset']}" if ctx.color else text
+
+
+def format_report(report, ctx) -> str:
+    out: list[str] = []
+    for d in report.diagnostics:
+        sev = d.severity.value
+        head = f"{_c(ctx, 'bold', f'{d.path}:{d.line}:{d.column}:')} {_c(ctx, sev, d.code)} {d.message}"
+        if sev != "error":
+            head += f" ({sev})"
+        out.append(head)
+        if ctx.show_source:
+            src = ctx.line(d.path, d.line)
+            if src is not None and len(src) <= 500:
+                src = src.expandtabs(1)
+                width = (d.end_column - d.column) if d.end_line == d.line else len(src) - d.column + 1
+                width = max(1, min(width, max(len(src) - d.column + 1, 1)))
+                gutter = f"{d.line:>5} | "
+                out.append(_c(ctx, "dim", gutter) + src)
+                out.append(" " * (len(gutter) - 2) + _c(ctx, "dim", "| ") + " " * (d.column - 1)
+                           + _c(ctx, sev, "^" * width))
+    counts = Counter(d.severity.value for d in report.diagnostics)
+    if ctx.statistics and report.diagnostics:
+        out.append("")
+        out.append(statistics_table(report))
+    files = report.files_checked
+    noun = "file" if files == 1 else "files"
+    if not report.diagnostics:
+        out.append(f"All checks passed: {files} {noun} checked, no problems.")
+    else:
+        parts = [f"{counts[k]} {k}{'s' if counts[k] != 1 else ''}" for k in ("error", "warning", "info") if counts[k]]
+        with_problems = len({d.path for d in report.diagnostics})
+        fixable = sum(1 for d in report.diagnostics if d.fix)
+        line = (f"Found {len(report.diagnostics)} problem{'s' if len(report.diagnostics) != 1 else ''} "
+                f"({', '.join(parts)}) in {with_problems} of {files} {noun}.")
+        if fixable:
+            line += f" {fixable} fixable with --fix."
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def statistics_table(report) -> str:
+    from guidelint.registry import get_rule
+
+    counts = Counter(d.code for d in report.diagnostics)
+    rows = []
+    for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        rule = get_rule(code)
+        rows.append(f"{n:>6}  {code}  {rule.name if rule else ''}")
+    return "\n".join(rows)

@@ -1,0 +1,220 @@
+"""YAML front matter: split it off the page and compose it with positions.
+
+PyYAML's composer keeps a mark (line, column) on every node. We turn the node tree into plain
+data ourselves, so that every key path keeps the span of its key and of its value, so that
+timestamps stay strings (JSON Schema checks them as ``format: date``), and so that duplicate
+keys, alias bombs and recursive aliases are found instead of silently accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from guidelint.diagnostics import Span
+from guidelint.source import Finding
+
+FENCE_RE = re.compile(r"^---[ \t]*$")
+CLOSE_RE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
+
+Path_ = tuple  # a key path: ("sources", 0, "url")
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    key: Span | None  # None for sequence items and the root
+    value: Span
+
+
+@dataclass
+class FrontMatter:
+    data: dict[str, Any]
+    start_line: int  # the opening --- (1-based)
+    end_line: int  # the closing --- (1-based)
+    positions: dict[tuple, Position] = field(default_factory=dict)
+
+    @property
+    def opening(self) -> Span:
+        return Span(self.start_line, 1, self.start_line, 4)
+
+    def key_span(self, path: tuple) -> Span:
+        """The span of the key at ``path`` (its value for list items), else its nearest parent's."""
+        path = tuple(path)
+        while path:
+            pos = self.positions.get(path)
+            if pos is not None:
+                return pos.key or pos.value
+            path = path[:-1]
+        return self.opening
+
+    def value_span(self, path: tuple) -> Span:
+        path = tuple(path)
+        while path:
+            pos = self.positions.get(path)
+            if pos is not None:
+                return pos.value
+            path = path[:-1]
+        return self.opening
+
+
+@dataclass
+class Split:
+    front_matter_lines: tuple[int, int] | None  # (opening, closing) 1-based, inclusive
+    yaml_text: str
+    findings: list[Finding]
+
+
+def split(lines: list[str]) -> Split:
+    """Find the front matter block. It must start on the first line."""
+    if not lines or not FENCE_RE.match(lines[0]):
+        return Split(None, "", [])
+    for i in range(1, len(lines)):
+        if CLOSE_RE.match(lines[i]):
+            return Split((1, i + 1), "\n".join(lines[1:i]) + "\n", [])
+    return Split(
+        None,
+        "",
+        [
+            Finding(
+                "GL906",
+                Span(1, 1, 1, 4),
+                "front matter opened by '---' on line 1 is never closed; "
+                "add a line '---' after its last key",
+            )
+        ],
+    )
+
+
+def _span(node: Node, line_offset: int) -> Span:
+    s, e = node.start_mark, node.end_mark
+    if e.line > s.line and e.column == 0:  # block values end at the start of the next line
+        return Span(s.line + line_offset + 1, s.column + 1, e.line + line_offset, 10_000)
+    return Span(s.line + line_offset + 1, s.column + 1, e.line + line_offset + 1, max(e.column + 1, s.column + 2))
+
+
+class _Limit(Exception):
+    def __init__(self, node: Node, message: str) -> None:
+        self.node = node
+        self.message = message
+
+
+_SCALARS = {
+    "tag:yaml.org,2002:int": SafeConstructor.construct_yaml_int,
+    "tag:yaml.org,2002:float": SafeConstructor.construct_yaml_float,
+    "tag:yaml.org,2002:bool": SafeConstructor.construct_yaml_bool,
+    "tag:yaml.org,2002:null": SafeConstructor.construct_yaml_null,
+}
+
+
+class _Builder:
+    def __init__(self, line_offset: int, max_nodes: int) -> None:
+        self.line_offset = line_offset
+        self.max_nodes = max_nodes
+        self.count = 0
+        self.positions: dict[tuple, Position] = {}
+        self.duplicates: list[Finding] = []
+        self.constructor = SafeConstructor()
+        self.active: set[int] = set()
+
+    def build(self, node: Node, path: tuple) -> Any:
+        self.count += 1
+        if self.count > self.max_nodes:
+            raise _Limit(node, f"front matter expands to more than {self.max_nodes:,} values "
+                               "(limits.max_yaml_nodes); aliases may be multiplying it")
+        if len(path) > 64:
+            raise _Limit(node, "front matter is nested more than 64 levels deep")
+        if isinstance(node, ScalarNode):
+            fn = _SCALARS.get(node.tag)
+            if fn is not None:
+                try:
+                    return fn(self.constructor, node)
+                except Exception:  # noqa: BLE001 - odd scalars stay text
+                    return node.value
+            return node.value  # str, timestamps and unknown tags stay text
+        if id(node) in self.active:
+            raise _Limit(node, "front matter contains a recursive alias")
+        self.active.add(id(node))
+        try:
+            if isinstance(node, SequenceNode):
+                out = []
+                for i, item in enumerate(node.value):
+                    self.positions[path + (i,)] = Position(None, _span(item, self.line_offset))
+                    out.append(self.build(item, path + (i,)))
+                return out
+            if isinstance(node, MappingNode):
+                result: dict[Any, Any] = {}
+                first_seen: dict[Any, int] = {}
+                for key_node, value_node in node.value:
+                    key = self.build(key_node, path)
+                    if isinstance(key, (list, dict)):
+                        raise _Limit(key_node, "a front-matter key must be a plain word, not a list or mapping")
+                    key_span = _span(key_node, self.line_offset)
+                    if key in first_seen:
+                        self.duplicates.append(
+                            Finding(
+                                "GL104",
+                                key_span,
+                                f"duplicate key '{_dotted(path + (key,))}' (first set on line "
+                                f"{first_seen[key]}); keep one of them",
+                            )
+                        )
+                        continue
+                    first_seen[key] = key_span.line
+                    self.positions[path + (key,)] = Position(key_span, _span(value_node, self.line_offset))
+                    result[key] = self.build(value_node, path + (key,))
+                return result
+        finally:
+            self.active.discard(id(node))
+        return None  # pragma: no cover
+
+
+def _dotted(path: tuple) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+dotted = _dotted
+
+
+def parse(yaml_text: str, start_line: int, end_line: int, max_nodes: int,
+          max_bytes: int) -> tuple[FrontMatter | None, list[Finding]]:
+    """Compose the YAML between the fences. ``start_line`` is the opening fence (1-based)."""
+    opening = Span(start_line, 1, start_line, 4)
+    if len(yaml_text.encode("utf-8")) > max_bytes:
+        return None, [Finding("GL907", opening, f"front matter is larger than {max_bytes:,} bytes "
+                                                  "(limits.max_front_matter_bytes)")]
+    try:
+        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = start_line + 1 + (mark.line if mark else 0)
+        col = (mark.column + 1) if mark else 1
+        problem = exc.problem or "invalid YAML"
+        context = f" ({exc.context})" if exc.context else ""
+        return None, [Finding("GL905", Span.point(line, col),
+                              f"front matter is not valid YAML: {problem}{context}; "
+                              "check indentation, colons and quotes on this line")]
+    except yaml.YAMLError as exc:
+        return None, [Finding("GL905", opening, f"front matter is not valid YAML: {exc}")]
+    except RecursionError:
+        return None, [Finding("GL907", opening, "front matter is nested too deeply to read")]
+    if node is None:
+        return FrontMatter({}, start_line, end_line), []
+    builder = _Builder(start_line, max_nodes)
+    try:
+        data = builder.build(node, ())
+    except _Limit as exc:
+        return None, [Finding("GL907", _span(exc.node, start_line), exc.message)]
+    except RecursionError:
+        return None, [Finding("GL907", opening, "front matter is nested too deeply to read")]
+    if not isinstance(data, dict):
+        return None, [Finding("GL101", _span(node, start_line),
+                              "front matter must be a mapping of keys to values (key: value lines)")]
+    return FrontMatter(data, start_line, end_line, builder.positions), builder.duplicates

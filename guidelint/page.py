@@ -1,0 +1,725 @@
+"""The page model: one Markdown file, parsed once, with positions in the original file.
+
+``build_page`` is a pure function of (text, config-derived options). It parses the body with
+markdown-it-py (CommonMark + tables) and exposes headings (a section tree), links and images
+(inline, reference-style, autolinks), reference definitions, tables and their cells, prose blocks
+(paragraphs, list items, table cells, blockquotes, headings) with inline markup removed but every
+character's position kept, the sentences of that prose, and HTML comments (for suppressions).
+
+Lines and columns are 1-based; columns count characters (code points); end columns are exclusive.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from guidelint.diagnostics import Span
+from guidelint.frontmatter import FrontMatter
+from guidelint.slug import Slugger
+
+_MD = MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+# --------------------------------------------------------------------------- data
+@dataclass(frozen=True, slots=True)
+class Heading:
+    index: int
+    level: int
+    text: str  # plain text
+    anchor: str
+    span: Span  # the heading's text
+    line: int  # the heading's first source line
+
+
+@dataclass(slots=True)
+class Section:
+    heading: int  # index into Page.headings
+    level: int
+    title: str
+    start_line: int  # the heading line
+    end_line: int  # last line before the next heading of the same or a higher level
+    parent: int | None  # index into Page.sections of the enclosing section
+    blocks: int = 0  # content blocks directly under the heading (before any sub-heading)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    kind: str  # "link" | "image"
+    target: str  # the destination as written (after reference resolution), not percent-encoded
+    text: str  # link text or image alt
+    span: Span  # the whole link source, e.g. [text](target)
+    style: str  # "inline" | "reference" | "autolink" | "html"
+    label: str | None  # reference label for reference-style links
+    section: int | None  # index of the heading the link sits under
+    block: int | None  # index into Page.blocks
+    cell: tuple[int, int, int] | None = None  # (table, row, column) when in a table cell
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    label: str  # normalised (case-folded, whitespace collapsed)
+    raw_label: str
+    target: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    text: str  # between <!-- and -->
+    span: Span
+    standalone: bool  # the comment is the only thing on its line(s)
+
+
+@dataclass(slots=True)
+class Cell:
+    text: str
+    span: Span
+    block: int | None  # index into Page.blocks
+
+
+@dataclass(slots=True)
+class Table:
+    span: Span
+    header: list[Cell]
+    rows: list[list[Cell]]
+    section: int | None
+
+
+@dataclass(slots=True)
+class Block:
+    """A run of prose with inline markup removed. ``segments`` map text offsets to positions."""
+
+    kind: str  # paragraph | list_item | blockquote | table_cell | heading
+    text: str
+    segments: tuple[tuple[int, int, int], ...]  # (text offset, line, column), sorted
+    section: int | None
+    lead_in: str | None = None  # for list items: the paragraph introducing the list
+    has_link: bool = False
+
+    def position(self, offset: int) -> tuple[int, int]:
+        offsets = [s[0] for s in self.segments]
+        i = bisect.bisect_right(offsets, offset) - 1
+        if i < 0:
+            return (self.segments[0][1], self.segments[0][2]) if self.segments else (1, 1)
+        start, line, col = self.segments[i]
+        return line, col + (offset - start)
+
+    def span(self, start: int, end: int) -> Span:
+        line, col = self.position(start)
+        if end <= start:
+            return Span(line, col, line, col + 1)
+        eline, ecol = self.position(end - 1)
+        return Span(line, col, eline, ecol + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    text: str
+    block: int  # index into Page.blocks
+    start: int  # offset of the sentence in its block's text
+    end: int
+
+
+@dataclass
+class Page:
+    path: str  # as displayed
+    rel: str | None  # posix path below the content root, or None outside it
+    slug: str | None
+    text: str
+    lines: list[str]
+    front_matter: FrontMatter | None
+    tokens: list[Token] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    definitions: list[Definition] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    max_depth: int = 0
+    cache: dict[str, Any] = field(default_factory=dict)  # shared per-page results rules compute once
+
+    # ------------------------------------------------------------- front matter
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self.front_matter.data if self.front_matter else {}
+
+    @property
+    def type(self) -> str | None:
+        value = self.meta.get("type")
+        return value if isinstance(value, str) else None
+
+    @property
+    def status(self) -> str | None:
+        value = self.meta.get("status")
+        return value if isinstance(value, str) else None
+
+    @property
+    def title(self) -> str | None:
+        value = self.meta.get("title")
+        return value if isinstance(value, str) else None
+
+    @property
+    def body_start(self) -> int:
+        """The first line (1-based) after the front matter."""
+        return self.front_matter.end_line + 1 if self.front_matter else 1
+
+    def sentence_span(self, sentence: Sentence, start: int = 0, end: int | None = None) -> Span:
+        block = self.blocks[sentence.block]
+        end = sentence.end - sentence.start if end is None else end
+        return block.span(sentence.start + start, sentence.start + end)
+
+    def section_of_line(self, line: int) -> int | None:
+        current = None
+        for i, h in enumerate(self.headings):
+            if h.line <= line:
+                current = i
+            else:
+                break
+        return current
+
+    def heading_span(self, index: int) -> Span:
+        return self.headings[index].span
+
+
+# --------------------------------------------------------------------------- helpers
+_REF_DEF = re.compile(r"^(?P<prefix>(?:[ \t]*>)*[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])?[ \t]*)\[(?P<label>(?:[^\]\\]|\\.){1,999})\]:[ \t]*(?P<target><[^>\n]*>|\S+)")
+_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
+_WS = re.compile(r"\s+")
+
+
+def normalize_label(label: str) -> str:
+    return _WS.sub(" ", label.strip()).casefold()
+
+
+def _match_bracket(s: str, i: int) -> int:
+    """Index of the ']' closing the '[' at ``i`` (or -1)."""
+    depth = 0
+    j = i
+    n = len(s)
+    while j < n:
+        c = s[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "`":
+            k = j
+            while k < n and s[k] == "`":
+                k += 1
+            ticks = s[j:k]
+            close = s.find(ticks, k)
+            j = close + len(ticks) if close != -1 else k
+            continue
+        if c == "[":
+            depth += 1
+        elif c == "]":
+            depth -= 1
+            if depth == 0:
+                return j
+        j += 1
+    return -1
+
+
+def _match_paren(s: str, i: int) -> int:
+    """Index of the ')' closing the '(' at ``i`` (or -1)."""
+    depth = 0
+    j = i
+    n = len(s)
+    while j < n:
+        c = s[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "<" and depth == 1 and s[i + 1 : j].strip() == "":
+            close = s.find(">", j)
+            if close != -1:
+                j = close + 1
+                continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return j
+        j += 1
+    return -1
+
+
+class _Inline:
+    """Positions inside one inline token's ``content``."""
+
+    def __init__(self, content: str, lines: list[str], first_line: int, fixed: list[int] | None = None):
+        self.content = content
+        self.starts: list[int] = [0]  # content offset where each content line begins
+        for m in re.finditer("\n", content):
+            self.starts.append(m.end())
+        self.cols: list[int] = []  # 0-based column of each content line in its source line
+        self.first_line = first_line  # 0-based file line of content line 0
+        if fixed is not None:
+            self.cols = fixed
+            return
+        parts = content.split("\n")
+        for i, part in enumerate(parts):
+            src = lines[first_line + i] if first_line + i < len(lines) else ""
+            stripped = part.strip()
+            if not stripped:
+                self.cols.append(len(src) - len(src.lstrip()))
+                continue
+            src_r = src.rstrip()
+            part_r = part.rstrip()
+            if part_r and src_r.endswith(part_r):
+                self.cols.append(len(src_r) - len(part_r))
+            else:
+                k = src.find(stripped)
+                self.cols.append(k - (len(part) - len(part.lstrip())) if k >= 0 else len(src) - len(src.lstrip()))
+
+    def pos(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a content offset."""
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return self.first_line + i + 1, self.cols[i] + (offset - self.starts[i]) + 1
+
+    def span(self, start: int, end: int) -> Span:
+        line, col = self.pos(start)
+        if end <= start:
+            return Span(line, col, line, col + 1)
+        eline, ecol = self.pos(end - 1)
+        return Span(line, col, eline, ecol + 1)
+
+
+class _ProseBuilder:
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.segments: list[tuple[int, int, int]] = []
+
+    def add(self, text: str, pos: tuple[int, int] | None) -> None:
+        if not text:
+            return
+        if pos is not None:
+            self.segments.append((self.length, pos[0], pos[1]))
+        self.parts.append(text)
+        self.length += len(text)
+
+    def add_aligned(self, text: str, inline: _Inline, cursor: int) -> int:
+        """Add ``text`` found in the inline content at or after ``cursor``; return the new cursor."""
+        content = inline.content
+        k = content.find(text, cursor)
+        if k != -1 and (k - cursor) < 200:
+            self.add(text, inline.pos(k))
+            return k + len(text)
+        # escapes or entities changed the text: align character by character
+        for ch in text:
+            j = content.find(ch, cursor, cursor + 12)
+            if j == -1:
+                self.add(ch, None)
+                continue
+            self.add(ch, inline.pos(j))
+            cursor = j + 1
+        return cursor
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _plain_children(children: list[Token]) -> str:
+    out = []
+    for t in children:
+        if t.type in ("text", "code_inline"):
+            out.append(t.content)
+        elif t.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif t.type == "image":
+            out.append(t.content)
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- sentences
+_ABBREV = {
+    "e.g", "i.e", "etc", "vs", "dr", "mr", "mrs", "ms", "st", "no", "u.s", "u.k", "inc", "ltd", "co",
+    "jr", "sr", "approx", "dept", "est", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "mt", "ft", "a.m", "p.m", "ph.d", "m.d", "r.n", "b.s", "a.s",
+}
+_BOUNDARY = re.compile(r"[.!?]+[\"')\]”’]*(?=\s+|$)")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Split prose into sentences; returns (start, end) offsets with surrounding space trimmed."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    n = len(text)
+    for m in _BOUNDARY.finditer(text):
+        end = m.end()
+        # the word before the period
+        word_match = re.search(r"([\w.]+)\.$", text[start : m.start() + 1]) if text[m.start()] == "." else None
+        if word_match and m.group(0).startswith(".") and len(m.group(0).rstrip("\"')]”’")) == 1:
+            word = word_match.group(1).lower()
+            if word in _ABBREV or re.fullmatch(r"[a-z]", word) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
+                continue
+            if word.isdigit() and not text[start : m.start() - len(word)].strip():
+                continue  # "1. Understand the role": a list number, not a sentence
+        # next non-space character must not be lowercase (e.g. "approx. ten")
+        rest = text[end:].lstrip()
+        if rest and rest[0].islower():
+            continue
+        spans.append((start, end))
+        start = end
+    if start < n:
+        spans.append((start, n))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+# --------------------------------------------------------------------------- builder
+def build_page(text: str, path: str, rel: str | None, slug: str | None,
+               front_matter: FrontMatter | None, fm_lines: tuple[int, int] | None,
+               slug_style: str = "github") -> Page:
+    lines = text.split("\n")
+    body_lines = list(lines)
+    if fm_lines is not None:
+        for i in range(fm_lines[0] - 1, min(fm_lines[1], len(lines))):
+            body_lines[i] = ""
+    body = "\n".join(body_lines)
+    env: dict[str, Any] = {}
+    tokens = _MD.parse(body, env)
+    page = Page(path=path, rel=rel, slug=slug, text=text, lines=lines, front_matter=front_matter, tokens=tokens)
+    _Walker(page, lines, env, slug_style).walk()
+    return page
+
+
+def _link_tail(content: str, close: int, text: str) -> tuple[int, str, str | None]:
+    """From the ']' closing a link's text: (end offset, style, reference label)."""
+    nxt = content[close + 1 : close + 2]
+    if nxt == "(":
+        paren = _match_paren(content, close + 1)
+        return (paren + 1 if paren != -1 else close + 1), "inline", None
+    if nxt == "[":
+        end = content.find("]", close + 2)
+        if end != -1:
+            label = content[close + 2 : end]
+            return end + 1, "reference", (label if label.strip() else text)
+    return close + 1, "reference", text
+
+
+def _unescape_url(href: str) -> str:
+    from urllib.parse import unquote
+
+    return unquote(href)
+
+
+def _raw_target(content: str, close: int, style: str, label: str | None, href: str, env: dict) -> str:
+    """The destination as the writer wrote it (markdown-it percent-encodes its hrefs)."""
+    if style == "inline":
+        inner = content[close + 2 :]
+        inner = inner.lstrip()
+        if inner.startswith("<"):
+            end = inner.find(">")
+            if end != -1:
+                return inner[1:end]
+        m = re.match(r"(\S+?)(?:\s+[\"'(]|\s*\)|\s*$)", inner)
+        if m:
+            return m.group(1)
+    return _unescape_url(href)
+
+
+class _Walker:
+    def __init__(self, page: Page, lines: list[str], env: dict, slug_style: str) -> None:
+        self.page = page
+        self.lines = lines
+        self.env = env
+        self.slugger = Slugger(slug_style)
+        self.current_section: int | None = None
+        self.section_stack: list[int] = []  # indices into page.sections
+        self.used_labels: set[str] = set()
+
+    # -------------------------------------------------------------- block walk
+    def walk(self) -> None:
+        page = self.page
+        tokens = page.tokens
+        container: list[str] = []
+        last_paragraph: dict[int, str] = {}  # depth -> text of the last paragraph at that depth
+        list_lead: list[str | None] = []
+        leaf_lines: set[int] = set()
+        depth = 0
+        i = 0
+        n = len(tokens)
+        while i < n:
+            tok = tokens[i]
+            if tok.nesting == 1 and tok.type not in ("heading_open", "paragraph_open", "table_open"):
+                depth += 1
+                page.max_depth = max(page.max_depth, depth)
+            elif tok.nesting == -1 and tok.type not in ("heading_close", "paragraph_close", "table_close"):
+                depth -= 1
+            if tok.map and tok.type in ("paragraph_open", "heading_open", "fence", "code_block", "html_block", "table_open", "hr"):
+                leaf_lines.update(range(tok.map[0], tok.map[1]))
+            t = tok.type
+            if t == "heading_open":
+                last_paragraph.clear()
+                inline = tokens[i + 1]
+                self._heading(tok, inline)
+                i += 3
+                continue
+            if t in ("bullet_list_open", "ordered_list_open"):
+                container.append("list")
+                list_lead.append(last_paragraph.get(depth - 1))
+            elif t in ("bullet_list_close", "ordered_list_close"):
+                container.pop()
+                list_lead.pop()
+                last_paragraph.pop(depth, None)
+            elif t == "blockquote_open":
+                container.append("blockquote")
+            elif t == "blockquote_close":
+                container.pop()
+            elif t == "paragraph_open":
+                inline = tokens[i + 1]
+                kind = "paragraph"
+                if container:
+                    kind = "list_item" if container[-1] == "list" else "blockquote"
+                lead = list_lead[-1] if (kind == "list_item" and list_lead) else None
+                block = self._inline_block(inline, kind, lead)
+                last_paragraph[depth] = block.text if block else ""
+                self._count_block()
+                i += 3
+                continue
+            elif t == "table_open":
+                last_paragraph.pop(depth, None)
+                i = self._table(i)
+                self._count_block()
+                continue
+            elif t in ("fence", "code_block", "hr"):
+                self._count_block()
+            elif t == "html_block":
+                self._html(tok.content, tok.map[0] if tok.map else 0, block_level=True)
+                if not _COMMENT.fullmatch(tok.content.strip()):
+                    self._count_block()
+            i += 1
+        self._close_sections(len(self.lines))
+        self._definitions(leaf_lines)
+        for bi, block in enumerate(page.blocks):
+            for s, e in split_sentences(block.text):
+                page.sentences.append(Sentence(block.text[s:e], bi, s, e))
+
+    def _count_block(self) -> None:
+        if self.section_stack:
+            self.page.sections[self.section_stack[-1]].blocks += 1
+
+    def _close_sections(self, before_line: int, level: int = 0) -> None:
+        while self.section_stack and self.page.sections[self.section_stack[-1]].level >= level:
+            sec = self.page.sections[self.section_stack.pop()]
+            sec.end_line = max(sec.start_line, before_line)
+
+    # -------------------------------------------------------------- headings
+    def _heading(self, tok: Token, inline: Token) -> None:
+        page = self.page
+        level = int(tok.tag[1])
+        line0 = tok.map[0] if tok.map else 0
+        self._close_sections(line0, level)
+        index = len(page.headings)
+        self.current_section = index
+        block = self._inline_block(inline, "heading", None, section=index)
+        plain = _plain_children(inline.children or []).strip()
+        span = block.span(0, len(block.text)) if block and block.text else Span.point(line0 + 1)
+        anchor = self.slugger.slug(plain)
+        page.headings.append(Heading(index, level, plain, anchor, span, line0 + 1))
+        parent = self.section_stack[-1] if self.section_stack else None
+        page.sections.append(Section(index, level, plain, line0 + 1, line0 + 1, parent))
+        self.section_stack.append(len(page.sections) - 1)
+
+    # -------------------------------------------------------------- tables
+    def _table(self, i: int) -> int:
+        page = self.page
+        tokens = page.tokens
+        start = tokens[i]
+        table = Table(Span.point((start.map or [0])[0] + 1), [], [], self.current_section)
+        table_index = len(page.tables)
+        page.tables.append(table)
+        row: list[Cell] | None = None
+        in_head = False
+        cursor_line = -1
+        cursor = 0
+        i += 1
+        while i < len(tokens) and tokens[i].type != "table_close":
+            tok = tokens[i]
+            if tok.type == "thead_open":
+                in_head = True
+            elif tok.type == "thead_close":
+                in_head = False
+            elif tok.type == "tr_open":
+                row = []
+                cursor_line = tok.map[0] if tok.map else cursor_line + 1
+                cursor = 0
+            elif tok.type == "tr_close":
+                if row is not None:
+                    if in_head:
+                        table.header = row
+                    else:
+                        table.rows.append(row)
+                row = None
+            elif tok.type == "inline" and row is not None:
+                src = self.lines[cursor_line] if 0 <= cursor_line < len(self.lines) else ""
+                content = tok.content
+                bar = src.find("|", cursor) if cursor or src.lstrip().startswith("|") else -1
+                search_from = bar + 1 if bar != -1 else cursor
+                k = src.find(content, search_from) if content else -1
+                if k == -1:
+                    k = search_from
+                fixed = _Inline(content, self.lines, cursor_line, fixed=[k])
+                row_index = -1 if in_head else len(table.rows)
+                block = self._inline_block(tok, "table_cell", None, inline=fixed,
+                                           cell=(table_index, row_index, len(row)))
+                cell_span = fixed.span(0, len(content)) if content else Span.point(cursor_line + 1, k + 1)
+                row.append(Cell(block.text if block else "", cell_span,
+                                len(page.blocks) - 1 if block else None))
+                cursor = k + len(content)
+            i += 1
+        if start.map:
+            last = min(start.map[1], len(self.lines)) - 1
+            table.span = Span(start.map[0] + 1, 1, last + 1, len(self.lines[last]) + 1)
+        return i + 1
+
+    def _inline_block(self, tok: Token, kind: str, lead_in: str | None, *, section: int | None = None,
+                      inline: _Inline | None = None, cell: tuple[int, int, int] | None = None) -> Block | None:
+        page = self.page
+        content = tok.content
+        line0 = tok.map[0] if tok.map else 0
+        pos = inline or _Inline(content, self.lines, line0)
+        section = self.current_section if section is None else section
+        prose = _ProseBuilder()
+        block_index = len(page.blocks)
+        children = tok.children or []
+        cursor = 0
+        link_stack: list[tuple[Token, int, int]] = []  # (token, start offset, prose length at start)
+        has_link = False
+        i = 0
+        while i < len(children):
+            c = children[i]
+            t = c.type
+            if t == "text":
+                cursor = prose.add_aligned(c.content, pos, cursor)
+            elif t in ("softbreak", "hardbreak"):
+                nl = content.find("\n", cursor)
+                prose.add(" ", None)
+                cursor = nl + 1 if nl != -1 else cursor
+            elif t == "code_inline":
+                k = content.find(c.markup, cursor)
+                if k != -1:
+                    close = content.find(c.markup, k + len(c.markup) + max(len(c.content) - 2, 0))
+                    cursor = close + len(c.markup) if close != -1 else k + len(c.markup)
+                prose.add(" ", None)
+            elif t == "html_inline":
+                k = content.find(c.content, cursor)
+                if k != -1:
+                    if c.content.startswith("<!--"):
+                        self._html(c.content, None, block_level=False, inline=pos, offset=k)
+                    cursor = k + len(c.content)
+            elif t == "link_open":
+                has_link = True
+                if c.markup == "autolink":
+                    k = content.find("<", cursor)
+                    end = content.find(">", k) + 1 if k != -1 else cursor
+                    k = cursor if k == -1 else k
+                    href = c.attrGet("href") or ""
+                    target = _unescape_url(href)
+                    page.links.append(Link("link", target, target, pos.span(k, end), "autolink", None, section,
+                                           block_index, cell))
+                    # skip the autolink's text and close
+                    j = i + 1
+                    while j < len(children) and children[j].type != "link_close":
+                        j += 1
+                    i = j + 1
+                    cursor = max(cursor, end)
+                    prose.add(" ", None)
+                    continue
+                k = content.find("[", cursor)
+                if k == -1:
+                    k = cursor
+                link_stack.append((c, k, prose.length))
+                cursor = k + 1
+            elif t == "link_close":
+                if link_stack:
+                    open_tok, k, prose_start = link_stack.pop()
+                    close = _match_bracket(content, k)
+                    if close == -1:
+                        close = cursor
+                    text = prose.text()[prose_start:]
+                    end, style, label = _link_tail(content, close, text)
+                    href = open_tok.attrGet("href") or ""
+                    target = _raw_target(content, close, style, label, href, self.env)
+                    if style == "reference" and label:
+                        self.used_labels.add(normalize_label(label))
+                    page.links.append(Link("link", target, text.strip(), pos.span(k, end), style, label, section,
+                                           block_index, cell))
+                    cursor = max(cursor, end)
+            elif t == "image":
+                has_link = True
+                k = content.find("![", cursor)
+                if k == -1:
+                    k = cursor
+                close = _match_bracket(content, k + 1)
+                if close == -1:
+                    close = k + 1
+                end, style, label = _link_tail(content, close, c.content)
+                src = c.attrGet("src") or ""
+                target = _raw_target(content, close, style, label, src, self.env)
+                if style == "reference" and label:
+                    self.used_labels.add(normalize_label(label))
+                page.links.append(Link("image", target, c.content, pos.span(k, end), style, label, section,
+                                       block_index, cell))
+                cursor = max(cursor, end)
+                prose.add(" ", None)
+            i += 1
+        text = prose.text()
+        block = Block(kind, text, tuple(prose.segments), section, lead_in, has_link)
+        if not text.strip():
+            if cell is None and kind != "heading":
+                return None
+        page.blocks.append(block)
+        return block
+
+    def _html(self, html: str, line0: int | None, *, block_level: bool, inline: _Inline | None = None,
+              offset: int = 0) -> None:
+        for m in _COMMENT.finditer(html):
+            if block_level:
+                start_line = line0 + html.count("\n", 0, m.start())
+                end_line = line0 + html.count("\n", 0, m.end())
+                line_text = self.lines[start_line] if start_line < len(self.lines) else ""
+                col = line_text.find("<!--")
+                col = col if col >= 0 else 0
+                end_text = self.lines[end_line] if end_line < len(self.lines) else ""
+                end_col = end_text.find("-->")
+                end_col = end_col + 3 if end_col >= 0 else len(end_text)
+                span = Span(start_line + 1, col + 1, end_line + 1, end_col + 1)
+                standalone = html.strip().startswith("<!--") and html.strip().endswith("-->")
+            else:
+                assert inline is not None
+                span = inline.span(offset + m.start(), offset + m.end())
+                standalone = False
+            self.page.comments.append(Comment(m.group(1).strip(), span, standalone))
+
+    def _definitions(self, leaf_lines: set[int]) -> None:
+        for i, line in enumerate(self.lines):
+            if i in leaf_lines or "]:" not in line:
+                continue
+            m = _REF_DEF.match(line)
+            if not m:
+                continue
+            raw = m.group("label")
+            target = m.group("target")
+            if target.startswith("<") and target.endswith(">"):
+                target = target[1:-1]
+            span = Span(i + 1, m.start("label"), i + 1, m.end("target") + 1)
+            self.page.definitions.append(Definition(normalize_label(raw), raw, target, span))
+        self.page.cache["used_labels"] = frozenset(self.used_labels)

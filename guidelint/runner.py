@@ -1,0 +1,255 @@
+"""The pipeline: files -> Page -> page rules -> PageSummary -> site rules -> Diagnostics.
+
+``analyze`` is a pure function of (display path, rel path, bytes, config, selected codes) and
+returns a picklable ``PageResult``: that is what the cache stores and what worker processes
+return. ``run`` gathers files, analyses every page of the site once, runs the site rules on the
+shared index and turns findings into diagnostics for the files the user asked about.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from guidelint import frontmatter
+from guidelint.config import Config, ConfigError
+from guidelint.diagnostics import Diagnostic, Severity, Span
+from guidelint.page import build_page
+from guidelint.registry import PageContext, SiteContext, get_rule, iter_rules, matches
+from guidelint.schema import load_schemas
+from guidelint.site import PageSummary, SiteIndex, slug_for, summarize
+from guidelint.source import Finding, decode
+
+
+@dataclass
+class PageResult:
+    summary: PageSummary
+    findings: list[Finding]
+
+
+@dataclass
+class FileItem:
+    path: Path | None  # None for standard input
+    display: str
+    rel: str | None
+    data: bytes | None = None  # preloaded bytes (standard input)
+
+
+@dataclass
+class Report:
+    diagnostics: list[Diagnostic]
+    files_checked: int
+    site_pages: int
+    stats: dict = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------ per page
+def analyze(display: str, rel: str | None, data: bytes, config: Config, selected: frozenset[str]) -> PageResult:
+    """Analyse one page. Never raises: an unexpected error becomes a GL900 finding."""
+    try:
+        return _analyze(display, rel, data, config, selected)
+    except Exception as exc:  # noqa: BLE001 - the safety net: report, never a traceback
+        summary = PageSummary(display, rel, slug_for(rel) if rel else None, ok=False)
+        return PageResult(summary, [Finding("GL900", Span.point(1),
+                                            f"internal error while checking this file ({type(exc).__name__}: {exc}); "
+                                            "please report it with the file")])
+
+
+def _analyze(display: str, rel: str | None, data: bytes, config: Config, selected: frozenset[str]) -> PageResult:
+    slug = slug_for(rel) if rel else None
+    limits = config["limits"]
+    text, findings = decode(data, limits["max_file_bytes"])
+    if text is None:
+        return PageResult(PageSummary(display, rel, slug, ok=False), findings)
+    lines = text.split("\n")
+    split = frontmatter.split(lines)
+    findings.extend(split.findings)
+    if split.findings:
+        return PageResult(PageSummary(display, rel, slug, ok=False), findings)
+    fm = None
+    if split.front_matter_lines:
+        start, end = split.front_matter_lines
+        fm, fm_findings = frontmatter.parse(split.yaml_text, start, end, limits["max_yaml_nodes"],
+                                            limits["max_front_matter_bytes"])
+        findings.extend(fm_findings)
+        if fm is None and any(f.code in ("GL905", "GL907") for f in fm_findings):
+            return PageResult(PageSummary(display, rel, slug, ok=False), findings)
+    page = build_page(text, display, rel, slug, fm, split.front_matter_lines, config.get("links.slug_style"))
+    ctx = PageContext(config=config, schemas=load_schemas(config.schemas_dir), selected=selected)
+    for rule in iter_rules("page", selected):
+        findings.extend(rule.check(page, ctx))
+    return PageResult(summarize(page), findings)
+
+
+# ------------------------------------------------------------------ files
+def display_path(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.resolve().as_posix()
+
+
+def _rel(path: Path, root: Path) -> str | None:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return None
+
+
+def discover(folder: Path, config: Config) -> list[Path]:
+    """Markdown files below ``folder``, sorted; symbolic links to folders are not followed."""
+    import fnmatch
+
+    exts = tuple(config["extensions"])
+    excludes = config["exclude"]
+    root = config.content_root
+    out = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.endswith(exts) or name.startswith("."):
+                continue
+            path = Path(dirpath) / name
+            rel = _rel(path, root) or path.as_posix()
+            if any(fnmatch.fnmatch(rel, pattern) for pattern in excludes):
+                continue
+            out.append(path)
+    return out
+
+
+def gather(paths: list[str], config: Config) -> tuple[list[FileItem], list[FileItem]]:
+    """(site files, target files). Raises ConfigError for a bad content root or a missing path."""
+    root = config.content_root
+    if root.exists() and not root.is_dir():
+        raise ConfigError(f"content root '{config['content_root']}' is a file, not a folder")
+    site: list[FileItem] = []
+    if root.is_dir():
+        site = [FileItem(p, display_path(p), _rel(p, root)) for p in discover(root, config)]
+    elif not paths:
+        raise ConfigError(f"content root '{config['content_root']}' does not exist; "
+                          "pass the pages to check or set content_root in [tool.guidelint]")
+    if not paths:
+        return site, list(site)
+    by_path = {item.path.resolve(): item for item in site if item.path}
+    targets: list[FileItem] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = discover(p, config)
+        elif p.exists() or p.is_symlink():
+            found = [p]
+        else:
+            raise ConfigError(f"path '{raw}' does not exist")
+        for f in found:
+            item = by_path.get(f.resolve()) or FileItem(f, display_path(f), _rel(f, root))
+            targets.append(item)
+    seen = set()
+    unique = []
+    for item in targets:
+        key = item.path.resolve() if item.path else item.display
+        if key not in seen:
+            seen.add(key)
+            unique.append(item)
+    return site, unique
+
+
+def read_item(item: FileItem, max_bytes: int) -> tuple[bytes | None, Finding | None]:
+    if item.data is not None:
+        return item.data, None
+    assert item.path is not None
+    try:
+        if item.path.is_dir():
+            return None, Finding("GL901", Span.point(1), "is a folder, not a page")
+        size = item.path.stat().st_size
+        if size > max_bytes:
+            return None, Finding("GL908", Span.point(1), f"file is {size:,} bytes, over the limit of "
+                                 f"{max_bytes:,} (limits.max_file_bytes); split the page or raise the limit")
+        with open(item.path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+        return data, None
+    except FileNotFoundError:
+        return None, Finding("GL901", Span.point(1), "file disappeared while checking (or is a broken symbolic link)")
+    except PermissionError:
+        return None, Finding("GL901", Span.point(1), "file cannot be read: permission denied")
+    except OSError as exc:
+        return None, Finding("GL901", Span.point(1), f"file cannot be read: {exc.strerror or exc}")
+
+
+Analyzer = Callable[[list[FileItem], Config, frozenset[str]], list[PageResult]]
+
+
+def analyze_items(items: list[FileItem], config: Config, selected: frozenset[str]) -> list[PageResult]:
+    """Sequential analysis; the cache and the process pool wrap this (guidelint.parallel)."""
+    results = []
+    max_bytes = config["limits"]["max_file_bytes"]
+    for item in items:
+        data, problem = read_item(item, max_bytes)
+        if problem is not None:
+            results.append(PageResult(PageSummary(item.display, item.rel, slug_for(item.rel) if item.rel else None,
+                                                  ok=False), [problem]))
+            continue
+        results.append(analyze(item.display, item.rel, data, config, selected))
+    return results
+
+
+# ------------------------------------------------------------------ the run
+def severity_for(code: str, config: Config) -> Severity:
+    overrides = config["severity"]
+    best = max((p for p in overrides if code.startswith(p)), key=len, default=None)
+    if best is not None:
+        return Severity(overrides[best])
+    rule = get_rule(code)
+    return rule.severity if rule else Severity.ERROR
+
+
+def to_diagnostic(display: str, finding: Finding, config: Config) -> Diagnostic:
+    s = finding.span
+    return Diagnostic(display, s.line, s.column, s.end_line, s.end_column, finding.code,
+                      severity_for(finding.code, config), finding.message, finding.fix)
+
+
+def run(paths: list[str], config: Config, selected: frozenset[str], *, stdin: FileItem | None = None,
+        analyzer: Analyzer | None = None) -> Report:
+    site_items, targets = gather(paths, config)
+    if stdin is not None:
+        if stdin.rel is not None:
+            site_items = [i for i in site_items if i.rel != stdin.rel] + [stdin]
+        targets = [stdin]
+    # analyse every page of the site once, plus targets outside the content root
+    site_keys = {(i.rel if i.rel is not None else i.display) for i in site_items}
+    extra = [t for t in targets if (t.rel if t.rel is not None else t.display) not in site_keys]
+    all_items = site_items + extra
+    results = (analyzer or analyze_items)(all_items, config, selected)
+    report_keys = {(t.rel if t.rel is not None else t.display) for t in targets}
+    whole_site = not paths and stdin is None
+    diagnostics: list[Diagnostic] = []
+    by_rel = {}
+    for item, result in zip(all_items, results):
+        key = item.rel if item.rel is not None else item.display
+        by_rel[key] = item
+        if key in report_keys:
+            diagnostics.extend(_convert(item, result.findings, config, selected))
+    summaries = [r.summary for r in results]
+    index = SiteIndex(summaries)
+    ctx = SiteContext(config=config, schemas=load_schemas(config.schemas_dir), selected=selected,
+                      report_rels=None if whole_site else frozenset(k for k in report_keys))
+    for rule in iter_rules("site", selected):
+        for rel, finding in rule.check_site(index, ctx):
+            if rel in report_keys and rel in by_rel:
+                diagnostics.extend(_convert(by_rel[rel], [finding], config, selected))
+    diagnostics = sorted(set(diagnostics), key=Diagnostic.sort_key)
+    return Report(diagnostics, files_checked=len(targets), site_pages=len(site_items))
+
+
+def _convert(item: FileItem, findings: list[Finding], config: Config, selected: frozenset[str]) -> list[Diagnostic]:
+    ignored = config.per_file_ignored(item.rel or item.display)
+    out = []
+    for f in findings:
+        if f.code not in selected and f.code != "GL900":
+            continue
+        if ignored and matches(f.code, ignored):
+            continue
+        out.append(to_diagnostic(item.display, f, config))
+    return out

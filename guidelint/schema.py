@@ -1,0 +1,218 @@
+"""Front-matter validation against the JSON Schemas of a schemas directory.
+
+The page's ``type`` picks ``<type>.schema.json``; schemas share definitions through ``$ref``
+(``common.schema.json``). Errors become findings that point at the offending key or value, name
+the key path and read like advice to a writer. One finding per problem: errors under a value that
+is already wrong are dropped.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from guidelint.frontmatter import FrontMatter, dotted
+from guidelint.source import Finding
+
+
+class SchemaError(Exception):
+    """A schemas directory that cannot be used (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class SchemaSet:
+    directory: Path
+    validators: dict[str, Draft202012Validator]
+    sections: dict[str, dict]
+
+    @property
+    def types(self) -> list[str]:
+        return sorted(self.validators)
+
+
+def _mtimes(directory: Path) -> tuple:
+    try:
+        return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in directory.iterdir()))
+    except OSError:
+        return ()
+
+
+def load_schemas(directory: Path) -> SchemaSet:
+    return _load(directory.resolve(), _mtimes(directory))
+
+
+@functools.lru_cache(maxsize=8)
+def _load(directory: Path, _stamp: tuple) -> SchemaSet:
+    import yaml
+
+    if not directory.is_dir():
+        raise SchemaError(f"schemas directory '{directory}' does not exist (set 'schemas' in the configuration)")
+    resources = []
+    documents: dict[str, dict] = {}
+    for path in sorted(directory.glob("*.schema.json")):
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise SchemaError(f"{path}: cannot read schema: {exc}") from None
+        try:
+            Draft202012Validator.check_schema(doc)
+        except jsonschema.SchemaError as exc:
+            raise SchemaError(f"{path}: not a valid JSON Schema: {exc.message}") from None
+        documents[path.name] = doc
+        resource = Resource.from_contents(doc, default_specification=DRAFT202012)
+        resources.append((path.name, resource))
+        if "$id" in doc:
+            resources.append((doc["$id"], resource))
+    registry = Registry().with_resources(resources)
+    validators: dict[str, Draft202012Validator] = {}
+    for name, doc in documents.items():
+        type_name = name[: -len(".schema.json")]
+        const = doc.get("properties", {}).get("type", {}).get("const")
+        if const is None:
+            continue  # shared definitions, not a page type
+        validators[str(const)] = Draft202012Validator(
+            doc, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
+        )
+        if const != type_name:
+            raise SchemaError(f"{directory / name}: its type const {const!r} should match the file name")
+    if not validators:
+        raise SchemaError(f"{directory}: no page-type schemas (*.schema.json with a 'type' const)")
+    sections: dict[str, dict] = {}
+    for type_name in validators:
+        spath = directory / f"{type_name}.sections.yaml"
+        if spath.is_file():
+            try:
+                data = yaml.safe_load(spath.read_text(encoding="utf-8")) or {}
+            except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+                raise SchemaError(f"{spath}: cannot read section rules: {exc}") from None
+            if not isinstance(data, dict):
+                raise SchemaError(f"{spath}: section rules must be a mapping")
+            sections[type_name] = data
+    return SchemaSet(directory, validators, sections)
+
+
+def _suggest(word: str, choices) -> str:
+    match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f"; did you mean '{match[0]}'?" if match else ""
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 60 else repr(value[:57] + "...")
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "empty"
+    return repr(value)
+
+
+_TYPE_WORDS = {"string": "text", "array": "a list", "object": "a mapping", "integer": "a whole number",
+               "number": "a number", "boolean": "true or false", "null": "empty"}
+
+
+def _schema_description(error) -> str:
+    desc = error.schema.get("description") if isinstance(error.schema, dict) else None
+    return f" ({desc.rstrip('.')})" if desc else ""
+
+
+def validate(fm: FrontMatter, schemas: SchemaSet) -> list[Finding]:
+    data = fm.data
+    type_value = data.get("type")
+    if "type" not in data:
+        return [Finding("GL102", fm.opening,
+                        f"missing required key 'type'; add 'type:' with one of {', '.join(schemas.types)}")]
+    validator = schemas.validators.get(type_value) if isinstance(type_value, str) else None
+    if validator is None:
+        return [Finding("GL105", fm.value_span(("type",)),
+                        f"type: {_show(type_value)} is not a page type; use one of "
+                        f"{', '.join(schemas.types)}{_suggest(type_value, schemas.types)}")]
+    findings: list[Finding] = []
+    seen: set[tuple] = set()
+    bad_paths: list[tuple] = []
+    errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    for error in errors:
+        path = tuple(error.absolute_path)
+        if any(path[: len(b)] == b for b in bad_paths):
+            continue  # the value above is already wrong: one error per problem
+        for finding in _convert(error, path, fm):
+            key = (finding.code, finding.span, finding.message)
+            if key not in seen:
+                seen.add(key)
+                findings.append(finding)
+        if error.validator in ("type", "enum", "const", "format", "pattern", "minLength", "maxLength"):
+            bad_paths.append(path)
+    findings.sort(key=lambda f: (f.span.line, f.span.column))
+    return findings
+
+
+def _convert(error, path: tuple, fm: FrontMatter) -> list[Finding]:
+    where = dotted(path) or "front matter"
+    kind = error.validator
+    value = error.instance
+    if kind == "required":
+        missing = [k for k in error.validator_value if not isinstance(value, dict) or k not in value]
+        out = []
+        for key in missing:
+            span = fm.opening if not path else fm.key_span(path)
+            desc = ""
+            props = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+            sub = props.get(key, {})
+            if isinstance(sub, dict) and sub.get("description"):
+                desc = f" ({sub['description'].rstrip('.')})"
+            target = f"'{key}'" if not path else f"'{key}' in {where}"
+            out.append(Finding("GL102", span, f"missing required key {target}{desc}; add it"))
+        return out
+    if kind == "additionalProperties":
+        allowed = list(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
+        extras = [k for k in value if k not in allowed] if isinstance(value, dict) else []
+        return [
+            Finding("GL103", fm.key_span(path + (k,)),
+                    f"unknown key '{dotted(path + (k,))}'{_suggest(k, allowed) or '; remove it'}"
+                    + ("" if _suggest(k, allowed) else f" (allowed: {', '.join(allowed)})"))
+            for k in extras
+        ]
+    if kind == "anyOf" and all(isinstance(s, dict) and set(s) == {"required"} for s in error.validator_value):
+        options = [s["required"][0] for s in error.validator_value]
+        return [Finding("GL102", fm.key_span(path),
+                        f"{where} needs one of {' or '.join(repr(o) for o in options)}; "
+                        "'period' gives the reference period of its figures, 'accessed' the date you checked it")]
+    span = fm.value_span(path)
+    show = _show(value)
+    if kind == "format" and error.validator_value == "date":
+        msg = f"{where}: {show} is not a date; write YYYY-MM-DD"
+    elif kind in ("enum", "const"):
+        choices = error.validator_value if kind == "enum" else [error.validator_value]
+        msg = f"{where}: {show} is not one of {', '.join(map(str, choices))}{_suggest(value, choices)}"
+    elif kind == "type":
+        expected = error.validator_value
+        expected = [expected] if isinstance(expected, str) else expected
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
+        msg = f"{where} must be {words}, not {_TYPE_WORDS.get(type(value).__name__, show) if value is not None else 'empty'}"
+        if isinstance(value, (int, float)) and "string" in expected:
+            msg = f"{where} must be text, not {show}"
+    elif kind == "maxLength":
+        msg = f"{where} is {len(value)} characters; keep it to {error.validator_value} or fewer"
+    elif kind == "minLength":
+        msg = f"{where} is {len(value)} characters; write at least {error.validator_value}"
+    elif kind == "minItems":
+        msg = f"{where} lists {len(value)} item(s); list at least {error.validator_value}"
+    elif kind == "maxItems":
+        msg = f"{where} lists {len(value)} items; list at most {error.validator_value}"
+    elif kind == "uniqueItems":
+        msg = f"{where} lists the same item more than once; remove the repeat"
+    elif kind == "pattern":
+        msg = f"{where}: {show} is not in the expected form{_schema_description(error)}"
+    else:
+        msg = f"{where}: {error.message}"
+    return [Finding("GL101", span, msg)]

@@ -1,0 +1,94 @@
+"""PageSummary (what site rules need to know of a page) and SiteIndex (all of them at once).
+
+A summary is small and picklable: it is what the cache stores and what crosses process
+boundaries, so site rules never need a page's full parse.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+from guidelint.diagnostics import Span
+from guidelint.page import Comment, Definition, Link, Page
+
+
+@dataclass(frozen=True)
+class HeadingInfo:
+    level: int
+    text: str
+    anchor: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class PageSummary:
+    path: str  # as displayed
+    rel: str | None  # posix path below the content root
+    slug: str | None
+    ok: bool  # False when the file could not be read or parsed (input errors)
+    type: str | None = None
+    status: str | None = None
+    title: str | None = None
+    title_span: Span | None = None
+    related: tuple[tuple[str, Span], ...] = ()
+    headings: tuple[HeadingInfo, ...] = ()
+    links: tuple[Link, ...] = ()
+    definitions: tuple[Definition, ...] = ()
+    comments: tuple[Comment, ...] = ()
+    extra: dict = field(default_factory=dict, compare=False)  # rule-specific facts, picklable
+
+    @property
+    def anchors(self) -> frozenset[str]:
+        return frozenset(h.anchor for h in self.headings)
+
+    @property
+    def published(self) -> bool:
+        return self.status == "published"
+
+
+def slug_for(rel: str) -> str:
+    """``certification.md`` -> ``certification``; ``states/index.md`` -> ``states/index``."""
+    root, _ext = posixpath.splitext(rel)
+    return root
+
+
+def summarize(page: Page) -> PageSummary:
+    related: list[tuple[str, Span]] = []
+    values = page.meta.get("related")
+    if isinstance(values, list) and page.front_matter:
+        for i, value in enumerate(values):
+            if isinstance(value, str):
+                related.append((value, page.front_matter.value_span(("related", i))))
+    title_span = page.front_matter.value_span(("title",)) if page.front_matter and "title" in page.meta else None
+    return PageSummary(
+        path=page.path,
+        rel=page.rel,
+        slug=page.slug,
+        ok=True,
+        type=page.type,
+        status=page.status,
+        title=page.title,
+        title_span=title_span,
+        related=tuple(related),
+        headings=tuple(HeadingInfo(h.level, h.text, h.anchor, h.span) for h in page.headings),
+        links=tuple(page.links),
+        definitions=tuple(page.definitions),
+        comments=tuple(page.comments),
+        extra=dict(page.cache.get("summary_extra", {})),
+    )
+
+
+class SiteIndex:
+    """Every page of the site, built once per run."""
+
+    def __init__(self, summaries: list[PageSummary]) -> None:
+        self.pages = [s for s in summaries if s.rel is not None]
+        self.by_rel = {s.rel: s for s in self.pages}
+        self.by_slug = {s.slug: s for s in self.pages if s.slug is not None}
+        hubs = [s for s in self.pages if s.type == "hub"]
+        self.hub = hubs[0] if len(hubs) == 1 else None
+        self.hubs = hubs
+
+    def __len__(self) -> int:
+        return len(self.pages)
