@@ -265,9 +265,13 @@ def find_config(start: Path) -> Path | None:
 
 def _has_tool_table(path: Path) -> bool:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
         return False
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return "tool.guidelint" in text  # ours, but broken: load_config reports it
     return "guidelint" in data.get("tool", {})
 
 
@@ -277,7 +281,7 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
     if path is None:
         path = find_config(start)
     if path is None:
-        return Config(root=start.resolve(), source=None, values=_defaults(SPEC))
+        return Config(root=start.resolve(), source=None, values=_defaults(SPEC), today=_today())
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -301,14 +305,18 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
         values = _merge(_defaults(SPEC), _validate(table, SPEC, where))
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc}") from None
-    today = _dt.date.today()
+    return Config(root=path.parent.resolve(), source=path, values=values, today=_today())
+
+
+def _today() -> _dt.date:
+    """Today, or the date in GUIDELINT_TODAY (for reproducible runs and tests)."""
     env_today = os.environ.get("GUIDELINT_TODAY")
-    if env_today:
-        try:
-            today = _date(env_today)
-        except ValueError:
-            raise ConfigError(f"GUIDELINT_TODAY={env_today!r}: expected a date written YYYY-MM-DD") from None
-    return Config(root=path.parent.resolve(), source=path, values=values, today=today)
+    if not env_today:
+        return _dt.date.today()
+    try:
+        return _date(env_today)
+    except ValueError:
+        raise ConfigError(f"GUIDELINT_TODAY={env_today!r}: expected a date written YYYY-MM-DD") from None
 
 
 def parse_date(value: str) -> _dt.date:

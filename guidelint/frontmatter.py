@@ -24,10 +24,13 @@ CLOSE_RE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
 
 Path_ = tuple  # a key path: ("sources", 0, "url")
 
+# libyaml's composer is about ten times faster than the pure-Python one and keeps the same marks.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @dataclass(frozen=True, slots=True)
 class Position:
-    key: Span | None  # None for sequence items and the root
+    key: Span  # the key; for a list item, the item's first line
     value: Span
 
 
@@ -90,17 +93,31 @@ def split(lines: list[str]) -> Split:
     )
 
 
-def _span(node: Node, line_offset: int) -> Span:
+def _span(node: Node, line_offset: int, lines: list[str] | None = None) -> Span:
     s, e = node.start_mark, node.end_mark
     if e.line > s.line and e.column == 0:  # block values end at the start of the next line
-        return Span(s.line + line_offset + 1, s.column + 1, e.line + line_offset, 10_000)
+        last = e.line - 1
+        width = len(lines[last]) if lines is not None and last < len(lines) else s.column + 1
+        return Span(s.line + line_offset + 1, s.column + 1, last + line_offset + 1, width + 1)
     return Span(s.line + line_offset + 1, s.column + 1, e.line + line_offset + 1, max(e.column + 1, s.column + 2))
 
 
+def _first_line(span: Span, lines: list[str], line_offset: int) -> Span:
+    """The part of ``span`` on its first line (for list items that run over several lines)."""
+    if span.end_line == span.line:
+        return span
+    text = lines[span.line - line_offset - 1] if 0 <= span.line - line_offset - 1 < len(lines) else ""
+    return Span(span.line, span.column, span.line, max(len(text.rstrip()) + 1, span.column + 1))
+
+
+_STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
+
+
 class _Limit(Exception):
-    def __init__(self, node: Node, message: str) -> None:
+    def __init__(self, node: Node, message: str, code: str = "GL907") -> None:
         self.node = node
         self.message = message
+        self.code = code
 
 
 _SCALARS = {
@@ -112,7 +129,8 @@ _SCALARS = {
 
 
 class _Builder:
-    def __init__(self, line_offset: int, max_nodes: int) -> None:
+    def __init__(self, line_offset: int, max_nodes: int, lines: list[str]) -> None:
+        self.lines = lines
         self.line_offset = line_offset
         self.max_nodes = max_nodes
         self.count = 0
@@ -128,6 +146,9 @@ class _Builder:
                                "(limits.max_yaml_nodes); aliases may be multiplying it")
         if len(path) > 64:
             raise _Limit(node, "front matter is nested more than 64 levels deep")
+        if node.tag not in _STANDARD_TAGS:
+            raise _Limit(node, f"YAML tag '{node.tag}' is not allowed in front matter (safe YAML only: "
+                               "text, numbers, true/false, lists and mappings)", code="GL905")
         if isinstance(node, ScalarNode):
             fn = _SCALARS.get(node.tag)
             if fn is not None:
@@ -143,7 +164,9 @@ class _Builder:
             if isinstance(node, SequenceNode):
                 out = []
                 for i, item in enumerate(node.value):
-                    self.positions[path + (i,)] = Position(None, _span(item, self.line_offset))
+                    item_span = _span(item, self.line_offset, self.lines)
+                    self.positions[path + (i,)] = Position(_first_line(item_span, self.lines, self.line_offset),
+                                                           item_span)
                     out.append(self.build(item, path + (i,)))
                 return out
             if isinstance(node, MappingNode):
@@ -153,7 +176,7 @@ class _Builder:
                     key = self.build(key_node, path)
                     if isinstance(key, (list, dict)):
                         raise _Limit(key_node, "a front-matter key must be a plain word, not a list or mapping")
-                    key_span = _span(key_node, self.line_offset)
+                    key_span = _span(key_node, self.line_offset, self.lines)
                     if key in first_seen:
                         self.duplicates.append(
                             Finding(
@@ -165,7 +188,7 @@ class _Builder:
                         )
                         continue
                     first_seen[key] = key_span.line
-                    self.positions[path + (key,)] = Position(key_span, _span(value_node, self.line_offset))
+                    self.positions[path + (key,)] = Position(key_span, _span(value_node, self.line_offset, self.lines))
                     result[key] = self.build(value_node, path + (key,))
                 return result
         finally:
@@ -191,7 +214,7 @@ def parse(yaml_text: str, start_line: int, end_line: int, max_nodes: int,
         return None, [Finding("GL907", opening, f"front matter is larger than {max_bytes:,} bytes "
                                                   "(limits.max_front_matter_bytes)")]
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+        node = yaml.compose(yaml_text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = start_line + 1 + (mark.line if mark else 0)
@@ -207,14 +230,15 @@ def parse(yaml_text: str, start_line: int, end_line: int, max_nodes: int,
         return None, [Finding("GL907", opening, "front matter is nested too deeply to read")]
     if node is None:
         return FrontMatter({}, start_line, end_line), []
-    builder = _Builder(start_line, max_nodes)
+    lines = yaml_text.split("\n")
+    builder = _Builder(start_line, max_nodes, lines)
     try:
         data = builder.build(node, ())
     except _Limit as exc:
-        return None, [Finding("GL907", _span(exc.node, start_line), exc.message)]
+        return None, [Finding(exc.code, _first_line(_span(exc.node, start_line, lines), lines, start_line), exc.message)]
     except RecursionError:
         return None, [Finding("GL907", opening, "front matter is nested too deeply to read")]
     if not isinstance(data, dict):
-        return None, [Finding("GL101", _span(node, start_line),
+        return None, [Finding("GL101", _first_line(_span(node, start_line, lines), lines, start_line),
                               "front matter must be a mapping of keys to values (key: value lines)")]
     return FrontMatter(data, start_line, end_line, builder.positions), builder.duplicates

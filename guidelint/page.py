@@ -342,7 +342,7 @@ def _plain_children(children: list[Token]) -> str:
 
 # --------------------------------------------------------------------------- sentences
 _ABBREV = {
-    "e.g", "i.e", "etc", "vs", "dr", "mr", "mrs", "ms", "st", "no", "u.s", "u.k", "inc", "ltd", "co",
+    "e.g", "i.e", "etc", "vs", "dr", "mr", "mrs", "ms", "st", "u.s", "u.k", "inc", "ltd", "co",
     "jr", "sr", "approx", "dept", "est", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
     "sept", "oct", "nov", "dec", "mt", "ft", "a.m", "p.m", "ph.d", "m.d", "r.n", "b.s", "a.s",
 }
@@ -362,6 +362,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             word = word_match.group(1).lower()
             if word in _ABBREV or re.fullmatch(r"[a-z]", word) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
                 continue
+            if word in ("no", "nos") and re.match(r"\s*\d", text[end:]):
+                continue  # "No. 5"
             if word.isdigit() and not text[start : m.start() - len(word)].strip():
                 continue  # "1. Understand the role": a list number, not a sentence
         # next non-space character must not be lowercase (e.g. "approx. ten")

@@ -187,6 +187,18 @@ def _convert(error, path: tuple, fm: FrontMatter) -> list[Finding]:
         return [Finding("GL102", fm.key_span(path),
                         f"{where} needs one of {' or '.join(repr(o) for o in options)}; "
                         "'period' gives the reference period of its figures, 'accessed' the date you checked it")]
+    if kind == "uniqueItems" and isinstance(value, list):
+        seen: dict[str, int] = {}
+        out = []
+        for i, item in enumerate(value):
+            key = json.dumps(item, sort_keys=True, default=str)
+            if key in seen:
+                out.append(Finding("GL101", fm.key_span(path + (i,)),
+                                   f"{dotted(path + (i,))}: {_show(item)} repeats {dotted(path + (seen[key],))}; "
+                                   "remove the repeat"))
+            else:
+                seen[key] = i
+        return out
     span = fm.value_span(path)
     show = _show(value)
     if kind == "format" and error.validator_value == "date":
