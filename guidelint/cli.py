@@ -85,8 +85,15 @@ def cli() -> None:
               help="Write the report to this file instead of standard output.")
 @click.option("--today", help="Check review dates as if today were this date (YYYY-MM-DD).")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal, unless NO_COLOR is set).")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=None,
+              help="Worker processes for page analysis; 0 = one per core (default from config: 0).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache (cache_dir).")
+@click.option("--fix", is_flag=True, help="Apply the safe, mechanical fixes ([fix] in 'guidelint rules'), then "
+              "report what is left.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff without writing; the exit code is "
+              "as if nothing were fixed.")
 def check(paths, config_path, select, extend_select, ignore, fmt, stdin_filename, fail_on, exit_zero,
-          statistics, output_file, today, color):
+          statistics, output_file, today, color, jobs, no_cache, fix, diff):
     """Check pages (default: the configured content root, content/).
 
     \b
@@ -127,12 +134,34 @@ def check(paths, config_path, select, extend_select, ignore, fmt, stdin_filename
         raise UsageError("--stdin-filename needs the path '-'")
 
     try:
-        report = run(path_list, config, selected, stdin=stdin_item)
+        from guidelint.parallel import make_analyzer
+
+        from guidelint.progress import Progress, wanted
+
+        analyzer = make_analyzer(jobs, config, use_cache=False if no_cache else None)
+        if (fix or diff) and stdin_item is not None:
+            raise UsageError("--fix and --diff work on files, not on standard input")
+        with Progress(wanted(fmt)) as progress:
+            if fix or diff:
+                from guidelint.fixes import run_fixes
+
+                report, diff_text, failing_before = run_fixes(path_list, config, selected,
+                                                              progress.wrap(analyzer), write=not diff)
+                if diff:
+                    click.echo(diff_text, nl=False)
+            else:
+                report = run(path_list, config, selected, stdin=stdin_item, analyzer=progress.wrap(analyzer))
+        report.stats.update(analyzer.stats)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
 
     if color is None:
-        color = output_file is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        color = (output_file is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+                 and os.environ.get("TERM") != "dumb")
+    if diff:  # the diff is the output; the exit code is as if nothing were fixed
+        threshold = Severity(fail_on or config["fail_on"]).rank
+        failing = any(d.severity.rank >= threshold for d in failing_before)
+        sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
     fctx = FormatContext(color=bool(color) and fmt == "text", statistics=statistics)
     if stdin_item is not None:
         fctx.stdin_text[stdin_item.display] = stdin_item.data.decode("utf-8", errors="replace")
@@ -200,6 +229,57 @@ def rule_cmd(code, config_path):
         raise UsageError(f"no rule {code.upper()}; 'guidelint rules' lists them")
     click.echo(f"{rule.code} {rule.name}  ({rule.severity.value}{', fixable' if rule.fixable else ''})\n")
     click.echo(rule.doc.rstrip() + "\n")
+
+
+@cli.command("new")
+@click.argument("page_type", metavar="TYPE")
+@click.argument("slug")
+@click.option("--title", help="The page title (default: made from the slug).")
+@click.option("--force", is_flag=True, help="Overwrite an existing page.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file.")
+def new_cmd(page_type, slug, title, force, config_path):
+    """Create content/SLUG.md for a page TYPE, ready to pass the front-matter and structure checks.
+
+    \b
+    Examples:
+      guidelint new guide continuing-education --title "Continuing education for medical assistants"
+      guidelint new state states/oregon
+    """
+    from guidelint.scaffold import ScaffoldError, create
+    from guidelint.schema import SchemaError, load_schemas
+
+    config = load(config_path)
+    try:
+        path = create(config, load_schemas(config.schemas_dir), page_type, slug, title, force=force)
+    except (ScaffoldError, SchemaError) as exc:
+        raise UsageError(str(exc)) from None
+    from guidelint.runner import display_path
+
+    click.echo(f"Created {display_path(path)} ({page_type}, status: draft). Replace every TODO, then run: "
+               f"guidelint check {display_path(path)}")
+
+
+@cli.command("eval-claims")
+@click.argument("dataset", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file (for rule packs).")
+def eval_claims(dataset, fmt, config_path):
+    """Measure the claims engine on a labeled sentence set: precision, recall and F1 per policy and
+    overall, next to a keyword-only baseline.
+
+    \b
+    Example:
+      guidelint eval-claims tests/claims/devset.yaml
+    """
+    load(config_path)
+    from guidelint.claims import evaluate, format_report
+    from guidelint.claims.pack import PackError
+
+    try:
+        result = evaluate(dataset)
+    except (PackError, ValueError, OSError) as exc:
+        raise UsageError(f"{dataset}: {exc}") from None
+    click.echo(json.dumps(result, indent=2) if fmt == "json" else format_report(result))
 
 
 def main() -> None:

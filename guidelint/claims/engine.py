@@ -25,7 +25,7 @@ from . import text as tx
 from .pack import Cues, FigureRule, Pack, PackError, Requirement, Rule, builtin_pack_paths, load_pack
 from .patterns import PRONOUNS
 
-NEG_WINDOW = 6
+NEG_WINDOW = 8
 
 # Generic English negation triggers (NegEx-style); packs may add more under cues.negations.
 _NEG = re.compile(
@@ -40,6 +40,7 @@ _PSEUDO = re.compile(
     re.IGNORECASE,
 )
 _NEITHER_NOR = ("neither", "nor")
+_PRONOUN = re.compile(r"\b(?:it|they|this|these)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,8 +136,9 @@ class Engine:
         return [out[k] for k in sorted(out)]
 
     # -- sentence analysis --------------------------------------------------------------------
-    def _prepare(self, sentence: str, lead_in: str | None) -> _Sentence:
+    def _prepare(self, sentence: str, lead_in: str | None, section: Iterable[str] = ()) -> _Sentence:
         if lead_in:
+            lead_in = tx.last_sentence(lead_in)
             lead = tx.normalise(lead_in).rstrip()
             lead = lead.rstrip(":?,-").rstrip()
             full = lead + " " + tx.normalise(sentence)
@@ -163,19 +165,28 @@ class Engine:
             if c.reject_after is not None:
                 for m in c.reject_after.finditer(full):
                     scopes.append((0, m.start()))
+        for title in section:
+            title = tx.normalise(title)
+            if any(c.reject_before is not None and c.reject_before.search(title) for c in self.cues):
+                scopes.append((0, len(full)))  # under a "Red flags" / "What to avoid" heading
+                break
         return _Sentence(
             text=sentence, full=full, offset=offset, clauses=tx.clauses(full), segments=segs,
             toks=tx.tokens(full), negs=negs, quotes=tx.quoted_spans(full), reject_scopes=scopes,
             question=tx.is_question(sentence),
         )
 
-    def _cue_in(self, s: _Sentence, attr: str, start: int, end: int, extra: re.Pattern[str] | None) -> bool:
+    def _cue_in(self, s: _Sentence, attr: str, start: int, end: int, extra: re.Pattern[str] | None,
+                owned: list[tuple[int, int]] = ()) -> bool:
+        """Is a cue (hedge, aggravator) present in [start, end)? Cues inside the claim's own
+        ``!``-marked words are part of the claim, not cues."""
         rxs = [getattr(c, attr) for c in self.cues if getattr(c, attr) is not None]
         if extra is not None:
             rxs.append(extra)
         for r in rxs:
-            if r.search(s.full, start, end):
-                return True
+            for m in r.finditer(s.full, start, end):
+                if not any(oa <= m.start() and m.end() <= ob for oa, ob in owned):
+                    return True
         return False
 
     def _negation_count(self, s: _Sentence, clause: tx.Clause, start: int, end: int, owned: list[tuple[int, int]]) -> int:
@@ -214,19 +225,21 @@ class Engine:
         return bool(best and best[1] == "other")
 
     def check(self, sentence: str, *, lead_in: str | None = None, kind: str = "text",
-              figures: FigureContext | None = None, codes: Iterable[str] | None = None) -> list[ClaimMatch]:
+              figures: FigureContext | None = None, codes: Iterable[str] | None = None,
+              section: Iterable[str] = ()) -> list[ClaimMatch]:
         """Check one sentence (inline markup already removed).
 
         ``lead_in``: the sentence introducing the list this sentence is an item of.
         ``kind``: "text", "heading", "table" or "list" (headings and cells are checked the same way;
         a question heading asserts nothing). ``figures``: page context for figure attribution; when
         None, figures are attributed only by the sentence itself.
-        ``codes``: check only these codes.
+        ``codes``: check only these codes. ``section``: titles of the enclosing headings; under a
+        heading that rejects what follows ("Red flags", "What to avoid") claims are not asserted.
         """
         if not sentence or not sentence.strip():
             return []
         wanted = {c.upper() for c in codes} if codes is not None else None
-        s = self._prepare(sentence, lead_in)
+        s = self._prepare(sentence, lead_in, section)
         out: list[ClaimMatch] = []
         for rule in self.rules:
             if wanted is not None and rule.code not in wanted:
@@ -251,8 +264,6 @@ class Engine:
             for pat in rule.claims:
                 for m in pat.regex.finditer(full, clause.start, clause.end):
                     start, end = m.span()
-                    if s.offset and end <= s.offset and rule.subjects and not pat.has_subject:
-                        pass  # the lead-in alone makes the claim; the item inherits it (below)
                     if any(ex.regex.search(full, clause.start, clause.end) and _overlaps(ex.regex, full, clause, start, end)
                            for ex in rule.exceptions):
                         continue
@@ -271,7 +282,11 @@ class Engine:
                             if sm:
                                 break
                         if sm is None:
-                            continue
+                            # a pronoun in the clause may stand for a subject named earlier in the sentence
+                            pm = _PRONOUN.search(full, clause.start, start)
+                            if pm is None or not any(sp.regex.search(full, 0, pm.start()) for sp in rule.subjects):
+                                continue
+                            sm = pm
                         span_start, span_end = min(start, sm.start()), max(end, sm.end())
                         if span_end - span_start > 80:
                             span_start, span_end = start, end
@@ -281,8 +296,8 @@ class Engine:
                         continue
                     if rule.negatable and self.is_negated(s, clause, start, end, owned):
                         continue
-                    aggravated = self._cue_in(s, "aggravators", clause.start, clause.end, rule.aggravators)
-                    if rule.hedgeable and not aggravated and self._cue_in(s, "hedges", clause.start, clause.end, rule.hedges):
+                    aggravated = self._cue_in(s, "aggravators", clause.start, clause.end, rule.aggravators, owned)
+                    if rule.hedgeable and not aggravated and self._cue_in(s, "hedges", clause.start, clause.end, rule.hedges, owned):
                         continue
                     hits.append((span_start, span_end, aggravated))
         if not hits:

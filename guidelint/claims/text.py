@@ -99,3 +99,12 @@ def is_question(text: str) -> bool:
 def words_between(toks: list[Token], start: int, end: int) -> int:
     """How many word tokens lie entirely within [start, end)."""
     return sum(1 for t in toks if t.start >= start and t.end <= end)
+
+
+_SENT_END = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+
+
+def last_sentence(text: str) -> str:
+    """The last sentence of a (lead-in) paragraph: only it governs the list that follows."""
+    parts = _SENT_END.split(text.strip())
+    return parts[-1] if parts else text

@@ -1,0 +1,25 @@
+"""The claims engine: rule packs (policy as data) and per-sentence claim detection.
+
+Public API::
+
+    from guidelint.claims import Engine, PackError, load_pack
+    engine = Engine.load(extra_pack_paths, builtin=True, disabled={"GL405"}, severities={"GL405": "error"})
+    for m in engine.check("You must be certified.", lead_in=None):
+        m.code, m.start, m.end, m.message, m.suggestion, m.why
+"""
+
+from .engine import ClaimMatch, Engine, FigureContext
+from .pack import FigureRule, Pack, PackError, Requirement, Rule, builtin_pack_paths, load_pack
+from .evaluate import evaluate, format_report
+
+
+def configure(config):
+    """Apply the configuration's claims.builtin / claims.packs (raises PackError on a bad pack)."""
+    from .integration import configure as _configure
+
+    return _configure(config)
+
+__all__ = [
+    "ClaimMatch", "Engine", "FigureContext", "FigureRule", "Pack", "PackError", "Requirement", "Rule",
+    "builtin_pack_paths", "load_pack", "evaluate", "format_report", "configure",
+]

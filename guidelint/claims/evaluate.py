@@ -1,0 +1,160 @@
+"""Measure the claims engine on a labeled sentence set (precision/recall/F1 per policy and overall).
+
+Set format (YAML): a list of groups ``{policy: P1, items: [...]}``; an item is either
+``[[codes...], "sentence"]`` or ``{codes: [...], text: "...", lead_in: "...", kind: heading}``.
+Scoring is sentence-level per code: each (sentence, code) pair is a TP, FP or FN.
+
+The keyword baseline flags a sentence for a rule when any subject and any claim pattern of the rule
+occur anywhere in it (sentence level), ignoring clauses, negation, hedges, questions, quotes and
+rejections, which is what a keyword/"existence" linter does.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .engine import Engine
+from . import text as tx
+
+
+@dataclass
+class Item:
+    policy: str
+    text: str
+    codes: frozenset[str]
+    lead_in: str | None = None
+    kind: str = "text"
+
+
+def load_set(path: str | Path) -> list[Item]:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, list):
+        raise ValueError(f"{path}: a labeled set is a list of {{policy, items}} groups")
+    out = []
+    for group in data:
+        policy = str(group["policy"])
+        for it in group["items"]:
+            if isinstance(it, list):
+                codes, text = it
+                out.append(Item(policy, str(text), frozenset(codes)))
+            else:
+                out.append(Item(policy, str(it["text"]), frozenset(it.get("codes", [])),
+                                it.get("lead_in"), it.get("kind", "text")))
+    return out
+
+
+def _baseline(engine: Engine, item: Item) -> set[str]:
+    full = tx.normalise(((item.lead_in or "") + " " + item.text).strip())
+    found = set()
+    for r in engine.rules:
+        if any(c.regex.search(full) for c in r.claims) and (not r.subjects or any(s.regex.search(full) for s in r.subjects)):
+            found.add(r.code)
+    for f in engine.figure_rules:
+        if f.figures.search(full) and f.context.search(full):
+            found.add(f.code)
+    return found
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, Any]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"tp": tp, "fp": fp, "fn": fn, "precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
+
+
+def _score(items: list[Item], predicted: list[set[str]], code_policy: dict[str, str]) -> dict[str, Any]:
+    per: dict[str, list[int]] = {}
+    tot = [0, 0, 0]
+    errors = []
+    for it, pred in zip(items, predicted):
+        for code in pred | it.codes:
+            pol = code_policy.get(code, "?")
+            c = per.setdefault(pol, [0, 0, 0])
+            if code in pred and code in it.codes:
+                c[0] += 1
+                tot[0] += 1
+            elif code in pred:
+                c[1] += 1
+                tot[1] += 1
+                errors.append({"type": "FP", "code": code, "text": it.text, "lead_in": it.lead_in})
+            else:
+                c[2] += 1
+                tot[2] += 1
+                errors.append({"type": "FN", "code": code, "text": it.text, "lead_in": it.lead_in})
+    return {
+        "per_policy": {k: _prf(*v) for k, v in sorted(per.items())},
+        "overall": _prf(*tot),
+        "errors": errors,
+    }
+
+
+def evaluate(path: str | Path, engine: Engine | None = None) -> dict[str, Any]:
+    """Evaluate the engine (built-in packs by default) on a labeled set; returns a JSON-able dict."""
+    engine = engine or Engine.load()
+    items = load_set(path)
+    code_policy = {r.code: r.policy for r in engine.all_rules()}
+    t0 = time.perf_counter()
+    predicted = [{m.code for m in engine.check(it.text, lead_in=it.lead_in, kind=it.kind)} for it in items]
+    elapsed = time.perf_counter() - t0
+    base = [_baseline(engine, it) for it in items]
+    engine_score = _score(items, predicted, code_policy)
+    base_score = _score(items, base, code_policy)
+    base_score.pop("errors")
+    return {
+        "set": str(path),
+        "sentences": len(items),
+        "violating_sentences": sum(1 for it in items if it.codes),
+        "engine": engine_score,
+        "baseline": base_score,
+        "ms_per_sentence": round(1000 * elapsed / max(len(items), 1), 4),
+    }
+
+
+def format_report(result: dict[str, Any], *, errors: bool = True) -> str:
+    """A text table: per policy and overall, engine vs keyword baseline."""
+    lines = [
+        f"claims evaluation: {result['set']} ({result['sentences']} sentences, "
+        f"{result['violating_sentences']} with violations; {result['ms_per_sentence']} ms/sentence)",
+        "",
+        f"{'policy':<8} {'TP':>4} {'FP':>4} {'FN':>4} {'prec':>6} {'recall':>6} {'F1':>6}   "
+        f"{'baseline P':>10} {'R':>6} {'F1':>6}",
+    ]
+    eng, base = result["engine"], result["baseline"]
+    keys = list(eng["per_policy"]) + [k for k in base["per_policy"] if k not in eng["per_policy"]]
+    for key in sorted(keys) + ["overall"]:
+        e = eng["overall"] if key == "overall" else eng["per_policy"].get(key, _prf(0, 0, 0))
+        b = base["overall"] if key == "overall" else base["per_policy"].get(key, _prf(0, 0, 0))
+        lines.append(
+            f"{key:<8} {e['tp']:>4} {e['fp']:>4} {e['fn']:>4} {e['precision']:>6.3f} {e['recall']:>6.3f} "
+            f"{e['f1']:>6.3f}   {b['precision']:>10.3f} {b['recall']:>6.3f} {b['f1']:>6.3f}"
+        )
+    if errors and eng["errors"]:
+        lines += ["", "errors:"]
+        for err in eng["errors"]:
+            lead = f" [lead-in: {err['lead_in']}]" if err.get("lead_in") else ""
+            lines.append(f"  {err['type']} {err['code']}: {err['text']}{lead}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:  # pragma: no cover - convenience
+    import sys
+
+    argv = sys.argv[1:] if argv is None else argv
+    fmt = "text"
+    if "--json" in argv:
+        argv.remove("--json")
+        fmt = "json"
+    for path in argv:
+        res = evaluate(path)
+        print(json.dumps(res, indent=2) if fmt == "json" else format_report(res))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,268 @@
+"""Wiring the claims engine into guidelint's rule registry and page model.
+
+* The built-in pack's rules are registered when ``guidelint.rules`` is imported (the rule modules
+  ``gl401_claims``, ``gl410_required_claims`` and ``gl420_figure_attribution`` call
+  :func:`register_builtin`), so ``guidelint rules`` / ``rule GL401`` list them with their examples.
+* :func:`configure` (called by the CLI with the loaded configuration) applies ``claims.builtin``
+  and ``claims.packs``: it validates every pack (raising :class:`PackError`, exit code 2) and
+  registers the extra packs' rules with their own codes.
+* At check time each rule asks :func:`engine_for` for the engine of the page's configuration
+  (cached), and the page's matches are computed once per page (``page.cache``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, Iterable
+
+from guidelint.diagnostics import Severity, Span
+from guidelint.registry import Rule as RegistryRule
+from guidelint.registry import add_rule, remove_rules
+
+from .engine import ClaimMatch, Engine, FigureContext
+from .pack import FigureRule, Pack, Requirement, Rule, builtin_pack_paths, load_pack
+
+_PACKS: dict[tuple[str, float, int], Pack] = {}
+_ENGINES: dict[tuple, Engine] = {}
+_REGISTERED: set[str] = set()
+
+
+def _pack(path: Path) -> Pack:
+    st = path.stat()
+    key = (str(path), st.st_mtime, st.st_size)
+    if key not in _PACKS:
+        _PACKS[key] = load_pack(path)
+    return _PACKS[key]
+
+
+def _pack_paths(config: Any | None) -> tuple[list[Path], bool]:
+    if config is None:
+        return [], True
+    try:
+        claims = config["claims"]
+    except (KeyError, TypeError):
+        return [], True
+    extra = [config.resolve_path(p) for p in claims.get("packs", ())]
+    return extra, bool(claims.get("builtin", True))
+
+
+def engine_for(config: Any | None = None) -> Engine:
+    """The engine for a configuration (built-in pack unless claims.builtin is false, plus claims.packs)."""
+    extra, builtin = _pack_paths(config)
+    paths = (builtin_pack_paths() if builtin else []) + extra
+    key = tuple((str(p), p.stat().st_mtime if p.exists() else 0) for p in paths)
+    if key not in _ENGINES:
+        _ENGINES[key] = Engine([_pack(p) if p.exists() else load_pack(p) for p in paths])
+    return _ENGINES[key]
+
+
+def fingerprint(config: Any | None = None) -> str:
+    """A digest of the packs in use (for the analysis cache key)."""
+    extra, builtin = _pack_paths(config)
+    h = hashlib.sha256()
+    for p in (builtin_pack_paths() if builtin else []) + extra:
+        h.update(str(p).encode())
+        h.update(p.read_bytes() if p.exists() else b"")
+    return h.hexdigest()[:16]
+
+
+# ------------------------------------------------------------------ documentation from pack data
+def _page(sentence: str, title: str = "Example page") -> str:
+    return f"---\ntitle: {title}\n---\n\n{sentence}\n"
+
+
+def _doc_for(r: Rule | FigureRule | Requirement, *, requirements: list[Requirement] | None = None) -> str:
+    lines = [f"{r.summary}", ""]
+    lines.append(f"Policy {r.policy} (claims pack `{r.pack}`, {Path(r.path).name} line {r.line}).")
+    lines.append("")
+    lines.append(f"What it reports: {r.message}")
+    lines.append("")
+    lines.append(f"Why: {r.why}")
+    lines.append("")
+    lines.append(f"Suggested rewrite: {r.suggestion}")
+    lines.append("")
+    if isinstance(r, Rule):
+        lines.append("Negation, hedges, questions, quoted or rejected claims and other clauses of the sentence "
+                     "are taken into account; see the pack for the exact patterns.")
+        lines.append("")
+    if requirements is not None:
+        for q in requirements:
+            where = "; ".join(
+                ", ".join(x for x in (f"type {a.type}" if a.type else "", f"slug /{a.slug.pattern}/" if a.slug else "",
+                                      f"section /{a.section.pattern}/" if a.section else "") if x)
+                for a in q.applies_to)
+            lines.append(f"- `{q.name}` ({q.policy}): {q.summary} Applies to: {where}.")
+        lines.append("")
+        for q in requirements:
+            slug = next((a.slug.pattern.strip("^$") for a in q.applies_to if a.slug is not None and a.section is None
+                         and a.type is None), None)
+            if not slug or not all(c.isalnum() or c in "-/" for c in slug):
+                continue
+            for verdict, items in (("pass", q.examples.ok), ("fail", q.examples.violation)):
+                for s in items:
+                    lines += [f"```markdown {verdict}", f"=== {slug}.md ===", _page(s).rstrip("\n"), "```", ""]
+        return "\n".join(lines)
+    for verdict, items in (("pass", r.examples.ok), ("fail", r.examples.violation)):
+        for s in items:
+            lines += [f"```markdown {verdict}", _page(s).rstrip("\n"), "```", ""]
+    return "\n".join(lines)
+
+
+def _severity(value: str) -> Severity:
+    return Severity(value)
+
+
+# ------------------------------------------------------------------ page analysis (once per page)
+def _front_matter_dated_source(page) -> bool:
+    sources = page.meta.get("sources")
+    if not isinstance(sources, list):
+        return False
+    return any(isinstance(s, dict) and s.get("period") for s in sources)
+
+
+def _section_titles(page, heading_index: int | None) -> list[str]:
+    """Titles of the heading a block sits under and of its enclosing headings."""
+    if heading_index is None:
+        return []
+    cache = page.cache.setdefault("claims.section_titles", {})
+    if heading_index in cache:
+        return cache[heading_index]
+    by_heading = {sec.heading: sec for sec in page.sections}
+    titles = []
+    sec = by_heading.get(heading_index)
+    while sec is not None:
+        titles.append(sec.title)
+        sec = page.sections[sec.parent] if sec.parent is not None else None
+    if not titles and 0 <= heading_index < len(page.headings):
+        titles.append(page.headings[heading_index].text)
+    cache[heading_index] = titles
+    return titles
+
+
+def page_matches(page, config: Any | None) -> list[tuple[int, ClaimMatch]]:
+    """Every claim/figure match on the page: (sentence index, match). Computed once per page."""
+    key = "claims.matches"
+    if key in page.cache:
+        return page.cache[key]
+    engine = engine_for(config)
+    out: list[tuple[int, ClaimMatch]] = []
+    fm_dated = _front_matter_dated_source(page)
+    period_rx = [f.periods for f in engine.figure_rules]
+    block_ctx: dict[int, FigureContext] = {}
+    external_link_blocks = {l.block for l in page.links
+                            if l.kind == "link" and l.block is not None and l.target.startswith(("http://", "https://"))}
+    for si, sent in enumerate(page.sentences):
+        block = page.blocks[sent.block]
+        if sent.block not in block_ctx:
+            block_ctx[sent.block] = FigureContext(
+                source_in_paragraph=sent.block in external_link_blocks,
+                period_in_paragraph=any(rx.search(block.text) for rx in period_rx),
+                front_matter_dated_source=fm_dated,
+            )
+        lead_in = block.lead_in if (block.kind == "list_item" and sent.start == 0) else None
+        kind = {"heading": "heading", "table_cell": "table", "list_item": "list"}.get(block.kind, "text")
+        for m in engine.check(sent.text, lead_in=lead_in, kind=kind, figures=block_ctx[sent.block],
+                              section=_section_titles(page, block.section)):
+            out.append((si, m))
+    page.cache[key] = out
+    return out
+
+
+def _finding(rule: RegistryRule, page, si: int, m: ClaimMatch):
+    sent = page.sentences[si]
+    span = page.sentence_span(sent, m.start, m.end)
+    quoted = m.text if len(m.text) <= 60 else m.text[:57] + "..."
+    msg = f"{m.policy}: {m.message} (\u201c{quoted}\u201d) {m.why} Suggestion: {m.suggestion}"
+    return rule.finding(span, msg)
+
+
+class PackClaimRule(RegistryRule):
+    """A claim rule from a pack (documentation generated from the pack)."""
+
+    scope = "page"
+
+    def __init__(self, r: Rule | FigureRule):
+        self.code = r.code
+        self.name = r.name
+        self.summary = r.summary
+        self.severity = _severity(r.severity)
+        self.doc_override = _doc_for(r)
+        self.pack_rule = r
+
+    def check(self, page, ctx):
+        for si, m in page_matches(page, ctx.config):
+            if m.code == self.code:
+                yield _finding(self, page, si, m)
+
+
+class RequiredClaimRule(RegistryRule):
+    """Required claims (one code for every requirement of the packs)."""
+
+    scope = "page"
+
+    def __init__(self, code: str, reqs: list[Requirement]):
+        self.code = code
+        self.name = "required-claim-missing"
+        self.summary = "A page or section lacks a claim its page type requires (in hedged form)"
+        self.severity = _severity(max((q.severity for q in reqs), key=lambda s: Severity(s).rank))
+        self.doc_override = _doc_for(reqs[0], requirements=reqs)
+        self.requirements = reqs
+
+    def check(self, page, ctx):
+        engine = engine_for(ctx.config)
+        page_type, slug = page.type, page.slug
+        for req, applies in engine.requirements_for(page_type, slug):
+            if req.code != self.code:
+                continue
+            if applies.section is None:
+                sentences = [s.text for s in page.sentences]
+                if engine.requirement_met(req, sentences):
+                    continue
+                h1 = next((h for h in page.headings if h.level == 1), None)
+                span = h1.span if h1 else Span.point(page.body_start)
+                yield self.finding(span, f"{req.policy}: {req.message} {req.why} Suggestion: {req.suggestion}")
+                continue
+            for sec in page.sections:
+                heading = page.headings[sec.heading]
+                if not applies.section.search(heading.text):
+                    continue
+                sentences = [s.text for s in page.sentences
+                             if sec.start_line < page.blocks[s.block].position(s.start)[0] <= sec.end_line]
+                if engine.requirement_met(req, sentences):
+                    continue
+                yield self.finding(heading.span, f"{req.policy}: section \u201c{heading.text}\u201d: {req.message} "
+                                                 f"{req.why} Suggestion: {req.suggestion}")
+
+
+def _registry_rules(engine: Engine, kinds: Iterable[str]) -> list[RegistryRule]:
+    kinds = set(kinds)
+    out: list[RegistryRule] = []
+    if "claim" in kinds:
+        out += [PackClaimRule(r) for r in engine.rules]
+    if "figure" in kinds:
+        out += [PackClaimRule(f) for f in engine.figure_rules]
+    if "required" in kinds:
+        by_code: dict[str, list[Requirement]] = {}
+        for q in engine.requirements:
+            by_code.setdefault(q.code, []).append(q)
+        out += [RequiredClaimRule(code, reqs) for code, reqs in by_code.items()]
+    return out
+
+
+def register_builtin(kinds: Iterable[str]) -> None:
+    """Register the built-in pack's rules of the given kinds ("claim", "figure", "required")."""
+    for rule in _registry_rules(engine_for(None), kinds):
+        add_rule(rule)
+        _REGISTERED.add(rule.code)
+
+
+def configure(config: Any) -> Engine:
+    """Apply claims.builtin / claims.packs: validate packs (PackError) and (re)register their rules."""
+    engine = engine_for(config)
+    remove_rules(_REGISTERED)
+    _REGISTERED.clear()
+    for rule in _registry_rules(engine, ("claim", "figure", "required")):
+        add_rule(rule)
+        _REGISTERED.add(rule.code)
+    return engine

@@ -1,0 +1,118 @@
+"""Claims packs: the shipped pack's examples, and validation errors with file and line."""
+
+from pathlib import Path
+
+import pytest
+
+from guidelint.claims import Engine, PackError, load_pack
+from guidelint.claims.pack import builtin_pack_paths
+
+ENGINE = Engine.load()
+CASES = []
+for r in [*ENGINE.rules, *ENGINE.figure_rules]:
+    CASES += [(r.code, "ok", s) for s in r.examples.ok]
+    CASES += [(r.code, "violation", s) for s in r.examples.violation]
+
+
+def test_builtin_pack_loads_and_covers_every_policy():
+    assert [p.name for p in builtin_pack_paths()] == ["medical-assistant.yaml"]
+    codes = {r.code: r.policy for r in ENGINE.all_rules()}
+    assert {f"GL40{i}" for i in range(1, 10)} <= set(codes)
+    assert {codes[f"GL40{i}"] for i in range(1, 10)} == {f"P{i}" for i in range(1, 10)}
+    assert "GL410" in codes and "GL420" in codes
+
+
+@pytest.mark.parametrize("code,verdict,sentence", CASES, ids=[f"{c}-{v}-{i}" for i, (c, v, _) in enumerate(CASES)])
+def test_pack_examples(code, verdict, sentence):
+    found = {m.code for m in ENGINE.check(sentence)}
+    if verdict == "violation":
+        assert code in found, f"{code} should flag: {sentence}"
+    else:
+        assert code not in found, f"{code} should not flag: {sentence}"
+
+
+def test_every_rule_has_examples_and_texts():
+    for r in [*ENGINE.rules, *ENGINE.figure_rules]:
+        assert r.examples.ok and r.examples.violation, r.code
+        assert r.message and r.suggestion and r.why and r.summary
+
+
+MINIMAL = """\
+pack: tiny
+rules:
+  - code: XX401
+    name: tiny-rule
+    policy: P1
+    severity: error
+    summary: s
+    subjects: ["widget*"]
+    claims: ["{subject} (is|are) _ required"]
+    message: m
+    suggestion: s
+    why: w
+    examples: {ok: ["Widgets are not required."], violation: ["Widgets are required."]}
+"""
+
+
+def _write(tmp_path, text, name="pack.yaml"):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_minimal_pack_works(tmp_path):
+    eng = Engine([load_pack(_write(tmp_path, MINIMAL))])
+    assert [m.code for m in eng.check("Widgets are required.")] == ["XX401"]
+    assert eng.check("Widgets are not required.") == []
+    assert eng.check("Widgets aren't really required.") == []
+
+
+@pytest.mark.parametrize("mutate,line,needle", [
+    (lambda t: t.replace("rules:\n", "rules:\n  - [unclosed\n"), 4, "invalid YAML"),
+    (lambda t: t.replace("    why: w\n", "    why: w\n    colour: red\n"), 13, "unknown key 'colour'"),
+    (lambda t: t.replace('claims: ["{subject} (is|are) _ required"]',
+                         "claims:\n      - 're:(unclosed'"), 10, "bad regular expression"),
+    (lambda t: t.replace('claims: ["{subject} (is|are) _ required"]', 'claims: ["(is|are required"]'), 9, "missing ')'"),
+    (lambda t: t.replace('claims: ["{subject} (is|are) _ required"]', 'claims: ["{nosuch} required"]'), 9, "unknown term list"),
+    (lambda t: t.replace("severity: error", "severity: fatal"), 6, "severity"),
+    (lambda t: t.replace("name: tiny-rule", "name: Tiny Rule"), 4, "kebab-case"),
+    (lambda t: t.replace("    message: m\n", ""), 3, "missing required key 'message'"),
+    (lambda t: t.replace("code: XX401", "code: 401"), 3, "code"),
+    (lambda t: t + "  - {code: XX401}\n", 14, "missing required key"),
+])
+def test_pack_errors_have_file_and_line(tmp_path, mutate, line, needle):
+    path = _write(tmp_path, mutate(MINIMAL))
+    with pytest.raises(PackError) as info:
+        load_pack(path)
+    err = info.value
+    assert err.path == str(path)
+    assert err.line == line, str(err)
+    assert str(err).startswith(f"{path}:{line}: ")
+    if needle:
+        assert needle in str(err)
+
+
+def test_duplicate_code_across_packs(tmp_path):
+    a = load_pack(_write(tmp_path, MINIMAL, "a.yaml"))
+    b = load_pack(_write(tmp_path, MINIMAL, "b.yaml"))
+    with pytest.raises(PackError, match="defined twice"):
+        Engine([a, b])
+
+
+def test_missing_file_and_empty_file(tmp_path):
+    with pytest.raises(PackError, match="cannot read"):
+        load_pack(tmp_path / "nope.yaml")
+    with pytest.raises(PackError, match="empty"):
+        load_pack(_write(tmp_path, ""))
+
+
+def test_disable_and_severity_override(tmp_path):
+    path = _write(tmp_path, MINIMAL)
+    eng = Engine.load([path], builtin=False, disabled={"XX401"})
+    assert eng.check("Widgets are required.") == []
+    eng = Engine.load([path], builtin=False, severities={"XX401": "info"})
+    assert eng.check("Widgets are required.")[0].severity == "info"
+    with pytest.raises(PackError):
+        Engine.load([path], builtin=False, severities={"XX401": "loud"})
+    both = Engine.load([path])
+    assert {"XX401", "GL401"} <= {r.code for r in both.all_rules()}

@@ -1,0 +1,96 @@
+"""GL4xx through the real pipeline: spans, messages, required claims, figure context, extra packs."""
+
+from pathlib import Path
+
+import pytest
+
+from guidelint.registry import get_rule
+from guidelint.testing import run_files
+
+GUIDE = """---
+title: {title}
+---
+
+# {title}
+
+{body}
+"""
+
+
+def diags(files, select=("GL4",)):
+    from guidelint.registry import all_rules
+    codes = frozenset(r.code for r in all_rules() if any(r.code.startswith(p) for p in select))
+    return run_files(files, codes)
+
+
+def test_claim_span_and_message():
+    body = "Training is not free, and you must be certified to work.\n"
+    (d,) = diags({"page.md": GUIDE.format(title="A page", body=body)})
+    assert d.code == "GL401" and d.line == 7
+    line = body.splitlines()[0]
+    assert line[d.column - 1:d.end_column - 1] == "must be certified"
+    assert d.message.startswith("P1: ") and "Suggestion:" in d.message
+
+
+def test_inline_markup_and_list_lead_in():
+    body = "To work as a medical assistant you must have:\n\n- a **national certification** such as the CMA\n"
+    ds = diags({"page.md": GUIDE.format(title="A page", body=body)})
+    assert [d.code for d in ds] == ["GL401"] and ds[0].line == 9
+
+
+def test_red_flags_section_is_not_a_claim():
+    body = "## Red flags\n\n- Programs that promise a guaranteed job.\n- Instant certification with no exam.\n"
+    assert diags({"page.md": GUIDE.format(title="A page", body=body)}) == []
+
+
+def test_required_claim_on_h1_and_section():
+    page = GUIDE.format(title="Certification", body="Certification helps you stand out.\n")
+    (d,) = diags({"certification.md": page}, select=("GL410",))
+    assert d.code == "GL410" and d.line == 5
+    ok = GUIDE.format(title="Certification", body="Certification is a voluntary credential.\n")
+    assert diags({"certification.md": ok}, select=("GL410",)) == []
+    hub = ("---\ntitle: Hub\ntype: hub\n---\n\n# Hub\n\n## Do you need certification?\n\n"
+           "It helps with jobs.\n\n## Do you need a degree?\n\nNot necessarily.\n")
+    (d,) = diags({"hub.md": hub}, select=("GL410",))
+    assert d.line == 8
+
+
+def test_figure_attribution_uses_page_context():
+    body = "Medical assistants earn about $40,000 a year.\n"
+    assert [d.code for d in diags({"page.md": GUIDE.format(title="Pay", body=body)})] == ["GL420"]
+    sourced = ("---\ntitle: Pay\nsources:\n  - {title: OES, publisher: BLS, url: 'https://www.bls.gov/oes/', "
+               "period: May 2024}\n---\n\n# Pay\n\n" + body)
+    assert diags({"page.md": sourced}) == []
+    linked = "Medical assistants earn about $40,000 a year ([BLS, May 2024](https://www.bls.gov/oes/)).\n"
+    assert diags({"page.md": GUIDE.format(title="Pay", body=linked)}) == []
+
+
+def test_rules_are_registered_with_docs():
+    rule = get_rule("GL401")
+    assert rule is not None and rule.name == "certification-required"
+    verdicts = {e.verdict for e in rule.examples()}
+    assert verdicts == {"pass", "fail"}
+    assert get_rule("GL410").name == "required-claim-missing"
+
+
+def test_configure_extra_pack_and_builtin_off(tmp_path):
+    from guidelint.claims import PackError, configure
+    from guidelint.config import Config, load_config
+
+    pack = tmp_path / "extra.yaml"
+    pack.write_text(Path(__file__).parent.joinpath("test_claims_pack.py").read_text().split('MINIMAL = """\\\n')[1]
+                    .split('"""')[0], encoding="utf-8")
+    base = load_config(None)
+    cfg = base.with_overrides(claims={"packs": [str(pack)], "builtin": False})
+    try:
+        engine = configure(cfg)
+        assert [r.code for r in engine.all_rules()] == ["XX401"]
+        assert get_rule("XX401") is not None and get_rule("GL401") is None
+        bad = tmp_path / "bad.yaml"
+        bad.write_text("pack: x\nrules: [\n", encoding="utf-8")
+        with pytest.raises(PackError) as info:
+            configure(base.with_overrides(claims={"packs": [str(bad)], "builtin": True}))
+        assert str(bad) in str(info.value)
+    finally:
+        configure(base)
+    assert get_rule("GL401") is not None and get_rule("XX401") is None
