@@ -88,12 +88,13 @@ def cli() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=None,
               help="Worker processes for page analysis; 0 = one per core (default from config: 0).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache (cache_dir).")
+@click.option("--check-external", is_flag=True, help="Also request http(s) links (GL310): opt-in, bounded, cached.")
 @click.option("--fix", is_flag=True, help="Apply the safe, mechanical fixes ([fix] in 'guidelint rules'), then "
               "report what is left.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff without writing; the exit code is "
               "as if nothing were fixed.")
 def check(paths, config_path, select, extend_select, ignore, fmt, stdin_filename, fail_on, exit_zero,
-          statistics, output_file, today, color, jobs, no_cache, fix, diff):
+          statistics, output_file, today, color, jobs, no_cache, check_external, fix, diff):
     """Check pages (default: the configured content root, content/).
 
     \b
@@ -111,6 +112,8 @@ def check(paths, config_path, select, extend_select, ignore, fmt, stdin_filename
             config = config.with_today(dt.date.fromisoformat(today))
         except ValueError:
             raise UsageError(f"--today {today!r}: write the date as YYYY-MM-DD") from None
+    if check_external:
+        config = config.with_overrides(links={"check_external": True})
     sel = _split_codes(select) or config["select"]
     ext = _split_codes(extend_select) + config["extend_select"]
     ign = _split_codes(ignore) + config["ignore"]
@@ -154,6 +157,13 @@ def check(paths, config_path, select, extend_select, ignore, fmt, stdin_filename
         report.stats.update(analyzer.stats)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
+    except KeyboardInterrupt:  # click would print "Aborted!" and exit 1, the code for findings
+        click.echo("guidelint: interrupted", err=True)
+        sys.exit(130)
+    if report.stats.get("outside_root"):
+        click.echo(f"note: {report.stats['outside_root']} file(s) are outside the content root "
+                   f"'{config['content_root']}': only page checks ran on them (links, anchors, orphans and "
+                   "hub order need the site); run guidelint from that site's folder or pass --config", err=True)
 
     if color is None:
         color = (output_file is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
@@ -179,7 +189,7 @@ def check(paths, config_path, select, extend_select, ignore, fmt, stdin_filename
         except OSError as exc:
             raise UsageError(f"--output-file {output_file}: {exc.strerror or exc}") from None
     else:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=fctx.color)  # click would strip colour from a pipe even with --color
     threshold = Severity(fail_on or config["fail_on"]).rank
     failing = any(d.severity.rank >= threshold for d in report.diagnostics)
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)

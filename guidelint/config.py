@@ -144,6 +144,11 @@ SPEC: dict[str, Any] = {
     "suppressions": {
         "require_reason": (_bool, True),
     },
+    "names": {  # GL510 known-name-spelling: names to spell exactly, from data files and this table
+        "builtin": (_bool, True),  # the name lists shipped in guidelint/packs/names/
+        "files": (_str_list, ()),  # more YAML name lists (see guidelint/packs/names/)
+        "spellings": (_str_map, {}),  # "misspelling" = "Right Name"
+    },
     "limits": {
         "max_file_bytes": (_int(1), 5 * 1024 * 1024),
         "max_front_matter_bytes": (_int(1), 64 * 1024),
@@ -182,7 +187,7 @@ def _defaults(spec: dict) -> dict:
 def _merge(base: dict, over: dict) -> dict:
     out = dict(base)
     for k, v in over.items():
-        out[k] = _merge(base[k], v) if isinstance(v, dict) and isinstance(base.get(k), dict) and k in ("claims", "links", "suppressions", "limits") else v
+        out[k] = _merge(base[k], v) if isinstance(v, dict) and isinstance(base.get(k), dict) and k in ("claims", "links", "suppressions", "limits", "names") else v
     return out
 
 
@@ -225,7 +230,8 @@ class Config:
 
     def fingerprint(self) -> str:
         """A stable text of everything that changes analysis results (for the cache)."""
-        return repr((sorted(_flat(self.values)), str(self.root), self.today.isoformat()))
+        values = {k: v for k, v in self.values.items() if k not in _NOT_IN_FINGERPRINT}
+        return repr((sorted(_flat(values)), str(self.root), self.today.isoformat()))
 
     def per_file_ignored(self, rel: str) -> set[str]:
         codes: set[str] = set()
@@ -235,10 +241,14 @@ class Config:
         return codes
 
 
+# how results are computed and kept, not what they are: changing these keeps the cache valid
+_NOT_IN_FINGERPRINT = frozenset({"cache", "cache_dir", "jobs"})
+
+
 def _flat(d: dict, prefix: str = "") -> list[tuple[str, str]]:
     out = []
     for k, v in d.items():
-        if isinstance(v, dict) and k in ("claims", "links", "suppressions", "limits"):
+        if isinstance(v, dict) and k in ("claims", "links", "suppressions", "limits", "names"):
             out.extend(_flat(v, f"{prefix}{k}."))
         else:
             out.append((f"{prefix}{k}", repr(v)))

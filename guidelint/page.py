@@ -23,7 +23,7 @@ from guidelint.diagnostics import Span
 from guidelint.frontmatter import FrontMatter
 from guidelint.slug import Slugger
 
-_MD = MarkdownIt("commonmark", {"html": True}).enable("table")
+_MD = MarkdownIt("commonmark", {"html": True, "maxNesting": 100}).enable("table")  # limits.PARSER_MAX_NESTING
 
 
 # --------------------------------------------------------------------------- data

@@ -9,6 +9,7 @@ shared index and turns findings into diagnostics for the files the user asked ab
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -16,6 +17,7 @@ from typing import Callable
 from guidelint import frontmatter
 from guidelint.config import Config, ConfigError
 from guidelint.diagnostics import Diagnostic, Severity, Span
+from guidelint.limits import check_page as check_limits
 from guidelint.page import build_page
 from guidelint.registry import PageContext, SiteContext, get_rule, iter_rules, matches
 from guidelint.schema import load_schemas
@@ -43,6 +45,7 @@ class Report:
     files_checked: int
     site_pages: int
     stats: dict = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)  # display paths of the checked files (junit)
 
 
 # ------------------------------------------------------------------ per page
@@ -74,9 +77,15 @@ def _analyze(display: str, rel: str | None, data: bytes, config: Config, selecte
         fm, fm_findings = frontmatter.parse(split.yaml_text, start, end, limits["max_yaml_nodes"],
                                             limits["max_front_matter_bytes"])
         findings.extend(fm_findings)
-        if fm is None and any(f.code in ("GL905", "GL907") for f in fm_findings):
+        if fm is None and any(f.code in ("GL101", "GL905", "GL907") for f in fm_findings):
             return PageResult(PageSummary(display, rel, slug, ok=False), findings)
-    page = build_page(text, display, rel, slug, fm, split.front_matter_lines, config.get("links.slug_style"))
+    try:
+        page = build_page(text, display, rel, slug, fm, split.front_matter_lines, config.get("links.slug_style"))
+    except RecursionError:
+        findings.append(Finding("GL910", Span.point(1), "the page is nested too deeply to parse "
+                                "(limits.max_nesting); flatten its lists and blockquotes"))
+        return PageResult(PageSummary(display, rel, slug, ok=False), findings)
+    findings.extend(check_limits(page, limits))
     ctx = PageContext(config=config, schemas=load_schemas(config.schemas_dir), selected=selected)
     for rule in iter_rules("page", selected):
         findings.extend(rule.check(page, ctx))
@@ -84,16 +93,24 @@ def _analyze(display: str, rel: str | None, data: bytes, config: Config, selecte
 
 
 # ------------------------------------------------------------------ files
+def _resolve(path: Path) -> Path:
+    """``path.resolve()``, or its absolute path when it is a symbolic-link loop (read_item reports it)."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return Path(os.path.abspath(path))
+
+
 def display_path(path: Path) -> str:
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return _resolve(path).relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
-        return path.resolve().as_posix()
+        return _resolve(path).as_posix()
 
 
 def _rel(path: Path, root: Path) -> str | None:
     try:
-        return path.resolve().relative_to(root).as_posix()
+        return _resolve(path).relative_to(root).as_posix()
     except ValueError:
         return None
 
@@ -132,7 +149,7 @@ def gather(paths: list[str], config: Config) -> tuple[list[FileItem], list[FileI
                           "pass the pages to check or set content_root in [tool.guidelint]")
     if not paths:
         return site, list(site)
-    by_path = {item.path.resolve(): item for item in site if item.path}
+    by_path = {_resolve(item.path): item for item in site if item.path}
     targets: list[FileItem] = []
     for raw in paths:
         p = Path(raw)
@@ -143,12 +160,12 @@ def gather(paths: list[str], config: Config) -> tuple[list[FileItem], list[FileI
         else:
             raise ConfigError(f"path '{raw}' does not exist")
         for f in found:
-            item = by_path.get(f.resolve()) or FileItem(f, display_path(f), _rel(f, root))
+            item = by_path.get(_resolve(f)) or FileItem(f, display_path(f), _rel(f, root))
             targets.append(item)
     seen = set()
     unique = []
     for item in targets:
-        key = item.path.resolve() if item.path else item.display
+        key = _resolve(item.path) if item.path else item.display
         if key not in seen:
             seen.add(key)
             unique.append(item)
@@ -160,9 +177,13 @@ def read_item(item: FileItem, max_bytes: int) -> tuple[bytes | None, Finding | N
         return item.data, None
     assert item.path is not None
     try:
-        if item.path.is_dir():
+        st = item.path.stat()
+        if stat.S_ISDIR(st.st_mode):
             return None, Finding("GL901", Span.point(1), "is a folder, not a page")
-        size = item.path.stat().st_size
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or a device would block or never end
+            return None, Finding("GL901", Span.point(1), "is not a regular file (a pipe, socket or device); "
+                                 "only Markdown text pages belong in the content root")
+        size = st.st_size
         if size > max_bytes:
             return None, Finding("GL908", Span.point(1), f"file is {size:,} bytes, over the limit of "
                                  f"{max_bytes:,} (limits.max_file_bytes); split the page or raise the limit")
@@ -239,8 +260,16 @@ def run(paths: list[str], config: Config, selected: frozenset[str], *, stdin: Fi
         for rel, finding in rule.check_site(index, ctx):
             if rel in report_keys and rel in by_rel:
                 diagnostics.extend(_convert(by_rel[rel], [finding], config, selected))
+    from guidelint.suppressions import suppress_report  # inline <!-- guidelint-disable ... --> comments
+
+    diagnostics = suppress_report(diagnostics, [(by_rel[k], r.summary) for k, r in zip(
+        ((i.rel if i.rel is not None else i.display) for i in all_items), results) if k in report_keys],
+        config, selected)
     diagnostics = sorted(set(diagnostics), key=Diagnostic.sort_key)
-    return Report(diagnostics, files_checked=len(targets), site_pages=len(site_items))
+    outside = sum(1 for t in targets if t.rel is None and t.path is not None)
+    return Report(diagnostics, files_checked=len(targets), site_pages=len(site_items),
+                  stats={"outside_root": outside},
+                  files=[t.display for t in targets])
 
 
 def _convert(item: FileItem, findings: list[Finding], config: Config, selected: frozenset[str]) -> list[Diagnostic]:

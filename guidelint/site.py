@@ -22,6 +22,16 @@ class HeadingInfo:
 
 
 @dataclass(frozen=True)
+class TableInfo:
+    """A table, for site rules that read one (the hub's steps table): cell texts and spans."""
+
+    section: int | None  # index of the heading the table sits under
+    header: tuple[str, ...]
+    rows: tuple[tuple[tuple[str, Span], ...], ...]  # rows of (cell text, cell span)
+    span: Span
+
+
+@dataclass(frozen=True)
 class PageSummary:
     path: str  # as displayed
     rel: str | None  # posix path below the content root
@@ -36,6 +46,7 @@ class PageSummary:
     links: tuple[Link, ...] = ()
     definitions: tuple[Definition, ...] = ()
     comments: tuple[Comment, ...] = ()
+    tables: tuple[TableInfo, ...] = ()
     extra: dict = field(default_factory=dict, compare=False)  # rule-specific facts, picklable
 
     @property
@@ -75,6 +86,9 @@ def summarize(page: Page) -> PageSummary:
         links=tuple(page.links),
         definitions=tuple(page.definitions),
         comments=tuple(page.comments),
+        tables=tuple(TableInfo(t.section, tuple(c.text for c in t.header),
+                               tuple(tuple((c.text, c.span) for c in row) for row in t.rows), t.span)
+                     for t in page.tables),
         extra=dict(page.cache.get("summary_extra", {})),
     )
 
@@ -89,6 +103,7 @@ class SiteIndex:
         hubs = [s for s in self.pages if s.type == "hub"]
         self.hub = hubs[0] if len(hubs) == 1 else None
         self.hubs = hubs
+        self.cache: dict = {}  # per-run results shared by site rules (e.g. resolved links)
 
     def __len__(self) -> int:
         return len(self.pages)

@@ -16,6 +16,17 @@ from guidelint.registry import Example
 from guidelint.runner import run
 
 EXAMPLE_TODAY = dt.date(2026, 11, 25)
+EXAMPLE_CONFIG = "guidelint.toml"  # a file of that name in an example sets configuration for it
+
+
+def _with_example_config(cfg: Config, text: str | bytes) -> Config:
+    """Merge an example's ``=== guidelint.toml ===`` block (validated like a real file) into ``cfg``."""
+    from guidelint.config import SPEC, _merge, _validate, tomllib
+
+    if isinstance(text, bytes):
+        text = text.decode("utf-8")
+    values = _validate(tomllib.loads(text), SPEC, EXAMPLE_CONFIG)
+    return Config(root=cfg.root, source=None, values=_merge(cfg.values, values), today=cfg.today)
 
 
 def run_files(files: dict[str, str | bytes], select: frozenset[str], config: Config | None = None,
@@ -24,6 +35,8 @@ def run_files(files: dict[str, str | bytes], select: frozenset[str], config: Con
 
     base = config or load_config(Path(__file__).resolve().parent.parent / "pyproject.toml") \
         if (Path(__file__).resolve().parent.parent / "pyproject.toml").is_file() else load_config(None)
+    files = dict(files)
+    overrides = files.pop(EXAMPLE_CONFIG, None)  # an example's own settings (TOML, [tool.guidelint] keys)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         content = root / "content"
@@ -37,6 +50,8 @@ def run_files(files: dict[str, str | bytes], select: frozenset[str], config: Con
         content.mkdir(exist_ok=True)
         cfg = Config(root=root, source=None, values=dict(base.values, content_root="content",
                                                           schemas=str(base.schemas_dir)), today=today)
+        if overrides is not None:
+            cfg = _with_example_config(cfg, overrides)
         old = os.getcwd()
         os.chdir(root)
         try:

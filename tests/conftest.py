@@ -43,3 +43,7 @@ def site(tmp_path):
         return tmp_path
 
     return _make
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: a slow test (real pre-commit, PyPI); deselect with -m 'not slow'")

@@ -1,6 +1,5 @@
 """Claims engine: clause scope, negation, hedges, questions, myths, actors, lead-ins, figures."""
 
-import time
 
 import pytest
 
@@ -118,15 +117,3 @@ def test_required_claims():
     (scope, _), = ENGINE.requirements_for("guide", "scope-of-practice")
     assert ENGINE.requirement_met(scope, ["What you may do depends on state law, employer policy and supervision."])
     assert not ENGINE.requirement_met(scope, ["What you may do depends on state law."])
-
-
-def test_speed_well_under_a_millisecond_per_sentence():
-    sentences = ["Certification is not required by law, but most employers in this area require it.",
-                 "Our 100% online course covers all clinical training and guarantees you a job.",
-                 "Medical assistants support licensed providers with clinical and administrative work."] * 100
-    ENGINE.check(sentences[0])
-    t0 = time.perf_counter()
-    for s in sentences:
-        ENGINE.check(s)
-    per = (time.perf_counter() - t0) / len(sentences)
-    assert per < 0.001, f"{per * 1000:.3f} ms per sentence"

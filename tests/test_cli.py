@@ -185,3 +185,12 @@ def test_other_files_still_checked_after_an_input_error(site, run_cli):
     root = site({"a-binary.md": b"\x00\x01", "b.md": BAD_DATE})
     code, out, _ = run_cli("check", "--select", "GL1,GL9", "--format", "json", cwd=root)
     assert sorted(d["code"] for d in json.loads(out)) == ["GL101", "GL903"]
+
+
+def test_files_outside_the_content_root_get_a_note(site, run_cli, tmp_path_factory):
+    root = site({"good.md": GOOD})
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (elsewhere / "page.md").write_text(GOOD.replace("[other]", "[other]") + "\n[gone](nope.md)\n")
+    code, out, err = run_cli("check", "--select", "GL1,GL3", str(elsewhere / "page.md"), cwd=root)
+    assert "1 file(s) are outside the content root 'content'" in err
+    assert "GL301" not in out  # link rules need the site

@@ -85,9 +85,7 @@ def test_recursive_alias_is_reported_not_followed():
     assert [f.code for f in findings] == ["GL907"]
 
 
-def test_alias_bomb_fails_fast():
-    import time
-
+def test_alias_bomb_stops_at_the_node_limit():
     lines = ["---", 'a: &a ["x","x","x","x","x","x","x","x","x","x"]']
     for i in range(1, 12):
         prev = chr(ord("a") + i - 1)
@@ -95,7 +93,7 @@ def test_alias_bomb_fails_fast():
         lines.append(f"{cur}: &{cur} [" + ", ".join([f"*{prev}"] * 10) + "]")
     lines.append("---")
     sp = split(lines)
-    start = time.perf_counter()
+    # 10^12 values if expanded; the builder counts values and stops at the limit
     fm, findings = parse(sp.yaml_text, *sp.front_matter_lines, max_nodes=10_000, max_bytes=100_000)
-    assert time.perf_counter() - start < 5  # 10^12 values if expanded; the limit stops it early
     assert fm is None and findings[0].code == "GL907"
+    assert "more than 10,000 values" in findings[0].message

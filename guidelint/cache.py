@@ -1,0 +1,191 @@
+"""The result cache: one ``PageResult`` per file, reused while nothing it depends on changes.
+
+An entry is found by the file's display and rel paths under a *context*: a hash of everything
+else an analysis depends on (the guidelint version and source files, the schemas, the claim
+packs, the configuration fingerprint, which includes today's date, and the selected codes).
+It is used only if the hash of the file's bytes matches the one stored in it, so a changed page
+is analysed again and its entry replaced: the cache holds one entry per file and context.
+
+Several runs may share a cache at once without a lock: entries are written to a temporary file
+and moved into place with ``os.replace`` (atomic), and an entry that cannot be read or does not
+have the expected shape (a partial write from a crashed run, another version) is ignored.
+
+Layout: ``<cache_dir>/v1/<context>/<2 hex>/<entry>``. Context folders unused for
+``PRUNE_DAYS`` days are removed. The cache holds pickles: it is trusted like the source tree
+(do not point ``cache_dir`` at a folder other people can write to).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from guidelint import __version__
+
+if TYPE_CHECKING:  # pragma: no cover
+    from guidelint.config import Config
+    from guidelint.runner import PageResult
+
+FORMAT = "v1"
+MAGIC = b"guidelint-cache-1"
+PRUNE_DAYS = 7
+STAMP = ".used"
+# configuration keys whose values name data files that page rules read: their bytes are in the key
+DATA_FILE_KEYS = (("claims", "packs"), ("names", "files"))
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=20).digest()
+
+
+def _tree_digest(h, root: Path, suffixes: tuple[str, ...] | None = None) -> None:
+    """Feed every file below ``root`` (name and bytes, sorted) into ``h``."""
+    if root.is_file():
+        h.update(root.name.encode() + b"\0")
+        try:
+            h.update(root.read_bytes())
+        except OSError:
+            h.update(b"<unreadable>")
+        return
+    if not root.is_dir():
+        h.update(b"<missing>" + str(root).encode())
+        return
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not d.startswith("."))
+        for name in sorted(filenames):
+            if suffixes and not name.endswith(suffixes):
+                continue
+            path = Path(dirpath) / name
+            h.update(path.relative_to(root).as_posix().encode() + b"\0")
+            try:
+                h.update(path.read_bytes())
+            except OSError:
+                h.update(b"<unreadable>")
+
+
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """Hash of guidelint's own source, rules and built-in packs (an edited rule invalidates entries)."""
+    h = hashlib.blake2b(digest_size=20)
+    _tree_digest(h, _PACKAGE, (".py", ".yaml", ".yml", ".json", ".toml", ".txt"))
+    return h.hexdigest()
+
+
+def context_key(config: "Config", selected: Iterable[str]) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    for part in (FORMAT, __version__, f"{sys.version_info[0]}.{sys.version_info[1]}", code_digest(),
+                 config.fingerprint(), ",".join(sorted(selected))):
+        h.update(part.encode("utf-8") + b"\0")
+    _tree_digest(h, config.schemas_dir)
+    for table, key in DATA_FILE_KEYS:  # data files named in the configuration (claim packs, name lists)
+        for value in (config.values.get(table) or {}).get(key, ()):
+            _tree_digest(h, config.resolve_path(value))
+    return h.hexdigest()
+
+
+class Cache:
+    """Entries of one context. Every method swallows file-system errors: a cache never fails a run."""
+
+    def __init__(self, root: Path, context: str) -> None:
+        self.root = root
+        self.context = context
+        self.folder = root / FORMAT / context[:24]
+        self.hits = 0
+        self.misses = 0
+        self.writes = 0
+        self.enabled = self._prepare()
+
+    @classmethod
+    def for_run(cls, config: "Config", selected: Iterable[str]) -> "Cache":
+        return cls(config.resolve_path(config["cache_dir"]), context_key(config, selected))
+
+    def _prepare(self) -> bool:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for name, text in (("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n"
+                                                "# guidelint's result cache; safe to delete.\n"),
+                               (".gitignore", "# created by guidelint\n*\n")):
+                marker = self.root / name
+                if not marker.exists():
+                    _atomic_write(marker, text.encode())
+            stamp = self.folder / STAMP
+            stamp.touch()
+            return True
+        except OSError:
+            return False
+
+    def entry_path(self, display: str, rel: str | None) -> Path:
+        key = hashlib.blake2b(f"{display}\0{rel}".encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+        return self.folder / key[:2] / key
+
+    def get(self, path: Path, file_digest: bytes) -> "PageResult | None":
+        if not self.enabled:
+            return None
+        try:
+            with open(path, "rb") as fh:
+                blob = fh.read()
+            magic, stored, payload = pickle.loads(blob)
+            if magic != MAGIC or stored != file_digest:
+                raise ValueError("stale")
+            result = pickle.loads(payload)
+        except Exception:  # noqa: BLE001 - missing, partial, corrupt or stale: a miss
+            self.misses += 1
+            return None
+        self.hits += 1
+        return result
+
+    def prune(self, now: float | None = None) -> None:
+        """Remove context folders not used for PRUNE_DAYS days (other dates, old configurations)."""
+        now = now or time.time()
+        base = self.root / FORMAT
+        try:
+            folders = list(base.iterdir())
+        except OSError:
+            return
+        for folder in folders:
+            if folder == self.folder or not folder.is_dir():
+                continue
+            try:
+                used = (folder / STAMP).stat().st_mtime
+            except OSError:
+                used = folder.stat().st_mtime if folder.exists() else now
+            if now - used > PRUNE_DAYS * 86400:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def encode(file_digest: bytes, payload: bytes) -> bytes:
+    """An entry's bytes; ``payload`` is the pickled ``PageResult``."""
+    return pickle.dumps((MAGIC, file_digest, payload), pickle.HIGHEST_PROTOCOL)
+
+
+def store(path: Path, blob: bytes) -> bool:
+    """Write an entry atomically; False (and nothing written) if the file system refuses."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _atomic_write(path, blob)
+        return True
+    except OSError:
+        return False
+
+
+def _atomic_write(path: Path, blob: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=f".{os.getpid()}")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(blob)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,105 @@
+"""``--format sarif``: SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+
+``tool.driver.rules`` comes from the rule registry (every rule, so a viewer can show any rule's
+help); each result points at its rule by ``ruleId`` and ``ruleIndex``. Columns count Unicode
+code points (``columnKind: unicodeCodePoints``); ``endColumn`` is exclusive, as in guidelint.
+Paths are relative URIs (to the working directory, ``%SRCROOT%``) when the file is below it.
+Mechanical fixes are included as SARIF ``fixes``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+from guidelint import __version__
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+HELP_URI = "https://guidelint.dev/rules/{code}"
+
+
+def _first_paragraph(doc: str) -> str:
+    para = doc.strip().split("\n\n", 1)[0]
+    return " ".join(para.split())
+
+
+def _help_text(doc: str) -> str:
+    """The documentation without its fenced examples' fences (plain text)."""
+    return re.sub(r"^```[^\n]*\n", "", doc, flags=re.M).strip()
+
+
+def _rule_descriptor(rule) -> dict:
+    doc = rule.doc
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": _first_paragraph(doc) or rule.summary},
+        "help": {"text": _help_text(doc), "markdown": doc},
+        "helpUri": HELP_URI.format(code=rule.code),
+        "defaultConfiguration": {"level": LEVEL[rule.severity.value]},
+        "properties": {"fixable": bool(rule.fixable), "tags": [rule.code[:3] + "xx"]},
+    }
+
+
+def artifact_uri(path: str) -> dict:
+    if path == "-" or not path:
+        return {"uri": "stdin"}
+    p = Path(path)
+    if p.is_absolute():
+        return {"uri": p.as_uri()}
+    return {"uri": quote(p.as_posix()), "uriBaseId": "%SRCROOT%"}
+
+
+def _region(span) -> dict:
+    return {"startLine": span.line, "startColumn": span.column, "endLine": span.end_line,
+            "endColumn": max(span.end_column, 1)}
+
+
+def format_report(report, ctx) -> str:
+    from guidelint.registry import all_rules
+
+    rules = all_rules()
+    index = {r.code: i for i, r in enumerate(rules)}
+    results = []
+    for d in report.diagnostics:
+        result = {
+            "ruleId": d.code,
+            "level": LEVEL[d.severity.value],
+            "message": {"text": d.message},
+            "locations": [{"physicalLocation": {"artifactLocation": artifact_uri(d.path),
+                                                "region": _region(d)}}],
+        }
+        if d.code in index:
+            result["ruleIndex"] = index[d.code]
+        if d.fix:
+            result["fixes"] = [{
+                "description": {"text": "guidelint --fix"},
+                "artifactChanges": [{
+                    "artifactLocation": artifact_uri(d.path),
+                    "replacements": [{"deletedRegion": _region(e.span), "insertedContent": {"text": e.text}}
+                                     for e in d.fix],
+                }],
+            }]
+        results.append(result)
+    sarif = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "guidelint",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": "https://guidelint.dev",
+                "rules": [_rule_descriptor(r) for r in rules],
+            }},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().resolve().as_uri() + "/"}},
+            "columnKind": "unicodeCodePoints",
+            "invocations": [{"executionSuccessful": True}],
+            "results": results,
+        }],
+    }
+    return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,276 @@
+"""Link resolution: one place that turns a link's target into a page, an anchor or a file.
+
+Every GL3xx rule uses ``resolve`` (through ``site_links``, which resolves each link of the site
+once per run and keeps the result on the ``SiteIndex``). Nothing here opens a network address;
+a target that leaves the content root is classified, never read.
+
+How a target is read (``from_rel`` is the linking page's path below the content root):
+
+* ``http://``, ``https://`` and ``//host`` targets are *external* (checked only with
+  ``--check-external``, GL310); other schemes (``mailto:``, ``tel:``...) are *other*, never checked.
+* ``#anchor`` alone is an anchor on the same page.
+* A relative path is joined to the linking page's folder. ``page.md``, ``page`` (no extension),
+  ``folder/`` and ``folder`` all find a page: the exact file, then ``<path>.md`` (each configured
+  extension), then ``<path>/index.md``.
+* A site-absolute path (``/certification``) is mapped to the content root through
+  ``links.site_prefixes``: a table of URL-path prefix = content folder, longest prefix first, e.g.
+  ``{"/guides/" = "", "/states/" = "states/"}``. Without the table, ``/`` maps to the content root.
+  With the table, a site-absolute path that matches no prefix belongs to another part of the web
+  site and is not checked.
+* ``links.redirects`` maps an old page slug to its new one (``"old-name" = "new-name"``); a link to
+  the old slug resolves to the new page.
+* A path that climbs out of the content root (``../../README.md``) *escapes* (GL304).
+* Any other file (an image, a PDF) is looked up on disk below the content root.
+"""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+from urllib.parse import unquote
+
+if TYPE_CHECKING:  # pragma: no cover
+    from guidelint.config import Config
+    from guidelint.page import Link
+    from guidelint.site import PageSummary, SiteIndex
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+
+# Resolution kinds
+EXTERNAL = "external"  # http(s) URL
+OTHER = "other"  # mailto:, tel:, a site-absolute path outside the mapped prefixes, an empty target
+PAGE = "page"  # a page of the site (``page`` set; ``anchor`` may be set)
+FILE = "file"  # an existing non-page file below the content root
+MISSING = "missing"  # nothing at that path (``rel`` is the path looked for)
+ESCAPES = "escapes"  # the path leaves the content root
+
+
+@dataclass(frozen=True)
+class Resolution:
+    kind: str
+    rel: str | None = None  # the page or file below the content root (or the path looked for)
+    anchor: str | None = None  # the fragment, percent-decoded; None when the target has no '#'
+    page: "PageSummary | None" = None
+    url: str | None = None  # for external links: the URL as written
+    redirected_from: str | None = None  # the slug a links.redirects entry sent us from
+    site_absolute: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.kind in (PAGE, FILE, EXTERNAL, OTHER)
+
+
+class Resolver:
+    """Resolves targets against one site; built once per run (see ``resolver_for``)."""
+
+    def __init__(self, site: "SiteIndex", config: "Config | None" = None) -> None:
+        self.site = site
+        links_cfg = config.get("links") if config is not None else {}
+        self.prefixes = sorted((links_cfg.get("site_prefixes") or {}).items(), key=lambda kv: -len(kv[0]))
+        self.redirects = {_norm_slug(k): _norm_slug(v) for k, v in (links_cfg.get("redirects") or {}).items()}
+        self.extensions = tuple(config["extensions"]) if config is not None else (".md", ".markdown")
+        self.root: Path | None = config.content_root if config is not None else None
+        self._exists: dict[str, bool] = {}
+
+    # ------------------------------------------------------------------ public
+    def resolve(self, target: str, from_rel: str) -> Resolution:
+        target = target.strip()
+        if not target:
+            return Resolution(OTHER)
+        if target.startswith("//"):
+            return Resolution(EXTERNAL, url="https:" + target)
+        m = _SCHEME.match(target)
+        if m:
+            scheme = m.group(0)[:-1].lower()
+            if scheme in ("http", "https"):
+                return Resolution(EXTERNAL, url=target)
+            return Resolution(OTHER, url=target)
+        path, _, fragment = target.partition("#")
+        anchor = unquote(fragment) if _ else None
+        path = unquote(path.split("?", 1)[0])
+        if not path:
+            page = self.site.by_rel.get(from_rel)
+            return Resolution(PAGE, from_rel, anchor, page)
+        site_absolute = path.startswith("/")
+        if site_absolute:
+            mapped = self._map_absolute(path)
+            if mapped is None:
+                return Resolution(OTHER, url=target, site_absolute=True)
+            joined = mapped
+        else:
+            joined = posixpath.join(posixpath.dirname(from_rel), path)
+        trailing = path.endswith("/")
+        norm = posixpath.normpath(joined) if joined else "."
+        if norm == ".." or norm.startswith("../") or norm.startswith("/"):
+            return Resolution(ESCAPES, norm, anchor, site_absolute=site_absolute)
+        if norm == ".":
+            norm = ""
+        return self._lookup(norm, trailing, anchor, site_absolute)
+
+    def resolve_slug(self, slug: str) -> Resolution:
+        """A front-matter slug (``related``): ``certification``, ``states/index``."""
+        slug = _norm_slug(slug)
+        page = self.site.by_slug.get(slug)
+        if page is not None:
+            return Resolution(PAGE, page.rel, None, page)
+        target = self._follow_redirects(slug)
+        if target is not None and target in self.site.by_slug:
+            page = self.site.by_slug[target]
+            return Resolution(PAGE, page.rel, None, page, redirected_from=slug)
+        return Resolution(MISSING, slug)
+
+    def suggest_page(self, wanted: str, from_rel: str) -> str | None:
+        """The closest existing page to ``wanted`` (a path below the root), written relative to
+        the linking page, or None."""
+        stem = _strip_ext(wanted, self.extensions)
+        choices = {s.slug: s.rel for s in self.site.pages if s.slug is not None and s.rel is not None}
+        # compare both full slugs and last path parts, so a wrong folder still finds the page
+        match = difflib.get_close_matches(stem, list(choices), n=1, cutoff=0.6)
+        if not match:
+            by_base: dict[str, str] = {}
+            for slug in choices:
+                by_base.setdefault(posixpath.basename(slug), slug)
+            base = difflib.get_close_matches(posixpath.basename(stem), list(by_base), n=1, cutoff=0.6)
+            match = [by_base[base[0]]] if base else []
+        if not match:
+            return None
+        return relative_link(choices[match[0]], from_rel)
+
+    # ------------------------------------------------------------------ internals
+    def _map_absolute(self, path: str) -> str | None:
+        if not self.prefixes:
+            return path.lstrip("/")
+        for prefix, folder in self.prefixes:
+            if path == prefix.rstrip("/") or path.startswith(prefix if prefix.endswith("/") else prefix + "/") \
+                    or prefix == "/":
+                rest = path[len(prefix):] if path.startswith(prefix) else ""
+                return posixpath.join(folder, rest.lstrip("/")) if folder else rest.lstrip("/")
+        return None
+
+    def _candidates(self, norm: str, trailing: bool) -> list[str]:
+        if trailing or norm == "":
+            base = f"{norm}/" if norm else ""
+            return [f"{base}index{ext}" for ext in self.extensions]
+        out = [norm]
+        if not norm.endswith(self.extensions):
+            out += [norm + ext for ext in self.extensions]
+            out += [f"{norm}/index{ext}" for ext in self.extensions]
+        return out
+
+    def _lookup(self, norm: str, trailing: bool, anchor: str | None, site_absolute: bool) -> Resolution:
+        candidates = self._candidates(norm, trailing)
+        for cand in candidates:
+            page = self.site.by_rel.get(cand)
+            if page is not None:
+                return Resolution(PAGE, cand, anchor, page, site_absolute=site_absolute)
+        slug = _strip_ext(norm, self.extensions).rstrip("/")
+        redirected = self._follow_redirects(slug) if self.redirects else None
+        if redirected is not None and redirected in self.site.by_slug:
+            page = self.site.by_slug[redirected]
+            return Resolution(PAGE, page.rel, anchor, page, redirected_from=slug, site_absolute=site_absolute)
+        for cand in candidates:
+            if self._on_disk(cand):
+                return Resolution(FILE, cand, anchor, site_absolute=site_absolute)
+        wanted = norm if (norm.endswith(self.extensions) or "." in posixpath.basename(norm)) else \
+            (candidates[0] if trailing or not norm else norm + self.extensions[0])
+        return Resolution(MISSING, wanted, anchor, site_absolute=site_absolute)
+
+    def _follow_redirects(self, slug: str) -> str | None:
+        seen = set()
+        current = slug
+        while current in self.redirects and current not in seen:
+            seen.add(current)
+            current = self.redirects[current]
+        return current if current != slug else None
+
+    def _on_disk(self, rel: str) -> bool:
+        if self.root is None or not rel:
+            return False
+        if rel not in self._exists:
+            try:
+                self._exists[rel] = (self.root / rel).is_file()
+            except OSError:
+                self._exists[rel] = False
+        return self._exists[rel]
+
+
+def _norm_slug(value: str) -> str:
+    value = value.strip().strip("/")
+    for ext in (".md", ".markdown"):
+        if value.endswith(ext):
+            value = value[: -len(ext)]
+    return value
+
+
+def _strip_ext(path: str, extensions: tuple[str, ...]) -> str:
+    for ext in extensions:
+        if path.endswith(ext):
+            return path[: -len(ext)]
+    return path
+
+
+def relative_link(to_rel: str, from_rel: str) -> str:
+    """How a page at ``from_rel`` writes a relative link to ``to_rel``."""
+    return posixpath.relpath(to_rel, posixpath.dirname(from_rel) or ".")
+
+
+def resolver_for(site: "SiteIndex", config: "Config | None") -> Resolver:
+    resolver = site.cache.get("links.resolver")
+    if resolver is None:
+        resolver = site.cache["links.resolver"] = Resolver(site, config)
+    return resolver
+
+
+def resolve(link: "Link | str", from_rel: str, site: "SiteIndex", config: "Config | None" = None) -> Resolution:
+    """Resolve one link (or target string) written on the page at ``from_rel``."""
+    target = link if isinstance(link, str) else link.target
+    return resolver_for(site, config).resolve(target, from_rel)
+
+
+@dataclass(frozen=True)
+class SiteLink:
+    source: "PageSummary"
+    link: "Link"
+    resolution: Resolution
+
+
+def site_links(site: "SiteIndex", config: "Config | None") -> list[SiteLink]:
+    """Every link and image of every readable page, resolved once per run."""
+    cached = site.cache.get("links.all")
+    if cached is not None:
+        return cached
+    resolver = resolver_for(site, config)
+    out = []
+    for page in site.pages:
+        if page.rel is None or not page.ok:
+            continue
+        for link in page.links:
+            out.append(SiteLink(page, link, resolver.resolve(link.target, page.rel)))
+    site.cache["links.all"] = out
+    return out
+
+
+def suggest_anchor(anchor: str, anchors) -> str | None:
+    anchors = list(anchors)
+    lowered = {a.lower(): a for a in anchors}
+    if anchor.lower() in lowered:
+        return lowered[anchor.lower()]
+    match = difflib.get_close_matches(anchor, anchors, n=1, cutoff=0.5)
+    return match[0] if match else None
+
+
+def inbound_edges(site: "SiteIndex", config: "Config | None") -> Iterator[tuple["PageSummary", "PageSummary"]]:
+    """(from page, to page) for every body link and ``related`` entry between two pages."""
+    resolver = resolver_for(site, config)
+    for sl in site_links(site, config):
+        if sl.link.kind == "link" and sl.resolution.kind == PAGE and sl.resolution.page is not None:
+            yield sl.source, sl.resolution.page
+    for page in site.pages:
+        for slug, _span in page.related:
+            res = resolver.resolve_slug(slug)
+            if res.page is not None:
+                yield page, res.page

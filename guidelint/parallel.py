@@ -1,0 +1,167 @@
+"""Page analysis at site scale: the result cache, then a process pool for what is left.
+
+``make_analyzer`` returns a replacement for ``runner.analyze_items``:
+
+1. every file is read and hashed in this process and looked up in the cache (``guidelint.cache``);
+2. the pages not found are analysed here when they are few, else in a pool of worker processes
+   (``jobs``; 0 means one per core). Workers read the files again themselves (so this process
+   never holds the whole site's bytes), analyse them, write their cache entries and send back
+   the pickled results;
+3. results come back in the order of the items, so the output never depends on scheduling.
+
+The pool starts only when there are at least ``POOL_MIN_PAGES`` uncached pages: below that,
+starting and feeding workers costs more than it saves (measured: benchmarks/RESULTS.md).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import signal
+import sys
+from pathlib import Path
+from guidelint import cache as cache_mod
+from guidelint.config import Config
+from guidelint.runner import FileItem, PageResult, analyze, read_item
+from guidelint.site import PageSummary, slug_for
+
+POOL_MIN_PAGES = 48  # uncached pages below which the analysis stays in this process
+MIN_PAGES_PER_WORKER = 24
+
+
+def cpu_count() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def resolve_jobs(jobs: int | None, config: Config) -> int:
+    jobs = config["jobs"] if jobs is None else jobs
+    return cpu_count() if not jobs else jobs
+
+
+# a task: (display, rel, path or None, preloaded bytes or None, cache entry path or None)
+Task = tuple[str, "str | None", "str | None", "bytes | None", "str | None"]
+
+
+def _problem(display: str, rel: str | None, finding) -> PageResult:
+    return PageResult(PageSummary(display, rel, slug_for(rel) if rel else None, ok=False), [finding])
+
+
+def _analyze_task(task: Task, config: Config, selected: frozenset[str]) -> tuple[PageResult, bytes | None]:
+    """Read (unless preloaded), analyse and store one page. Returns (result, its pickle if stored)."""
+    display, rel, path, data, entry = task
+    if data is None:
+        data, problem = read_item(FileItem(Path(path), display, rel), config["limits"]["max_file_bytes"])
+        if problem is not None:
+            return _problem(display, rel, problem), None
+    result = analyze(display, rel, data, config, selected)
+    if entry is None or any(f.code == "GL900" for f in result.findings):
+        return result, None  # a page that crashed a rule is analysed again next time
+    payload = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+    cache_mod.store(Path(entry), cache_mod.encode(cache_mod.digest(data), payload))
+    return result, payload
+
+
+# ------------------------------------------------------------------ worker side
+_WORKER: dict = {}
+
+
+def _init_worker(config: Config, selected: frozenset[str], packs_loaded: bool) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    _WORKER["config"] = config
+    _WORKER["selected"] = selected
+    if not packs_loaded:  # spawned (not forked) workers register the claim packs again
+        from guidelint.cli import _load_packs
+
+        _load_packs(config)
+
+
+def _work(chunk: list[Task]) -> list[bytes]:
+    out = []
+    for task in chunk:
+        result, blob = _analyze_task(task, _WORKER["config"], _WORKER["selected"])
+        out.append(blob if blob is not None else pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
+    return out
+
+
+# ------------------------------------------------------------------ this process
+class Analyzer:
+    """Callable like ``runner.analyze_items``; keeps counts in ``stats`` for the report."""
+
+    def __init__(self, jobs: int, use_cache: bool) -> None:
+        self.jobs = jobs
+        self.use_cache = use_cache
+        self.stats: dict = {}
+
+    def __call__(self, items: list[FileItem], config: Config, selected: frozenset[str]) -> list[PageResult]:
+        store = cache_mod.Cache.for_run(config, selected) if self.use_cache else None
+        if store is not None and not store.enabled:
+            store = None
+        max_bytes = config["limits"]["max_file_bytes"]
+        results: list[PageResult | None] = [None] * len(items)
+        todo: list[tuple[int, Task]] = []
+        for i, item in enumerate(items):
+            entry = None
+            if store is not None and item.path is not None:
+                data, problem = read_item(item, max_bytes)
+                if problem is not None:
+                    results[i] = _problem(item.display, item.rel, problem)
+                    continue
+                path = store.entry_path(item.display, item.rel)
+                hit = store.get(path, cache_mod.digest(data))
+                if hit is not None:
+                    results[i] = hit
+                    continue
+                entry = str(path)
+            todo.append((i, (item.display, item.rel, str(item.path) if item.path else None, item.data, entry)))
+        workers = self._workers(len(todo))
+        if workers > 1:
+            self._pool(workers, todo, results, config, selected)
+        else:
+            for i, task in todo:
+                results[i] = _analyze_task(task, config, selected)[0]
+        if store is not None:
+            store.prune()
+        self.stats.clear()
+        self.stats.update({"pages": len(items), "analysed": len(todo), "cached": len(items) - len(todo),
+                      "workers": workers, "cache": store is not None})
+        return results  # type: ignore[return-value]
+
+    def _workers(self, pending: int) -> int:
+        if self.jobs <= 1 or pending < POOL_MIN_PAGES:
+            return 1
+        return max(1, min(self.jobs, pending // MIN_PAGES_PER_WORKER))
+
+    def _pool(self, workers: int, todo: list[tuple[int, Task]], results: list, config: Config,
+              selected: frozenset[str]) -> None:
+        # warm up what forked workers inherit (schemas, rules, the Markdown parser)
+        from guidelint.page import build_page  # noqa: F401
+        from guidelint.registry import all_rules
+        from guidelint.schema import load_schemas
+
+        all_rules()
+        load_schemas(config.schemas_dir)
+        methods = multiprocessing.get_all_start_methods()
+        method = "fork" if sys.platform.startswith("linux") and "fork" in methods else None
+        ctx = multiprocessing.get_context(method)
+        size = max(1, min(32, len(todo) // (workers * 6)))
+        chunks = [todo[k:k + size] for k in range(0, len(todo), size)]
+        pool = ctx.Pool(workers, initializer=_init_worker, initargs=(config, selected, method == "fork"))
+        try:
+            for chunk, blobs in zip(chunks, pool.imap(_work, [[t for _, t in c] for c in chunks])):
+                for (i, _task), blob in zip(chunk, blobs):
+                    results[i] = pickle.loads(blob)
+            pool.close()
+        except BaseException:
+            pool.terminate()
+            raise
+        finally:
+            pool.join()
+
+
+def make_analyzer(jobs: int | None, config: Config, use_cache: bool | None = None) -> Analyzer:
+    """``jobs``: None for the configuration's value; ``use_cache``: None for the configuration's."""
+    return Analyzer(resolve_jobs(jobs, config), config["cache"] if use_cache is None else use_cache)

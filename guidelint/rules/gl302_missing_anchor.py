@@ -1,0 +1,95 @@
+from collections import defaultdict
+
+from guidelint.links import PAGE, site_links, suggest_anchor
+from guidelint.registry import Rule, register
+from guidelint.rules._links import outside_run, page_span, reported, where_list
+
+
+@register
+class MissingAnchor(Rule):
+    """A link's ``#anchor`` matches no heading on the page it points at.
+
+    What it checks: same-page links (``#how-to-apply``) and links into other pages
+    (``jobs.md#how-to-apply``, ``/jobs#how-to-apply``), against the anchors the renderer gives
+    headings. Anchors are computed with ``links.slug_style`` (default ``github``, as GitHub and
+    github-slugger do): the heading's plain text is lowercased; every character that is not a
+    letter, digit, space, hyphen or underscore is dropped; each space becomes a hyphen (runs are
+    not collapsed). "How to check your state's rules" becomes ``how-to-check-your-states-rules``,
+    "Step 1: Understand the role" becomes ``step-1-understand-the-role``, "Pay & benefits"
+    becomes ``pay--benefits``. A repeated heading gets ``-1``, ``-2``... on its second, third...
+    occurrence (``requirements``, ``requirements-1``). ``gitlab`` collapses runs of hyphens;
+    ``plain`` joins words with single hyphens. The anchor is compared exactly after
+    percent-decoding; the message suggests the closest existing anchor.
+
+    Changed files: when only some files are checked and a checked page lost the heading that
+    unchecked pages link to (a renamed or removed heading), the finding is reported on the checked
+    page, at the heading that most resembles the old anchor, listing the broken links. (A link that
+    was already broken is attributed the same way; on a site whose full check is green, every such
+    finding is caused by the change.)
+
+    Why: anchors break silently when a heading is edited; the reader lands at the top of a long
+    page instead of the answer.
+
+    ```markdown fail
+    === jobs.md ===
+    # Jobs
+
+    See [how to apply](#how-to-aply) and [pay](salary.md#what-moves-pay).
+
+    ## How to apply
+    === salary.md ===
+    # Salary
+
+    ## What changes pay
+    ```
+
+    ```markdown pass
+    === jobs.md ===
+    # Jobs
+
+    See [how to apply](#how-to-apply), [pay](salary.md#what-moves-pay) and [more](#faq-1).
+
+    ## How to apply
+
+    ## FAQ
+
+    ## FAQ
+    === salary.md ===
+    # Salary
+
+    ## What moves pay?
+    ```
+    """
+
+    code = "GL302"
+    name = "missing-anchor"
+    summary = "A link's #anchor matches no heading on the target page"
+    scope = "site"
+
+    def check_site(self, site, ctx):
+        broken = defaultdict(list)  # (page rel, anchor) -> site links from unchecked pages
+        for sl in site_links(site, ctx.config):
+            res = sl.resolution
+            if res.kind != PAGE or not res.anchor or res.page is None or not res.page.ok:
+                continue
+            anchors = res.page.anchors
+            if res.anchor in anchors:
+                continue
+            if reported(sl.source, ctx):
+                near = suggest_anchor(res.anchor, anchors)
+                on = "this page" if res.page.rel == sl.source.rel else f"'{res.page.rel}'"
+                hint = f"; did you mean '#{near}'?" if near else "; link to an existing heading or remove the anchor"
+                yield sl.source.rel, self.finding(sl.link.span, f"no heading on {on} has the anchor "
+                                                                f"'#{res.anchor}'{hint}")
+            elif outside_run(sl, ctx) and res.page.rel in ctx.report_rels:
+                broken[(res.page.rel, res.anchor)].append(sl)
+        for (rel, anchor), links in sorted(broken.items()):
+            page = site.by_rel[rel]
+            near = suggest_anchor(anchor, page.anchors)
+            heading = next((h for h in page.headings if h.anchor == near), None) if near else None
+            span = heading.span if heading else page_span(page)
+            guess = f"; if the heading '{heading.text}' (#{heading.anchor}) replaced it, update those links" \
+                if heading else "; restore the heading or update those links"
+            yield rel, self.finding(span, f"no heading here has the anchor '#{anchor}', but {len(links)} link(s) on "
+                                          f"pages not checked in this run point at it: "
+                                          f"{where_list(links)}{guess}")

@@ -1,0 +1,45 @@
+from guidelint.links import ESCAPES, site_links
+from guidelint.registry import Rule, register
+from guidelint.rules._links import reported
+
+
+@register
+class LinkEscapesRoot(Rule):
+    """A link or image points outside the content root.
+
+    What it checks: relative paths that climb above the content root (``../../README.md``) and
+    site-absolute paths that ``links.site_prefixes`` maps above it. The target is flagged and
+    never opened.
+
+    Why: the site is built from the content root only; anything outside it is not published, and
+    a path that climbs out of it is either a mistake or an attempt to read a private file.
+
+    ```markdown fail
+    === states/texas.md ===
+    # Texas
+
+    See [the notes](../../notes/texas.md).
+    ```
+
+    ```markdown pass
+    === states/texas.md ===
+    # Texas
+
+    See [the index](../states/index.md).
+    === states/index.md ===
+    # States
+    ```
+    """
+
+    code = "GL304"
+    name = "link-escapes-root"
+    summary = "A link or image points outside the content root"
+    scope = "site"
+
+    def check_site(self, site, ctx):
+        for sl in site_links(site, ctx.config):
+            if sl.resolution.kind == ESCAPES and reported(sl.source, ctx):
+                what = "image" if sl.link.kind == "image" else "link"
+                yield sl.source.rel, self.finding(sl.link.span, f"{what} to '{sl.link.target}' leaves the content root "
+                                                                "(it was not opened); point it at a file inside the "
+                                                                "content root or use a full https:// URL")

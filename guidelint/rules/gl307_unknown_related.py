@@ -1,0 +1,65 @@
+import difflib
+
+from guidelint.links import resolver_for
+from guidelint.registry import Rule, register
+from guidelint.rules._links import reported
+
+
+@register
+class UnknownRelated(Rule):
+    """A ``related`` slug in the front matter names no page of the site.
+
+    What it checks: each entry of ``related`` (``certification``, ``states/index``: the page's
+    path below the content root without ``.md``) against the site's pages. A slug that
+    ``links.redirects`` maps to an existing page is reported too, with the new slug to use.
+
+    Why: the related-pages box is built from these slugs; an unknown one silently disappears or
+    renders a broken card.
+
+    ```markdown fail
+    === jobs.md ===
+    ---
+    title: Jobs
+    related: [salaries]
+    ---
+    # Jobs
+    === salary.md ===
+    # Salary
+    ```
+
+    ```markdown pass
+    === jobs.md ===
+    ---
+    title: Jobs
+    related: [salary, states/index]
+    ---
+    # Jobs
+    === salary.md ===
+    # Salary
+    === states/index.md ===
+    # States
+    ```
+    """
+
+    code = "GL307"
+    name = "unknown-related"
+    summary = "A related slug names no page of the site"
+    scope = "site"
+
+    def check_site(self, site, ctx):
+        resolver = resolver_for(site, ctx.config)
+        slugs = sorted(site.by_slug)
+        for page in site.pages:
+            if not page.related or not reported(page, ctx):
+                continue
+            for slug, span in page.related:
+                res = resolver.resolve_slug(slug)
+                if res.page is not None and res.redirected_from is None:
+                    continue
+                if res.page is not None:
+                    msg = f"related: '{slug}' was renamed (links.redirects); write '{res.page.slug}'"
+                else:
+                    near = difflib.get_close_matches(slug, slugs, n=1, cutoff=0.6)
+                    hint = f"; did you mean '{near[0]}'?" if near else "; use a page's path without .md"
+                    msg = f"related: '{slug}' is not a page of the site{hint}"
+                yield page.rel, self.finding(span, msg)

@@ -1,0 +1,102 @@
+from guidelint.diagnostics import Severity
+from collections import defaultdict, deque
+
+from guidelint.links import inbound_edges
+from guidelint.registry import Rule, register
+from guidelint.rules._links import page_span, reported
+from guidelint.rules.gl308_orphan_page import orphans
+
+
+@register
+class UnreachableFromHub(Rule):
+    """A published page cannot be reached from the hub by following links.
+
+    What it checks: starting at the hub (the one page with ``type: hub``) and following body
+    links and ``related`` entries through published pages only, which published pages are
+    reached. Pages GL308 already reports (no inbound link at all) are not repeated. With no hub,
+    or more than one, nothing is reported.
+
+    Why: the hub is the reader's path through the site; a published page that is linked only
+    from other stranded pages (two pages linking each other) is off the path.
+
+    ```markdown fail
+    === hub.md ===
+    ---
+    title: Hub
+    type: hub
+    status: published
+    ---
+    # Hub
+    === jobs.md ===
+    ---
+    title: Jobs
+    status: published
+    ---
+    # Jobs
+
+    See [salary](salary.md).
+    === salary.md ===
+    ---
+    title: Salary
+    status: published
+    ---
+    # Salary
+
+    See [jobs](jobs.md).
+    ```
+
+    ```markdown pass
+    === hub.md ===
+    ---
+    title: Hub
+    type: hub
+    status: published
+    ---
+    # Hub
+
+    See [jobs](jobs.md).
+    === jobs.md ===
+    ---
+    title: Jobs
+    status: published
+    ---
+    # Jobs
+
+    See [salary](salary.md).
+    === salary.md ===
+    ---
+    title: Salary
+    status: published
+    ---
+    # Salary
+    ```
+    """
+
+    code = "GL309"
+    name = "unreachable-from-hub"
+    summary = "A published page cannot be reached from the hub"
+    severity = Severity.WARNING
+    scope = "site"
+
+    def check_site(self, site, ctx):
+        hub = site.hub
+        if hub is None:
+            return
+        graph = defaultdict(set)
+        for src, dst in inbound_edges(site, ctx.config):
+            if src.published and dst.published:
+                graph[src.rel].add(dst.rel)
+        seen = {hub.rel}
+        queue = deque([hub.rel])
+        while queue:
+            for nxt in graph[queue.popleft()]:
+                if nxt not in seen:
+                    seen.add(nxt)
+                    queue.append(nxt)
+        skip = orphans(site, ctx.config)
+        for page in site.pages:
+            if not page.ok or not page.published or page.rel in seen or page.rel in skip or not reported(page, ctx):
+                continue
+            yield page.rel, self.finding(page_span(page), f"this page cannot be reached from the hub "
+                                                          f"'{hub.rel}' by following links; link it from the hub "
+                                                          "or from a page on the hub's path")

@@ -1,0 +1,92 @@
+import re
+
+from guidelint.diagnostics import Span
+from guidelint.page import normalize_label
+from guidelint.registry import Rule, register
+
+# [text][label] and [text][] (not preceded by a backslash); images too, through the '!'
+_FULL = re.compile(r"(?<!\\)(!?)\[((?:[^\[\]\\\n]|\\.){0,999})\]\[((?:[^\[\]\\]|\\.){0,999})\]")
+
+
+def _mask_code(text: str) -> str:
+    """Blank out inline code spans so brackets inside them are ignored."""
+    out = list(text)
+    i = 0
+    n = len(text)
+    while i < n:
+        if text[i] == "`":
+            j = i
+            while j < n and text[j] == "`":
+                j += 1
+            ticks = text[i:j]
+            close = text.find(ticks, j)
+            if close == -1:
+                i = j
+                continue
+            for k in range(i, close + len(ticks)):
+                if out[k] != "\n":
+                    out[k] = " "
+            i = close + len(ticks)
+            continue
+        i += 1
+    return "".join(out)
+
+
+@register
+class UndefinedReference(Rule):
+    """A reference-style link uses a label that has no definition.
+
+    What it checks: ``[text][label]`` and ``[text][]`` (links and images) in the page's prose
+    whose label matches no ``[label]: target`` definition. Markdown renders them as plain text
+    with the brackets showing, so no link checker sees them. Shortcut references (``[label]``
+    alone) are not checked: brackets around words are often just brackets. Code is skipped.
+
+    Why: the reader sees "[BLS][bls-data]" instead of a link; the writer believes the source is
+    cited.
+
+    ```markdown fail
+    # Salary
+
+    Pay data comes from the [BLS][bls-data].
+
+    [bls]: https://www.bls.gov/
+    ```
+
+    ```markdown pass
+    # Salary
+
+    Pay data comes from the [BLS][bls], and `[x][y]` is code.
+
+    [bls]: https://www.bls.gov/
+    ```
+    """
+
+    code = "GL312"
+    name = "undefined-reference"
+    summary = "A [text][label] link has no definition for its label"
+
+    def check(self, page, ctx):
+        defined = {d.label for d in page.definitions}
+        seen = set()
+        for tok in page.tokens:
+            if tok.type != "inline" or not tok.map:
+                continue
+            first, last = tok.map[0], tok.map[1]
+            if (first, last) in seen:
+                continue  # table cells of one row share the row's lines
+            seen.add((first, last))
+            text = _mask_code("\n".join(page.lines[first:last]))
+            starts = [0]
+            for line in text.split("\n")[:-1]:
+                starts.append(starts[-1] + len(line) + 1)
+            for m in _FULL.finditer(text):
+                label = m.group(3) if m.group(3).strip() else m.group(2)
+                if not label.strip() or normalize_label(label) in defined:
+                    continue
+                start = m.start()
+                li = max(i for i, s in enumerate(starts) if s <= start)
+                end_li = max(i for i, s in enumerate(starts) if s <= m.end() - 1)
+                span = Span(first + li + 1, start - starts[li] + 1, first + end_li + 1, m.end() - starts[end_li] + 1)
+                what = "image" if m.group(1) else "link"
+                yield self.finding(span, f"{what} label [{label}] has no definition, so the page shows the brackets "
+                                         f"as text; add '[{label}]: <url>' below the paragraph or fix the label")

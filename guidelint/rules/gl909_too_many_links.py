@@ -1,0 +1,22 @@
+from guidelint.registry import Rule, register
+
+
+@register
+class TooManyLinks(Rule):
+    """The page has more links and images than ``limits.max_links`` (5,000 by default).
+
+    What it checks: the number of links, images and autolinks on the page. The finding points
+    at the first link over the limit; links after it are not checked by the link rules.
+
+    Why: a guide page has tens of links. Thousands are a generated dump or a mistake, and
+    checking every one of them against the whole site would slow every run. Split the page, or
+    raise ``limits.max_links`` in the configuration if the page is meant to be that long.
+
+    Example (with ``max_links = 2`` in ``[tool.guidelint.limits]``): the third link on
+    ``[a](a.md) [b](b.md) [c](c.md)`` is reported.
+    """
+
+    code = "GL909"
+    name = "too-many-links"
+    summary = "The page has more links than limits.max_links"
+    scope = "input"

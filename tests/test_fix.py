@@ -1,0 +1,142 @@
+"""--fix and --diff: mechanical edits, applied atomically and only when safe."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from guidelint import fixes
+from guidelint.diagnostics import Edit, Span
+from guidelint.fixes import CheckedEdit, FileState, apply_edits, write_atomic
+
+JOBS = """# Jobs
+
+Programs accredited by CAHEEP or ABHEs. Read the [salary guide](pay.md#ranges) and [more][pay].
+
+[pay]: ./pay
+"""
+SALARY = "# Salary\n\n## Ranges\n\nText.\n"
+CONFIG = '[tool.guidelint.links]\nredirects = { pay = "salary" }\n'
+
+
+def test_apply_edits_basic_and_conflicts():
+    text = "one two three\nfour\n"
+    new, applied, skipped = apply_edits(text, [Edit(Span(1, 5, 1, 8), "2"), Edit(Span(2, 1, 2, 5), "4")])
+    assert (new, applied, skipped) == ("one 2 three\n4\n", 2, 0)
+    # overlapping edits: neither is applied, the third one is
+    new, applied, skipped = apply_edits(text, [Edit(Span(1, 1, 1, 8), "x"), Edit(Span(1, 5, 1, 14), "y"),
+                                               Edit(Span(2, 1, 2, 5), "4")])
+    assert (new, applied, skipped) == ("one two three\n4\n", 1, 2)
+    # identical edits count once; touching edits are fine
+    new, applied, _ = apply_edits(text, [Edit(Span(1, 1, 1, 4), "1"), Edit(Span(1, 1, 1, 4), "1"),
+                                         Edit(Span(1, 4, 1, 5), "_")])
+    assert new == "1_two three\nfour\n" and applied == 2
+    # two insertions at one place: order unknown, so neither
+    new, applied, skipped = apply_edits(text, [Edit(Span(1, 1, 1, 1), "a"), Edit(Span(1, 1, 1, 1), "b")])
+    assert new == text and skipped == 2
+    # a checked edit whose text moved on is skipped; spans past a line's end are skipped
+    new, applied, skipped = apply_edits(text, [CheckedEdit(Span(1, 1, 1, 4), "1", expect="two"),
+                                               Edit(Span(2, 3, 2, 40), "x")])
+    assert new == text and skipped == 2
+    # deleting whole lines up to the end of the file
+    assert apply_edits("a\nb\n", [Edit(Span(2, 1, 3, 1), "")])[0] == "a\n"
+    assert apply_edits("a\nb", [Edit(Span(2, 1, 3, 1), "")])[0] == "a\n"
+
+
+def test_write_atomic_checks_bytes_and_keeps_crlf_and_bom(tmp_path):
+    path = tmp_path / "p.md"
+    path.write_bytes(b"\xef\xbb\xbfone\r\ntwo\r\n")
+    state = FileState.read(path)
+    assert state.text == "one\ntwo\n" and state.crlf and state.bom
+    state.text = "ONE\ntwo\n"
+    mode = 0o640
+    os.chmod(path, mode)
+    assert write_atomic(state) is None
+    assert path.read_bytes() == b"\xef\xbb\xbfONE\r\ntwo\r\n"
+    assert path.stat().st_mode & 0o777 == mode
+    # changed on disk since it was read: not written
+    state = FileState.read(path)
+    state.text = "changed\n"
+    path.write_bytes(b"someone else's edit\n")
+    assert "changed on disk" in write_atomic(state)
+    assert path.read_bytes() == b"someone else's edit\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["p.md"]
+
+
+def test_write_atomic_leaves_file_untouched_on_error(tmp_path, monkeypatch):
+    path = tmp_path / "p.md"
+    path.write_bytes(b"before\n")
+    state = FileState.read(path)
+    state.text = "after\n"
+
+    def boom(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(fixes.os, "replace", boom)
+    assert "No space left" in write_atomic(state)
+    assert path.read_bytes() == b"before\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["p.md"]  # the temporary file is gone
+
+
+def test_mixed_line_endings_are_not_fixed(tmp_path):
+    path = tmp_path / "p.md"
+    path.write_bytes(b"a\r\nb\nc\n")
+    assert FileState.read(path) is None
+
+
+def test_diff_writes_nothing_and_keeps_the_exit_code(site, run_cli):
+    root = site({"jobs.md": JOBS, "salary.md": SALARY}, CONFIG)
+    before = (root / "content" / "jobs.md").read_bytes()
+    code, out, err = run_cli("check", "--select", "GL3,GL510", "--diff")
+    assert code == 1, err
+    assert (root / "content" / "jobs.md").read_bytes() == before
+    assert "--- a/content/jobs.md" in out and "+++ b/content/jobs.md" in out
+    assert "+Programs accredited by CAAHEP or ABHES. Read the [salary guide](salary.md#ranges) and [more][pay]." in out
+    assert "+[pay]: ./salary" in out
+    assert "would be applied" in err
+    assert run_cli("check", "--select", "GL3,GL510", "--diff", "--exit-zero")[0] == 0
+
+
+def test_fix_writes_and_reports_what_is_left(site, run_cli):
+    root = site({"jobs.md": JOBS + "\n## Caahep accreditation\n", "salary.md": SALARY}, CONFIG)
+    code, out, err = run_cli("check", "--select", "GL3,GL510", "--fix")
+    text = (root / "content" / "jobs.md").read_text(encoding="utf-8")
+    assert "CAAHEP or ABHES" in text and "(salary.md#ranges)" in text and "[pay]: ./salary" in text
+    assert "fixed 4 problems in 1 file" in err
+    # the misspelt heading is reported, not fixed (its anchor would change)
+    assert code == 1 and "GL510" in out and "## Caahep accreditation" in text
+    assert "GL320" not in out
+    code, out, err = run_cli("check", "--select", "GL3,GL510", "--fix")
+    assert "fixed" not in err  # nothing left to fix: stable
+
+
+def test_fix_removes_unused_suppression_and_exit_code_clears(site, run_cli):
+    page = ("---\ntitle: A fresh page\nlast_reviewed: 2026-11-01\n---\n\n# A fresh page\n\n"
+            "<!-- guidelint-disable-next-line GL501 -- was stale -->\nText.\n")
+    root = site({"page.md": page})
+    assert run_cli("check", "--select", "GL5,GL95")[0] == 1
+    code, out, err = run_cli("check", "--select", "GL5,GL95", "--fix")
+    assert code == 0, out + err
+    assert "guidelint-disable" not in (root / "content" / "page.md").read_text(encoding="utf-8")
+
+
+def test_fix_only_touches_checked_files(site, run_cli):
+    root = site({"jobs.md": JOBS, "other.md": JOBS, "salary.md": SALARY}, CONFIG)
+    run_cli("check", "content/jobs.md", "--select", "GL510", "--fix")
+    assert "CAAHEP" in (root / "content" / "jobs.md").read_text(encoding="utf-8")
+    assert (root / "content" / "other.md").read_text(encoding="utf-8") == JOBS
+
+
+def test_fix_with_stdin_is_a_usage_error(site, run_cli):
+    site({"jobs.md": JOBS})
+    code, _, err = run_cli("check", "-", "--fix", input=b"# x\n")
+    assert code == 2 and "standard input" in err
+
+
+def test_names_from_configuration(site, run_cli):
+    root = site({"p.md": "# P\n\nThe Example Board (EXB) is often written EXBB.\n"},
+                '[tool.guidelint.names]\nbuiltin = false\nspellings = { EXBB = "EXB" }\n')
+    code, out, _ = run_cli("check", "--select", "GL510")
+    assert code == 1 and "'EXBB' should be spelt 'EXB'" in out
+    root2 = site({"p.md": "# P\n\nCAHEEP.\n"}, '[tool.guidelint.names]\nbuiltin = false\n')
+    assert run_cli("check", "--select", "GL510")[0] == 0

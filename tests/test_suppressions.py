@@ -1,0 +1,157 @@
+"""Inline suppressions: next-line, blocks, file-level; GL950-GL953 about the directives."""
+
+import pytest
+
+from guidelint.config import load_config
+from guidelint.registry import Rule, add_rule, remove_rules, selected_codes
+from guidelint.diagnostics import Span
+from guidelint.testing import run_files
+
+OLD = "---\ntitle: An old page\nlast_reviewed: 2019-01-15\n---\n"
+
+
+def codes(diags):
+    return sorted((d.code, d.line) for d in diags)
+
+
+def test_next_line_suppresses_only_that_line():
+    page = ("---\ntitle: An old page\nlast_reviewed: 2019-01-15\n---\n\n"
+            "<!-- guidelint-disable-next-line GL950 -- testing -->\nText.\n")
+    diags = run_files({"page.md": page}, selected_codes(["GL5", "GL95"], []))
+    # GL501 is on line 3, not the line after the comment: not suppressed; GL950 cannot be suppressed
+    assert ("GL501", 3) in codes(diags)
+    assert any(d.code == "GL950" and "cannot be suppressed inline" in d.message for d in diags)
+
+
+def test_file_level_suppression_silences_and_is_used():
+    page = OLD + "\n<!-- guidelint-disable-file GL501 -- archived page, kept for old links -->\n"
+    diags = run_files({"page.md": page}, selected_codes(["GL5", "GL95"], []))
+    assert codes(diags) == []
+
+
+def test_prefix_in_file_level_suppression():
+    page = OLD + "\n<!-- guidelint-disable-file GL5 -- archived page -->\n"
+    assert run_files({"page.md": page}, selected_codes(["GL5", "GL95"], [])) == []
+
+
+def test_unused_reported_only_when_rule_ran():
+    page = "---\ntitle: A fresh page\nlast_reviewed: 2026-11-01\n---\n\n<!-- guidelint-disable-file GL501 -- why -->\n"
+    ran = run_files({"page.md": page}, selected_codes(["GL5", "GL95"], []))
+    assert codes(ran) == [("GL950", 6)]
+    assert "unused suppression" in ran[0].message and ran[0].fix  # standalone: removable
+    not_ran = run_files({"page.md": page}, selected_codes(["GL1", "GL95"], []))
+    assert [d for d in not_ran if d.code.startswith("GL95")] == []
+
+
+def test_unused_respects_per_file_ignores():
+    from guidelint.config import Config
+
+    page = "---\ntitle: A fresh page\nlast_reviewed: 2026-11-01\n---\n\n<!-- guidelint-disable-file GL501 -- why -->\n"
+    base = load_config(None)
+    cfg = Config(root=base.root, source=None, values=dict(base.values, per_file_ignores={"page.md": ("GL501",)}))
+    assert run_files({"page.md": page}, selected_codes(["GL5", "GL95"], []), config=cfg) == []
+
+
+def test_partially_unused_entry():
+    page = OLD + "\n<!-- guidelint-disable-file GL501, GL502 -- archived -->\n"
+    diags = run_files({"page.md": page}, selected_codes(["GL5", "GL95"], []))
+    assert codes(diags) == [("GL950", 6)]
+    assert diags[0].message.startswith("GL502 in this suppression matched nothing")
+    assert not diags[0].fix
+
+
+def test_reason_required_and_configurable():
+    from guidelint.config import Config
+
+    page = OLD + "\n<!-- guidelint-disable-file GL501 -->\n"
+    diags = run_files({"page.md": page}, selected_codes(["GL5", "GL95"], []))
+    assert codes(diags) == [("GL952", 6)]  # still suppresses GL501
+    base = load_config(None)
+    cfg = Config(root=base.root, source=None, values=dict(base.values, suppressions={"require_reason": False}))
+    assert run_files({"page.md": page}, selected_codes(["GL5", "GL95"], []), config=cfg) == []
+
+
+def test_unknown_and_malformed():
+    page = ("# T\n\n<!-- guidelint-disable-next-line GL999 -- typo -->\nA\n\n"
+            "<!-- guidelint-disabel GL101 -- typo -->\n\n<!-- guidelint-disable-next-line -- no codes -->\n\n"
+            "<!-- guidelint-disable-next-line because -- x -->\n\n<!-- guidelint-enable GL101 -->\n")
+    diags = run_files({"page.md": page}, selected_codes(["GL95"], []))
+    assert codes(diags) == [("GL951", 3), ("GL953", 6), ("GL953", 8), ("GL953", 10), ("GL953", 12)]
+
+
+def test_comment_in_code_fence_is_not_a_directive():
+    page = "# T\n\n```markdown\n<!-- guidelint-disable-next-line GL999 -->\n```\n"
+    assert run_files({"page.md": page}, selected_codes(["GL95"], [])) == []
+
+
+class _Flag(Rule):
+    """Test rule: flags every line containing FLAG (page) or, for site scope, every FLAG link."""
+
+    severity = __import__("guidelint.diagnostics", fromlist=["Severity"]).Severity.ERROR
+
+    def check(self, page, ctx):
+        for i, line in enumerate(page.lines, 1):
+            if "FLAG" in line and "<!--" not in line:
+                yield self.finding(Span.point(i, line.index("FLAG") + 1, 4), "flagged")
+
+
+class _SiteFlag(Rule):
+    def check_site(self, site, ctx):
+        for s in site.pages:
+            for link in s.links:
+                if "flag" in link.target:
+                    yield s.rel, self.finding(link.span, "site flagged")
+
+
+@pytest.fixture
+def flag_rules():
+    page_rule = type("PageFlag", (_Flag,), {"code": "GL998", "name": "test-flag", "summary": "t"})()
+    site_rule = type("SiteFlag", (_SiteFlag,), {"code": "GL997", "name": "test-site-flag", "summary": "t",
+                                                "scope": "site"})()
+    add_rule(page_rule)
+    add_rule(site_rule)
+    yield frozenset({"GL998", "GL997", "GL950", "GL951", "GL952", "GL953"})
+    remove_rules(["GL998", "GL997"])
+
+
+def test_blocks_next_line_and_site_rules(flag_rules):
+    page = "\n".join([
+        "# T",                                                          # 1
+        "",                                                             # 2
+        "FLAG one",                                                     # 3 reported
+        "<!-- guidelint-disable-next-line GL998 -- quoted -->",         # 4
+        "FLAG two",                                                     # 5 suppressed
+        "FLAG three",                                                   # 6 reported
+        "",                                                             # 7
+        "<!-- guidelint-disable GL998,GL997 -- a copied table -->",     # 8
+        "",                                                             # 9
+        "FLAG four and [x](flag.md)",                                   # 10 both suppressed
+        "",                                                             # 11
+        "<!-- guidelint-enable GL998 -->",                              # 12
+        "",                                                             # 13
+        "FLAG five and [y](flag.md)",                                   # 14 GL998 reported, GL997 still off
+        "",                                                             # 15
+        "<!-- guidelint-enable -->",                                    # 16
+        "",                                                             # 17
+        "[z](flag.md)",                                                 # 18 GL997 reported
+        "",
+    ])
+    diags = run_files({"page.md": page, "flag.md": "# F\n"}, flag_rules, paths=["content/page.md"])
+    assert codes(diags) == [("GL997", 18), ("GL998", 3), ("GL998", 6), ("GL998", 14)]
+
+
+def test_unclosed_block_runs_to_end_and_is_reported(flag_rules):
+    page = "# T\n\n<!-- guidelint-disable GL998 -- x -->\n\nFLAG\n\nFLAG again\n"
+    diags = run_files({"page.md": page}, flag_rules)
+    assert codes(diags) == [("GL953", 3)]
+    assert "never closed" in diags[0].message
+
+
+def test_cli_suppression_changes_exit_code(site, run_cli):
+    root = site({"page.md": OLD + "\n# An old page\n"})
+    code, out, _ = run_cli("check", "--select", "GL501,GL95")
+    assert code == 1 and "GL501" in out
+    (root / "content" / "page.md").write_text(
+        OLD + "\n<!-- guidelint-disable-file GL501 -- archived page -->\n# An old page\n", encoding="utf-8")
+    code, out, _ = run_cli("check", "--select", "GL501,GL95")
+    assert code == 0, out
