@@ -27,6 +27,16 @@ _MD = MarkdownIt("commonmark", {"html": True, "maxNesting": 100}).enable("table"
 
 
 # --------------------------------------------------------------------------- data
+class _Tuple:
+    """Pickles as a constructor call with the fields in order: about a third faster to load than
+    the generic state of a frozen slotted dataclass (the result cache loads many of these)."""
+
+    __slots__ = ()
+
+    def __reduce__(self):
+        return (type(self), tuple(getattr(self, name) for name in self.__dataclass_fields__))
+
+
 @dataclass(frozen=True, slots=True)
 class Heading:
     index: int
@@ -49,7 +59,7 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
-class Link:
+class Link(_Tuple):
     kind: str  # "link" | "image"
     target: str  # the destination as written (after reference resolution), not percent-encoded
     text: str  # link text or image alt
@@ -62,7 +72,7 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
-class Definition:
+class Definition(_Tuple):
     label: str  # normalised (case-folded, whitespace collapsed)
     raw_label: str
     target: str
@@ -70,7 +80,7 @@ class Definition:
 
 
 @dataclass(frozen=True, slots=True)
-class Comment:
+class Comment(_Tuple):
     text: str  # between <!-- and -->
     span: Span
     standalone: bool  # the comment is the only thing on its line(s)

@@ -102,10 +102,22 @@ def _resolve(path: Path) -> Path:
 
 
 def display_path(path: Path) -> str:
+    real = _resolve(path)
     try:
-        return _resolve(path).relative_to(Path.cwd().resolve()).as_posix()
+        return real.relative_to(_cwd()).as_posix()
     except ValueError:
-        return _resolve(path).as_posix()
+        return real.as_posix()
+
+
+_CWD: dict[str, Path] = {}
+
+
+def _cwd() -> Path:
+    """The resolved working folder, resolved once per working folder (gather calls this per file)."""
+    here = os.getcwd()
+    if here not in _CWD:
+        _CWD[here] = Path(here).resolve()
+    return _CWD[here]
 
 
 def _rel(path: Path, root: Path) -> str | None:

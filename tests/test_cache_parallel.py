@@ -1,0 +1,192 @@
+"""The result cache and the process pool: same results as a plain sequential run, whatever the
+cache holds (nothing, everything, stale, corrupt) and however many runs share it."""
+
+import importlib.util
+import json
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from guidelint import cache as cache_mod
+from guidelint import parallel
+from guidelint.config import Config, load_config
+from guidelint.registry import all_rules
+from guidelint.runner import run
+from guidelint.testing import EXAMPLE_TODAY
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _gen_site(n: int, out: Path) -> None:
+    spec = importlib.util.spec_from_file_location("gen_site", REPO / "benchmarks" / "gen_site.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    mod.Site(n, 7).write(out)
+
+
+@pytest.fixture
+def gen_site(tmp_path, monkeypatch):
+    def make(n: int) -> Config:
+        _gen_site(n, tmp_path)
+        monkeypatch.chdir(tmp_path)
+        return load_config(tmp_path / "pyproject.toml").with_today(EXAMPLE_TODAY)
+
+    return make
+
+
+def _selected(claims: bool = False):
+    """Every rule; without the claim rules (the slowest) unless asked, to keep these tests fast."""
+    from guidelint.cli import _load_packs
+
+    _load_packs(load_config(REPO / "pyproject.toml"))
+    return frozenset(r.code for r in all_rules() if claims or not r.code.startswith("GL4"))
+
+
+def _check(config, selected, jobs=1, use_cache=False):
+    analyzer = parallel.make_analyzer(jobs, config, use_cache=use_cache)
+    report = run([], config, selected, analyzer=analyzer)
+    return report.diagnostics, dict(analyzer.stats)
+
+
+def test_pool_and_cache_give_the_sequential_results(gen_site):
+    config = gen_site(80)
+    selected = _selected(claims=True)
+    plain = run([], config, selected).diagnostics
+    assert plain, "the generated site has findings to compare"
+    seq, stats = _check(config, selected, jobs=1)
+    assert seq == plain and stats["workers"] == 1
+    cold, stats = _check(config, selected, jobs=2, use_cache=True)
+    assert cold == plain and stats["workers"] == 2 and stats["analysed"] == 80
+    warm, stats = _check(config, selected, jobs=2, use_cache=True)
+    assert warm == plain and stats["analysed"] == 0 and stats["cached"] == 80
+
+
+def test_one_changed_file_is_analysed_again(gen_site, tmp_path):
+    config = gen_site(60)
+    selected = _selected()
+    _check(config, selected, jobs=1, use_cache=True)
+    page = tmp_path / "content" / "guide-00003.md"
+    page.write_text(page.read_text() + "\nSee the [missing page](nowhere.md).\n")
+    after, stats = _check(config, selected, jobs=1, use_cache=True)
+    assert stats["analysed"] == 1
+    assert after == run([], config, selected).diagnostics
+    assert any(d.path == "content/guide-00003.md" and "nowhere.md" in d.message for d in after)
+
+
+def test_context_changes_invalidate(gen_site):
+    config = gen_site(20)
+    selected = _selected()
+    _check(config, selected, use_cache=True)
+    _, stats = _check(config.with_today(EXAMPLE_TODAY.replace(day=26)), selected, use_cache=True)
+    assert stats["analysed"] == 20  # GL501/GL502 depend on today's date
+    _, stats = _check(config, selected - {"GL301"}, use_cache=True)
+    assert stats["analysed"] == 20
+    _, stats = _check(config.with_overrides(review_max_age_days=30), selected, use_cache=True)
+    assert stats["analysed"] == 20
+    _, stats = _check(config.with_overrides(jobs=3), selected, use_cache=True)
+    assert stats["analysed"] == 0  # how results are computed is not part of the key
+
+
+def test_corrupt_partial_and_foreign_entries_are_ignored(gen_site, tmp_path):
+    config = gen_site(30)
+    selected = _selected()
+    expected, _ = _check(config, selected, use_cache=True)
+    entries = sorted(p for p in (tmp_path / ".guidelint_cache").rglob("*") if p.is_file()
+                     and len(p.name) == 32)
+    assert len(entries) == 30
+    for i, entry in enumerate(entries):
+        blob = entry.read_bytes()
+        entry.write_bytes([b"", blob[: len(blob) // 2], b"garbage", pickle.dumps(("x", 1, 2)),
+                           pickle.dumps(42)][i % 5])
+    again, stats = _check(config, selected, use_cache=True)
+    assert again == expected and stats["analysed"] == 30
+    warm, stats = _check(config, selected, use_cache=True)
+    assert warm == expected and stats["analysed"] == 0
+
+
+def test_unwritable_cache_dir_does_not_fail_the_run(gen_site, tmp_path):
+    config = gen_site(10)
+    (tmp_path / "blocker").write_text("a file where the cache folder should be")
+    config = config.with_overrides(cache_dir="blocker/cache")
+    selected = _selected()
+    diags, stats = _check(config, selected, use_cache=True)
+    assert diags == run([], config, selected).diagnostics and stats["cache"] is False
+
+
+def test_old_contexts_are_pruned(tmp_path):
+    old = tmp_path / "v1" / ("0" * 24)
+    old.mkdir(parents=True)
+    (old / cache_mod.STAMP).touch()
+    past = time.time() - (cache_mod.PRUNE_DAYS + 1) * 86400
+    os.utime(old / cache_mod.STAMP, (past, past))
+    recent = tmp_path / "v1" / ("1" * 24)
+    recent.mkdir()
+    (recent / cache_mod.STAMP).touch()
+    store = cache_mod.Cache(tmp_path, "f" * 40)
+    store.prune()
+    assert not old.exists() and recent.exists() and store.folder.exists()
+
+
+# ------------------------------------------------------------------ several processes
+def _cli(root: Path, *args: str) -> subprocess.Popen:
+    env = dict(os.environ, GUIDELINT_TODAY=EXAMPLE_TODAY.isoformat(), NO_COLOR="1")
+    return subprocess.Popen([sys.executable, "-m", "guidelint", "check", "--format", "json", "--ignore", "GL4", *args],
+                            cwd=root,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+
+
+def _finish(proc: subprocess.Popen) -> tuple[int, str, str]:
+    out, err = proc.communicate(timeout=300)
+    return proc.returncode, out.decode(), err.decode()
+
+
+def _entries_all_valid(cache_root: Path) -> int:
+    count = 0
+    for entry in cache_root.rglob("*"):
+        if entry.is_file() and len(entry.name) == 32:
+            magic, digest, payload = pickle.loads(entry.read_bytes())
+            assert magic == cache_mod.MAGIC and len(digest) == 20
+            pickle.loads(payload)
+            count += 1
+    return count
+
+
+def test_eight_simultaneous_runs_share_one_cache(tmp_path):
+    _gen_site(60, tmp_path)
+    reference = _finish(_cli(tmp_path, "--no-cache"))
+    assert reference[0] == 1 and "Traceback" not in reference[2]
+    procs = [_cli(tmp_path) for _ in range(8)]
+    results = [_finish(p) for p in procs]
+    for code, out, err in results:
+        assert "Traceback" not in err, err
+        assert (code, json.loads(out)) == (reference[0], json.loads(reference[1]))
+    assert _entries_all_valid(tmp_path / ".guidelint_cache") == 60
+    assert not list((tmp_path / ".guidelint_cache").rglob(".tmp-*"))
+    warm = _finish(_cli(tmp_path))
+    assert json.loads(warm[1]) == json.loads(reference[1])
+
+
+def test_interrupted_run_leaves_a_usable_cache(tmp_path):
+    _gen_site(400, tmp_path)
+    proc = _cli(tmp_path, "--jobs", "2")
+    cache_root = tmp_path / ".guidelint_cache"
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None:
+        if sum(1 for p in cache_root.rglob("*") if p.is_file() and len(p.name) == 32) >= 20:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    code, out, err = _finish(proc)
+    assert "Traceback" not in err, err
+    assert code == 130, (code, err)
+    _entries_all_valid(cache_root)
+    again = _finish(_cli(tmp_path))
+    cold = _finish(_cli(tmp_path, "--no-cache"))
+    assert "Traceback" not in again[2] and again[0] == cold[0]
+    assert json.loads(again[1]) == json.loads(cold[1])
