@@ -75,6 +75,8 @@ class Resolver:
         self.extensions = tuple(config["extensions"]) if config is not None else (".md", ".markdown")
         self.root: Path | None = config.content_root if config is not None else None
         self._exists: dict[str, bool] = {}
+        self._suggestions: dict[tuple, str | None] = {}
+        self._names: tuple | None = None
 
     # ------------------------------------------------------------------ public
     def resolve(self, target: str, from_rel: str) -> Resolution:
@@ -123,22 +125,35 @@ class Resolver:
             return Resolution(PAGE, page.rel, None, page, redirected_from=slug)
         return Resolution(MISSING, slug)
 
-    def suggest_page(self, wanted: str, from_rel: str) -> str | None:
+    def suggest_page(self, wanted: str, from_rel: str, among: "frozenset[str] | None" = None) -> str | None:
         """The closest existing page to ``wanted`` (a path below the root), written relative to
-        the linking page, or None."""
+        the linking page, or None. ``among`` limits the candidates to these page paths."""
         stem = _strip_ext(wanted, self.extensions)
-        choices = {s.slug: s.rel for s in self.site.pages if s.slug is not None and s.rel is not None}
-        # compare both full slugs and last path parts, so a wrong folder still finds the page
-        match = difflib.get_close_matches(stem, list(choices), n=1, cutoff=0.6)
-        if not match:
-            by_base: dict[str, str] = {}
-            for slug in choices:
-                by_base.setdefault(posixpath.basename(slug), slug)
-            base = difflib.get_close_matches(posixpath.basename(stem), list(by_base), n=1, cutoff=0.6)
-            match = [by_base[base[0]]] if base else []
-        if not match:
+        key = (stem, among)
+        if key not in self._suggestions:
+            self._suggestions[key] = self._closest_slug(stem, among)
+        slug = self._suggestions[key]
+        if slug is None:
             return None
-        return relative_link(choices[match[0]], from_rel)
+        return relative_link(self.site.by_slug[slug].rel, from_rel)
+
+    def _closest_slug(self, stem: str, among: "frozenset[str] | None") -> str | None:
+        if among is not None:
+            slugs = [s.slug for s in self.site.pages if s.rel in among and s.slug is not None]
+            return _closest(stem, slugs, {posixpath.basename(x): x for x in reversed(slugs)})
+        if self._names is None:
+            slugs = sorted(s.slug for s in self.site.pages if s.slug is not None and s.rel is not None)
+            bases: dict[str, str] = {}
+            for slug in slugs:
+                bases.setdefault(posixpath.basename(slug), slug)
+            self._names = (_NameIndex(slugs), _NameIndex(sorted(bases)), bases)
+        full, base_index, bases = self._names
+        # compare both full slugs and last path parts, so a wrong folder still finds the page
+        match = full.closest(stem)
+        if match is None:
+            base = base_index.closest(posixpath.basename(stem))
+            match = bases[base] if base is not None else None
+        return match
 
     # ------------------------------------------------------------------ internals
     def _map_absolute(self, path: str) -> str | None:
@@ -252,6 +267,56 @@ def site_links(site: "SiteIndex", config: "Config | None") -> list[SiteLink]:
             out.append(SiteLink(page, link, resolver.resolve(link.target, page.rel)))
     site.cache["links.all"] = out
     return out
+
+
+def _bigrams(text: str) -> frozenset[str]:
+    padded = f" {text.lower()} "
+    return frozenset(padded[i : i + 2] for i in range(len(padded) - 1))
+
+
+def _closest(word: str, names: list[str], bases: dict[str, str] | None = None) -> str | None:
+    match = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
+    if match:
+        return match[0]
+    if bases:
+        base = difflib.get_close_matches(posixpath.basename(word), list(bases), n=1, cutoff=0.6)
+        return bases[base[0]] if base else None
+    return None
+
+
+class _NameIndex:
+    """Finds the closest name (difflib ratio >= 0.6) among many without comparing against all.
+
+    A bigram index with prefix filtering: a name close enough to ``word`` must share at least one
+    of ``word``'s rarest bigrams, so only names in those posting lists are scored (by bigram
+    overlap), and difflib decides among the best few. Linear scans made broken-link suggestions
+    85% of a warm run on a 10,000-page site.
+    """
+
+    SHORTLIST = 12
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        self.grams = [_bigrams(n) for n in names]
+        self.postings: dict[str, list[int]] = {}
+        for i, grams in enumerate(self.grams):
+            for g in grams:
+                self.postings.setdefault(g, []).append(i)
+
+    def closest(self, word: str) -> str | None:
+        if len(self.names) <= 64:
+            return _closest(word, self.names)
+        grams = _bigrams(word)
+        # dice >= 0.4 needs an overlap of at least 0.2 * |grams|: any such name holds one of the
+        # len - need + 1 rarest bigrams of the word
+        need = max(1, int(0.2 * len(grams)))
+        rare = sorted(grams, key=lambda g: len(self.postings.get(g, ())))[: len(grams) - need + 1]
+        candidates: set[int] = set()
+        for g in rare:
+            candidates.update(self.postings.get(g, ()))
+        scored = sorted(candidates, key=lambda i: (-len(grams & self.grams[i]) / (len(grams) + len(self.grams[i])), i))
+        shortlist = [self.names[i] for i in scored[: self.SHORTLIST]]
+        return _closest(word, shortlist)
 
 
 def suggest_anchor(anchor: str, anchors) -> str | None:

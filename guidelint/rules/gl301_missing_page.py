@@ -56,12 +56,13 @@ class MissingPage(Rule):
             res = sl.resolution
             if sl.link.kind != "link" or res.kind != MISSING:
                 continue
-            suggestion = resolver.suggest_page(res.rel, sl.source.rel)
             if reported(sl.source, ctx):
+                suggestion = resolver.suggest_page(res.rel, sl.source.rel)
                 hint = f"; did you mean '{suggestion}'?" if suggestion else "; fix the path or remove the link"
                 yield sl.source.rel, self.finding(sl.link.span, f"link to '{sl.link.target}': no page or file at "
                                                                 f"'{res.rel}' in the content root{hint}")
-            elif outside_run(sl, ctx) and suggestion:
+            elif outside_run(sl, ctx) and (suggestion := resolver.suggest_page(res.rel, sl.source.rel,
+                                                                                among=ctx.report_rels)):
                 import posixpath
 
                 target = posixpath.normpath(posixpath.join(posixpath.dirname(sl.source.rel), suggestion))
