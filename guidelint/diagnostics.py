@@ -19,8 +19,19 @@ class Severity(str, Enum):
         return self.value
 
 
+class PickleAsTuple:
+    """Pickles as a constructor call with the fields in order: several times faster to load than
+    the generic state of a frozen slotted dataclass, and the result cache loads hundreds of
+    thousands of spans on a large site."""
+
+    __slots__ = ()
+
+    def __reduce__(self):
+        return (type(self), tuple(getattr(self, name) for name in self.__dataclass_fields__))
+
+
 @dataclass(frozen=True, slots=True)
-class Span:
+class Span(PickleAsTuple):
     """A region of a file. Lines and columns are 1-based; end_column is exclusive."""
 
     line: int
@@ -34,7 +45,7 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
-class Edit:
+class Edit(PickleAsTuple):
     """Replace the text of ``span`` with ``text`` (a mechanical fix)."""
 
     span: Span
@@ -42,7 +53,7 @@ class Edit:
 
 
 @dataclass(frozen=True, slots=True)
-class Diagnostic:
+class Diagnostic(PickleAsTuple):
     path: str
     line: int
     column: int

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from guidelint.diagnostics import Edit, Span
+from guidelint.diagnostics import Edit, PickleAsTuple, Span
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(PickleAsTuple):
     """What a check found on one page, before path and severity are attached."""
 
     code: str

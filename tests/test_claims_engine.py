@@ -117,3 +117,23 @@ def test_required_claims():
     (scope, _), = ENGINE.requirements_for("guide", "scope-of-practice")
     assert ENGINE.requirement_met(scope, ["What you may do depends on state law, employer policy and supervision."])
     assert not ENGINE.requirement_met(scope, ["What you may do depends on state law."])
+
+
+def test_very_long_sentence_still_finds_its_one_violation():
+    """A 50 KB run-on sentence (one clause, many near-claims) is checked in full: the engine
+    scans each clause once per pattern instead of once per match (behaviour only, no timing)."""
+    from guidelint.claims import Engine
+
+    engine = Engine.load()
+    filler = ("the clinic schedules the patient visit and it is required that this office keeps "
+              "the records current for the physician who reviews them ")
+    words = []
+    while sum(len(w) + 1 for w in words) < 26_000:
+        words.append(filler)
+    text = " ".join(words) + " you must be certified to work here " + " ".join(words)
+    text = text.replace("it is required that", "it is noted that")
+    assert len(text) > 50_000
+    found = [m for m in engine.check(text) if m.code == "GL401"]
+    assert len(found) == 1
+    assert found[0].text == "must be certified"
+    assert text[found[0].start:found[0].end] == "must be certified"

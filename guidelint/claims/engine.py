@@ -17,13 +17,15 @@ The engine knows nothing about any profession: all words come from the packs.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, replace
+from itertools import accumulate
 from pathlib import Path
 from typing import Iterable, Sequence
 
 from . import text as tx
 from .pack import Cues, FigureRule, Pack, PackError, Requirement, Rule, builtin_pack_paths, load_pack
-from .patterns import PRONOUNS
+from .patterns import CASE, PRONOUNS, _minimal, is_safe
 
 NEG_WINDOW = 8
 
@@ -73,19 +75,222 @@ class FigureContext:
     front_matter_dated_source: bool = False  # front matter lists a source with a period/accessed date
 
 
-@dataclass
 class _Sentence:
-    text: str            # the caller's sentence
-    full: str            # normalised lead-in + sentence
-    offset: int          # where the sentence starts in ``full``
-    clauses: list[tx.Clause]
-    segments: list[tx.Clause]
-    toks: list[tx.Token]
-    negs: list[tuple[int, int, str]]
-    quotes: list[tuple[int, int]]
-    reject_scopes: list[tuple[int, int]]
-    question: bool
-    _cache: dict = field(default_factory=dict)
+    """A sentence prepared for checking. Everything but ``full`` is computed on first use, so a
+    sentence that no rule can match (the prefilter) costs one normalisation and a few substring
+    tests. Offsets: see :mod:`text`."""
+
+    __slots__ = ("text", "full", "offset", "question", "_engine", "_section", "_cache", "_low",
+                 "_clauses", "_segments", "_toks", "_tok_starts", "_tok_ends", "_negs", "_neg_starts",
+                 "_neg_maxlen", "_quotes", "_quote_starts", "_scopes")
+
+    def __init__(self, engine: "Engine", text: str, full: str, offset: int, question: bool, section=()):
+        self.text = text            # the caller's sentence
+        self.full = full            # normalised lead-in + sentence
+        self.offset = offset        # where the sentence starts in ``full``
+        self.question = question
+        self._engine = engine
+        self._section = section
+        self._cache: dict = {}
+        self._low = _UNSET
+        self._clauses = self._segments = self._toks = self._negs = self._quotes = self._scopes = None
+
+    # lower-cased text for the literal prefilter; None when the text is not ASCII (Unicode case
+    # folding could then match a literal the plain lower-casing misses: no prefilter).
+    @property
+    def low(self) -> str | None:
+        if self._low is _UNSET:
+            self._low = self.full.lower() if self.full.isascii() else None
+        return self._low
+
+    def _has(self, lit: str, low: str) -> bool:
+        return lit[1:] in self.full if lit[0] == CASE else lit in low
+
+    def may_match_all(self, requires) -> bool:
+        """False when some literal set of ``requires`` has no literal in the text."""
+        if requires is None:
+            return True
+        low = self.low
+        if low is None:
+            return True
+        for lits in requires:
+            for a in lits:
+                if a in low or (a[0] == CASE and a[1:] in self.full):
+                    break
+            else:
+                return False
+        return True
+
+    def may_match(self, anchors: frozenset[str] | None) -> bool:
+        """False when no literal of ``anchors`` occurs in the text: then nothing they stand for can
+        match (see patterns.Compiled.anchors)."""
+        if anchors is None:
+            return True
+        present = self._cache.get("present")
+        if present is None:
+            low = self.low
+            if low is None:
+                present = self._cache["present"] = True
+            else:
+                lows, cased = self._engine._universe_parts()
+                full = self.full
+                present = [a for a in lows if a in low]
+                if cased:
+                    present += [a for a in cased if a[1:] in full]
+                present = self._cache["present"] = frozenset(present)
+        if present is True or not anchors.isdisjoint(present):
+            return True
+        if anchors <= self._engine._universe_set:
+            return False
+        low = self.low
+        return any(self._has(a, low) for a in anchors)
+
+    @property
+    def clauses(self) -> list[tx.Clause]:
+        if self._clauses is None:
+            self._clauses = tx.clauses(self.full)
+        return self._clauses
+
+    @property
+    def segments(self) -> list[tx.Clause]:
+        if self._segments is None:
+            self._segments = tx.segments(self.full)
+        return self._segments
+
+    @property
+    def toks(self) -> list[tx.Token]:
+        if self._toks is None:
+            self._toks = tx.tokens(self.full)
+            self._tok_starts = [t.start for t in self._toks]
+            self._tok_ends = [t.end for t in self._toks]
+        return self._toks
+
+    def words_between(self, start: int, end: int) -> int:
+        """How many word tokens lie entirely within [start, end) (tokens never overlap)."""
+        self.toks
+        i = bisect_left(self._tok_starts, start)
+        j = bisect_right(self._tok_ends, end)
+        return j - i if j > i else 0
+
+    @property
+    def negs(self) -> list[tuple[int, int, str]]:
+        if self._negs is None:
+            full = self.full
+            negs = []
+            pseudo = [m.span() for m in _PSEUDO.finditer(full)]
+            pseudo_starts = [a for a, _ in pseudo]
+            pseudo_max_end = list(accumulate((b for _, b in pseudo), max))
+            rx = [_NEG] + [c.negations for c in self._engine.cues if c.negations is not None]
+            for r in rx:
+                for m in r.finditer(full):
+                    a = m.start()
+                    # in a pseudo-negation: some pseudo span (pa, pb) with pa <= a < pb
+                    k = bisect_right(pseudo_starts, a)
+                    if k and pseudo_max_end[k - 1] > a:
+                        continue
+                    negs.append((a, m.end(), m.group().lower()))
+            negs.sort()
+            self._negs = negs
+            self._neg_starts = [a for a, _, _ in negs]
+            self._neg_maxlen = max((b - a for a, b, _ in negs), default=0)
+        return self._negs
+
+    @property
+    def quotes(self) -> list[tuple[int, int]]:
+        if self._quotes is None:
+            self._quotes = tx.quoted_spans(self.full)
+            self._quote_starts = [a for a, _ in self._quotes]
+        return self._quotes
+
+    @property
+    def reject_scopes(self) -> list[tuple[int, int]]:
+        if self._scopes is None:
+            full = self.full
+            scopes: list[tuple[int, int]] = []
+            cues = self._engine.cues
+            for c in cues:
+                if c.reject_before is not None:
+                    for m in c.reject_before.finditer(full):
+                        seg = tx.clause_at(self.segments, m.start())
+                        scopes.append((m.start(), seg.end))
+                if c.reject_after is not None:
+                    for m in c.reject_after.finditer(full):
+                        scopes.append((0, m.start()))
+            for title in self._section:
+                title = tx.normalise(title)
+                if any(c.reject_before is not None and c.reject_before.search(title) for c in cues):
+                    scopes.append((0, len(full)))  # under a "Red flags" / "What to avoid" heading
+                    break
+            self._scopes = scopes
+        return self._scopes
+
+    def in_reject_scope(self, pos: int) -> bool:
+        """Is there a scope (a, b) with a <= pos < b?"""
+        key = ("scopes",)
+        got = self._cache.get(key)
+        if got is None:
+            sc = sorted(self.reject_scopes)
+            got = self._cache[key] = ([a for a, _ in sc], list(accumulate((b for _, b in sc), max)))
+        starts, max_end = got
+        k = bisect_right(starts, pos)
+        return bool(k) and max_end[k - 1] > pos
+
+    def in_quote(self, start: int, end: int) -> bool:
+        """Is [start, end) inside a quoted span (quoted spans never overlap)?"""
+        quotes = self.quotes
+        if not quotes:
+            return False
+        k = bisect_right(self._quote_starts, start)
+        if not k:
+            return False
+        a, b = quotes[k - 1]
+        if end <= b:
+            return True
+        # spans are disjoint and sorted, so no earlier one reaches further; but be exact for an
+        # empty [start, end) that could sit in several
+        return any(a <= start and end <= b for a, b in quotes[:k - 1]) if end <= start else False
+
+    def spans(self, rx: re.Pattern[str], start: int, end: int) -> list[tuple[int, int]]:
+        """``[m.span() for m in rx.finditer(full, start, end)]``, computed once per window."""
+        key = (id(rx), start, end)
+        got = self._cache.get(key)
+        if got is None:
+            got = self._cache[key] = [m.span() for m in rx.finditer(self.full, start, end)]
+        return got
+
+    def span_ends(self, rx: re.Pattern[str], start: int, end: int) -> list[int]:
+        key = ("ends", id(rx), start, end)
+        got = self._cache.get(key)
+        if got is None:
+            got = self._cache[key] = [b for _, b in self.spans(rx, start, end)]
+        return got
+
+    def first(self, rx: re.Pattern[str], start: int, end: int):
+        """``rx.search(full, start, end)`` (cached)."""
+        key = ("first", id(rx), start, end)
+        if key not in self._cache:
+            self._cache[key] = rx.search(self.full, start, end)
+        return self._cache[key]
+
+    def search_before(self, rx: re.Pattern[str], safe: bool, lo: int, x: int) -> bool:
+        """``rx.search(full, lo, x) is not None``, in amortised constant time when possible.
+
+        Reuses the first match of the whole window [lo, len): for a regex of the pattern language
+        (``safe``) and a text with whitespace just before ``x``, a match in [lo, x) can neither end
+        at ``x`` (it would end with whitespace) nor look at ``x``, so it exists in [lo, x) exactly
+        when the first match of the whole window ends before ``x``; a match that straddles ``x``
+        falls back to the plain search."""
+        full = self.full
+        if safe and x > lo and full[x - 1].isspace():
+            m0 = self.first(rx, lo, len(full))
+            if m0 is None or m0.start() >= x:
+                return False
+            if m0.end() < x:
+                return True
+        return rx.search(full, lo, x) is not None
+
+
+_UNSET = object()
 
 
 class Engine:
@@ -118,6 +323,8 @@ class Engine:
                 if q.code not in disabled:
                     self.requirements.append(replace(q, severity=severities.get(q.code, q.severity)))
         self.cues = [p.cues for p in self.packs]
+        self._plans: dict[int, tuple] = {}
+        self._universe_set: frozenset[str] | None = None
 
     # -- construction -------------------------------------------------------------------------
     @classmethod
@@ -135,6 +342,32 @@ class Engine:
             out.setdefault(r.code, r)
         return [out[k] for k in sorted(out)]
 
+    # -- prefilter ----------------------------------------------------------------------------
+    def _plan(self, rule: Rule):
+        """(anchors of any claim, [(claim, its anchors)]) for a rule, computed once per rule."""
+        got = self._plans.get(id(rule))
+        if got is None or got[0] is not rule:
+            pats = [(p, p.requires) for p in rule.claims]
+            anchors = None if any(p.anchors is None for p in rule.claims) else _minimal(frozenset().union(*(p.anchors for p in rule.claims)))
+            got = self._plans[id(rule)] = (rule, anchors, pats)
+        return got[1], got[2]
+
+    def _universe(self) -> frozenset[str]:
+        """Every prefilter literal of the claim rules: looked up once per sentence."""
+        u = self._universe_set
+        if u is None:
+            lits: set[str] = set()
+            for r in self.rules:
+                for p in r.claims:
+                    lits |= p.anchors or frozenset()
+            u = self._universe_set = frozenset(lits)
+            self._universe_split = (tuple(sorted(a for a in u if a[0] != CASE)), tuple(sorted(a for a in u if a[0] == CASE)))
+        return u
+
+    def _universe_parts(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        self._universe()
+        return self._universe_split
+
     # -- sentence analysis --------------------------------------------------------------------
     def _prepare(self, sentence: str, lead_in: str | None, section: Iterable[str] = ()) -> _Sentence:
         if lead_in:
@@ -146,35 +379,7 @@ class Engine:
         else:
             full = tx.normalise(sentence)
             offset = 0
-        negs = []
-        pseudo = [m.span() for m in _PSEUDO.finditer(full)]
-        rx = [_NEG] + [c.negations for c in self.cues if c.negations is not None]
-        for r in rx:
-            for m in r.finditer(full):
-                if any(a <= m.start() < b for a, b in pseudo):
-                    continue
-                negs.append((m.start(), m.end(), m.group().lower()))
-        negs.sort()
-        segs = tx.segments(full)
-        scopes: list[tuple[int, int]] = []
-        for c in self.cues:
-            if c.reject_before is not None:
-                for m in c.reject_before.finditer(full):
-                    seg = tx.clause_at(segs, m.start())
-                    scopes.append((m.start(), seg.end))
-            if c.reject_after is not None:
-                for m in c.reject_after.finditer(full):
-                    scopes.append((0, m.start()))
-        for title in section:
-            title = tx.normalise(title)
-            if any(c.reject_before is not None and c.reject_before.search(title) for c in self.cues):
-                scopes.append((0, len(full)))  # under a "Red flags" / "What to avoid" heading
-                break
-        return _Sentence(
-            text=sentence, full=full, offset=offset, clauses=tx.clauses(full), segments=segs,
-            toks=tx.tokens(full), negs=negs, quotes=tx.quoted_spans(full), reject_scopes=scopes,
-            question=tx.is_question(sentence),
-        )
+        return _Sentence(self, sentence, full, offset, tx.is_question(sentence), section)
 
     def _cue_in(self, s: _Sentence, attr: str, start: int, end: int, extra: re.Pattern[str] | None,
                 owned: list[tuple[int, int]] = ()) -> bool:
@@ -184,22 +389,39 @@ class Engine:
         if extra is not None:
             rxs.append(extra)
         for r in rxs:
-            for m in r.finditer(s.full, start, end):
-                if not any(oa <= m.start() and m.end() <= ob for oa, ob in owned):
+            for a, b in s.spans(r, start, end):
+                if not any(oa <= a and b <= ob for oa, ob in owned):
                     return True
         return False
 
     def _negation_count(self, s: _Sentence, clause: tx.Clause, start: int, end: int, owned: list[tuple[int, int]]) -> int:
+        negs = s.negs
+        if not negs:
+            return 0
         found = []
-        for a, b, w in s.negs:
-            if a < clause.start or b > clause.end:
-                continue
-            if b <= start:
-                if tx.words_between(s.toks, b, start) <= NEG_WINDOW:
-                    found.append(w)
-            elif a >= start and b <= end:
+        starts = s._neg_starts
+        cs, ce = clause.start, clause.end
+        # triggers before the claim, within NEG_WINDOW words: walk back from the claim; once even a
+        # trigger ending as late as a + (longest trigger) is too far away, every earlier one is too
+        maxlen = s._neg_maxlen
+        i = bisect_left(starts, start) - 1
+        lo = bisect_left(starts, cs)
+        while i >= lo:
+            a, b, w = negs[i]
+            # this trigger and every earlier one end by a + maxlen: stop once that is too far away
+            if s.words_between(a + maxlen, start) > NEG_WINDOW:
+                break
+            if b <= ce and b <= start and s.words_between(b, start) <= NEG_WINDOW:
+                found.append(w)
+            i -= 1
+        # triggers inside the claim but not part of it
+        j = bisect_left(starts, start)
+        while j < len(negs) and negs[j][0] < end:
+            a, b, w = negs[j]
+            if cs <= a and b <= ce and b <= end:
                 if not any(oa <= a and b <= ob for oa, ob in owned):
                     found.append(w)
+            j += 1
         if all(w in found for w in _NEITHER_NOR):
             found.remove("nor")
         return len(found)
@@ -208,20 +430,33 @@ class Engine:
         return self._negation_count(s, clause, start, end, list(owned)) % 2 == 1
 
     def _rejected(self, s: _Sentence, start: int, end: int) -> bool:
-        if any(a <= start and end <= b for a, b in s.quotes):
+        if s.in_quote(start, end):
             return True
-        return any(a <= start < b for a, b in s.reject_scopes)
+        return s.in_reject_scope(start)
 
     def _actor_is_other(self, s: _Sentence, clause: tx.Clause, start: int) -> bool:
         best = None
+        full = s.full
+        fast = start > clause.start and full[start - 1].isspace()
         for c in self.cues:
             for attr, label in (("self_actors", "self"), ("other_actors", "other")):
                 r = getattr(c, attr)
                 if r is None:
                     continue
-                for m in r.finditer(s.full, clause.start, start):
-                    if best is None or m.start() >= best[0]:
-                        best = (m.start(), label)
+                last = None
+                if fast and is_safe(r):
+                    # the matches of [clause.start, start) are those of the whole clause that end
+                    # before ``start``, unless one straddles it (see _Sentence.search_before)
+                    spans = s.spans(r, clause.start, clause.end)
+                    k = bisect_right(s.span_ends(r, clause.start, clause.end), start)
+                    if k < len(spans) and spans[k][0] < start:
+                        last = _last_start(r, full, clause.start, start)
+                    elif k:
+                        last = spans[k - 1][0]
+                else:
+                    last = _last_start(r, full, clause.start, start)
+                if last is not None and (best is None or last >= best[0]):
+                    best = (last, label)
         return bool(best and best[1] == "other")
 
     def check(self, sentence: str, *, lead_in: str | None = None, kind: str = "text",
@@ -246,7 +481,10 @@ class Engine:
                 continue
             if s.question and not rule.questions:
                 continue
-            out.extend(self._check_rule(rule, s))
+            anchors, pats = self._plan(rule)
+            if not s.may_match(anchors):
+                continue
+            out.extend(self._check_rule(rule, s, pats))
         policies = {m.policy for m in out}
         for fr in self.figure_rules:
             if wanted is not None and fr.code not in wanted:
@@ -257,15 +495,20 @@ class Engine:
         out.sort(key=lambda m: (m.start, m.code))
         return out
 
-    def _check_rule(self, rule: Rule, s: _Sentence) -> list[ClaimMatch]:
+    def _check_rule(self, rule: Rule, s: _Sentence, pats=None) -> list[ClaimMatch]:
         hits: list[tuple[int, int, bool]] = []
         full = s.full
+        if pats is None:
+            pats = self._plan(rule)[1]
+        pats = [p for p, a in pats if s.may_match_all(a)]
+        if not pats:
+            return []
         for clause in s.clauses:
-            for pat in rule.claims:
-                for m in pat.regex.finditer(full, clause.start, clause.end):
+            cs, ce = clause.start, clause.end
+            for pat in pats:
+                for m in pat.regex.finditer(full, cs, ce):
                     start, end = m.span()
-                    if any(ex.regex.search(full, clause.start, clause.end) and _overlaps(ex.regex, full, clause, start, end)
-                           for ex in rule.exceptions):
+                    if any(_overlaps(s, ex.regex, cs, ce, start, end) for ex in rule.exceptions):
                         continue
                     gd = m.groupdict()
                     owned = [m.span(k) for k, v in gd.items() if k.startswith("N") and v is not None]
@@ -273,21 +516,24 @@ class Engine:
                     if pat.has_subject:
                         subj = gd.get("S0")
                         if subj is not None and subj.lower() in PRONOUNS:
-                            if not any(sp.regex.search(full, 0, m.start("S0")) for sp in rule.subjects):
+                            x = m.start("S0")
+                            if not any(s.search_before(sp.regex, sp.safe, 0, x) for sp in rule.subjects):
                                 continue
                     elif rule.subjects:
                         sm = None
                         for sp in rule.subjects:
-                            sm = sp.regex.search(full, clause.start, clause.end)
+                            sm = s.first(sp.regex, cs, ce)
                             if sm:
                                 break
                         if sm is None:
                             # a pronoun in the clause may stand for a subject named earlier in the sentence
-                            pm = _PRONOUN.search(full, clause.start, start)
-                            if pm is None or not any(sp.regex.search(full, 0, pm.start()) for sp in rule.subjects):
+                            pm = _first_pronoun(s, cs, ce, start)
+                            if pm is None or not any(s.search_before(sp.regex, sp.safe, 0, pm[0]) for sp in rule.subjects):
                                 continue
-                            sm = pm
-                        span_start, span_end = min(start, sm.start()), max(end, sm.end())
+                            sm_start, sm_end = pm
+                        else:
+                            sm_start, sm_end = sm.span()
+                        span_start, span_end = min(start, sm_start), max(end, sm_end)
                         if span_end - span_start > 80:
                             span_start, span_end = start, end
                     if rule.rejectable and self._rejected(s, start, end):
@@ -296,8 +542,8 @@ class Engine:
                         continue
                     if rule.negatable and self.is_negated(s, clause, start, end, owned):
                         continue
-                    aggravated = self._cue_in(s, "aggravators", clause.start, clause.end, rule.aggravators, owned)
-                    if rule.hedgeable and not aggravated and self._cue_in(s, "hedges", clause.start, clause.end, rule.hedges, owned):
+                    aggravated = self._cue_in(s, "aggravators", cs, ce, rule.aggravators, owned)
+                    if rule.hedgeable and not aggravated and self._cue_in(s, "hedges", cs, ce, rule.hedges, owned):
                         continue
                     hits.append((span_start, span_end, aggravated))
         if not hits:
@@ -379,6 +625,9 @@ class Engine:
         s = self._prepare(sentence, lead_in)
         if s.question:
             return False
+        patterns = [p for p in patterns if s.may_match_all(getattr(p, "requires", None))]
+        if not patterns:
+            return False
         for clause in s.clauses:
             for pat in patterns:
                 for m in pat.regex.finditer(s.full, clause.start, clause.end):
@@ -401,8 +650,33 @@ class Engine:
         return True
 
 
-def _overlaps(rx: re.Pattern[str], full: str, clause: tx.Clause, start: int, end: int) -> bool:
-    for m in rx.finditer(full, clause.start, clause.end):
-        if m.start() < end and start < m.end():
-            return True
-    return False
+def _overlaps(s: _Sentence, rx: re.Pattern[str], cs: int, ce: int, start: int, end: int) -> bool:
+    """Does a match of ``rx`` in the clause [cs, ce) overlap [start, end)? (Matches of one regex
+    are sorted and disjoint, so their ends never decrease.)"""
+    spans = s.spans(rx, cs, ce)
+    if not spans:
+        return False
+    k = bisect_right(s.span_ends(rx, cs, ce), start)
+    return k < len(spans) and spans[k][0] < end
+
+
+def _last_start(rx: re.Pattern[str], full: str, lo: int, hi: int) -> int | None:
+    last = None
+    for m in rx.finditer(full, lo, hi):
+        last = m.start()
+    return last
+
+
+def _first_pronoun(s: _Sentence, cs: int, ce: int, start: int) -> tuple[int, int] | None:
+    """``_PRONOUN.search(full, cs, start)`` as a span. With whitespace before ``start`` a match in
+    [cs, start) ends before it and looks at nothing beyond it, so it is the first match of the
+    whole clause unless that one straddles ``start``."""
+    full = s.full
+    if start > cs and full[start - 1].isspace():
+        m0 = s.first(_PRONOUN, cs, ce)
+        if m0 is None or m0.start() >= start:
+            return None
+        if m0.end() < start:
+            return m0.span()
+    pm = _PRONOUN.search(full, cs, start)
+    return pm.span() if pm else None
