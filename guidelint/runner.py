@@ -185,7 +185,7 @@ def gather(paths: list[str], config: Config) -> tuple[list[FileItem], list[FileI
                           "pass the pages to check or set content_root in [tool.guidelint]")
     if not paths:
         return site, list(site)
-    by_path = {_resolve(item.path): item for item in site if item.path}
+    by_rel = {item.rel: item for item in site if item.rel is not None}
     targets: list[FileItem] = []
     for raw in paths:
         p = Path(raw)
@@ -196,7 +196,9 @@ def gather(paths: list[str], config: Config) -> tuple[list[FileItem], list[FileI
         else:
             raise ConfigError(f"path '{raw}' does not exist")
         for f in found:
-            item = by_path.get(_resolve(f)) or FileItem(f, display_path(f), _rel(f, root))
+            rel = _rel(f, root)
+            item = by_rel.get(rel) if rel is not None else None
+            item = item or FileItem(f, display_path(f), rel)
             targets.append(item)
     seen = set()
     unique = []
