@@ -252,7 +252,7 @@ def new_cmd(page_type, slug, title, force, config_path):
 
     \b
     Examples:
-      guidelint new guide continuing-education --title "Continuing education for medical assistants"
+      guidelint new guide externships --title "Medical assistant externships"
       guidelint new state states/oregon
     """
     from guidelint.scaffold import ScaffoldError, create
