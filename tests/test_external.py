@@ -29,6 +29,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             server.in_flight += 1
             server.max_in_flight = max(server.max_in_flight, server.in_flight)
             n = server.hits[(self.command, path)]
+        counted = True
         try:
             status, headers = 200, {}
             if path == "/missing":
@@ -45,6 +46,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 status = 500
             elif path == "/moved":
                 status, headers = 301, {"Location": "/ok"}
+            # count the request as finished before answering: once the client has the answer it
+            # may send the next request before this thread runs again
+            with server.lock:
+                server.in_flight -= 1
+            counted = False
             self.send_response(status)
             for k, v in headers.items():
                 self.send_header(k, v)
@@ -53,8 +59,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             if body:
                 self.wfile.write(b"ok")
         finally:
-            with server.lock:
-                server.in_flight -= 1
+            if counted:  # an exception before the answer
+                with server.lock:
+                    server.in_flight -= 1
 
     def do_HEAD(self):
         self._answer(False)
