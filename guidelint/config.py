@@ -159,6 +159,10 @@ SPEC: dict[str, Any] = {
 }
 
 
+# keys whose value is a nested table ([tool.guidelint.links] ...), as opposed to a map value such as severity
+_TABLES = frozenset(k for k, v in SPEC.items() if isinstance(v, dict))
+
+
 def _validate(table: dict, spec: dict, where: str) -> dict:
     out: dict[str, Any] = {}
     for key, value in table.items():
@@ -187,7 +191,7 @@ def _defaults(spec: dict) -> dict:
 def _merge(base: dict, over: dict) -> dict:
     out = dict(base)
     for k, v in over.items():
-        out[k] = _merge(base[k], v) if isinstance(v, dict) and isinstance(base.get(k), dict) and k in ("claims", "links", "suppressions", "limits", "names") else v
+        out[k] = _merge(base[k], v) if isinstance(v, dict) and k in _TABLES else v
     return out
 
 
@@ -248,7 +252,7 @@ _NOT_IN_FINGERPRINT = frozenset({"cache", "cache_dir", "jobs"})
 def _flat(d: dict, prefix: str = "") -> list[tuple[str, str]]:
     out = []
     for k, v in d.items():
-        if isinstance(v, dict) and k in ("claims", "links", "suppressions", "limits", "names"):
+        if isinstance(v, dict) and k in _TABLES:
             out.extend(_flat(v, f"{prefix}{k}."))
         else:
             out.append((f"{prefix}{k}", repr(v)))
@@ -328,6 +332,3 @@ def _today() -> _dt.date:
     except ValueError:
         raise ConfigError(f"GUIDELINT_TODAY={env_today!r}: expected a date written YYYY-MM-DD") from None
 
-
-def parse_date(value: str) -> _dt.date:
-    return _date(value)

@@ -176,18 +176,6 @@ class Page:
         end = sentence.end - sentence.start if end is None else end
         return block.span(sentence.start + start, sentence.start + end)
 
-    def section_of_line(self, line: int) -> int | None:
-        current = None
-        for i, h in enumerate(self.headings):
-            if h.line <= line:
-                current = i
-            else:
-                break
-        return current
-
-    def heading_span(self, index: int) -> Span:
-        return self.headings[index].span
-
 
 # --------------------------------------------------------------------------- helpers
 _REF_DEF = re.compile(r"^(?P<prefix>(?:[ \t]*>)*[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])?[ \t]*)\[(?P<label>(?:[^\]\\]|\\.){1,999})\]:[ \t]*(?P<target><[^>\n]*>|\S+)")

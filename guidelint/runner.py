@@ -271,6 +271,7 @@ def to_diagnostic(display: str, finding: Finding, config: Config) -> Diagnostic:
 
 def run(paths: list[str], config: Config, selected: frozenset[str], *, stdin: FileItem | None = None,
         analyzer: Analyzer | None = None) -> Report:
+    schemas = load_schemas(config.schemas_dir, refresh=True)
     site_items, targets = gather(paths, config)
     if stdin is not None:
         if stdin.rel is not None:
@@ -292,7 +293,7 @@ def run(paths: list[str], config: Config, selected: frozenset[str], *, stdin: Fi
             diagnostics.extend(_convert(item, result.findings, config, selected))
     summaries = [r.summary for r in results]
     index = SiteIndex(summaries)
-    ctx = SiteContext(config=config, schemas=load_schemas(config.schemas_dir), selected=selected,
+    ctx = SiteContext(config=config, schemas=schemas, selected=selected,
                       report_rels=None if whole_site else frozenset(k for k in report_keys))
     for rule in iter_rules("site", selected):
         for rel, finding in rule.check_site(index, ctx):

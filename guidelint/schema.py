@@ -46,8 +46,17 @@ def _mtimes(directory: Path) -> tuple:
         return ()
 
 
-def load_schemas(directory: Path) -> SchemaSet:
-    return _load(directory.resolve(), _mtimes(directory))
+_STAMPS: dict[Path, tuple[Path, tuple]] = {}
+
+
+def load_schemas(directory: Path, refresh: bool = False) -> SchemaSet:
+    """The schemas of ``directory``. The folder is looked at (resolved, listed, stat-ed) on the
+    first call and when ``refresh`` is true: ``runner.run`` refreshes once per run, and the
+    per-page calls in between reuse that look instead of listing the folder for every page."""
+    entry = _STAMPS.get(directory)
+    if refresh or entry is None:
+        entry = _STAMPS[directory] = (directory.resolve(), _mtimes(directory))
+    return _load(*entry)
 
 
 @functools.lru_cache(maxsize=8)
