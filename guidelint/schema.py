@@ -20,12 +20,13 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from guidelint.config import ConfigError
 from guidelint.frontmatter import FrontMatter, dotted
 from guidelint.source import Finding
 
 
-class SchemaError(Exception):
-    """A schemas directory that cannot be used (exit code 2)."""
+class SchemaError(ConfigError):
+    """A schemas directory that cannot be used: a configuration error (exit code 2)."""
 
 
 @dataclass(frozen=True)

@@ -194,3 +194,11 @@ def test_files_outside_the_content_root_get_a_note(site, run_cli, tmp_path_facto
     code, out, err = run_cli("check", "--select", "GL1,GL3", str(elsewhere / "page.md"), cwd=root)
     assert "1 file(s) are outside the content root 'content'" in err
     assert "GL301" not in out  # link rules need the site
+
+
+def test_missing_schemas_folder_is_exit_2(site, run_cli):
+    root = site({"good.md": GOOD})
+    (root / "pyproject.toml").write_text('[tool.guidelint]\ncontent_root = "content"\nschemas = "nope"\n')
+    code, out, err = run_cli("check", "--no-cache", cwd=root)
+    assert code == 2 and "schemas directory" in err and "does not exist" in err
+    assert "Traceback" not in err and out == ""
