@@ -177,11 +177,26 @@ def store(path: Path, blob: bytes) -> bool:
         return False
 
 
-def _atomic_write(path: Path, blob: bytes) -> None:
+def store_pickle(path: Path, obj) -> bool:
+    """Pickle ``obj`` straight into a file, atomically (no bytes copy of a large object in memory)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _atomic_write(path, lambda fh: pickle.dump(obj, fh, pickle.HIGHEST_PROTOCOL))
+        return True
+    except OSError:
+        return False
+
+
+def _atomic_write(path: Path, blob) -> None:
+    """Write ``blob`` (bytes, or a function that writes to a binary file) to a temporary file
+    beside ``path``, then move it into place."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=f".{os.getpid()}")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(blob)
+            if callable(blob):
+                blob(fh)
+            else:
+                fh.write(blob)
         os.replace(tmp, path)
     except BaseException:
         try:

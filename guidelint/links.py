@@ -30,7 +30,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -74,12 +74,30 @@ class Resolver:
         self.redirects = {_norm_slug(k): _norm_slug(v) for k, v in (links_cfg.get("redirects") or {}).items()}
         self.extensions = tuple(config["extensions"]) if config is not None else (".md", ".markdown")
         self.root: Path | None = config.content_root if config is not None else None
+        # what was looked up on disk (not in the site index): the site snapshot re-checks these
         self._exists: dict[str, bool] = {}
+        self._listings: dict[str, tuple[str, ...] | None] = {}
         self._suggestions: dict[tuple, str | None] = {}
+        self._resolved: dict[tuple[str, str], Resolution] = {}
+        self._among: dict[frozenset[str], list[str]] = {}
+        self._slugs: dict[str, Resolution] = {}
         self._names: tuple | None = None
 
     # ------------------------------------------------------------------ public
     def resolve(self, target: str, from_rel: str) -> Resolution:
+        """Resolve ``target`` written on the page at ``from_rel``. A target that names a path
+        resolves the same from every page of one folder: those results are memoised (a site
+        links to the same pages from many places)."""
+        first = target.lstrip()[:1]
+        if first in ("", "#", "?"):  # no path: the linking page itself
+            return self._resolve(target, from_rel)
+        key = (posixpath.dirname(from_rel), target)
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolved[key] = self._resolve(target, from_rel)
+        return found
+
+    def _resolve(self, target: str, from_rel: str) -> Resolution:
         target = target.strip()
         if not target:
             return Resolution(OTHER)
@@ -115,6 +133,12 @@ class Resolver:
 
     def resolve_slug(self, slug: str) -> Resolution:
         """A front-matter slug (``related``): ``certification``, ``states/index``."""
+        found = self._slugs.get(slug)
+        if found is None:
+            found = self._slugs[slug] = self._resolve_slug(slug)
+        return found
+
+    def _resolve_slug(self, slug: str) -> Resolution:
         slug = _norm_slug(slug)
         page = self.site.by_slug.get(slug)
         if page is not None:
@@ -139,7 +163,9 @@ class Resolver:
 
     def _closest_slug(self, stem: str, among: "frozenset[str] | None") -> str | None:
         if among is not None:
-            slugs = [s.slug for s in self.site.pages if s.rel in among and s.slug is not None]
+            if among not in self._among:
+                self._among[among] = [s.slug for s in self.site.pages if s.rel in among and s.slug is not None]
+            slugs = self._among[among]
             return _closest(stem, slugs, {posixpath.basename(x): x for x in reversed(slugs)})
         if self._names is None:
             slugs = sorted(s.slug for s in self.site.pages if s.slug is not None and s.rel is not None)
@@ -202,15 +228,38 @@ class Resolver:
             current = self.redirects[current]
         return current if current != slug else None
 
+    def files_in(self, folder: str) -> tuple[str, ...] | None:
+        """Names of the regular files in ``folder`` below the content root (None: no such folder)."""
+        if self.root is None:
+            return None
+        if folder not in self._listings:
+            self._listings[folder] = list_folder(self.root / folder)
+        return self._listings[folder]
+
+    def disk_facts(self) -> tuple[dict[str, bool], dict[str, tuple[str, ...] | None]]:
+        """Everything this resolver learnt from the file system (besides the pages themselves)."""
+        return dict(self._exists), dict(self._listings)
+
     def _on_disk(self, rel: str) -> bool:
         if self.root is None or not rel:
             return False
         if rel not in self._exists:
-            try:
-                self._exists[rel] = (self.root / rel).is_file()
-            except OSError:
-                self._exists[rel] = False
+            self._exists[rel] = is_file(self.root / rel)
         return self._exists[rel]
+
+
+def is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+def list_folder(path: Path) -> tuple[str, ...] | None:
+    try:
+        return tuple(sorted(p.name for p in path.iterdir() if p.is_file()))
+    except OSError:  # not a folder, gone, unreadable
+        return None
 
 
 def _norm_slug(value: str) -> str:
@@ -329,14 +378,18 @@ def suggest_anchor(anchor: str, anchors) -> str | None:
     return match[0] if match else None
 
 
-def inbound_edges(site: "SiteIndex", config: "Config | None") -> Iterator[tuple["PageSummary", "PageSummary"]]:
-    """(from page, to page) for every body link and ``related`` entry between two pages."""
+def inbound_edges(site: "SiteIndex", config: "Config | None") -> list[tuple["PageSummary", "PageSummary"]]:
+    """(from page, to page) for every body link and ``related`` entry between two pages (once per run)."""
+    cached = site.cache.get("links.edges")
+    if cached is not None:
+        return cached
     resolver = resolver_for(site, config)
-    for sl in site_links(site, config):
-        if sl.link.kind == "link" and sl.resolution.kind == PAGE and sl.resolution.page is not None:
-            yield sl.source, sl.resolution.page
+    edges = [(sl.source, sl.resolution.page) for sl in site_links(site, config)
+             if sl.link.kind == "link" and sl.resolution.kind == PAGE and sl.resolution.page is not None]
     for page in site.pages:
         for slug, _span in page.related:
             res = resolver.resolve_slug(slug)
             if res.page is not None:
-                yield page, res.page
+                edges.append((page, res.page))
+    site.cache["links.edges"] = edges
+    return edges

@@ -2,7 +2,9 @@
 
 ``make_analyzer`` returns a replacement for ``runner.analyze_items``:
 
-1. every file is read and hashed in this process and looked up in the cache (``guidelint.cache``);
+1. a page the site snapshot knows unchanged (same ``stat`` signature, or same bytes) is served
+   from it without being read (``guidelint.snapshot``); every other file is read and hashed in
+   this process and looked up in the per-file cache (``guidelint.cache``);
 2. the pages not found are analysed here when they are few, else in a pool of worker processes
    (``jobs``; 0 means one per core). Workers read the files again themselves (so this process
    never holds the whole site's bytes), analyse them, write their cache entries and send back
@@ -19,9 +21,12 @@ import multiprocessing
 import os
 import pickle
 import signal
+import stat
 import sys
 from pathlib import Path
+
 from guidelint import cache as cache_mod
+from guidelint import snapshot
 from guidelint.config import Config
 from guidelint.runner import FileItem, PageResult, analyze, read_item
 from guidelint.site import PageSummary, slug_for
@@ -98,23 +103,43 @@ class Analyzer:
         self.jobs = jobs
         self.use_cache = use_cache
         self.stats: dict = {}
+        self.session: snapshot.Session | None = None  # the site snapshot of the last call
 
     def __call__(self, items: list[FileItem], config: Config, selected: frozenset[str]) -> list[PageResult]:
         store = cache_mod.Cache.for_run(config, selected) if self.use_cache else None
         if store is not None and not store.enabled:
             store = None
+        # pages below the content root are known to the site snapshot; the others only to the cache
+        session = self.session = snapshot.Session(snapshot.location(store.folder, config), config.content_root) \
+            if store is not None else None
         max_bytes = config["limits"]["max_file_bytes"]
-        results: list[PageResult | None] = [None] * len(items)
+        results: list = [None] * len(items)
         todo: list[tuple[int, Task]] = []
         for i, item in enumerate(items):
             entry = None
             if store is not None and item.path is not None:
+                sig = None
+                if session is not None and item.rel is not None:
+                    try:  # the signature is taken before the bytes are read (see guidelint.snapshot)
+                        st = os.stat(item.path)
+                        sig = snapshot.signature(st) if stat.S_ISREG(st.st_mode) else None
+                    except OSError:
+                        pass
+                    if sig is not None and (stored := session.unchanged(item.rel, sig)) is not None:
+                        results[i] = stored
+                        continue
                 data, problem = read_item(item, max_bytes)
                 if problem is not None:
                     results[i] = _problem(item.display, item.rel, problem)
                     continue
+                digest = cache_mod.digest(data)
+                if session is not None and item.rel is not None:
+                    if (stored := session.unchanged(item.rel, sig, digest)) is not None:
+                        results[i] = stored
+                        continue
+                    session.note(item.rel, sig, digest)
                 path = store.entry_path(item.display, item.rel)
-                hit = store.get(path, cache_mod.digest(data))
+                hit = store.get(path, digest)
                 if hit is not None:
                     results[i] = hit
                     continue
@@ -130,8 +155,9 @@ class Analyzer:
             store.prune()
         self.stats.clear()
         self.stats.update({"pages": len(items), "analysed": len(todo), "cached": len(items) - len(todo),
-                      "workers": workers, "cache": store is not None})
-        return results  # type: ignore[return-value]
+                           "unchanged": session.reused if session is not None else 0,
+                           "workers": workers, "cache": store is not None})
+        return results
 
     def _workers(self, pending: int) -> int:
         if self.jobs <= 1 or pending < POOL_MIN_PAGES:
@@ -153,16 +179,21 @@ class Analyzer:
         size = max(1, min(32, len(todo) // (workers * 6)))
         chunks = [todo[k:k + size] for k in range(0, len(todo), size)]
         pool = ctx.Pool(workers, initializer=_init_worker, initargs=(config, selected, method == "fork"))
+        pickled: list[tuple[int, bytes]] = []
         try:
             for chunk, blobs in zip(chunks, pool.imap(_work, [[t for _, t in c] for c in chunks])):
-                for (i, _task), blob in zip(chunk, blobs):
-                    results[i] = pickle.loads(blob)
+                pickled.extend((i, blob) for (i, _task), blob in zip(chunk, blobs))
             pool.close()
         except BaseException:
             pool.terminate()
             raise
         finally:
             pool.join()
+        # unpickled once the workers are gone: results as objects take ~3x their pickles' memory,
+        # and while the workers run, their memory and this process's add up
+        for i, blob in pickled:
+            results[i] = pickle.loads(blob)
+        pickled.clear()
 
 
 def make_analyzer(jobs: int | None, config: Config, use_cache: bool | None = None) -> Analyzer:

@@ -63,6 +63,7 @@ class Progress:
 
         if hasattr(analyzer, "stats"):
             analyze.stats = analyzer.stats  # type: ignore[attr-defined]
+        analyze.inner = analyzer  # type: ignore[attr-defined] # runner.run finds the site snapshot through it
         return analyze
 
     def _loop(self) -> None:

@@ -12,7 +12,8 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from itertools import chain
+from typing import Callable, Iterable
 
 from guidelint import frontmatter
 from guidelint.config import Config, ConfigError
@@ -23,12 +24,21 @@ from guidelint.registry import PageContext, SiteContext, get_rule, iter_rules, m
 from guidelint.schema import load_schemas
 from guidelint.site import PageSummary, SiteIndex, slug_for, summarize
 from guidelint.source import Finding, decode
+from guidelint.structure import spec_for
 
 
 @dataclass
 class PageResult:
     summary: PageSummary
     findings: list[Finding]
+
+    @property
+    def comments(self) -> tuple:
+        return self.summary.comments
+
+    @property
+    def ok(self) -> bool:
+        return self.summary.ok
 
 
 @dataclass
@@ -86,10 +96,12 @@ def _analyze(display: str, rel: str | None, data: bytes, config: Config, selecte
                                 "(limits.max_nesting); flatten its lists and blockquotes"))
         return PageResult(PageSummary(display, rel, slug, ok=False), findings)
     findings.extend(check_limits(page, limits))
-    ctx = PageContext(config=config, schemas=load_schemas(config.schemas_dir), selected=selected)
+    schemas = load_schemas(config.schemas_dir)
+    ctx = PageContext(config=config, schemas=schemas, selected=selected)
     for rule in iter_rules("page", selected):
         findings.extend(rule.check(page, ctx))
-    return PageResult(summarize(page), findings)
+    spec = spec_for(page.type, schemas)
+    return PageResult(summarize(page, tables=spec is not None and spec.steps is not None), findings)
 
 
 # ------------------------------------------------------------------ files
@@ -133,9 +145,17 @@ def discover(folder: Path, config: Config) -> list[Path]:
 
 
 def _walk(folder: Path, config: Config) -> list[tuple[Path, str | None]]:
-    """(path, rel) for the Markdown files below ``folder``. Below the (resolved) content root a
+    """(path, rel) for the Markdown files below ``folder``."""
+    return [(path, rel) for path, rel, _link in _scan(folder, config)]
+
+
+def _scan(folder: Path, config: Config) -> list[tuple[Path, str | None, bool]]:
+    """(path, rel, is a symbolic link) for the Markdown files below ``folder``, sorted by folder
+    then name, files before subfolders, as ``os.walk`` lists them; hidden files and folders are
+    skipped and symbolic links to folders are not followed. Below the (resolved) content root a
     regular file's rel is computed from the walk itself: resolving every path costs more than the
-    rest of a warm run's file handling."""
+    rest of a warm run's file handling. ``os.scandir`` tells symbolic links apart without a
+    system call per file."""
     import fnmatch
 
     exts = tuple(config["extensions"])
@@ -144,21 +164,41 @@ def _walk(folder: Path, config: Config) -> list[tuple[Path, str | None]]:
     root_prefix = str(root) + os.sep
     folder_str = str(folder)
     lexical = folder_str == str(root) or folder_str.startswith(root_prefix)
-    out = []
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
+    out: list[tuple[Path, str | None, bool]] = []
+
+    def visit(dirpath: str) -> None:
+        try:
+            with os.scandir(dirpath) as it:
+                entries = list(it)
+        except OSError:  # unreadable or vanished folder: nothing to list (as os.walk)
+            return
+        subdirs = []
+        for entry in sorted(entries, key=lambda e: e.name):
+            try:
+                is_dir = entry.is_dir()
+            except OSError:  # a symbolic-link loop: listed as a file, reported when read
+                is_dir = False
+            name = entry.name
+            if is_dir:
+                if not name.startswith(".") and not entry.is_symlink():
+                    subdirs.append(entry.path)
+                continue
             if not name.endswith(exts) or name.startswith("."):
                 continue
-            path = Path(dirpath) / name
-            full = os.path.join(dirpath, name)
-            if lexical and not os.path.islink(full):
+            full = entry.path
+            link = entry.is_symlink()
+            path = Path(full)
+            if lexical and not link:
                 rel = full[len(root_prefix):].replace(os.sep, "/")
             else:
                 rel = _rel(path, root)
-            if any(fnmatch.fnmatch(rel or path.as_posix(), pattern) for pattern in excludes):
+            if excludes and any(fnmatch.fnmatch(rel or path.as_posix(), pattern) for pattern in excludes):
                 continue
-            out.append((path, rel))
+            out.append((path, rel, link))
+        for sub in subdirs:
+            visit(sub)
+
+    visit(folder_str)
     return out
 
 
@@ -178,8 +218,8 @@ def gather(paths: list[str], config: Config) -> tuple[list[FileItem], list[FileI
         raise ConfigError(f"content root '{config['content_root']}' is a file, not a folder")
     site: list[FileItem] = []
     if root.is_dir():
-        site = [FileItem(p, _display_fast(p) if rel is not None and not p.is_symlink() else display_path(p), rel)
-                for p, rel in _walk(root, config)]
+        site = [FileItem(p, _display_fast(p) if rel is not None and not link else display_path(p), rel)
+                for p, rel, link in _scan(root, config)]
     elif not paths:
         raise ConfigError(f"content root '{config['content_root']}' does not exist; "
                           "pass the pages to check or set content_root in [tool.guidelint]")
@@ -263,10 +303,16 @@ def severity_for(code: str, config: Config) -> Severity:
     return rule.severity if rule else Severity.ERROR
 
 
-def to_diagnostic(display: str, finding: Finding, config: Config) -> Diagnostic:
+def to_diagnostic(display: str, finding: Finding, config: Config, severities: dict | None = None) -> Diagnostic:
+    """``severities``: a dict to memoise severity_for in, for one run and one configuration."""
     s = finding.span
-    return Diagnostic(display, s.line, s.column, s.end_line, s.end_column, finding.code,
-                      severity_for(finding.code, config), finding.message, finding.fix)
+    code = finding.code
+    if severities is None:
+        severity = severity_for(code, config)
+    else:
+        severity = severities.get(code) or severities.setdefault(code, severity_for(code, config))
+    return Diagnostic(display, s.line, s.column, s.end_line, s.end_column, code, severity, finding.message,
+                      finding.fix)
 
 
 def run(paths: list[str], config: Config, selected: frozenset[str], *, stdin: FileItem | None = None,
@@ -284,34 +330,61 @@ def run(paths: list[str], config: Config, selected: frozenset[str], *, stdin: Fi
     results = (analyzer or analyze_items)(all_items, config, selected)
     report_keys = {(t.rel if t.rel is not None else t.display) for t in targets}
     whole_site = not paths and stdin is None
+    keyed = [((i.rel if i.rel is not None else i.display), i, r) for i, r in zip(all_items, results)]
+    by_rel = {key: item for key, item, _r in keyed}
+
+    # site rules: reused from the site snapshot when nothing they read has changed
+    session = _session(analyzer)
+    snapshot_pages = [(i.rel, r) for _k, i, r in keyed if i.rel is not None and i.path is not None]
+    known = session.site_findings(snapshot_pages) if session is not None and stdin is None \
+        and not config.get("links.check_external") else None
+    site_findings: dict[str, list[Finding]]
+    disk = None
+    if known is not None and whole_site:
+        site_findings = known
+    else:
+        index = SiteIndex([r.summary for r in results])
+        ctx = SiteContext(config=config, schemas=schemas, selected=selected,
+                          report_rels=None if whole_site else frozenset(k for k in report_keys))
+        site_findings = {}
+        for rule in iter_rules("site", selected):
+            for rel, finding in rule.check_site(index, ctx):
+                site_findings.setdefault(rel, []).append(finding)
+        resolver = index.cache.get("links.resolver")
+        disk = resolver.disk_facts() if resolver is not None else ({}, {})
+    if session is not None and stdin is None:
+        session.save(snapshot_pages, site_findings if whole_site else known, disk if whole_site else None)
+    site_stats = {"site_rules": "reused" if site_findings is known else "ran"}
+
     diagnostics: list[Diagnostic] = []
-    by_rel = {}
-    for item, result in zip(all_items, results):
-        key = item.rel if item.rel is not None else item.display
-        by_rel[key] = item
+    severities: dict = {}
+    for key, item, result in keyed:
         if key in report_keys:
-            diagnostics.extend(_convert(item, result.findings, config, selected))
-    summaries = [r.summary for r in results]
-    index = SiteIndex(summaries)
-    ctx = SiteContext(config=config, schemas=schemas, selected=selected,
-                      report_rels=None if whole_site else frozenset(k for k in report_keys))
-    for rule in iter_rules("site", selected):
-        for rel, finding in rule.check_site(index, ctx):
-            if rel in report_keys and rel in by_rel:
-                diagnostics.extend(_convert(by_rel[rel], [finding], config, selected))
+            diagnostics.extend(_convert(item, chain(result.findings, site_findings.get(key, ())), config, selected,
+                                        severities))
     from guidelint.suppressions import suppress_report  # inline <!-- guidelint-disable ... --> comments
 
-    diagnostics = suppress_report(diagnostics, [(by_rel[k], r.summary) for k, r in zip(
-        ((i.rel if i.rel is not None else i.display) for i in all_items), results) if k in report_keys],
-        config, selected)
+    diagnostics = suppress_report(diagnostics, [(item, result) for key, item, result in keyed if key in report_keys],
+                                  config, selected)
     diagnostics = sorted(set(diagnostics), key=Diagnostic.sort_key)
     outside = sum(1 for t in targets if t.rel is None and t.path is not None)
     return Report(diagnostics, files_checked=len(targets), site_pages=len(site_items),
-                  stats={"outside_root": outside},
+                  stats={"outside_root": outside, **site_stats},
                   files=[t.display for t in targets])
 
 
-def _convert(item: FileItem, findings: list[Finding], config: Config, selected: frozenset[str]) -> list[Diagnostic]:
+def _session(analyzer):
+    """The site snapshot session of the analyzer (or of the analyzer it wraps), if any."""
+    while analyzer is not None:
+        session = getattr(analyzer, "session", None)
+        if session is not None:
+            return session
+        analyzer = getattr(analyzer, "inner", None)
+    return None
+
+
+def _convert(item: FileItem, findings: Iterable[Finding], config: Config, selected: frozenset[str],
+             severities: dict) -> list[Diagnostic]:
     ignored = config.per_file_ignored(item.rel or item.display)
     out = []
     for f in findings:
@@ -319,5 +392,5 @@ def _convert(item: FileItem, findings: list[Finding], config: Config, selected: 
             continue
         if ignored and matches(f.code, ignored):
             continue
-        out.append(to_diagnostic(item.display, f, config))
+        out.append(to_diagnostic(item.display, f, config, severities))
     return out

@@ -51,7 +51,16 @@ class PageSummary:
 
     @property
     def anchors(self) -> frozenset[str]:
-        return frozenset(h.anchor for h in self.headings)
+        """The page's heading anchors (computed once; not part of the pickled state)."""
+        found = self.__dict__.get("_anchors")
+        if found is None:
+            found = self.__dict__["_anchors"] = frozenset(h.anchor for h in self.headings)
+        return found
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_anchors", None)
+        return state
 
     @property
     def published(self) -> bool:
@@ -64,7 +73,9 @@ def slug_for(rel: str) -> str:
     return root
 
 
-def summarize(page: Page) -> PageSummary:
+def summarize(page: Page, tables: bool = True) -> PageSummary:
+    """What the site rules need of ``page``. ``tables``: keep its tables (only pages whose type has
+    a steps table need them; leaving the others out saves a third of a large site's memory)."""
     related: list[tuple[str, Span]] = []
     values = page.meta.get("related")
     if isinstance(values, list) and page.front_matter:
@@ -88,7 +99,7 @@ def summarize(page: Page) -> PageSummary:
         comments=tuple(page.comments),
         tables=tuple(TableInfo(t.section, tuple(c.text for c in t.header),
                                tuple(tuple((c.text, c.span) for c in row) for row in t.rows), t.span)
-                     for t in page.tables),
+                     for t in (page.tables if tables else ())),
         extra=dict(page.cache.get("summary_extra", {})),
     )
 

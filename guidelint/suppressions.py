@@ -208,7 +208,8 @@ def _removal(d: Directive) -> Edit:
 
 
 def suppress_report(diagnostics: list[Diagnostic], pages: list[tuple], config, selected: frozenset[str]) -> list[Diagnostic]:
-    """Apply every reported page's directives. ``pages``: (FileItem, PageSummary) pairs."""
+    """Apply every reported page's directives. ``pages``: (FileItem, result) pairs, where a result
+    has the page's ``comments`` and ``ok`` (a PageResult, or one served by the site snapshot)."""
     from guidelint.registry import matches
     from guidelint.runner import to_diagnostic
 
@@ -218,7 +219,7 @@ def suppress_report(diagnostics: list[Diagnostic], pages: list[tuple], config, s
     out: list[Diagnostic] = []
     seen = set()
     require_reason = config.get("suppressions.require_reason")
-    for item, summary in pages:
+    for item, summary in pages:  # summary: anything with .comments and .ok
         if item.display in seen:
             continue
         seen.add(item.display)

@@ -104,10 +104,95 @@ def test_corrupt_partial_and_foreign_entries_are_ignored(gen_site, tmp_path):
         blob = entry.read_bytes()
         entry.write_bytes([b"", blob[: len(blob) // 2], b"garbage", pickle.dumps(("x", 1, 2)),
                            pickle.dumps(42)][i % 5])
+    snapshots = list((tmp_path / ".guidelint_cache").rglob("*.snapshot"))
+    assert len(snapshots) == 1
+    snapshots[0].write_bytes(snapshots[0].read_bytes()[:1000])  # a partial write
     again, stats = _check(config, selected, use_cache=True)
-    assert again == expected and stats["analysed"] == 30
+    assert again == expected and stats["analysed"] == 30 and stats["unchanged"] == 0
     warm, stats = _check(config, selected, use_cache=True)
     assert warm == expected and stats["analysed"] == 0
+
+
+# ------------------------------------------------------------------ the site snapshot
+def _report(config, selected, paths=()):
+    analyzer = parallel.make_analyzer(1, config, use_cache=True)
+    report = run(list(paths), config, selected, analyzer=analyzer)
+    return report.diagnostics, {**analyzer.stats, **report.stats}
+
+
+def _age(paths, seconds=60):
+    """Make pages look edited a minute ago (a page edited in the run's clock tick is re-hashed)."""
+    past = time.time() - seconds
+    for path in paths:
+        os.utime(path, (past, past))
+
+
+def test_snapshot_serves_unchanged_pages_and_reuses_site_findings(gen_site, tmp_path):
+    config = gen_site(40)
+    selected = _selected()
+    pages = sorted((tmp_path / "content").rglob("*.md"))
+    _age(pages)
+    cold, stats = _report(config, selected)
+    assert stats["analysed"] == 40 and stats["site_rules"] == "ran"
+    warm, stats = _report(config, selected)
+    assert warm == cold and stats["unchanged"] == 40 and stats["analysed"] == 0 and stats["site_rules"] == "reused"
+    # prose added at the end moves no link or heading: only that page is analysed, site findings hold
+    page = tmp_path / "content" / "guide-00003.md"
+    page.write_text(page.read_text() + "\nOne more plain sentence.\n")
+    after, stats = _report(config, selected)
+    assert stats["analysed"] == 1 and stats["site_rules"] == "reused"
+    assert after == run([], config, selected).diagnostics
+    # a page-changing edit that keeps the size and the modification time is still seen (ctime moved)
+    st = page.stat()
+    text = page.read_text()
+    page.write_text(text.replace("One more plain sentence.", "One more plain sentinel."))
+    os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns))
+    again, stats = _report(config, selected)
+    assert stats["analysed"] == 1 and again == run([], config, selected).diagnostics
+
+
+@pytest.mark.parametrize("change", ["new broken link", "heading renamed", "page deleted", "page added",
+                                    "image deleted", "image added"])
+def test_snapshot_site_findings_follow_every_kind_of_change(gen_site, tmp_path, change):
+    config = gen_site(30)
+    selected = _selected()
+    content = tmp_path / "content"
+    (content / "figure.png").write_bytes(b"\x89PNG fake")
+    page = content / "guide-00002.md"
+    page.write_text(page.read_text() + "\n![A figure](figure.png) ![Later](later.png)\n")
+    _age(content.rglob("*"))
+    _report(config, selected)
+    target = content / "guide-00005.md"
+    if change == "new broken link":
+        page.write_text(page.read_text().replace("![A figure]", "[gone](gone.md) ![A figure]"))
+    elif change == "heading renamed":
+        target.write_text(target.read_text().replace("\n## ", "\n## Renamed ", 1))
+    elif change == "page deleted":
+        target.unlink()
+    elif change == "page added":
+        (content / "guide-09999.md").write_text((content / "guide-00001.md").read_text())
+    elif change == "image deleted":
+        (content / "figure.png").unlink()
+    else:
+        (content / "later.png").write_bytes(b"\x89PNG fake")
+    after, stats = _report(config, selected)
+    plain = run([], config, selected).diagnostics
+    assert stats["site_rules"] == "ran" and after == plain
+    if change in ("image deleted", "image added"):  # the site findings changed with the file on disk
+        assert any("figure.png" in d.message for d in after) == (change == "image deleted")
+        assert any("later.png" in d.message for d in after) == (change != "image added")
+
+
+def test_snapshot_partial_runs_match_plain_runs(gen_site, tmp_path):
+    config = gen_site(30)
+    selected = _selected()
+    _age((tmp_path / "content").rglob("*.md"))
+    _report(config, selected)
+    one = ["content/guide-00004.md"]
+    partial, stats = _report(config, selected, one)
+    assert stats["unchanged"] == 30 and partial == run(one, config, selected).diagnostics
+    warm, stats = _report(config, selected)  # the partial run kept the whole-site findings
+    assert stats["site_rules"] == "reused" and warm == run([], config, selected).diagnostics
 
 
 def test_unwritable_cache_dir_does_not_fail_the_run(gen_site, tmp_path):

@@ -18,10 +18,13 @@ class FormatContext:
     show_source: bool = True
     stdin_text: dict[str, str] = field(default_factory=dict)  # display path -> text
     statistics: bool = False
-    _lines: dict[str, list[str]] = field(default_factory=dict)
+    _lines: dict[str, list[str]] = field(default_factory=dict)  # the lines of the file read last
 
     def line(self, path: str, number: int) -> str | None:
+        """Line ``number`` of ``path``. Diagnostics come sorted by path, so only the file read last
+        is kept: a report on a large site never holds the whole site's text."""
         if path not in self._lines:
+            self._lines.clear()
             text = self.stdin_text.get(path)
             if text is None:
                 try:

@@ -49,8 +49,8 @@ class MissingImage(Rule):
 
                 folder = posixpath.dirname(res.rel)
                 near = None
-                if resolver.root is not None and (resolver.root / folder).is_dir():
-                    names = [p.name for p in (resolver.root / folder).iterdir() if p.is_file()]
+                names = resolver.files_in(folder)
+                if names:
                     match = difflib.get_close_matches(posixpath.basename(res.rel), names, n=1, cutoff=0.6)
                     near = match[0] if match else None
                 hint = f"; did you mean '{posixpath.join(posixpath.dirname(sl.link.target), near)}'?" if near else \

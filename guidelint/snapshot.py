@@ -1,0 +1,247 @@
+"""The site snapshot: what the last run learnt about every page, in one file, to skip work.
+
+The per-file cache (``guidelint.cache``) makes a warm run skip *analysis*, but a warm run still
+read and hashed every page, opened and unpickled every cache entry and ran every site rule again:
+at 10,000 pages that was 8 s, most of it spent rediscovering that nothing had changed. The
+snapshot removes that work in two steps:
+
+1. **Which pages changed.** For every page it records the ``stat`` signature (modification and
+   change times in nanoseconds, size, inode, device) and the hash of the bytes that were
+   analysed. A page whose signature is unchanged is not read again; one whose signature moved is
+   read and hashed, and only a different hash makes it *changed*. As in git's index, a page
+   modified within ``RACY_NS`` of the run that recorded it is stored without a signature
+   ("racily clean"), so an edit in the same clock tick as that run is still seen next time.
+2. **Whether the site rules must run again.** Site rules (links, anchors, orphans, hub order)
+   are a pure function of the pages' summaries, the configuration and a few facts read from disk
+   (which non-page files exist, which files a folder holds). The snapshot keeps each page's
+   site findings from the last whole-site run, the hash of each page's pickled summary and those
+   disk facts. When the set of pages is the same, every changed page's summary hashes the same
+   (an edit that moved no link, heading or table) and the disk facts still hold, the stored site
+   findings are reused; otherwise the site rules run over the stored summaries plus the new ones.
+
+Unchanged pages are served from the snapshot as ``StoredResult``: their findings are loaded,
+their summary stays pickled until a site rule needs it. The snapshot lives in the cache's
+context folder (so a different configuration, rule selection, date or guidelint version never
+sees it), one file per content root and working folder, written atomically like cache entries;
+an unreadable or foreign file is ignored. Disable both with ``--no-cache``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from guidelint.links import is_file, list_folder
+
+if TYPE_CHECKING:  # pragma: no cover
+    from guidelint.config import Config
+    from guidelint.site import PageSummary
+    from guidelint.source import Finding
+
+MAGIC = b"guidelint-snapshot-1"
+RACY_NS = 2_000_000_000  # file-system timestamps can be as coarse as 1-2 s
+
+Signature = tuple[int, int, int, int, int]
+
+
+def signature(st: os.stat_result) -> Signature:
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev)
+
+
+def summary_digest(blob: bytes) -> bytes:
+    return hashlib.blake2b(blob, digest_size=16).digest()
+
+
+Packed = tuple  # a Finding as plain data: (code, line, column, end_line, end_column, message, fix)
+
+
+def pack(findings, messages: dict[str, str]) -> tuple[Packed, ...]:
+    """Findings as plain tuples, equal messages shared (``messages`` interns them): a site's
+    tens of thousands of findings repeat a few hundred messages, and plain tuples of shared
+    strings load several times faster than pickled objects."""
+    out = []
+    for f in findings:
+        s = f.span
+        out.append((f.code, s.line, s.column, s.end_line, s.end_column, messages.setdefault(f.message, f.message),
+                    f.fix))
+    return tuple(out)
+
+
+def unpack(packed: tuple[Packed, ...]) -> list["Finding"]:
+    from guidelint.diagnostics import Span
+    from guidelint.source import Finding
+
+    return [Finding(code, Span(line, col, end_line, end_col), message, fix)
+            for code, line, col, end_line, end_col, message, fix in packed]
+
+
+@dataclass
+class PageRecord:
+    """One page as the snapshot knows it."""
+
+    sig: Signature | None  # None: racily clean, hash the bytes next time
+    digest: bytes  # hash of the file's bytes (guidelint.cache.digest)
+    findings: tuple[Packed, ...]  # page-rule findings, packed
+    summary_blob: bytes  # the pickled PageSummary
+    summary_hash: bytes  # summary_digest(summary_blob)
+    comments: tuple  # the summary's comments and ok flag, for suppressions without unpickling
+    ok: bool
+
+
+class StoredResult:
+    """A ``PageResult`` served from the snapshot; the summary is unpickled on first use."""
+
+    __slots__ = ("record", "_summary", "_findings")
+
+    def __init__(self, record: PageRecord) -> None:
+        self.record = record
+        self._summary = None
+        self._findings = None
+
+    @property
+    def findings(self) -> list["Finding"]:
+        if self._findings is None:
+            self._findings = unpack(self.record.findings)
+        return self._findings
+
+    @property
+    def summary(self) -> "PageSummary":
+        if self._summary is None:
+            self._summary = pickle.loads(self.record.summary_blob)
+        return self._summary
+
+    @property
+    def comments(self) -> tuple:
+        return self.record.comments
+
+    @property
+    def ok(self) -> bool:
+        return self.record.ok
+
+
+@dataclass
+class Snapshot:
+    pages: dict[str, PageRecord] = field(default_factory=dict)  # by rel (or display outside the root)
+    # the site rules' findings (packed) of the last whole-site run, by page; None when that run was partial
+    site_findings: dict[str, tuple[Packed, ...]] | None = None
+    exists: dict[str, bool] = field(default_factory=dict)  # non-page files looked up, and found or not
+    listings: dict[str, tuple[str, ...] | None] = field(default_factory=dict)  # folders listed (GL311)
+
+    def disk_unchanged(self, root: Path) -> bool:
+        return all(is_file(root / rel) == found for rel, found in self.exists.items()) and \
+            all(list_folder(root / folder) == names for folder, names in self.listings.items())
+
+
+class Session:
+    """The snapshot's part in one run: the analyzer asks it which pages are unchanged, the runner
+    whether the site findings still hold, and at the end it writes the new snapshot."""
+
+    def __init__(self, path: Path, root: Path) -> None:
+        self.path = path
+        self.root = root
+        self.started = time.time_ns()
+        self.previous = load(path)
+        self.seen: dict[str, tuple[Signature | None, bytes]] = {}  # key -> (signature, digest) this run
+        self.blobs: dict[str, bytes] = {}  # pickled summaries of the pages analysed in this run
+        self._site: dict[str, list] | None = None  # the stored site findings, unpacked once
+        self.reused = 0  # pages served from the snapshot
+        self.site_reused = False  # the site findings were the snapshot's
+
+    def unchanged(self, key: str, sig: Signature | None, digest: bytes | None = None) -> StoredResult | None:
+        """The stored result of ``key`` if its signature (or, given, the hash of its bytes) matches."""
+        rec = self.previous.pages.get(key) if self.previous is not None else None
+        if rec is None or not ((sig is not None and rec.sig == sig) or (digest is not None and rec.digest == digest)):
+            return None
+        self.seen[key] = (sig, rec.digest)
+        self.reused += 1
+        return StoredResult(rec)
+
+    def note(self, key: str, sig: Signature | None, digest: bytes) -> None:
+        """A page analysed (or found in the per-file cache) in this run."""
+        self.seen[key] = (sig, digest)
+
+    def site_findings(self, pages: list[tuple[str, object]]) -> dict[str, list] | None:
+        """The stored site findings, if they hold for these (key, result) pages; else None."""
+        prev = self.previous
+        if prev is None or prev.site_findings is None:
+            return None
+        if len(pages) != len(prev.pages) or any(key not in prev.pages or key not in self.seen for key, _ in pages):
+            return None
+        for key, result in pages:
+            if not isinstance(result, StoredResult) and \
+                    summary_digest(self._blob(key, result)) != prev.pages[key].summary_hash:
+                return None
+        if not prev.disk_unchanged(self.root):
+            return None
+        if self._site is None:
+            self._site = {key: unpack(packed) for key, packed in prev.site_findings.items()}
+        self.site_reused = True
+        return self._site
+
+    def save(self, pages: list[tuple[str, object]], site_findings: dict[str, list] | None,
+             disk: tuple[dict[str, bool], dict] | None) -> None:
+        """Write the snapshot of this run, unless it would say what the previous one says."""
+        messages: dict[str, str] = {}
+        reused = site_findings is not None and site_findings is self._site
+        snap = Snapshot(site_findings=self.previous.site_findings if reused else
+                        None if site_findings is None else
+                        {key: pack(found, messages) for key, found in site_findings.items()})
+        if disk is not None:
+            snap.exists, snap.listings = disk
+        elif reused:  # so are the disk facts they were found with
+            snap.exists, snap.listings = self.previous.exists, self.previous.listings
+        same = reused and len(pages) == len(self.previous.pages)
+        for key, result in pages:
+            if key not in self.seen or (not isinstance(result, StoredResult)
+                                        and any(f.code == "GL900" for f in result.findings)):
+                continue  # unreadable, or a rule crashed: look at it again next time
+            sig, digest = self.seen[key]
+            if sig is not None and max(sig[0], sig[1]) >= self.started - RACY_NS:
+                sig = None  # racily clean: changed in the same clock tick as this run, maybe again
+            if isinstance(result, StoredResult):
+                rec = result.record
+                if rec.sig != sig:
+                    rec = PageRecord(sig, rec.digest, rec.findings, rec.summary_blob, rec.summary_hash,
+                                     rec.comments, rec.ok)
+                    same = False
+            else:
+                blob = self._blob(key, result)
+                summary = result.summary
+                rec = PageRecord(sig, digest, pack(result.findings, messages), blob, summary_digest(blob),
+                                 tuple(summary.comments), summary.ok)
+                same = False
+            snap.pages[key] = rec
+        if same and len(snap.pages) == len(self.previous.pages):
+            return  # nothing new to say
+        from guidelint.cache import store_pickle
+
+        store_pickle(self.path, (MAGIC, snap))
+
+    def _blob(self, key: str, result) -> bytes:
+        if key not in self.blobs:
+            self.blobs[key] = pickle.dumps(result.summary, pickle.HIGHEST_PROTOCOL)
+        return self.blobs[key]
+
+
+def location(folder: Path, config: "Config") -> Path:
+    """One snapshot per content root and working folder (display paths depend on both)."""
+    key = hashlib.blake2b(f"{config.content_root}\0{os.getcwd()}".encode("utf-8", "surrogateescape"),
+                          digest_size=12).hexdigest()
+    return folder / f"site-{key}.snapshot"
+
+
+def load(path: Path) -> Snapshot | None:
+    try:
+        with open(path, "rb") as fh:
+            magic, snap = pickle.load(fh)
+        if magic != MAGIC or not isinstance(snap, Snapshot):
+            return None
+        return snap
+    except Exception:  # noqa: BLE001 - missing, partial, corrupt or from another version: no snapshot
+        return None
+
