@@ -303,14 +303,17 @@ class SiteLink:
 
 
 def site_links(site: "SiteIndex", config: "Config | None") -> list[SiteLink]:
-    """Every link and image of every readable page, resolved once per run."""
+    """Every link and image of every readable page, resolved once per run. When the index has a
+    ``focus`` (a partial run served by the site snapshot), only the links of those pages: the
+    snapshot chose them as every page whose links can change a finding on the reported pages."""
     cached = site.cache.get("links.all")
     if cached is not None:
         return cached
     resolver = resolver_for(site, config)
+    focus = site.focus
     out = []
     for page in site.pages:
-        if page.rel is None or not page.ok:
+        if page.rel is None or not page.ok or (focus is not None and page.rel not in focus):
             continue
         for link in page.links:
             out.append(SiteLink(page, link, resolver.resolve(link.target, page.rel)))
@@ -386,10 +389,43 @@ def inbound_edges(site: "SiteIndex", config: "Config | None") -> list[tuple["Pag
     resolver = resolver_for(site, config)
     edges = [(sl.source, sl.resolution.page) for sl in site_links(site, config)
              if sl.link.kind == "link" and sl.resolution.kind == PAGE and sl.resolution.page is not None]
+    focus = site.focus
     for page in site.pages:
+        if focus is not None and page.rel not in focus:  # edges the snapshot stored for this page
+            edges.extend((page, site.by_rel[rel]) for rel in site.stored_edges(page.rel))
+            continue
         for slug, _span in page.related:
             res = resolver.resolve_slug(slug)
             if res.page is not None:
                 edges.append((page, res.page))
     site.cache["links.edges"] = edges
     return edges
+
+
+def link_data(site: "SiteIndex", config: "Config | None") -> dict[str, tuple[frozenset[str], tuple[str, ...], bool]]:
+    """For the site snapshot, for every page whose links this run resolved (all, or the focus):
+    (pages any of its links or images reach, its graph edges as in inbound_edges, whether a link
+    or image finds nothing)."""
+    resolver = resolver_for(site, config)
+    reached: dict[str, set[str]] = {}
+    graph: dict[str, list[str]] = {}
+    missing: set[str] = set()
+    for sl in site_links(site, config):
+        rel, res = sl.source.rel, sl.resolution
+        if res.kind == PAGE and res.page is not None:
+            reached.setdefault(rel, set()).add(res.page.rel)
+            if sl.link.kind == "link":
+                graph.setdefault(rel, []).append(res.page.rel)
+        elif res.kind == MISSING:
+            missing.add(rel)
+    out = {}
+    for page in site.pages:
+        if site.focus is not None and page.rel not in site.focus:
+            continue
+        edges = graph.get(page.rel, [])
+        for slug, _span in page.related:
+            res = resolver.resolve_slug(slug)
+            if res.page is not None:
+                edges.append(res.page.rel)
+        out[page.rel] = (frozenset(reached.get(page.rel, ())), tuple(edges), page.rel in missing)
+    return out

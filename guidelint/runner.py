@@ -333,28 +333,8 @@ def run(paths: list[str], config: Config, selected: frozenset[str], *, stdin: Fi
     keyed = [((i.rel if i.rel is not None else i.display), i, r) for i, r in zip(all_items, results)]
     by_rel = {key: item for key, item, _r in keyed}
 
-    # site rules: reused from the site snapshot when nothing they read has changed
-    session = _session(analyzer)
-    snapshot_pages = [(i.rel, r) for _k, i, r in keyed if i.rel is not None and i.path is not None]
-    known = session.site_findings(snapshot_pages) if session is not None and stdin is None \
-        and not config.get("links.check_external") else None
-    site_findings: dict[str, list[Finding]]
-    disk = None
-    if known is not None and whole_site:
-        site_findings = known
-    else:
-        index = SiteIndex([r.summary for r in results])
-        ctx = SiteContext(config=config, schemas=schemas, selected=selected,
-                          report_rels=None if whole_site else frozenset(k for k in report_keys))
-        site_findings = {}
-        for rule in iter_rules("site", selected):
-            for rel, finding in rule.check_site(index, ctx):
-                site_findings.setdefault(rel, []).append(finding)
-        resolver = index.cache.get("links.resolver")
-        disk = resolver.disk_facts() if resolver is not None else ({}, {})
-    if session is not None and stdin is None:
-        session.save(snapshot_pages, site_findings if whole_site else known, disk if whole_site else None)
-    site_stats = {"site_rules": "reused" if site_findings is known else "ran"}
+    site_findings, site_stats = _site_findings(keyed, results, config, schemas, selected, report_keys,
+                                               whole_site, _session(analyzer) if stdin is None else None)
 
     diagnostics: list[Diagnostic] = []
     severities: dict = {}
@@ -371,6 +351,50 @@ def run(paths: list[str], config: Config, selected: frozenset[str], *, stdin: Fi
     return Report(diagnostics, files_checked=len(targets), site_pages=len(site_items),
                   stats={"outside_root": outside, **site_stats},
                   files=[t.display for t in targets])
+
+
+def _site_findings(keyed, results, config: Config, schemas, selected: frozenset[str], report_keys: set[str],
+                   whole_site: bool, session) -> tuple[dict[str, list[Finding]], dict]:
+    """Run the site rules, or take their findings from the site snapshot (``session``), which:
+
+    * reuses the last whole-site findings when no page's summary or disk fact changed;
+    * for a run on a few pages, limits link resolution to the pages that can matter to them
+      (``SiteIndex.focus``; the other pages stay pickled behind a SummaryStub);
+    * learns from this run for the next one (``Session.save``).
+    """
+    from guidelint.snapshot import StoredResult
+
+    rules = list(iter_rules("site", selected))
+    pages = [(i.rel, r) for _k, i, r in keyed if i.rel is not None and i.path is not None]
+    usable = session is not None and not config.get("links.check_external") and bool(rules)
+    known = session.site_findings(pages) if usable else None
+    if known is not None and whole_site:
+        session.save(pages, known, session.previous_disk())
+        return known, {"site_rules": "reused"}
+    report_rels = None if whole_site else frozenset(report_keys)
+    focus = session.neighbourhood(pages, set(report_keys)) if usable and not whole_site else None
+    if focus is not None:
+        index = SiteIndex([r.stub() if isinstance(r, StoredResult) and k not in focus else r.summary
+                           for k, _i, r in keyed])
+        index.focus, index.stored_edges = focus, session.stored_edges
+    else:
+        index = SiteIndex([r.summary for r in results])
+    ctx = SiteContext(config=config, schemas=schemas, selected=selected, report_rels=report_rels)
+    found: dict[str, list[Finding]] = {}
+    for rule in rules:
+        for rel, finding in rule.check_site(index, ctx):
+            found.setdefault(rel, []).append(finding)
+    if usable:
+        from guidelint.links import link_data, resolver_for
+
+        disk = resolver_for(index, config).disk_facts()
+        if focus is not None:  # facts about the other pages' links: the snapshot's, checked by neighbourhood()
+            before = session.previous_disk()
+            disk = ({**before[0], **disk[0]}, {**before[1], **disk[1]})
+        session.save(pages, found if whole_site else known, disk, link_data(index, config))
+    elif session is not None:
+        session.save(pages, None, None)
+    return found, {"site_rules": "ran", "site_focus": len(focus) if focus is not None else None}
 
 
 def _session(analyzer):

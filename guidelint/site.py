@@ -115,6 +115,10 @@ class SiteIndex:
         self.hub = hubs[0] if len(hubs) == 1 else None
         self.hubs = hubs
         self.cache: dict = {}  # per-run results shared by site rules (e.g. resolved links)
+        # a partial run served by the site snapshot: the pages whose links are resolved (None: all);
+        # the graph edges of the others come from ``stored_edges(rel)`` (guidelint.links.site_links)
+        self.focus: set[str] | None = None
+        self.stored_edges = None
 
     def __len__(self) -> int:
         return len(self.pages)

@@ -43,7 +43,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from guidelint.site import PageSummary
     from guidelint.source import Finding
 
-MAGIC = b"guidelint-snapshot-1"
+MAGIC = b"guidelint-snapshot-2"
 RACY_NS = 2_000_000_000  # file-system timestamps can be as coarse as 1-2 s
 
 Signature = tuple[int, int, int, int, int]
@@ -91,6 +91,42 @@ class PageRecord:
     summary_hash: bytes  # summary_digest(summary_blob)
     comments: tuple  # the summary's comments and ok flag, for suppressions without unpickling
     ok: bool
+    facts: tuple  # STUB_FIELDS of the summary, for a SummaryStub
+    links: "LinkData | None" = None  # where the page's links led, the last time they were resolved
+
+
+# What one page's links resolved to (guidelint.links.link_data): the page paths any link or image
+# reaches, the graph edges (links and related entries that reach a page, for orphans and
+# reachability), and whether a link finds nothing. Valid while the set of pages, the disk facts
+# and the configuration stay the same, since resolving a path reads nothing else.
+LinkData = tuple  # (frozenset[str], tuple[str, ...], bool)
+
+STUB_FIELDS = ("path", "rel", "slug", "ok", "type", "status", "title")
+
+
+class SummaryStub:
+    """A stored page's summary for a partial run: what identifies the page is at hand, anything
+    else (links, headings...) unpickles the whole summary on first use. A site rule that reads
+    more than the stub holds is still right, only slower."""
+
+    __slots__ = STUB_FIELDS + ("_blob", "_full")
+
+    def __init__(self, record: PageRecord) -> None:
+        for name, value in zip(STUB_FIELDS, record.facts):
+            object.__setattr__(self, name, value)
+        self._blob = record.summary_blob
+        self._full = None
+
+    @property
+    def published(self) -> bool:
+        return self.status == "published"
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") or name in ("_blob", "_full"):
+            raise AttributeError(name)
+        if self._full is None:
+            self._full = pickle.loads(self._blob)
+        return getattr(self._full, name)
 
 
 class StoredResult:
@@ -114,6 +150,10 @@ class StoredResult:
         if self._summary is None:
             self._summary = pickle.loads(self.record.summary_blob)
         return self._summary
+
+    def stub(self) -> "PageSummary | SummaryStub":
+        """The summary if it was unpickled already, else a stub that unpickles it when needed."""
+        return self._summary if self._summary is not None else SummaryStub(self.record)
 
     @property
     def comments(self) -> tuple:
@@ -183,8 +223,38 @@ class Session:
         self.site_reused = True
         return self._site
 
+    def neighbourhood(self, pages: list[tuple[str, object]], report: set[str]) -> set[str] | None:
+        """For a run that reports on ``report`` only: the pages whose links the site rules must see
+        (the reported and changed pages, the pages linking into the reported ones, the pages with
+        a link that finds nothing), or None when the stored link data cannot be trusted (pages
+        added or removed, disk facts changed, no link data)."""
+        prev = self.previous
+        if prev is None or len(pages) != len(prev.pages):
+            return None
+        focus = set(report)
+        for key, result in pages:
+            rec = prev.pages.get(key)
+            if rec is None or rec.links is None or key not in self.seen:
+                return None
+            if not isinstance(result, StoredResult):
+                focus.add(key)
+        if not prev.disk_unchanged(self.root):
+            return None
+        for key, rec in prev.pages.items():
+            targets, _edges, missing = rec.links
+            if missing or not targets.isdisjoint(report):
+                focus.add(key)
+        return focus
+
+    def previous_disk(self) -> tuple[dict[str, bool], dict]:
+        """The disk facts of the snapshot (checked by site_findings or neighbourhood before use)."""
+        return (dict(self.previous.exists), dict(self.previous.listings)) if self.previous else ({}, {})
+
+    def stored_edges(self, key: str) -> tuple[str, ...]:
+        return self.previous.pages[key].links[1]
+
     def save(self, pages: list[tuple[str, object]], site_findings: dict[str, list] | None,
-             disk: tuple[dict[str, bool], dict] | None) -> None:
+             disk: tuple[dict[str, bool], dict] | None, link_data: dict[str, LinkData] | None = None) -> None:
         """Write the snapshot of this run, unless it would say what the previous one says."""
         messages: dict[str, str] = {}
         reused = site_findings is not None and site_findings is self._site
@@ -193,8 +263,6 @@ class Session:
                         {key: pack(found, messages) for key, found in site_findings.items()})
         if disk is not None:
             snap.exists, snap.listings = disk
-        elif reused:  # so are the disk facts they were found with
-            snap.exists, snap.listings = self.previous.exists, self.previous.listings
         same = reused and len(pages) == len(self.previous.pages)
         for key, result in pages:
             if key not in self.seen or (not isinstance(result, StoredResult)
@@ -203,17 +271,23 @@ class Session:
             sig, digest = self.seen[key]
             if sig is not None and max(sig[0], sig[1]) >= self.started - RACY_NS:
                 sig = None  # racily clean: changed in the same clock tick as this run, maybe again
+            links = link_data.get(key) if link_data else None
             if isinstance(result, StoredResult):
                 rec = result.record
-                if rec.sig != sig:
+                if rec.sig != sig or (links is not None and links != rec.links):
                     rec = PageRecord(sig, rec.digest, rec.findings, rec.summary_blob, rec.summary_hash,
-                                     rec.comments, rec.ok)
+                                     rec.comments, rec.ok, rec.facts, rec.links if links is None else links)
                     same = False
             else:
                 blob = self._blob(key, result)
                 summary = result.summary
-                rec = PageRecord(sig, digest, pack(result.findings, messages), blob, summary_digest(blob),
-                                 tuple(summary.comments), summary.ok)
+                hashed = summary_digest(blob)
+                if links is None:  # not resolved in this run: the old data holds if the summary is the same
+                    old = self.previous.pages.get(key) if self.previous is not None else None
+                    links = old.links if old is not None and old.summary_hash == hashed else None
+                rec = PageRecord(sig, digest, pack(result.findings, messages), blob, hashed,
+                                 tuple(summary.comments), summary.ok,
+                                 tuple(getattr(summary, name) for name in STUB_FIELDS), links)
                 same = False
             snap.pages[key] = rec
         if same and len(snap.pages) == len(self.previous.pages):

@@ -175,6 +175,10 @@ def test_snapshot_site_findings_follow_every_kind_of_change(gen_site, tmp_path, 
         (content / "figure.png").unlink()
     else:
         (content / "later.png").write_bytes(b"\x89PNG fake")
+    # a pre-commit-like run on a few pages first (the snapshot narrows link resolution when it can)
+    for few in (["content/guide-00002.md"], ["content/guide-00001.md", "content/guide-00009.md"]):
+        partial, _stats = _report(config, selected, few)
+        assert partial == run(few, config, selected).diagnostics, few
     after, stats = _report(config, selected)
     plain = run([], config, selected).diagnostics
     assert stats["site_rules"] == "ran" and after == plain
@@ -191,8 +195,42 @@ def test_snapshot_partial_runs_match_plain_runs(gen_site, tmp_path):
     one = ["content/guide-00004.md"]
     partial, stats = _report(config, selected, one)
     assert stats["unchanged"] == 30 and partial == run(one, config, selected).diagnostics
+    assert stats["site_focus"] is not None and stats["site_focus"] < 30  # only the pages that matter
     warm, stats = _report(config, selected)  # the partial run kept the whole-site findings
     assert stats["site_rules"] == "reused" and warm == run([], config, selected).diagnostics
+
+
+@pytest.mark.parametrize("edit", ["rename a heading others link to", "unpublish", "remove the links out",
+                                  "link to a missing page"])
+def test_snapshot_partial_run_sees_links_from_pages_it_does_not_check(gen_site, tmp_path, edit):
+    """A pre-commit run on one changed page still reports what the change broke elsewhere
+    (links into it from unchanged pages, its place in the link graph)."""
+    config = gen_site(40)
+    selected = _selected()
+    _age((tmp_path / "content").rglob("*.md"))
+    _report(config, selected)
+    plain_before = run([], config, selected).diagnostics
+    target = tmp_path / "content" / "guide-00006.md"
+    text = target.read_text()
+    if edit == "rename a heading others link to":
+        text = text.replace("\n## ", "\n## Renamed ")
+    elif edit == "unpublish":
+        text = text.replace("status: published", "status: draft")
+    elif edit == "remove the links out":
+        import re
+
+        text = re.sub(r"\]\([^)]*\)", "]", text)
+    else:
+        text += "\nSee [the old guide](guide-0006.md).\n"
+    target.write_text(text)
+    one = ["content/guide-00006.md"]
+    partial, stats = _report(config, selected, one)
+    assert stats["analysed"] == 1 and stats["site_focus"] is not None
+    assert partial == run(one, config, selected).diagnostics
+    after = run([], config, selected).diagnostics
+    assert after != plain_before  # the edit changed the site's findings
+    again, stats = _report(config, selected)
+    assert again == after
 
 
 def test_unwritable_cache_dir_does_not_fail_the_run(gen_site, tmp_path):

@@ -50,7 +50,7 @@ class UnknownRelated(Rule):
         resolver = resolver_for(site, ctx.config)
         slugs = sorted(site.by_slug)
         for page in site.pages:
-            if not page.related or not reported(page, ctx):
+            if not reported(page, ctx) or not page.related:
                 continue
             for slug, span in page.related:
                 res = resolver.resolve_slug(slug)
