@@ -12,18 +12,26 @@ Lines and columns are 1-based; columns count characters (code points); end colum
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
-from typing import Any
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING, Any
 
 from guidelint.diagnostics import PickleAsTuple, Span
 from guidelint.frontmatter import FrontMatter
 from guidelint.slug import Slugger
 
-_MD = MarkdownIt("commonmark", {"html": True, "maxNesting": 100}).enable("table")  # limits.PARSER_MAX_NESTING
+if TYPE_CHECKING:  # pragma: no cover
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+
+@functools.cache
+def markdown_parser() -> MarkdownIt:
+    """The Markdown parser, built on first use: a run served from the cache never imports markdown-it."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True, "maxNesting": 100}).enable("table")  # limits.PARSER_MAX_NESTING
 
 
 # --------------------------------------------------------------------------- data
@@ -180,6 +188,11 @@ class Page:
 # --------------------------------------------------------------------------- helpers
 _REF_DEF = re.compile(r"^(?P<prefix>(?:[ \t]*>)*[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])?[ \t]*)\[(?P<label>(?:[^\]\\]|\\.){1,999})\]:[ \t]*(?P<target><[^>\n]*>|\S+)")
 _COMMENT = re.compile(r"<!--(.*?)-->", re.S)
+# opening and closing tokens that are not a level of list or blockquote nesting (limits.max_nesting) ...
+_NOT_CONTAINER_OPEN = frozenset({"heading_open", "paragraph_open", "table_open"})
+_NOT_CONTAINER_CLOSE = frozenset({"heading_close", "paragraph_close", "table_close"})
+# ... and the leaf blocks, whose lines cannot hold a reference definition
+_LEAF = frozenset({"paragraph_open", "heading_open", "fence", "code_block", "html_block", "table_open", "hr"})
 _WS = re.compile(r"\s+")
 
 
@@ -240,33 +253,36 @@ def _match_paren(s: str, i: int) -> int:
     return -1
 
 
+def _column(part: str, src: str) -> int:
+    """0-based column in its source line ``src`` where the content line ``part`` begins."""
+    stripped = part.strip()
+    if not stripped:
+        return len(src) - len(src.lstrip())
+    src_r = src.rstrip()
+    part_r = part.rstrip()
+    if src_r.endswith(part_r):
+        return len(src_r) - len(part_r)
+    k = src.find(stripped)
+    return k - (len(part) - len(part.lstrip())) if k >= 0 else len(src) - len(src.lstrip())
+
+
 class _Inline:
     """Positions inside one inline token's ``content``."""
 
     def __init__(self, content: str, lines: list[str], first_line: int, fixed: list[int] | None = None):
         self.content = content
-        self.starts: list[int] = [0]  # content offset where each content line begins
-        for m in re.finditer("\n", content):
-            self.starts.append(m.end())
-        self.cols: list[int] = []  # 0-based column of each content line in its source line
         self.first_line = first_line  # 0-based file line of content line 0
-        if fixed is not None:
-            self.cols = fixed
-            return
         parts = content.split("\n")
-        for i, part in enumerate(parts):
-            src = lines[first_line + i] if first_line + i < len(lines) else ""
-            stripped = part.strip()
-            if not stripped:
-                self.cols.append(len(src) - len(src.lstrip()))
-                continue
-            src_r = src.rstrip()
-            part_r = part.rstrip()
-            if part_r and src_r.endswith(part_r):
-                self.cols.append(len(src_r) - len(part_r))
-            else:
-                k = src.find(stripped)
-                self.cols.append(k - (len(part) - len(part.lstrip())) if k >= 0 else len(src) - len(src.lstrip()))
+        self.starts: list[int] = [0]  # content offset where each content line begins
+        offset = 0
+        for part in parts[:-1]:
+            offset += len(part) + 1
+            self.starts.append(offset)
+        if fixed is not None:
+            self.cols = fixed  # 0-based column of each content line in its source line
+            return
+        n = len(lines)
+        self.cols = [_column(part, lines[first_line + i] if first_line + i < n else "") for i, part in enumerate(parts)]
 
     def pos(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a content offset."""
@@ -282,33 +298,38 @@ class _Inline:
 
 
 class _ProseBuilder:
-    def __init__(self) -> None:
+    """The prose of one inline token: text pieces, and the source position of each piece."""
+
+    def __init__(self, inline: _Inline) -> None:
+        self.inline = inline
         self.parts: list[str] = []
         self.length = 0
         self.segments: list[tuple[int, int, int]] = []
 
-    def add(self, text: str, pos: tuple[int, int] | None) -> None:
+    def add(self, text: str, offset: int | None = None) -> None:
+        """Add ``text``, found at ``offset`` in the inline content (None: it is not in the source)."""
         if not text:
             return
-        if pos is not None:
-            self.segments.append((self.length, pos[0], pos[1]))
+        if offset is not None:
+            line, col = self.inline.pos(offset)
+            self.segments.append((self.length, line, col))
         self.parts.append(text)
         self.length += len(text)
 
-    def add_aligned(self, text: str, inline: _Inline, cursor: int) -> int:
+    def add_aligned(self, text: str, cursor: int) -> int:
         """Add ``text`` found in the inline content at or after ``cursor``; return the new cursor."""
-        content = inline.content
+        content = self.inline.content
         k = content.find(text, cursor)
         if k != -1 and (k - cursor) < 200:
-            self.add(text, inline.pos(k))
+            self.add(text, k)
             return k + len(text)
         # escapes or entities changed the text: align character by character
         for ch in text:
             j = content.find(ch, cursor, cursor + 12)
             if j == -1:
-                self.add(ch, None)
+                self.add(ch)
                 continue
-            self.add(ch, inline.pos(j))
+            self.add(ch, j)
             cursor = j + 1
         return cursor
 
@@ -335,6 +356,21 @@ _ABBREV = {
     "sept", "oct", "nov", "dec", "mt", "ft", "a.m", "p.m", "ph.d", "m.d", "r.n", "b.s", "a.s",
 }
 _BOUNDARY = re.compile(r"[.!?]+[\"')\]”’]*(?=\s+|$)")
+_INITIALS = re.compile(r"(?:[a-z]\.)*[a-z]")  # "a", "u.s.a"
+_DIGIT_NEXT = re.compile(r"\s*\d")
+_NEXT_CHAR = re.compile(r"\s*(\S)")
+
+
+def _word_start(text: str, start: int, dot: int) -> int:
+    """Where the run of word characters and periods that ends at ``dot`` begins (not before ``start``)."""
+    k = dot
+    while k > start:
+        c = text[k - 1]
+        if c.isalnum() or c == "." or c == "_":  # the characters of the pattern [\w.]
+            k -= 1
+        else:
+            break
+    return k
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -344,20 +380,23 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     n = len(text)
     for m in _BOUNDARY.finditer(text):
         end = m.end()
-        # the word before the period
-        word_match = re.search(r"([\w.]+)\.$", text[start : m.start() + 1]) if text[m.start()] == "." else None
-        if word_match and m.group(0).startswith(".") and len(m.group(0).rstrip("\"')]”’")) == 1:
-            word = word_match.group(1).lower()
-            if word in _ABBREV or re.fullmatch(r"[a-z]", word) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
-                continue
-            if word in ("no", "nos") and re.match(r"\s*\d", text[end:]):
-                continue  # "No. 5"
-            if word.isdigit() and not text[start : m.start() - len(word)].strip():
-                continue  # "1. Understand the role": a list number, not a sentence
-        # next non-space character must not be lowercase (e.g. "approx. ten")
-        rest = text[end:].lstrip()
-        if rest and rest[0].islower():
-            continue
+        nxt = _NEXT_CHAR.match(text, end)
+        if nxt is None:
+            break  # only space follows: the rest is one sentence whether or not this ends it
+        if nxt.group(1).islower():
+            continue  # the next word must not be lowercase (e.g. "approx. ten")
+        dot = m.start()
+        mark = m.group(0)
+        if mark[0] == "." and len(mark.rstrip("\"')]”’")) == 1:
+            k = _word_start(text, start, dot)  # the word before a single period
+            if k < dot:
+                word = text[k:dot].lower()
+                if word in _ABBREV or _INITIALS.fullmatch(word):
+                    continue
+                if word in ("no", "nos") and _DIGIT_NEXT.match(text, end):
+                    continue  # "No. 5"
+                if word.isdigit() and not text[start:k].strip():
+                    continue  # "1. Understand the role": a list number, not a sentence
         spans.append((start, end))
         start = end
     if start < n:
@@ -384,7 +423,7 @@ def build_page(text: str, path: str, rel: str | None, slug: str | None,
             body_lines[i] = ""
     body = "\n".join(body_lines)
     env: dict[str, Any] = {}
-    tokens = _MD.parse(body, env)
+    tokens = markdown_parser().parse(body, env)
     page = Page(path=path, rel=rel, slug=slug, text=text, lines=lines, front_matter=front_matter, tokens=tokens)
     _Walker(page, lines, env, slug_style).walk()
     return page
@@ -442,20 +481,20 @@ class _Walker:
         container: list[str] = []
         last_paragraph: dict[int, str] = {}  # depth -> text of the last paragraph at that depth
         list_lead: list[str | None] = []
-        leaf_lines: set[int] = set()
-        depth = 0
+        leaves: list[list[int]] = []  # line ranges of the leaf blocks: no reference definition in them
+        depth = max_depth = 0
         i = 0
         n = len(tokens)
         while i < n:
             tok = tokens[i]
-            if tok.nesting == 1 and tok.type not in ("heading_open", "paragraph_open", "table_open"):
-                depth += 1
-                page.max_depth = max(page.max_depth, depth)
-            elif tok.nesting == -1 and tok.type not in ("heading_close", "paragraph_close", "table_close"):
-                depth -= 1
-            if tok.map and tok.type in ("paragraph_open", "heading_open", "fence", "code_block", "html_block", "table_open", "hr"):
-                leaf_lines.update(range(tok.map[0], tok.map[1]))
             t = tok.type
+            if tok.nesting == 1 and t not in _NOT_CONTAINER_OPEN:
+                depth += 1
+                max_depth = max(max_depth, depth)
+            elif tok.nesting == -1 and t not in _NOT_CONTAINER_CLOSE:
+                depth -= 1
+            if t in _LEAF and tok.map:
+                leaves.append(tok.map)
             if t == "heading_open":
                 last_paragraph.clear()
                 inline = tokens[i + 1]
@@ -496,11 +535,14 @@ class _Walker:
                 if not _COMMENT.fullmatch(tok.content.strip()):
                     self._count_block()
             i += 1
+        page.max_depth = max_depth
         self._close_sections(len(self.lines))
-        self._definitions(leaf_lines)
+        self._definitions(leaves)
+        sentences = page.sentences
         for bi, block in enumerate(page.blocks):
-            for s, e in split_sentences(block.text):
-                page.sentences.append(Sentence(block.text[s:e], bi, s, e))
+            text = block.text
+            for s, e in split_sentences(text):
+                sentences.append(Sentence(text[s:e], bi, s, e))
 
     def _count_block(self) -> None:
         if self.section_stack:
@@ -587,7 +629,7 @@ class _Walker:
         line0 = tok.map[0] if tok.map else 0
         pos = inline or _Inline(content, self.lines, line0)
         section = self.current_section if section is None else section
-        prose = _ProseBuilder()
+        prose = _ProseBuilder(pos)
         block_index = len(page.blocks)
         children = tok.children or []
         cursor = 0
@@ -598,17 +640,17 @@ class _Walker:
             c = children[i]
             t = c.type
             if t == "text":
-                cursor = prose.add_aligned(c.content, pos, cursor)
+                cursor = prose.add_aligned(c.content, cursor)
             elif t in ("softbreak", "hardbreak"):
                 nl = content.find("\n", cursor)
-                prose.add(" ", None)
+                prose.add(" ")
                 cursor = nl + 1 if nl != -1 else cursor
             elif t == "code_inline":
                 k = content.find(c.markup, cursor)
                 if k != -1:
                     close = content.find(c.markup, k + len(c.markup) + max(len(c.content) - 2, 0))
                     cursor = close + len(c.markup) if close != -1 else k + len(c.markup)
-                prose.add(" ", None)
+                prose.add(" ")
             elif t == "html_inline":
                 k = content.find(c.content, cursor)
                 if k != -1:
@@ -631,7 +673,7 @@ class _Walker:
                         j += 1
                     i = j + 1
                     cursor = max(cursor, end)
-                    prose.add(" ", None)
+                    prose.add(" ")
                     continue
                 k = content.find("[", cursor)
                 if k == -1:
@@ -669,7 +711,7 @@ class _Walker:
                 page.links.append(Link("image", target, c.content, pos.span(k, end), style, label, section,
                                        block_index, cell))
                 cursor = max(cursor, end)
-                prose.add(" ", None)
+                prose.add(" ")
             i += 1
         text = prose.text()
         block = Block(kind, text, tuple(prose.segments), section, lead_in, has_link)
@@ -699,9 +741,14 @@ class _Walker:
                 standalone = False
             self.page.comments.append(Comment(m.group(1).strip(), span, standalone))
 
-    def _definitions(self, leaf_lines: set[int]) -> None:
+    def _definitions(self, leaves: list[list[int]]) -> None:
+        leaf_lines: set[int] | None = None  # built on the first line that may hold a definition
         for i, line in enumerate(self.lines):
-            if i in leaf_lines or "]:" not in line:
+            if "]:" not in line:
+                continue
+            if leaf_lines is None:
+                leaf_lines = {k for start, end in leaves for k in range(start, end)}
+            if i in leaf_lines:
                 continue
             m = _REF_DEF.match(line)
             if not m:

@@ -15,16 +15,14 @@ from pathlib import Path
 from itertools import chain
 from typing import Callable, Iterable
 
-from guidelint import frontmatter
 from guidelint.config import Config, ConfigError
 from guidelint.diagnostics import Diagnostic, Severity, Span
-from guidelint.limits import check_page as check_limits
-from guidelint.page import build_page
 from guidelint.registry import PageContext, SiteContext, get_rule, iter_rules, matches
-from guidelint.schema import load_schemas
-from guidelint.site import PageSummary, SiteIndex, slug_for, summarize
+from guidelint.site import PageSummary, SiteIndex, slug_for
 from guidelint.source import Finding, decode
-from guidelint.structure import spec_for
+
+# The page model, YAML and the schemas are imported where a page is analysed: a run that the site
+# snapshot serves without analysing a page never loads the Markdown parser or jsonschema.
 
 
 @dataclass
@@ -60,9 +58,12 @@ class Report:
 
 # ------------------------------------------------------------------ per page
 def analyze(display: str, rel: str | None, data: bytes, config: Config, selected: frozenset[str]) -> PageResult:
-    """Analyse one page. Never raises: an unexpected error becomes a GL900 finding."""
+    """Analyse one page. Raises only ConfigError (an unusable schemas folder: exit code 2, not a
+    finding on every page); any other unexpected error becomes a GL900 finding."""
     try:
         return _analyze(display, rel, data, config, selected)
+    except ConfigError:
+        raise
     except Exception as exc:  # noqa: BLE001 - the safety net: report, never a traceback
         summary = PageSummary(display, rel, slug_for(rel) if rel else None, ok=False)
         return PageResult(summary, [Finding("GL900", Span.point(1),
@@ -71,6 +72,13 @@ def analyze(display: str, rel: str | None, data: bytes, config: Config, selected
 
 
 def _analyze(display: str, rel: str | None, data: bytes, config: Config, selected: frozenset[str]) -> PageResult:
+    from guidelint import frontmatter
+    from guidelint.limits import check_page as check_limits
+    from guidelint.page import build_page
+    from guidelint.schema import load_schemas
+    from guidelint.site import summarize
+    from guidelint.structure import spec_for
+
     slug = slug_for(rel) if rel else None
     limits = config["limits"]
     text, findings = decode(data, limits["max_file_bytes"])
@@ -317,7 +325,10 @@ def to_diagnostic(display: str, finding: Finding, config: Config, severities: di
 
 def run(paths: list[str], config: Config, selected: frozenset[str], *, stdin: FileItem | None = None,
         analyzer: Analyzer | None = None) -> Report:
-    schemas = load_schemas(config.schemas_dir, refresh=True)
+    from guidelint.schema import refresh_folder
+
+    refresh_folder(config.schemas_dir)  # the schemas load when first needed (a run served whole by the
+    # site snapshot needs none; the snapshot exists only for these schemas' bytes, which loaded then)
     site_items, targets = gather(paths, config)
     if stdin is not None:
         if stdin.rel is not None:
@@ -333,7 +344,7 @@ def run(paths: list[str], config: Config, selected: frozenset[str], *, stdin: Fi
     keyed = [((i.rel if i.rel is not None else i.display), i, r) for i, r in zip(all_items, results)]
     by_rel = {key: item for key, item, _r in keyed}
 
-    site_findings, site_stats = _site_findings(keyed, results, config, schemas, selected, report_keys,
+    site_findings, site_stats = _site_findings(keyed, results, config, selected, report_keys,
                                                whole_site, _session(analyzer) if stdin is None else None)
 
     diagnostics: list[Diagnostic] = []
@@ -353,7 +364,7 @@ def run(paths: list[str], config: Config, selected: frozenset[str], *, stdin: Fi
                   files=[t.display for t in targets])
 
 
-def _site_findings(keyed, results, config: Config, schemas, selected: frozenset[str], report_keys: set[str],
+def _site_findings(keyed, results, config: Config, selected: frozenset[str], report_keys: set[str],
                    whole_site: bool, session) -> tuple[dict[str, list[Finding]], dict]:
     """Run the site rules, or take their findings from the site snapshot (``session``), which:
 
@@ -379,7 +390,10 @@ def _site_findings(keyed, results, config: Config, schemas, selected: frozenset[
         index.focus, index.stored_edges = focus, session.stored_edges
     else:
         index = SiteIndex([r.summary for r in results])
-    ctx = SiteContext(config=config, schemas=schemas, selected=selected, report_rels=report_rels)
+    from guidelint.schema import load_schemas
+
+    ctx = SiteContext(config=config, schemas=load_schemas(config.schemas_dir), selected=selected,
+                      report_rels=report_rels)
     found: dict[str, list[Finding]] = {}
     for rule in rules:
         for rel, finding in rule.check_site(index, ctx):

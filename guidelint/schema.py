@@ -13,16 +13,15 @@ import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import jsonschema
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+from typing import TYPE_CHECKING, Any
 
 from guidelint.config import ConfigError
-from guidelint.frontmatter import FrontMatter, dotted
 from guidelint.source import Finding
+
+if TYPE_CHECKING:  # pragma: no cover
+    from guidelint.frontmatter import FrontMatter
+    from jsonschema import Draft202012Validator
+    from referencing import Resolver
 
 
 class SchemaError(ConfigError):
@@ -34,6 +33,7 @@ class SchemaSet:
     directory: Path
     validators: dict[str, Draft202012Validator]
     sections: dict[str, dict]
+    quick: dict[str, Draft202012Validator]  # per type: the schema with its references inlined (_inline)
 
     @property
     def types(self) -> list[str]:
@@ -50,6 +50,12 @@ def _mtimes(directory: Path) -> tuple:
 _STAMPS: dict[Path, tuple[Path, tuple]] = {}
 
 
+def refresh_folder(directory: Path) -> None:
+    """Look at the folder again (cheap: no schema is read). ``runner.run`` calls this once per run;
+    the schemas themselves load on first use, when a page is analysed or the site rules run."""
+    _STAMPS[directory] = (directory.resolve(), _mtimes(directory))
+
+
 def load_schemas(directory: Path, refresh: bool = False) -> SchemaSet:
     """The schemas of ``directory``. The folder is looked at (resolved, listed, stat-ed) on the
     first call and when ``refresh`` is true: ``runner.run`` refreshes once per run, and the
@@ -62,7 +68,11 @@ def load_schemas(directory: Path, refresh: bool = False) -> SchemaSet:
 
 @functools.lru_cache(maxsize=8)
 def _load(directory: Path, _stamp: tuple) -> SchemaSet:
+    import jsonschema
     import yaml
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
 
     if not directory.is_dir():
         raise SchemaError(f"schemas directory '{directory}' does not exist (set 'schemas' in the configuration)")
@@ -84,6 +94,7 @@ def _load(directory: Path, _stamp: tuple) -> SchemaSet:
             resources.append((doc["$id"], resource))
     registry = Registry().with_resources(resources)
     validators: dict[str, Draft202012Validator] = {}
+    quick: dict[str, Draft202012Validator] = {}
     for name, doc in documents.items():
         type_name = name[: -len(".schema.json")]
         const = doc.get("properties", {}).get("type", {}).get("const")
@@ -92,6 +103,9 @@ def _load(directory: Path, _stamp: tuple) -> SchemaSet:
         validators[str(const)] = Draft202012Validator(
             doc, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
         )
+        inlined = _inline(doc, registry.resolver_with_root(DRAFT202012.create_resource(doc)))
+        if inlined is not None:
+            quick[str(const)] = Draft202012Validator(inlined, format_checker=Draft202012Validator.FORMAT_CHECKER)
         if const != type_name:
             raise SchemaError(f"{directory / name}: its type const {const!r} should match the file name")
     if not validators:
@@ -107,7 +121,83 @@ def _load(directory: Path, _stamp: tuple) -> SchemaSet:
             if not isinstance(data, dict):
                 raise SchemaError(f"{spath}: section rules must be a mapping")
             sections[type_name] = data
-    return SchemaSet(directory, validators, sections)
+    return SchemaSet(directory, validators, sections, quick)
+
+
+# draft 2020-12 keywords whose value is a subschema, a list of them, or a mapping to them
+_SUBSCHEMA = frozenset({"additionalProperties", "contains", "else", "if", "items", "not", "propertyNames", "then"})
+_SUBSCHEMA_LIST = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+_SUBSCHEMA_MAP = frozenset({"dependentSchemas", "patternProperties", "properties"})
+# keywords whose result depends on more than the subschema they are in
+_DYNAMIC = frozenset({"$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor",
+                      "unevaluatedItems", "unevaluatedProperties"})
+_INLINE_LIMIT = 10_000
+
+
+class _CannotInline(Exception):
+    pass
+
+
+def _inline(schema: dict, resolver: Resolver) -> dict | None:
+    """A copy of a page-type schema with every ``$ref`` replaced by the schema it points to.
+
+    A validator for the copy accepts exactly the documents the original accepts, without looking
+    up references on the way: ``validate`` asks it first, and needs the original (whose errors
+    name the schema as written) only for a document that has errors. None, and the original is
+    used alone, for a schema that a copy could not stand for faithfully: one with a recursive or
+    unresolvable reference, a subschema with its own ``$id`` or another draft's ``$schema``,
+    dynamic references or ``unevaluated*`` keywords, or one that references would multiply past
+    ``_INLINE_LIMIT`` subschemas or nest too deeply."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.validators import validator_for
+
+    count = 0
+
+    def walk(node: Any, resolver: Resolver, active: frozenset[int]) -> Any:
+        nonlocal count
+        if isinstance(node, bool):
+            return node
+        count += 1
+        if (not isinstance(node, dict) or count > _INLINE_LIMIT or not _DYNAMIC.isdisjoint(node)
+                or validator_for(node, default=Draft202012Validator) is not Draft202012Validator):
+            raise _CannotInline
+        copy: dict[str, Any] = {}
+        for key, value in node.items():
+            if key in _SUBSCHEMA:
+                copy[key] = sub(value, resolver, active)
+            elif key in _SUBSCHEMA_LIST:
+                if not isinstance(value, list):
+                    raise _CannotInline
+                copy[key] = [sub(v, resolver, active) for v in value]
+            elif key in _SUBSCHEMA_MAP:
+                if not isinstance(value, dict):
+                    raise _CannotInline
+                copy[key] = {k: sub(v, resolver, active) for k, v in value.items()}
+            elif key != "$ref":
+                copy[key] = value
+        if "$ref" not in node:
+            return copy
+        try:
+            resolved = resolver.lookup(node["$ref"])
+        except Exception:  # noqa: BLE001 - unresolvable, or not a URI at all: the original reports it
+            raise _CannotInline from None
+        if id(resolved.contents) in active:
+            raise _CannotInline  # a recursive schema
+        target = walk(resolved.contents, resolved.resolver, active | {id(resolved.contents)})
+        if not copy:
+            return target
+        copy["allOf"] = [*copy.get("allOf", ()), target]  # a $ref beside other keywords: both apply
+        return copy
+
+    def sub(node: Any, resolver: Resolver, active: frozenset[int]) -> Any:
+        if isinstance(node, dict) and "$id" in node:
+            raise _CannotInline  # its references would resolve against a base of its own
+        return walk(node, resolver, active)
+
+    try:
+        return walk(schema, resolver, frozenset())
+    except (_CannotInline, RecursionError):
+        return None
 
 
 def _suggest(word: str, choices) -> str:
@@ -147,6 +237,9 @@ def validate(fm: FrontMatter, schemas: SchemaSet) -> list[Finding]:
         return [Finding("GL105", fm.value_span(("type",)),
                         f"type: {_show(type_value)} is not a page type; use one of "
                         f"{', '.join(schemas.types)}{_suggest(type_value, schemas.types)}")]
+    quick = schemas.quick.get(type_value)
+    if quick is not None and quick.is_valid(data):
+        return []
     findings: list[Finding] = []
     seen: set[tuple] = set()
     bad_paths: list[tuple] = []
@@ -167,6 +260,8 @@ def validate(fm: FrontMatter, schemas: SchemaSet) -> list[Finding]:
 
 
 def _convert(error, path: tuple, fm: FrontMatter) -> list[Finding]:
+    from guidelint.frontmatter import dotted
+
     where = dotted(path) or "front matter"
     kind = error.validator
     value = error.instance

@@ -9,8 +9,12 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 
+from typing import TYPE_CHECKING
+
 from guidelint.diagnostics import Span
-from guidelint.page import Comment, Definition, Link, Page
+
+if TYPE_CHECKING:  # pragma: no cover - the page model (and the Markdown parser) load only when a page is analysed
+    from guidelint.page import Comment, Definition, Link, Page
 
 
 @dataclass(frozen=True)

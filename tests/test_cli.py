@@ -1,8 +1,11 @@
 """The command line, end to end: exit codes, selection, configuration, stdin, output formats."""
 
 import json
+from pathlib import Path
 
 import pytest
+
+REPO = Path(__file__).resolve().parent.parent
 
 GOOD = """---
 title: A good page
@@ -196,9 +199,39 @@ def test_files_outside_the_content_root_get_a_note(site, run_cli, tmp_path_facto
     assert "GL301" not in out  # link rules need the site
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_schema_broken_after_a_warm_run_is_exit_2(site, run_cli, tmp_path, jobs):
+    """Schemas load when first needed; a broken one is still exit 2, never GL900 on every page,
+    even when the cache and the site snapshot hold results from before it broke."""
+    import shutil
+
+    shutil.copytree(REPO / "schemas", tmp_path / "my-schemas")
+    pages = {f"p{i:02d}.md": GOOD for i in range(20)}  # enough pages for the process pool with -j 2
+    root = site(pages)
+    (root / "pyproject.toml").write_text('[tool.guidelint]\ncontent_root = "content"\nschemas = "my-schemas"\n')
+    first, _out, err = run_cli("check", "-j", jobs, cwd=root)
+    assert first in (0, 1) and "Traceback" not in err
+    (tmp_path / "my-schemas" / "guide.schema.json").write_text("{ not json")
+    code, out, err = run_cli("check", "-j", jobs, cwd=root)
+    assert code == 2 and "guide.schema.json" in err and "cannot read schema" in err
+    assert "Traceback" not in err and "GL900" not in out
+
+
 def test_missing_schemas_folder_is_exit_2(site, run_cli):
     root = site({"good.md": GOOD})
     (root / "pyproject.toml").write_text('[tool.guidelint]\ncontent_root = "content"\nschemas = "nope"\n')
     code, out, err = run_cli("check", "--no-cache", cwd=root)
     assert code == 2 and "schemas directory" in err and "does not exist" in err
     assert "Traceback" not in err and out == ""
+
+
+def test_rules_and_the_pipeline_import_the_heavy_libraries_only_when_used():
+    """markdown-it parses pages, jsonschema checks schemas and front matter, guidelint.external
+    requests URLs: importing the pipeline and listing the rules needs none of them."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from guidelint import runner; from guidelint.registry import all_rules; all_rules(); "
+            "print(sorted(m for m in ('markdown_it', 'jsonschema', 'guidelint.external') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

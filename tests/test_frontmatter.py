@@ -97,3 +97,51 @@ def test_alias_bomb_stops_at_the_node_limit():
     fm, findings = parse(sp.yaml_text, *sp.front_matter_lines, max_nodes=10_000, max_bytes=100_000)
     assert fm is None and findings[0].code == "GL907"
     assert "more than 10,000 values" in findings[0].message
+
+
+def _schemas(folder: Path, page: dict, common: dict):
+    from guidelint.schema import load_schemas
+
+    folder.mkdir()
+    (folder / "page.schema.json").write_text(json.dumps(page))
+    (folder / "common.schema.json").write_text(json.dumps(common))
+    return load_schemas(folder, refresh=True)
+
+
+def _fm(data: dict):
+    text = "---\n" + json.dumps(data) + "\n---\n"
+    sp = split(text.split("\n"))
+    return parse(sp.yaml_text, *sp.front_matter_lines, max_nodes=1000, max_bytes=100_000)[0]
+
+
+def test_a_schema_with_its_references_inlined_accepts_what_the_original_accepts(tmp_path):
+    from guidelint.schema import validate
+
+    common = {"$id": "https://x.test/common.schema.json",
+              "$defs": {"name": {"type": "string", "minLength": 3},
+                        "names": {"type": "array", "items": {"$ref": "#/$defs/name"}}}}
+    page = {"type": "object", "properties": {
+        "type": {"const": "page"},
+        "title": {"$ref": "common.schema.json#/$defs/name", "maxLength": 5},  # a $ref beside another keyword
+        "tags": {"$ref": "common.schema.json#/$defs/names"}}, "additionalProperties": False}
+    schemas = _schemas(tmp_path / "schemas", page, common)
+    assert "$ref" not in json.dumps(schemas.quick["page"].schema)
+    for data in ({"type": "page", "title": "abcd", "tags": ["abc"]}, {"type": "page", "title": "ab"},
+                 {"type": "page", "title": "abcdef"}, {"type": "page", "tags": ["abc", "x"]},
+                 {"type": "page", "extra": 1}, {"type": "page", "title": 5}):
+        original = list(schemas.validators["page"].iter_errors(data))
+        assert schemas.quick["page"].is_valid(data) == (not original)
+        assert [f.code for f in validate(_fm(data), schemas)] == (["GL103"] if "extra" in data else
+                                                                   ["GL101"] * len(original))
+
+
+def test_a_recursive_schema_is_validated_without_an_inlined_copy(tmp_path):
+    from guidelint.schema import validate
+
+    common = {"$defs": {"node": {"type": "object", "properties": {"child": {"$ref": "#/$defs/node"}}}}}
+    page = {"type": "object", "properties": {"type": {"const": "page"},
+                                             "tree": {"$ref": "common.schema.json#/$defs/node"}}}
+    schemas = _schemas(tmp_path / "schemas", page, common)
+    assert "page" not in schemas.quick
+    assert validate(_fm({"type": "page", "tree": {"child": {"child": {}}}}), schemas) == []
+    assert [f.code for f in validate(_fm({"type": "page", "tree": {"child": {"child": 3}}}), schemas)] == ["GL101"]

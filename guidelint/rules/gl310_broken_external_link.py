@@ -1,5 +1,4 @@
 from guidelint.diagnostics import Severity
-from guidelint.external import check_config, well_formed
 from guidelint.links import EXTERNAL, site_links
 from guidelint.registry import Rule, register
 from guidelint.rules._links import reported
@@ -44,6 +43,10 @@ class BrokenExternalLink(Rule):
     def check_site(self, site, ctx):
         links = [sl for sl in site_links(site, ctx.config)
                  if sl.resolution.kind == EXTERNAL and reported(sl.source, ctx)]
+        if not links:
+            return
+        from guidelint.external import check_config, well_formed  # urllib.request, threads: only when needed
+
         good = []
         for sl in links:
             problem = well_formed(sl.resolution.url)

@@ -66,6 +66,8 @@ class UndefinedReference(Rule):
     summary = "A [text][label] link has no definition for its label"
 
     def check(self, page, ctx):
+        if "][" not in page.text:
+            return  # no [text][label] anywhere: the common case, decided without a walk
         defined = {d.label for d in page.definitions}
         seen = set()
         for tok in page.tokens:
@@ -75,7 +77,10 @@ class UndefinedReference(Rule):
             if (first, last) in seen:
                 continue  # table cells of one row share the row's lines
             seen.add((first, last))
-            text = _mask_code("\n".join(page.lines[first:last]))
+            text = "\n".join(page.lines[first:last])
+            if "][" not in text:
+                continue
+            text = _mask_code(text)
             starts = [0]
             for line in text.split("\n")[:-1]:
                 starts.append(starts[-1] + len(line) + 1)

@@ -16,7 +16,6 @@ class NamesError(Exception):
     pass
 
 
-@functools.lru_cache(maxsize=8)
 def _load(files: tuple[str, ...], spellings: tuple[tuple[str, str], ...]):
     """(exact wrong form -> right name, right names whose other capitalisations are wrong)."""
     import yaml
@@ -38,19 +37,32 @@ def _load(files: tuple[str, ...], spellings: tuple[tuple[str, str], ...]):
                 case_names.append(name)
     for bad, name in spellings:
         wrong[bad] = name
+    return wrong, case_names
+
+
+def _pattern(forms: list[str]) -> re.Pattern:
+    """Any of ``forms`` as a word of its own (not inside a web or e-mail address), in any case."""
+    # a lookahead for the forms' first characters lets the search skip most positions quickly
+    firsts = "".join(sorted({re.escape(f[0]) for f in forms})) if all(forms) else None
+    return re.compile((f"(?=[{firsts}])" if firsts else "") + r"(?<![\w./@-])(?:"
+                      + "|".join(re.escape(f) for f in forms) + r")(?![\w-]|\.\w)", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=8)
+def _matcher(root: Path, builtin: bool, files: tuple[str, ...], spellings: tuple[tuple[str, str], ...]):
+    """(exact wrong form -> right name, casefolded right name -> right name for names whose
+    capitalisation matters, the pattern finding both), for one configuration's name lists."""
+    paths = [str(p) for p in sorted(BUILTIN_DIR.glob("*.yaml"))] if builtin else []
+    paths += [str((root / f).resolve()) for f in files]
+    wrong, case_names = _load(tuple(paths), spellings)
     forms = sorted(set(wrong) | set(case_names), key=len, reverse=True)
-    if not forms:
-        return wrong, frozenset(case_names), None
-    pattern = re.compile(r"(?<![\w./@-])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w-]|\.\w)", re.IGNORECASE)
-    return wrong, frozenset(case_names), pattern
+    return wrong, {n.casefold(): n for n in case_names}, _pattern(forms) if forms else None
 
 
-def name_lists(config) -> tuple[str, ...]:
-    files = []
-    if config.get("names.builtin"):
-        files += [str(p) for p in sorted(BUILTIN_DIR.glob("*.yaml"))]
-    files += [str(config.resolve_path(f)) for f in config.get("names.files")]
-    return tuple(files)
+def _matcher_for(config):
+    names = config.get("names")
+    return _matcher(config.root, bool(names["builtin"]), tuple(names["files"]),
+                    tuple(sorted(names["spellings"].items())))
 
 
 @register
@@ -88,11 +100,9 @@ class KnownNameSpelling(Rule):
     fixable = True
 
     def check(self, page, ctx):
-        spellings = tuple(sorted(ctx.config.get("names.spellings").items()))
-        wrong, case_names, pattern = _load(name_lists(ctx.config), spellings)
+        wrong, by_fold, pattern = _matcher_for(ctx.config)
         if pattern is None:
             return
-        by_fold = {n.casefold(): n for n in case_names}
         for block in page.blocks:
             for m in pattern.finditer(block.text):
                 text = m.group(0)
