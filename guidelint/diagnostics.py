@@ -53,6 +53,13 @@ class Edit(PickleAsTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class CheckedEdit(Edit):
+    """An edit that applies only if the span's current text is ``expect`` (guidelint.fixes)."""
+
+    expect: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnostic(PickleAsTuple):
     path: str
     line: int

@@ -21,17 +21,11 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from guidelint.diagnostics import Edit, Span
+from guidelint.diagnostics import CheckedEdit, Edit, Span
 
 MAX_PASSES = 4
 BOM = b"\xef\xbb\xbf"
 
-
-@dataclass(frozen=True, slots=True)
-class CheckedEdit(Edit):
-    """An edit that applies only if the span's current text is ``expect``."""
-
-    expect: str = ""
 
 
 # ------------------------------------------------------------------ applying edits to text

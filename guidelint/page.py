@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from guidelint.diagnostics import PickleAsTuple, Span
 from guidelint.frontmatter import FrontMatter
-from guidelint.slug import Slugger
+from guidelint.slug import Slugger, normalize_label
 
 if TYPE_CHECKING:  # pragma: no cover
     from markdown_it import MarkdownIt
@@ -193,11 +193,6 @@ _NOT_CONTAINER_OPEN = frozenset({"heading_open", "paragraph_open", "table_open"}
 _NOT_CONTAINER_CLOSE = frozenset({"heading_close", "paragraph_close", "table_close"})
 # ... and the leaf blocks, whose lines cannot hold a reference definition
 _LEAF = frozenset({"paragraph_open", "heading_open", "fence", "code_block", "html_block", "table_open", "hr"})
-_WS = re.compile(r"\s+")
-
-
-def normalize_label(label: str) -> str:
-    return _WS.sub(" ", label.strip()).casefold()
 
 
 def _match_bracket(s: str, i: int) -> int:

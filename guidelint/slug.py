@@ -57,3 +57,11 @@ class Slugger:
             if candidate not in self.seen:
                 self.seen[candidate] = 0
                 return candidate
+
+
+_WS = re.compile(r"\s+")
+
+
+def normalize_label(label: str) -> str:
+    """A reference label as CommonMark matches it: case-folded, inner whitespace collapsed."""
+    return _WS.sub(" ", label.strip()).casefold()

@@ -1,5 +1,5 @@
 from guidelint.diagnostics import Severity
-from guidelint.page import normalize_label
+from guidelint.slug import normalize_label
 from guidelint.registry import Rule, register
 
 

@@ -1,7 +1,7 @@
 import re
 
 from guidelint.diagnostics import Span
-from guidelint.page import normalize_label
+from guidelint.slug import normalize_label
 from guidelint.registry import Rule, register
 
 # [text][label] and [text][] (not preceded by a backslash); images too, through the '!'

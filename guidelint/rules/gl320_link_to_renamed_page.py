@@ -1,9 +1,9 @@
 import posixpath
 
 from guidelint.diagnostics import Severity, Span
-from guidelint.fixes import CheckedEdit
+from guidelint.diagnostics import CheckedEdit
 from guidelint.links import PAGE, site_links
-from guidelint.page import normalize_label
+from guidelint.slug import normalize_label
 from guidelint.registry import Rule, register
 from guidelint.rules._links import reported
 
