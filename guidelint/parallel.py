@@ -166,13 +166,16 @@ class Analyzer:
 
     def _pool(self, workers: int, todo: list[tuple[int, Task]], results: list, config: Config,
               selected: frozenset[str]) -> None:
-        # warm up what forked workers inherit (schemas, rules, the Markdown parser)
-        from guidelint.page import build_page  # noqa: F401
+        # warm up what forked workers inherit (schemas, rules, the Markdown parser, the claims engine)
+        from guidelint.claims import compile_engine
+        from guidelint.page import markdown_parser
         from guidelint.registry import all_rules
         from guidelint.schema import load_schemas
 
         all_rules()
+        markdown_parser()
         load_schemas(config.schemas_dir)
+        compile_engine(config, selected)
         methods = multiprocessing.get_all_start_methods()
         method = "fork" if sys.platform.startswith("linux") and "fork" in methods else None
         ctx = multiprocessing.get_context(method)

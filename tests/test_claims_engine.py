@@ -137,3 +137,80 @@ def test_very_long_sentence_still_finds_its_one_violation():
     assert len(found) == 1
     assert found[0].text == "must be certified"
     assert text[found[0].start:found[0].end] == "must be certified"
+
+
+# ------------------------------------------------------------------ the prefilter skips work only
+PREFILTER_EDGE_CASES = [
+    "YOU MUST BE CERTIFIED TO WORK.",
+    "You muſt be certified to work.",  # not ASCII: re.IGNORECASE matches "ſ" for "s"
+    "Licenſed medical aſſiſtants earn $45,000 a year.",
+    "Become a medical assistant within 6 weeks, or in 6 weeks, or built-in 6 weeks.",
+    "You must be certified;but not everywhere.",
+    "Certification is required-but only in some states.",
+    "Guaranteed 100%placement, 100% placement, 100%-placement.",
+    "MAs must be licensed.", "mas must be licensed.", "The CMAs are licensed nurses.",
+    "Our CAHEEP-accredited program and the ABHESS school.",
+    "Earn 45,000 dollars (USD) per year, or 12 percent more.",
+    "Medical assistants earn about $40,000 a year (2024 data).",
+    "It is a myth that you must be certified.", "Red flags: certification is mandatory.",
+    "Certification\tis\nrequired.", "Certification is\u00a0required.", "\u201cYou must be certified,\u201d they say.",
+]
+
+
+def _prefilter_sentences():
+    from pathlib import Path
+
+    from guidelint.claims.evaluate import load_set
+
+    here = Path(__file__).parent / "claims"
+    items = [(it.text, it.lead_in) for name in ("devset", "heldout", "reviewer-heldout")
+             for it in load_set(here / f"{name}.yaml")]
+    items += [(s, None) for r in [*ENGINE.rules, *ENGINE.figure_rules] for s in (*r.examples.ok, *r.examples.violation)]
+    items += [(s, None) for s in PREFILTER_EDGE_CASES]
+    items += [(s, "You must:") for s in PREFILTER_EDGE_CASES]
+    return items
+
+
+def test_prefilter_changes_no_result(monkeypatch):
+    """The prefilter only skips rules, patterns and cues that cannot match: without it (every
+    sentence treated like a non-ASCII one) every sentence gets the same matches."""
+    from guidelint.claims.prefilter import Prefilter
+
+    items = _prefilter_sentences()
+    required = [patterns for q in ENGINE.requirements for patterns in (q.any, *q.all) if patterns]
+    sections = [(), ("Red flags",)]
+
+    def run():
+        return ([ENGINE.check(s, lead_in=lead_in, section=sections[i % 2]) for i, (s, lead_in) in enumerate(items)],
+                [[ENGINE.asserts(s, patterns, lead_in=lead_in) for patterns in required] for s, lead_in in items])
+
+    with_prefilter = run()
+    assert sum(map(len, with_prefilter[0])) > 100 and any(map(any, with_prefilter[1]))
+    monkeypatch.setattr(Prefilter, "bits", lambda self, full: None)
+    assert run() == with_prefilter
+
+
+def test_prefilter_rules_out_sentences_by_whole_words():
+    pf = ENGINE.prefilter()
+    assert pf.screen("The clinic opens at nine and closes at five.") is None
+    # "in" and "year" are words here, not parts of "within" and "yearly": GL405 cannot match
+    assert pf.screen("Train within the yearly budget.") is None
+    bits, plan, figures = pf.screen("Become a medical assistant in 6 weeks.")
+    assert [r.code for r, _ in plan] == ["GL405"] and figures == []
+    assert pf.screen("Medical assistants earn $40,000 a year.")[2] == ENGINE.figure_rules
+
+
+def test_clause_cues_cover_every_terminator():
+    """text._split answers "one clause" for an ASCII text without the cue strings: every
+    terminator match must contain one of them."""
+    from guidelint.claims import text as tx
+
+    words = ["but", "However", "ALTHOUGH", "though", "Whereas", "yet", "EXCEPT", "while", "Because",
+             "and", "So", "since", "which"]
+    joints = [" ", ", ", ",", "; ", " - ", "? ", ": ", ":", "\t-\t", "?\n", " -", "- "]
+    samples = [f"a{j}{w} b" for w in words for j in joints] + [f"a{j}b" for j in joints]
+    samples += [s for s, _ in _prefilter_sentences()]
+    for sample in samples:
+        for rx, cues in ((tx._BOUNDARY_RE, tx._BOUNDARY_CUES), (tx._STRONG_RE, tx._STRONG_CUES)):
+            for m in rx.finditer(sample):
+                assert any(c in m.group().lower() for c in cues), (sample, m.group())

@@ -116,3 +116,24 @@ def test_disable_and_severity_override(tmp_path):
         Engine.load([path], builtin=False, severities={"XX401": "loud"})
     both = Engine.load([path])
     assert {"XX401", "GL401"} <= {r.code for r in both.all_rules()}
+
+
+def test_regexes_are_compiled_on_first_use(tmp_path):
+    """Loading a pack checks every pattern but compiles only those with raw ``re:`` parts (so a run
+    that checks no page compiles nothing more); checking a sentence compiles what it uses."""
+    text = MINIMAL.replace('claims: ["{subject} (is|are) _ required"]',
+                           'claims: ["{subject} (is|are) _ required", "re:widgets galore"]')
+    pack = load_pack(_write(tmp_path, text))
+    claims = pack.rules[0].claims
+    assert [c.regex._compiled is not None for c in claims] == [False, True]
+    engine = Engine([pack])
+    assert [m.code for m in engine.check("Widgets are required.")] == ["XX401"]
+    assert claims[0].regex._compiled is not None
+
+
+def test_raw_term_that_breaks_a_pattern_is_an_error_at_load(tmp_path):
+    text = MINIMAL.replace("rules:\n", "terms:\n  thing: ['re:(?i)widgets?']\nrules:\n")
+    text = text.replace('claims: ["{subject} (is|are) _ required"]', 'claims: ["the {thing} (is|are) required"]')
+    with pytest.raises(PackError, match="compiles to an invalid regex") as info:
+        load_pack(_write(tmp_path, text))
+    assert info.value.line == 11

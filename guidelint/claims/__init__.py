@@ -19,7 +19,15 @@ def configure(config):
 
     return _configure(config)
 
+
+def compile_engine(config, selected):
+    """Compile the configuration's engine now if one of its rules is selected (before forking)."""
+    from .integration import compile_engine as _compile_engine
+
+    _compile_engine(config, selected)
+
+
 __all__ = [
     "ClaimMatch", "Engine", "FigureContext", "FigureRule", "Pack", "PackError", "Requirement", "Rule",
-    "builtin_pack_paths", "load_pack", "evaluate", "format_report", "configure",
+    "builtin_pack_paths", "load_pack", "evaluate", "format_report", "configure", "compile_engine",
 ]

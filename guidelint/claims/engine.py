@@ -21,11 +21,12 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from itertools import accumulate
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from . import text as tx
-from .pack import Cues, FigureRule, Pack, PackError, Requirement, Rule, builtin_pack_paths, load_pack
-from .patterns import CASE, PRONOUNS, _minimal, is_safe
+from .pack import FigureRule, Pack, PackError, Requirement, Rule, builtin_pack_paths, load_pack
+from .patterns import PRONOUNS, Compiled, Regex
+from .prefilter import Prefilter
 
 NEG_WINDOW = 8
 
@@ -77,73 +78,29 @@ class FigureContext:
 
 class _Sentence:
     """A sentence prepared for checking. Everything but ``full`` is computed on first use, so a
-    sentence that no rule can match (the prefilter) costs one normalisation and a few substring
-    tests. Offsets: see :mod:`text`."""
+    sentence that no rule can match (see :mod:`prefilter`) costs one normalisation and a few
+    look-ups. Offsets: see :mod:`text`."""
 
-    __slots__ = ("text", "full", "offset", "question", "_engine", "_section", "_cache", "_low",
+    __slots__ = ("text", "full", "offset", "question", "bits", "_engine", "_section", "_cache",
                  "_clauses", "_segments", "_toks", "_tok_starts", "_tok_ends", "_negs", "_neg_starts",
                  "_neg_maxlen", "_quotes", "_quote_starts", "_scopes")
 
-    def __init__(self, engine: "Engine", text: str, full: str, offset: int, question: bool, section=()):
+    def __init__(self, engine: "Engine", text: str, full: str, offset: int, question: bool, section=(),
+                 bits: int | None = None):
         self.text = text            # the caller's sentence
         self.full = full            # normalised lead-in + sentence
         self.offset = offset        # where the sentence starts in ``full``
         self.question = question
+        self.bits = bits            # the prefilter's literal sets met by ``full`` (None: unknown)
         self._engine = engine
         self._section = section
         self._cache: dict = {}
-        self._low = _UNSET
         self._clauses = self._segments = self._toks = self._negs = self._quotes = self._scopes = None
 
-    # lower-cased text for the literal prefilter; None when the text is not ASCII (Unicode case
-    # folding could then match a literal the plain lower-casing misses: no prefilter).
-    @property
-    def low(self) -> str | None:
-        if self._low is _UNSET:
-            self._low = self.full.lower() if self.full.isascii() else None
-        return self._low
-
-    def _has(self, lit: str, low: str) -> bool:
-        return lit[1:] in self.full if lit[0] == CASE else lit in low
-
-    def may_match_all(self, requires) -> bool:
-        """False when some literal set of ``requires`` has no literal in the text."""
-        if requires is None:
-            return True
-        low = self.low
-        if low is None:
-            return True
-        for lits in requires:
-            for a in lits:
-                if a in low or (a[0] == CASE and a[1:] in self.full):
-                    break
-            else:
-                return False
-        return True
-
-    def may_match(self, anchors: frozenset[str] | None) -> bool:
-        """False when no literal of ``anchors`` occurs in the text: then nothing they stand for can
-        match (see patterns.Compiled.anchors)."""
-        if anchors is None:
-            return True
-        present = self._cache.get("present")
-        if present is None:
-            low = self.low
-            if low is None:
-                present = self._cache["present"] = True
-            else:
-                lows, cased = self._engine._universe_parts()
-                full = self.full
-                present = [a for a in lows if a in low]
-                if cased:
-                    present += [a for a in cased if a[1:] in full]
-                present = self._cache["present"] = frozenset(present)
-        if present is True or not anchors.isdisjoint(present):
-            return True
-        if anchors <= self._engine._universe_set:
-            return False
-        low = self.low
-        return any(self._has(a, low) for a in anchors)
+    def may_contain(self, rx: Regex) -> bool:
+        """False when the prefilter knows that ``rx`` matches nowhere in ``full`` nor in any of its
+        clauses (see :mod:`prefilter`)."""
+        return self._engine.prefilter().may_match(rx, self.bits)
 
     @property
     def clauses(self) -> list[tx.Clause]:
@@ -180,7 +137,8 @@ class _Sentence:
             pseudo = [m.span() for m in _PSEUDO.finditer(full)]
             pseudo_starts = [a for a, _ in pseudo]
             pseudo_max_end = list(accumulate((b for _, b in pseudo), max))
-            rx = [_NEG] + [c.negations for c in self._engine.cues if c.negations is not None]
+            rx = [_NEG] + [c.negations for c in self._engine.cues
+                           if c.negations is not None and self.may_contain(c.negations)]
             for r in rx:
                 for m in r.finditer(full):
                     a = m.start()
@@ -209,18 +167,15 @@ class _Sentence:
             scopes: list[tuple[int, int]] = []
             cues = self._engine.cues
             for c in cues:
-                if c.reject_before is not None:
+                if c.reject_before is not None and self.may_contain(c.reject_before):
                     for m in c.reject_before.finditer(full):
                         seg = tx.clause_at(self.segments, m.start())
                         scopes.append((m.start(), seg.end))
-                if c.reject_after is not None:
+                if c.reject_after is not None and self.may_contain(c.reject_after):
                     for m in c.reject_after.finditer(full):
                         scopes.append((0, m.start()))
-            for title in self._section:
-                title = tx.normalise(title)
-                if any(c.reject_before is not None and c.reject_before.search(title) for c in cues):
-                    scopes.append((0, len(full)))  # under a "Red flags" / "What to avoid" heading
-                    break
+            if any(self._engine.rejects_what_follows(title) for title in self._section):
+                scopes.append((0, len(full)))  # under a "Red flags" / "What to avoid" heading
             self._scopes = scopes
         return self._scopes
 
@@ -250,7 +205,7 @@ class _Sentence:
         # empty [start, end) that could sit in several
         return any(a <= start and end <= b for a, b in quotes[:k - 1]) if end <= start else False
 
-    def spans(self, rx: re.Pattern[str], start: int, end: int) -> list[tuple[int, int]]:
+    def spans(self, rx: Regex, start: int, end: int) -> list[tuple[int, int]]:
         """``[m.span() for m in rx.finditer(full, start, end)]``, computed once per window."""
         key = (id(rx), start, end)
         got = self._cache.get(key)
@@ -258,21 +213,21 @@ class _Sentence:
             got = self._cache[key] = [m.span() for m in rx.finditer(self.full, start, end)]
         return got
 
-    def span_ends(self, rx: re.Pattern[str], start: int, end: int) -> list[int]:
+    def span_ends(self, rx: Regex, start: int, end: int) -> list[int]:
         key = ("ends", id(rx), start, end)
         got = self._cache.get(key)
         if got is None:
             got = self._cache[key] = [b for _, b in self.spans(rx, start, end)]
         return got
 
-    def first(self, rx: re.Pattern[str], start: int, end: int):
+    def first(self, rx: Regex | re.Pattern[str], start: int, end: int):
         """``rx.search(full, start, end)`` (cached)."""
         key = ("first", id(rx), start, end)
         if key not in self._cache:
             self._cache[key] = rx.search(self.full, start, end)
         return self._cache[key]
 
-    def search_before(self, rx: re.Pattern[str], safe: bool, lo: int, x: int) -> bool:
+    def search_before(self, rx: Regex, safe: bool, lo: int, x: int) -> bool:
         """``rx.search(full, lo, x) is not None``, in amortised constant time when possible.
 
         Reuses the first match of the whole window [lo, len): for a regex of the pattern language
@@ -288,9 +243,6 @@ class _Sentence:
             if m0.end() < x:
                 return True
         return rx.search(full, lo, x) is not None
-
-
-_UNSET = object()
 
 
 class Engine:
@@ -323,8 +275,9 @@ class Engine:
                 if q.code not in disabled:
                     self.requirements.append(replace(q, severity=severities.get(q.code, q.severity)))
         self.cues = [p.cues for p in self.packs]
-        self._plans: dict[int, tuple] = {}
-        self._universe_set: frozenset[str] | None = None
+        self._prefilter: Prefilter | None = None
+        self._codes_needed: dict[frozenset[str], frozenset[str] | None] = {}
+        self._rejecting_titles: dict[str, bool] = {}
 
     # -- construction -------------------------------------------------------------------------
     @classmethod
@@ -342,46 +295,62 @@ class Engine:
             out.setdefault(r.code, r)
         return [out[k] for k in sorted(out)]
 
-    # -- prefilter ----------------------------------------------------------------------------
-    def _plan(self, rule: Rule):
-        """(anchors of any claim, [(claim, its anchors)]) for a rule, computed once per rule."""
-        got = self._plans.get(id(rule))
-        if got is None or got[0] is not rule:
-            pats = [(p, p.requires) for p in rule.claims]
-            anchors = None if any(p.anchors is None for p in rule.claims) else _minimal(frozenset().union(*(p.anchors for p in rule.claims)))
-            got = self._plans[id(rule)] = (rule, anchors, pats)
-        return got[1], got[2]
+    def codes_needed(self, selected: frozenset[str]) -> frozenset[str] | None:
+        """The codes :meth:`check` must look for so that it finds the matches of the ``selected``
+        codes exactly as when looking for every code (a selected figure rule also needs the
+        claim rules of its policy: a promise covers a figure); None when that is every code."""
+        if selected not in self._codes_needed:
+            policies = {f.policy for f in self.figure_rules if f.code in selected}
+            codes = {r.code for r in self.rules if r.code in selected or r.policy in policies}
+            codes |= {f.code for f in self.figure_rules if f.code in selected}
+            every = len(codes) == len(self.rules) + len(self.figure_rules)
+            self._codes_needed[selected] = None if every else frozenset(codes)
+        return self._codes_needed[selected]
 
-    def _universe(self) -> frozenset[str]:
-        """Every prefilter literal of the claim rules: looked up once per sentence."""
-        u = self._universe_set
-        if u is None:
-            lits: set[str] = set()
-            for r in self.rules:
-                for p in r.claims:
-                    lits |= p.anchors or frozenset()
-            u = self._universe_set = frozenset(lits)
-            self._universe_split = (tuple(sorted(a for a in u if a[0] != CASE)), tuple(sorted(a for a in u if a[0] == CASE)))
-        return u
+    # -- compilation ---------------------------------------------------------------------------
+    def compile(self) -> None:
+        """Compile every regex of the packs and build the prefilter now; otherwise each is done on
+        first use (see patterns.Regex). A process pool calls this before forking its workers, so
+        that they inherit the compiled engine instead of each compiling it again."""
+        claims = [p for r in self.rules for p in (*r.claims, *r.subjects, *r.exceptions)]
+        figures = [rx for f in self.figure_rules for rx in (f.figures, f.context, f.sources, f.periods)]
+        for rx in [p.regex for p in (*claims, *self._required_patterns())] + self._cue_regexes() + figures:
+            rx.compiled
+        self.prefilter()
 
-    def _universe_parts(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        self._universe()
-        return self._universe_split
+    def prefilter(self) -> Prefilter:
+        """The prefilter of the claim, figure and required-claim rules and of the cues (built on
+        first use)."""
+        if self._prefilter is None:
+            others = [*self._required_patterns(), *self._cue_regexes()]
+            self._prefilter = Prefilter(self.rules, self.figure_rules, others)
+        return self._prefilter
+
+    def _required_patterns(self) -> list[Compiled]:
+        return [p for q in self.requirements for p in (*q.any, *(p for group in q.all for p in group))]
+
+    def _cue_regexes(self) -> list[Regex]:
+        """The cue lists of the packs and of the rules (hedges, aggravators, rejections, ...)."""
+        cues = [rx for c in self.cues for rx in vars(c).values() if rx is not None]
+        return cues + [rx for r in self.rules for rx in (r.hedges, r.aggravators) if rx is not None]
 
     # -- sentence analysis --------------------------------------------------------------------
     def _prepare(self, sentence: str, lead_in: str | None, section: Iterable[str] = ()) -> _Sentence:
-        if lead_in:
-            lead_in = tx.last_sentence(lead_in)
-            lead = tx.normalise(lead_in).rstrip()
-            lead = lead.rstrip(":?,-").rstrip()
-            full = lead + " " + tx.normalise(sentence)
-            offset = len(lead) + 1
-        else:
-            full = tx.normalise(sentence)
-            offset = 0
-        return _Sentence(self, sentence, full, offset, tx.is_question(sentence), section)
+        full, offset = _normalised(sentence, lead_in)
+        bits = self.prefilter().bits(full)
+        return _Sentence(self, sentence, full, offset, tx.is_question(sentence), section, bits)
 
-    def _cue_in(self, s: _Sentence, attr: str, start: int, end: int, extra: re.Pattern[str] | None,
+    def rejects_what_follows(self, title: str) -> bool:
+        """Is ``title`` a heading that rejects what follows ("Red flags", "What to avoid")?"""
+        got = self._rejecting_titles.get(title)
+        if got is None:
+            text = tx.normalise(title)
+            got = any(c.reject_before is not None and c.reject_before.search(text) for c in self.cues)
+            if len(self._rejecting_titles) < 4096:
+                self._rejecting_titles[title] = got
+        return got
+
+    def _cue_in(self, s: _Sentence, attr: str, start: int, end: int, extra: Regex | None,
                 owned: list[tuple[int, int]] = ()) -> bool:
         """Is a cue (hedge, aggravator) present in [start, end)? Cues inside the claim's own
         ``!``-marked words are part of the claim, not cues."""
@@ -389,6 +358,8 @@ class Engine:
         if extra is not None:
             rxs.append(extra)
         for r in rxs:
+            if not s.may_contain(r):
+                continue
             for a, b in s.spans(r, start, end):
                 if not any(oa <= a and b <= ob for oa, ob in owned):
                     return True
@@ -444,7 +415,7 @@ class Engine:
                 if r is None:
                     continue
                 last = None
-                if fast and is_safe(r):
+                if fast and r.safe:
                     # the matches of [clause.start, start) are those of the whole clause that end
                     # before ``start``, unless one straddles it (see _Sentence.search_before)
                     spans = s.spans(r, clause.start, clause.end)
@@ -460,49 +431,51 @@ class Engine:
         return bool(best and best[1] == "other")
 
     def check(self, sentence: str, *, lead_in: str | None = None, kind: str = "text",
-              figures: FigureContext | None = None, codes: Iterable[str] | None = None,
-              section: Iterable[str] = ()) -> list[ClaimMatch]:
+              figures: FigureContext | Callable[[], FigureContext] | None = None,
+              codes: Iterable[str] | None = None, section: Iterable[str] = ()) -> list[ClaimMatch]:
         """Check one sentence (inline markup already removed).
 
         ``lead_in``: the sentence introducing the list this sentence is an item of.
         ``kind``: "text", "heading", "table" or "list" (headings and cells are checked the same way;
-        a question heading asserts nothing). ``figures``: page context for figure attribution; when
-        None, figures are attributed only by the sentence itself.
+        a question heading asserts nothing). ``figures``: page context for figure attribution, or a
+        function returning it (called only for a sentence with a figure to attribute); when None,
+        figures are attributed only by the sentence itself.
         ``codes``: check only these codes. ``section``: titles of the enclosing headings; under a
         heading that rejects what follows ("Red flags", "What to avoid") claims are not asserted.
+
+        The prefilter (see :mod:`prefilter`) first rules out, from the sentence's words alone, the
+        rules and patterns that cannot match; a sentence with none left costs nothing more.
         """
         if not sentence or not sentence.strip():
             return []
+        full, offset = _normalised(sentence, lead_in)
+        screened = self.prefilter().screen(full)
+        if screened is None:
+            return []
+        bits, plan, figure_rules = screened
         wanted = {c.upper() for c in codes} if codes is not None else None
-        s = self._prepare(sentence, lead_in, section)
+        s = _Sentence(self, sentence, full, offset, tx.is_question(sentence), section, bits)
         out: list[ClaimMatch] = []
-        for rule in self.rules:
+        for rule, pats in plan:
             if wanted is not None and rule.code not in wanted:
                 continue
             if s.question and not rule.questions:
                 continue
-            anchors, pats = self._plan(rule)
-            if not s.may_match(anchors):
-                continue
             out.extend(self._check_rule(rule, s, pats))
         policies = {m.policy for m in out}
-        for fr in self.figure_rules:
+        for fr in figure_rules:
             if wanted is not None and fr.code not in wanted:
                 continue
             if fr.policy in policies:  # a promise already covers the figure
                 continue
-            out.extend(self._check_figure(fr, s, figures or FigureContext()))
+            out.extend(self._check_figure(fr, s, figures))
         out.sort(key=lambda m: (m.start, m.code))
         return out
 
-    def _check_rule(self, rule: Rule, s: _Sentence, pats=None) -> list[ClaimMatch]:
+    def _check_rule(self, rule: Rule, s: _Sentence, pats: list[Compiled]) -> list[ClaimMatch]:
+        """The rule's violations in the sentence; ``pats``: the claims the prefilter left."""
         hits: list[tuple[int, int, bool]] = []
         full = s.full
-        if pats is None:
-            pats = self._plan(rule)[1]
-        pats = [p for p, a in pats if s.may_match_all(a)]
-        if not pats:
-            return []
         for clause in s.clauses:
             cs, ce = clause.start, clause.end
             for pat in pats:
@@ -589,12 +562,14 @@ class Engine:
         policies = {f.policy for f in self.figure_rules}
         return [m for m in self.check(sentence, lead_in=lead_in) if m.policy in policies and m.kind == "claim"]
 
-    def _check_figure(self, fr: FigureRule, s: _Sentence, ctx: FigureContext) -> list[ClaimMatch]:
+    def _check_figure(self, fr: FigureRule, s: _Sentence,
+                      figures: FigureContext | Callable[[], FigureContext] | None) -> list[ClaimMatch]:
         if s.question or not fr.context.search(s.full):
             return []
         figs = [m for m in fr.figures.finditer(s.full) if m.end() > s.offset and not self._rejected(s, m.start(), m.end())]
         if not figs:
             return []
+        ctx = figures() if callable(figures) else figures or FigureContext()
         if ctx.front_matter_dated_source:
             return []
         source = bool(fr.sources.search(s.full)) or ctx.source_in_paragraph
@@ -625,7 +600,7 @@ class Engine:
         s = self._prepare(sentence, lead_in)
         if s.question:
             return False
-        patterns = [p for p in patterns if s.may_match_all(getattr(p, "requires", None))]
+        patterns = [p for p in patterns if self.prefilter().may_match(p, s.bits)]
         if not patterns:
             return False
         for clause in s.clauses:
@@ -650,7 +625,18 @@ class Engine:
         return True
 
 
-def _overlaps(s: _Sentence, rx: re.Pattern[str], cs: int, ce: int, start: int, end: int) -> bool:
+def _normalised(sentence: str, lead_in: str | None) -> tuple[str, int]:
+    """(the text to check, where the sentence starts in it): the normalised sentence, after the
+    last sentence of its lead-in if it has one."""
+    if lead_in:
+        lead_in = tx.last_sentence(lead_in)
+        lead = tx.normalise(lead_in).rstrip()
+        lead = lead.rstrip(":?,-").rstrip()
+        return lead + " " + tx.normalise(sentence), len(lead) + 1
+    return tx.normalise(sentence), 0
+
+
+def _overlaps(s: _Sentence, rx: Regex, cs: int, ce: int, start: int, end: int) -> bool:
     """Does a match of ``rx`` in the clause [cs, ce) overlap [start, end)? (Matches of one regex
     are sorted and disjoint, so their ends never decrease.)"""
     spans = s.spans(rx, cs, ce)
@@ -660,7 +646,7 @@ def _overlaps(s: _Sentence, rx: re.Pattern[str], cs: int, ce: int, start: int, e
     return k < len(spans) and spans[k][0] < end
 
 
-def _last_start(rx: re.Pattern[str], full: str, lo: int, hi: int) -> int | None:
+def _last_start(rx: Regex, full: str, lo: int, hi: int) -> int | None:
     last = None
     for m in rx.finditer(full, lo, hi):
         last = m.start()

@@ -99,6 +99,7 @@ def evaluate(path: str | Path, engine: Engine | None = None) -> dict[str, Any]:
     engine = engine or Engine.load()
     items = load_set(path)
     code_policy = {r.code: r.policy for r in engine.all_rules()}
+    engine.compile()  # the time measured is that of checking sentences, not of compiling the packs
     t0 = time.perf_counter()
     predicted = [{m.code for m in engine.check(it.text, lead_in=it.lead_in, kind=it.kind)} for it in items]
     elapsed = time.perf_counter() - t0

@@ -8,11 +8,15 @@
   registers the extra packs' rules with their own codes.
 * At check time each rule asks :func:`engine_for` for the engine of the page's configuration
   (cached), and the page's matches are computed once per page (``page.cache``).
+* Loading and validating a pack compiles none of its pattern-language regexes: the engine compiles
+  each on first use, so a run that analyses no page never compiles them; a process pool compiles
+  them all before forking (:func:`compile_engine`), so that its workers inherit them.
 """
 
 from __future__ import annotations
 
 import hashlib
+from functools import partial
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -55,6 +59,15 @@ def engine_for(config: Any | None = None) -> Engine:
     if key not in _ENGINES:
         _ENGINES[key] = Engine([_pack(p) if p.exists() else load_pack(p) for p in paths])
     return _ENGINES[key]
+
+
+def compile_engine(config: Any | None, selected: frozenset[str]) -> None:
+    """Compile the configuration's engine now if one of its rules is selected. A process pool calls
+    this before forking, so that its workers inherit the compiled engine instead of each compiling
+    it again; anywhere else the engine compiles what it needs on first use (see patterns.Regex)."""
+    engine = engine_for(config)
+    if any(r.code in selected for r in engine.all_rules()):
+        engine.compile()
 
 
 def fingerprint(config: Any | None = None) -> str:
@@ -140,29 +153,39 @@ def _section_titles(page, heading_index: int | None) -> list[str]:
     return titles
 
 
-def page_matches(page, config: Any | None) -> list[tuple[int, ClaimMatch]]:
-    """Every claim/figure match on the page: (sentence index, match). Computed once per page."""
-    key = "claims.matches"
+_KINDS = {"heading": "heading", "table_cell": "table", "list_item": "list"}
+_EXTERNAL = ("http://", "https://")
+
+
+def page_matches(page, config: Any | None, selected: frozenset[str] | None = None) -> list[tuple[int, ClaimMatch]]:
+    """The claim/figure matches on the page: (sentence index, match). Computed once per page.
+
+    ``selected``: the codes the run reports (None: all); the matches of the others may be left out.
+    """
+    key = ("claims.matches", selected)
     if key in page.cache:
         return page.cache[key]
     engine = engine_for(config)
+    codes = engine.codes_needed(selected) if selected is not None else None
     out: list[tuple[int, ClaimMatch]] = []
-    fm_dated = _front_matter_dated_source(page)
-    period_rx = [f.periods for f in engine.figure_rules]
-    block_ctx: dict[int, FigureContext] = {}
-    external_link_blocks = {l.block for l in page.links
-                            if l.kind == "link" and l.block is not None and l.target.startswith(("http://", "https://"))}
+    contexts: dict[int, FigureContext] = {}
+
+    def figure_context(b: int) -> FigureContext:
+        """The figure context of block ``b``, computed when a sentence of it has a figure."""
+        if b not in contexts:
+            contexts[b] = FigureContext(
+                source_in_paragraph=any(l.block == b and l.kind == "link" and l.target.startswith(_EXTERNAL)
+                                        for l in page.links),
+                period_in_paragraph=any(f.periods.search(page.blocks[b].text) for f in engine.figure_rules),
+                front_matter_dated_source=_front_matter_dated_source(page),
+            )
+        return contexts[b]
+
     for si, sent in enumerate(page.sentences):
         block = page.blocks[sent.block]
-        if sent.block not in block_ctx:
-            block_ctx[sent.block] = FigureContext(
-                source_in_paragraph=sent.block in external_link_blocks,
-                period_in_paragraph=any(rx.search(block.text) for rx in period_rx),
-                front_matter_dated_source=fm_dated,
-            )
         lead_in = block.lead_in if (block.kind == "list_item" and sent.start == 0) else None
-        kind = {"heading": "heading", "table_cell": "table", "list_item": "list"}.get(block.kind, "text")
-        for m in engine.check(sent.text, lead_in=lead_in, kind=kind, figures=block_ctx[sent.block],
+        for m in engine.check(sent.text, lead_in=lead_in, kind=_KINDS.get(block.kind, "text"), codes=codes,
+                              figures=partial(figure_context, sent.block),
                               section=_section_titles(page, block.section)):
             out.append((si, m))
     page.cache[key] = out
@@ -191,7 +214,9 @@ class PackClaimRule(RegistryRule):
         self.pack_rule = r
 
     def check(self, page, ctx):
-        for si, m in page_matches(page, ctx.config):
+        # the page's matches are computed once for the run's selection (which includes this rule)
+        selected = ctx.selected if self.code in ctx.selected else ctx.selected | {self.code}
+        for si, m in page_matches(page, ctx.config, selected):
             if m.code == self.code:
                 yield _finding(self, page, si, m)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from .patterns import Compiled, Compiler, PatternError
+from .patterns import Compiled, Compiler, PatternError, Regex
 
 SEVERITIES = ("error", "warning", "info")
 _CODE = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
@@ -133,8 +134,8 @@ class Rule:
     subjects: list[Compiled] = field(default_factory=list)
     subject_sources: list[str] = field(default_factory=list)
     exceptions: list[Compiled] = field(default_factory=list)
-    hedges: re.Pattern[str] | None = None
-    aggravators: re.Pattern[str] | None = None
+    hedges: Regex | None = None
+    aggravators: Regex | None = None
     examples: Examples = field(default_factory=lambda: Examples([], []))
     negatable: bool = True
     hedgeable: bool = True
@@ -159,10 +160,10 @@ class FigureRule:
     message: str
     suggestion: str
     why: str
-    figures: re.Pattern[str]
-    context: re.Pattern[str]
-    sources: re.Pattern[str]
-    periods: re.Pattern[str]
+    figures: Regex
+    context: Regex
+    sources: Regex
+    periods: Regex
     examples: Examples = field(default_factory=lambda: Examples([], []))
     pack: str = ""
     path: str = ""
@@ -210,13 +211,13 @@ class Requirement:
 class Cues:
     """Generic cue lists (pack-wide): hedges, aggravators, rejections, actors."""
 
-    hedges: re.Pattern[str] | None = None
-    aggravators: re.Pattern[str] | None = None
-    reject_before: re.Pattern[str] | None = None
-    reject_after: re.Pattern[str] | None = None
-    negations: re.Pattern[str] | None = None
-    self_actors: re.Pattern[str] | None = None
-    other_actors: re.Pattern[str] | None = None
+    hedges: Regex | None = None
+    aggravators: Regex | None = None
+    reject_before: Regex | None = None
+    reject_after: Regex | None = None
+    negations: Regex | None = None
+    self_actors: Regex | None = None
+    other_actors: Regex | None = None
 
 
 @dataclass
@@ -290,26 +291,22 @@ class _Validator:
         return node
 
 
-def _compile_list(v: _Validator, comp: Compiler, items: LList, what: str, subject: list[str] | None = None) -> list[Compiled]:
+def _compile_list(v: _Validator, comp: Compiler, items: LList, what: str, subject: list[str] | None = None, *,
+                  named: bool = True, literals: bool = True) -> list[Compiled]:
     out = []
     for item, line in zip(items, items.item_lines):
         try:
-            out.append(comp.compile(str(item), subject=subject))
+            out.append(comp.compile(str(item), subject=subject, named=named, literals=literals))
         except PatternError as exc:
             v.err(f"{what}: {exc}", line=line)
     return out
 
 
-def _alternation(v: _Validator, comp: Compiler, items: Any, what: str) -> re.Pattern[str] | None:
+def _alternation(v: _Validator, comp: Compiler, items: Any, what: str) -> Regex | None:
     if items is None:
         return None
     v.str_list(items, what, allow_empty=True)
-    for item, line in zip(items, items.item_lines):
-        try:
-            comp.compile(str(item), named=False)
-        except PatternError as exc:
-            v.err(f"{what}: {exc}", line=line)
-    return comp.alternation([str(i) for i in items])
+    return comp.alternation(_compile_list(v, comp, items, what, named=False))
 
 
 def _examples(v: _Validator, node: LDict, what: str, required: bool = True) -> Examples:
@@ -342,11 +339,7 @@ def parse_pack(data: Any, path: str) -> Pack:
     comp = Compiler(terms)
     # compile every term list once, so a bad term is reported at its own line
     for k, items in terms_node.items():
-        for item, line in zip(items, items.item_lines):
-            try:
-                comp.compile(str(item), named=False)
-            except PatternError as exc:
-                v.err(f"terms.{k}: {exc}", line=line)
+        _compile_list(v, comp, items, f"terms.{k}", named=False, literals=False)
 
     cues_node = top.get("cues", LDict())
     v.mapping(cues_node, "cues", set(), _CUES)
@@ -385,11 +378,12 @@ def parse_pack(data: Any, path: str) -> Pack:
         if "subjects" in rn:
             v.str_list(rn["subjects"], f"{what}.subjects")
             subj_src = [str(s) for s in rn["subjects"]]
-            subjects = _compile_list(v, comp, rn["subjects"], f"{what}.subjects")
+            subjects = _compile_list(v, comp, rn["subjects"], f"{what}.subjects", literals=False)
         claims = _compile_list(v, comp, v.str_list(rn["claims"], f"{what}.claims"), f"{what}.claims", subj_src)
         exceptions = []
         if "exceptions" in rn:
-            exceptions = _compile_list(v, comp, v.str_list(rn["exceptions"], f"{what}.exceptions"), f"{what}.exceptions", subj_src)
+            v.str_list(rn["exceptions"], f"{what}.exceptions")
+            exceptions = _compile_list(v, comp, rn["exceptions"], f"{what}.exceptions", subj_src, literals=False)
         sev = v.string(rn, "severity", what)
         if sev not in SEVERITIES:
             v.err(f"{what}.severity must be one of {', '.join(SEVERITIES)}", line=rn.key_lines["severity"])
@@ -502,5 +496,11 @@ def load_pack(path: str | Path, text: str | None = None) -> Pack:
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "packs"
 
 
+@functools.cache
+def _builtin_pack_paths() -> tuple[Path, ...]:
+    return tuple(sorted(BUILTIN_DIR.glob("*.yaml")))
+
+
 def builtin_pack_paths() -> list[Path]:
-    return sorted(BUILTIN_DIR.glob("*.yaml"))
+    """The packs shipped in guidelint/packs/ (listed once per process: the engine asks per page)."""
+    return list(_builtin_pack_paths())

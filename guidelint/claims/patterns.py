@@ -17,8 +17,11 @@ boundaries, allowing commas, quotes and brackets between words:
 
 from __future__ import annotations
 
+import functools
 import re
+import sys
 from dataclasses import dataclass
+from typing import ClassVar, Iterator
 
 SEP = r"(?:[,\"')]*\s+[\"'(]*|,)"
 GAP_WORD = r"[^\s,;:\"()]+"
@@ -30,9 +33,12 @@ class PatternError(ValueError):
 
 
 _LEX = re.compile(r"\s+|!?\(|\)\??|\||[^\s()|]+")
+_GAP = re.compile(r"_(\d*)")
+_TERM = re.compile(r"\{([a-z][a-z0-9_-]*)\}")
 
 
-def _lex(src: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)  # a pattern is read again for its literals, a term list per use
+def _lex(src: str) -> tuple[str, ...]:
     out = []
     pos = 0
     while pos < len(src):
@@ -42,37 +48,104 @@ def _lex(src: str) -> list[str]:
         if not m.group().isspace():
             out.append(m.group())
         pos = m.end()
-    return out
+    return tuple(out)
+
+
+# A run of word characters: on ASCII text (the only text the prefilter looks at) the ``\w`` of
+# the compiled patterns.
+WORD_RUN = re.compile(r"\w+", re.ASCII)
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    r"""ASCII text that every match of a pattern element contains, for the prefilter (see
+    prefilter.py). ``kind`` says where it lies in the matched text:
+
+    * ``WORD``: a whole word, i.e. a maximal run of word characters (``\w``). A word of the
+      pattern language always stands between separators (whitespace, quotes, brackets, commas) or
+      the pattern's own boundaries ``(?<![\w$])`` and ``(?![\w])``, so ``in`` is the word "in",
+      never the end of "within" or the start of "into";
+    * ``PREFIX``: the start of such a run (``certif*``);
+    * ``TEXT``: anywhere: literals of raw ``re:`` regexes, and pattern words that are not a single
+      run of word characters (``100%``, ``can't``, ``hands-on``).
+
+    ``cased``: compared as written (``=MA``, case-sensitive parts of raw regexes); else the text
+    is lower-case and compared with the lower-cased sentence.
+    """
+
+    text: str
+    kind: str = "word"
+    cased: bool = False
+
+    WORD: ClassVar[str] = "word"
+    PREFIX: ClassVar[str] = "prefix"
+    TEXT: ClassVar[str] = "text"
+
+
+class Regex:
+    """A regular expression of a pack, compiled on first use.
+
+    Compiling a pack's regexes is most of the cost of loading it, and a run that checks no page
+    (every page served from the cache, no GL4 rule selected, ``guidelint rules``) never needs them.
+    So loading a pack translates and checks every pattern but compiles only the regexes with raw
+    ``re:`` parts (compiling them is how they are checked); the others, which the compiler always
+    emits valid, are compiled by ``compiled`` when first used (a process pool compiles them all
+    before forking, so that its workers inherit them: see ``Engine.compile``).
+
+    ``safe``: made of the pattern language only (see Compiled.safe). ``anchors``: literals one of
+    which occurs in every match (see Compiled.anchors); None when unknown.
+    """
+
+    __slots__ = ("pattern", "flags", "safe", "anchors", "_compiled")
+
+    def __init__(self, pattern: str, flags: int = re.IGNORECASE, *, safe: bool = False,
+                 anchors: frozenset[Literal] | None = None, check: bool = False):
+        self.pattern = pattern
+        self.flags = flags
+        self.safe = safe
+        self.anchors = anchors
+        self._compiled: re.Pattern[str] | None = None
+        if check:
+            self.compiled  # raises re.error
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        rx = self._compiled
+        if rx is None:
+            rx = self._compiled = re.compile(self.pattern, self.flags)
+        return rx
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled.search(string, pos, endpos)
+
+    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        return self.compiled.finditer(string, pos, endpos)
+
+    def __repr__(self) -> str:
+        return f"Regex({self.pattern!r})"
 
 
 @dataclass(frozen=True, slots=True)
 class Compiled:
     source: str
-    regex: re.Pattern[str]
+    regex: Regex
     has_subject: bool
-    # Prefilter: lower-case ASCII literals one of which occurs (as a substring, case-insensitively) in
-    # every text the regex matches; None when unknown (a raw ``re:`` part), i.e. always try the regex.
-    anchors: frozenset[str] | None = None
+    # Prefilter: literals one of which occurs in every text the regex matches; None when unknown
+    # (a raw ``re:`` part) or not looked for (``Compiler.compile(literals=False)``): then the
+    # regex is always tried.
+    anchors: frozenset[Literal] | None = None
     # All of these literal sets must meet the text (one per required element that has literals):
     # a stronger prefilter than ``anchors`` (which is the most selective of them).
-    requires: tuple[frozenset[str], ...] | None = None
+    requires: tuple[frozenset[Literal], ...] | None = None
     # True when the regex is made of the pattern language only (no raw ``re:`` part): it then begins
     # with a one-character lookbehind, ends with a literal word and a one-character lookahead, and
     # never ends with whitespace (the engine relies on this to reuse whole-clause scans).
     safe: bool = False
 
 
-# Regexes from :meth:`Compiler.alternation` made of the pattern language only (see Compiled.safe).
-_SAFE: set[tuple[str, int]] = set()
-
-
-def is_safe(rx: re.Pattern[str] | None) -> bool:
-    return rx is not None and (rx.pattern, rx.flags) in _SAFE
-
-
-def _selectivity(lits) -> tuple[int, int]:
+def _selectivity(lits: frozenset[Literal] | set[Literal]) -> tuple[int, int]:
     """Rank literal sets: longer shortest literal first, then fewer literals."""
-    return (min(len(x) for x in lits), -len(lits))
+    return (min(len(x.text) for x in lits), -len(lits))
 
 
 def _minimal(lits: set[str]) -> frozenset[str]:
@@ -88,12 +161,15 @@ class Compiler:
         self._terms_src = terms
         self._terms: dict[str, str] = {}
         self._term_raw: dict[str, bool] = {}
-        self._term_anchors: dict[str, frozenset[str] | None] = {}
+        self._term_anchors: dict[str, frozenset[Literal] | None] = {}
         self._active: list[str] = []
         self._raw = False
 
     # -- public -------------------------------------------------------------------------------
-    def compile(self, src: str, *, subject: list[str] | None = None, named: bool = True) -> Compiled:
+    def compile(self, src: str, *, subject: list[str] | None = None, named: bool = True,
+                literals: bool = True) -> Compiled:
+        """Translate and check one pattern. ``literals``: also find its prefilter literals
+        (Compiled.requires), for the patterns the prefilter looks at."""
         self._owned = 0
         self._subjects = 0
         self._named = named
@@ -105,68 +181,65 @@ class Compiler:
             self._raw = True
             body = src[3:].strip()
             try:
-                rx = re.compile(body, re.IGNORECASE)
+                rx = Regex(body, check=True)
             except re.error as exc:
                 raise PatternError(f"bad regular expression {body!r}: {exc}") from None
-            requires = self.requires(src)
+            requires = self.requires(src) if literals else None
             anchors = max(requires, key=_selectivity) if requires else None
             return Compiled(src, rx, False, anchors=anchors, requires=requires)
         body = self.fragment(src)
         full = rf"(?<![\w$]){body}(?![\w])"
-        try:
-            rx = re.compile(full, re.IGNORECASE)
-        except re.error as exc:  # pragma: no cover - the compiler emits valid regexes
-            raise PatternError(f"pattern {src!r} compiles to an invalid regex: {exc}") from None
         safe = not self._raw
-        requires = self.requires(src, subject)
+        try:
+            rx = Regex(full, safe=safe, check=not safe)  # raw parts from term lists: check them now
+        except re.error as exc:
+            raise PatternError(f"pattern {src!r} compiles to an invalid regex: {exc}") from None
+        requires = self.requires(src, subject) if literals else None
         anchors = None
         if requires:
             anchors = max(requires, key=_selectivity)
         return Compiled(src, rx, self._subjects > 0, anchors=anchors, requires=requires or None, safe=safe)
 
-    def alternation(self, sources: list[str]) -> re.Pattern[str] | None:
-        """One regex matching any of ``sources`` (cue lists); no named groups."""
-        if not sources:
+    def alternation(self, parts: list[Compiled]) -> Regex | None:
+        """One regex matching any of ``parts`` (cue lists, compiled with ``named=False``)."""
+        if not parts:
             return None
-        parts = []
-        raw = False
-        for s in sources:
-            c = self.compile(s, named=False)
-            raw = raw or self._raw
-            parts.append(c.regex.pattern if s.startswith("re:") else c.regex.pattern)
-        rx = re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
-        if not raw:
-            _SAFE.add((rx.pattern, rx.flags))
-        return rx
+        raw = not all(c.safe for c in parts)
+        anchors: set[Literal] | None = set()
+        for c in parts:
+            anchors = anchors | c.anchors if anchors is not None and c.anchors is not None else None
+        # with raw parts the joined regex may still fail to compile: check it now (raises re.error)
+        return Regex("|".join(f"(?:{c.regex.pattern})" for c in parts), safe=not raw,
+                     anchors=frozenset(anchors) if anchors is not None else None, check=raw)
 
     # -- prefilter literals -------------------------------------------------------------------
-    def requires(self, src: str, subject: list[str] | None = None) -> tuple[frozenset[str], ...] | None:
+    def requires(self, src: str, subject: list[str] | None = None) -> tuple[frozenset[Literal], ...] | None:
         """Literal sets, one per required element of pattern ``src`` that has literals: every match
         contains a literal of each set (see Compiled.requires)."""
         if src.startswith("re:"):
             return _raw_requires(src[3:].strip())
         try:
             toks = _lex(src)
-            sets: list[set[str]] = []
+            sets: list[frozenset[Literal]] = []
             self._anchor_seq(toks, 0, subject, sets)
         except (PatternError, IndexError, KeyError):  # pragma: no cover - compile() validated it
             return None
-        out = []
+        out: list[frozenset[Literal]] = []
         for x in sets:
-            m = _minimal(x)
-            if m not in out:
-                out.append(m)
+            if x not in out:
+                out.append(x)
         return tuple(out) or None
 
-    def _anchor_seq(self, toks: list[str], i: int, subject, every: list | None = None) -> tuple[set[str] | None, int]:
-        best: set[str] | None = None
+    def _anchor_seq(self, toks: tuple[str, ...], i: int, subject,
+                    every: list | None = None) -> tuple[frozenset[Literal] | None, int]:
+        best: frozenset[Literal] | None = None
         best_key = None
         while i < len(toks) and toks[i] != "|" and not toks[i].startswith(")"):
             tok = toks[i]
             optional = False
             if tok in ("(", "!("):
                 i += 1
-                union: set[str] | None = set()
+                union: set[Literal] | None = set()
                 while True:
                     part, i = self._anchor_seq(toks, i, subject)
                     if part is None or union is None:
@@ -182,7 +255,7 @@ class Compiler:
                 lits = union
             else:
                 i += 1
-                if re.fullmatch(r"_(\d*)", tok):
+                if _GAP.fullmatch(tok):
                     continue
                 if tok.startswith("!"):
                     tok = tok[1:]
@@ -192,38 +265,43 @@ class Compiler:
                 lits = self._anchor_word(tok, subject)
             if optional or not lits:
                 continue
-            lits = set(_minimal(lits))
+            lits = frozenset(lits)
             if every is not None:
                 every.append(lits)
-            key = (min(len(x) for x in lits), -len(lits))
+            key = _selectivity(lits)
             if best_key is None or key > best_key:
                 best, best_key = lits, key
         return best, i
 
-    def _anchor_word(self, tok: str, subject) -> set[str] | None:
-        m = re.fullmatch(r"\{([a-z][a-z0-9_-]*)\}", tok)
+    def _anchor_word(self, tok: str, subject) -> set[Literal] | None:
+        m = _TERM.fullmatch(tok)
         if m:
             name = m.group(1)
             if name == "subject":
                 got = self._anchor_list(subject or [])
-                return None if got is None else got | set(PRONOUNS)
+                return None if got is None else got | {Literal(p) for p in PRONOUNS}
             if name not in self._term_anchors:
                 self._term_anchors[name] = None  # guards against cycles (compile() rejects them)
                 got = self._anchor_list(self._terms_src[name])
                 self._term_anchors[name] = frozenset(got) if got is not None else None
             got = self._term_anchors[name]
             return set(got) if got is not None else None
-        if tok.startswith("="):
+        cased = tok.startswith("=")
+        if cased:
             tok = tok[1:]
-        if tok.endswith("*") and len(tok) > 1:
+        prefix = tok.endswith("*") and len(tok) > 1
+        if prefix:
             tok = tok[:-1]
-        lit = tok.lower()
-        if not lit or not lit.isascii() or lit.upper().lower() != lit:
+        if not tok or not tok.isascii():
             return None
-        return {lit}
+        if not WORD_RUN.fullmatch(tok):
+            kind = Literal.TEXT
+        else:
+            kind = Literal.PREFIX if prefix else Literal.WORD
+        return {Literal(tok if cased else tok.lower(), kind, cased)}
 
-    def _anchor_list(self, sources: list[str]) -> set[str] | None:
-        out: set[str] = set()
+    def _anchor_list(self, sources: list[str]) -> set[Literal] | None:
+        out: set[Literal] = set()
         for s in sources:
             if s.startswith("re:"):
                 return None
@@ -241,7 +319,7 @@ class Compiler:
             raise PatternError(f"unbalanced ')' in pattern {src!r}")
         return seq
 
-    def _seq(self, toks: list[str], i: int, src: str) -> tuple[str, int]:
+    def _seq(self, toks: tuple[str, ...], i: int, src: str) -> tuple[str, int]:
         out = ""
         need_sep = False
         n_elems = 0
@@ -270,7 +348,7 @@ class Compiler:
                 i += 1
             else:
                 i += 1
-                gap = re.fullmatch(r"_(\d*)", tok)
+                gap = _GAP.fullmatch(tok)
                 if gap:
                     if not need_sep:
                         raise PatternError(f"a gap cannot start pattern {src!r}")
@@ -311,7 +389,7 @@ class Compiler:
         return f"(?P<{name}>{core})"
 
     def _word(self, tok: str, src: str) -> str:
-        m = re.fullmatch(r"\{([a-z][a-z0-9_-]*)\}", tok)
+        m = _TERM.fullmatch(tok)
         if m:
             return self._term(m.group(1), src)
         if "{" in tok or "}" in tok:
@@ -376,12 +454,12 @@ class Compiler:
 
 
 # -- prefilter literals of raw regexes -----------------------------------------------------------
-# A literal set from a raw regex is either lower-case (matched case-insensitively: looked up in the
-# lower-cased text) or, when the regex part is case-sensitive, prefixed with CASE (looked up as is).
+# While a raw regex is read, a literal is lower-case (the regex part ignores case) or, when the
+# regex part is case-sensitive, prefixed with CASE; _raw_requires makes them TEXT Literals.
 CASE = "\x00"
 
 
-def _raw_requires(body: str) -> tuple[frozenset[str], ...] | None:
+def _raw_requires(body: str) -> tuple[frozenset[Literal], ...] | None:
     """Literal sets every match of a raw regex contains, from Python's own regex parser; None
     when nothing certain can be said."""
     try:
@@ -394,7 +472,8 @@ def _raw_requires(body: str) -> tuple[frozenset[str], ...] | None:
         _raw_seq(sre_parse, list(tree), True, sets)
     except Exception:  # pragma: no cover - anything unexpected: no prefilter
         return None
-    return tuple(sets) or None
+    return tuple(frozenset(Literal(x[1:], Literal.TEXT, True) if x[0] == CASE else Literal(x, Literal.TEXT)
+                           for x in lits) for lits in sets) or None
 
 
 def _raw_seq(sp, items, icase: bool, sets: list) -> None:
@@ -403,7 +482,7 @@ def _raw_seq(sp, items, icase: bool, sets: list) -> None:
 
     def flush():
         nonlocal run
-        if run and all(len(x) >= 2 for x in run):
+        if run and all(run):  # not the empty string
             if icase:
                 if all(x.isascii() for x in run):
                     sets.append(frozenset(x.lower() for x in run))

@@ -1,0 +1,176 @@
+r"""The prefilter: which rules, and which of their patterns, can match a sentence at all.
+
+Every match of a pattern contains, for each required element of the pattern, one of the element's
+literals (``Compiled.requires``; see ``patterns.Literal`` for what "contains" means: a whole word,
+the start of a word, or any text): ``{must} _2 (be|become|get|getting) _2 {certified}`` cannot
+match a sentence without one of the words must/have/need/..., one of be/get and one of
+certification/certified. A pattern one of whose literal sets is missing from a sentence is not
+tried on it, and a rule none of whose patterns is left is skipped before any per-rule work
+(clauses, regexes, negations, hedges). Most sentences of a page name no claim: they cost a
+whitespace split and a few dictionary look-ups, and ``Engine.check`` returns at once.
+
+The same test screens the figure rules (a figure needs a literal of the rule's ``figures`` and one
+of its ``context``), the required claims' patterns, and the cue regexes (hedges, rejections...)
+before the engine scans a sentence or one of its clauses with them. Every clause terminator
+(``text._STRONG``, ``text._WEAK``) begins with a non-word character or with ``\b`` before a word,
+so a word that ends where a clause ends also ends there in the whole sentence: what the prefilter
+says of a sentence holds for each of its clauses.
+
+How it is done, once per sentence:
+
+* every distinct literal set gets a bit; a pattern (or rule, or regex) needs the bits of its sets;
+* a literal lies inside one whitespace-separated token of the text (a literal with whitespace in
+  it is looked up in the whole text instead), so the bits a token provides (the sets one of whose
+  literals it contains) are computed once per distinct token and remembered; a sentence's bits
+  are the union of its tokens' bits;
+* each claim pattern is filed under the bit of its most selective set (``Compiled.anchors``): only
+  the patterns filed under one of the sentence's bits are looked at, and they may match when the
+  sentence has every bit they need.
+
+Literals are ASCII, compared with the lower-cased text unless ``cased``. Lower-casing is not the
+case folding of ``re.IGNORECASE`` (which matches "ſ" for "s" and "K", the Kelvin sign, for "k"),
+so a sentence that is not ASCII gets no prefilter: everything is tried. So is a pattern without
+literal sets (a raw ``re:`` regex with no certain literal).
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+from typing import Iterable, Sequence
+
+from .pack import FigureRule, Rule
+from .patterns import WORD_RUN, Compiled, Literal, Regex
+
+_WORD_RUNS = WORD_RUN.findall
+_MEMO_SIZE = 1 << 15  # distinct tokens remembered; when full, the memo starts again empty
+
+Plan = list[tuple[Rule, list[Compiled]]]
+
+
+class Prefilter:
+    """Indexes by their literals the claim rules' patterns, the figure rules (a figure rule needs a
+    literal of its ``figures`` and one of its ``context``) and ``others`` (required claims'
+    patterns, cue regexes)."""
+
+    def __init__(self, rules: Sequence[Rule], figure_rules: Sequence[FigureRule] = (),
+                 others: Iterable[Compiled | Regex] = ()):
+        self._rules = list(rules)
+        bit_of: dict[frozenset[Literal], int] = {}
+
+        def need_of(sets: Iterable[frozenset[Literal] | None]) -> int:
+            need = 0
+            for lits in sets:
+                if lits is not None:
+                    need |= bit_of.setdefault(lits, 1 << len(bit_of))
+            return need
+
+        # anchor bit -> [(rule index, pattern, bits it needs)]; patterns without literals: _always
+        self._filed: dict[int, list[tuple[int, Compiled, int]]] = {}
+        self._always: list[tuple[int, Compiled]] = []
+        for i, rule in enumerate(self._rules):
+            for pat in rule.claims:
+                need = need_of(pat.requires or ())
+                if need:
+                    self._filed.setdefault(bit_of[pat.anchors], []).append((i, pat, need))
+                else:
+                    self._always.append((i, pat))
+        self._anchors = 0
+        for anchor in self._filed:
+            self._anchors |= anchor
+        self._figure_needs = [(fr, need_of((fr.figures.anchors, fr.context.anchors))) for fr in figure_rules]
+        self._figure_rules = list(figure_rules)
+        # id(item) -> (item, the bits it needs): the item stays alive, so its id stays its own
+        self._others = {id(p): (p, need_of((p.requires or ()) if isinstance(p, Compiled) else (p.anchors,)))
+                        for p in others}
+        # literal -> the bits of the sets it belongs to, by how it is looked up
+        self._words: dict[str, int] = {}         # a lower-cased word run
+        self._cased_words: dict[str, int] = {}   # a word run as written
+        self._prefixes: dict[tuple[str, bool], int] = {}   # (prefix, cased) of a word run
+        self._texts: dict[tuple[str, bool], int] = {}      # (text, cased) within a token
+        self._spaced: dict[tuple[str, bool], int] = {}     # (text, cased) within the whole text
+        for lits, bit in bit_of.items():
+            for lit in lits:
+                if lit.kind == Literal.WORD:
+                    table = self._cased_words if lit.cased else self._words
+                    table[lit.text] = table.get(lit.text, 0) | bit
+                    continue
+                if lit.kind == Literal.PREFIX:
+                    table = self._prefixes
+                else:
+                    table = self._spaced if any(ch.isspace() for ch in lit.text) else self._texts
+                key = (lit.text, lit.cased)
+                table[key] = table.get(key, 0) | bit
+        self._every: Plan = [(rule, list(rule.claims)) for rule in self._rules if rule.claims]
+        self._token_bits: dict[str, int] = {}
+
+    def bits(self, full: str) -> int | None:
+        """The literal sets met by the normalised sentence ``full``; None when it is not ASCII."""
+        if not full.isascii():
+            return None
+        tokens = full.split()
+        try:
+            bits = reduce(or_, map(self._token_bits.__getitem__, tokens), 0)
+        except KeyError:  # a token seen for the first time
+            bits = reduce(or_, map(self._learn, tokens), 0)
+        if self._spaced:
+            low = full.lower()
+            for (text, cased), b in self._spaced.items():
+                if text in (full if cased else low):
+                    bits |= b
+        return bits
+
+    def screen(self, full: str) -> tuple[int | None, Plan, list[FigureRule]] | None:
+        """For the normalised sentence ``full``: its bits, the claim rules (in order) that may
+        match it, each with those of its patterns that may match it, and the figure rules that
+        may match it; None when no rule may match it (most sentences)."""
+        bits = self.bits(full)
+        if bits is None:
+            return None, self._every, self._figure_rules
+        figure_rules = [fr for fr, need in self._figure_needs if bits & need == need]
+        hit = bits & self._anchors
+        found = list(self._always)
+        while hit:
+            anchor = hit & -hit  # the lowest bit
+            hit ^= anchor
+            for i, pat, need in self._filed[anchor]:
+                if bits & need == need:
+                    found.append((i, pat))
+        if not found:
+            return (bits, [], figure_rules) if figure_rules else None
+        by_rule: dict[int, list[Compiled]] = {}
+        for i, pat in sorted(found, key=lambda f: f[0]):
+            by_rule.setdefault(i, []).append(pat)
+        return bits, [(self._rules[i], pats) for i, pats in by_rule.items()], figure_rules
+
+    def may_match(self, item: Compiled | Regex, bits: int | None) -> bool:
+        """False when a sentence with these ``bits`` lacks a literal set of ``item`` (one of
+        ``others``; anything else may match)."""
+        got = self._others.get(id(item))
+        if bits is None or got is None:
+            return True
+        return bits & got[1] == got[1]
+
+    def _learn(self, token: str) -> int:
+        """The bits of ``token``, remembered."""
+        memo = self._token_bits
+        bits = memo.get(token)
+        if bits is None:
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            bits = memo[token] = self._bits_of_token(token)
+        return bits
+
+    def _bits_of_token(self, tok: str) -> int:
+        low = tok.lower()
+        bits = 0
+        for run in _WORD_RUNS(tok):
+            run_low = run.lower()
+            bits |= self._words.get(run_low, 0) | self._cased_words.get(run, 0)
+            for (prefix, cased), b in self._prefixes.items():
+                if (run if cased else run_low).startswith(prefix):
+                    bits |= b
+        for (text, cased), b in self._texts.items():
+            if text in (tok if cased else low):
+                bits |= b
+        return bits
