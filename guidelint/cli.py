@@ -178,18 +178,26 @@ def check(paths, config_path, select, extend_select, ignore, fmt, stdin_filename
     formatter = get_formatters().get(fmt)
     if formatter is None:
         raise UsageError(f"--format {fmt} is not available in this installation")
-    text = formatter(report, fctx)
+    if fmt == "text":  # written piece by piece: a large report is never held whole
+        from guidelint.formatters.text import iter_report
+
+        chunks = iter_report(report, fctx)
+    else:
+        chunks = iter([formatter(report, fctx)])
     if statistics and fmt != "text":
         from guidelint.formatters.text import statistics_table
 
         click.echo(statistics_table(report), err=True)
     if output_file:
         try:
-            Path(output_file).write_text(text, encoding="utf-8")
+            with open(output_file, "w", encoding="utf-8") as fh:
+                for chunk in chunks:
+                    fh.write(chunk)
         except OSError as exc:
             raise UsageError(f"--output-file {output_file}: {exc.strerror or exc}") from None
     else:
-        click.echo(text, nl=False, color=fctx.color)  # click would strip colour from a pipe even with --color
+        for chunk in chunks:  # click would strip colour from a pipe even with --color
+            click.echo(chunk, nl=False, color=fctx.color)
     threshold = Severity(fail_on or config["fail_on"]).rank
     failing = any(d.severity.rank >= threshold for d in report.diagnostics)
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)

@@ -295,7 +295,7 @@ def resolve(link: "Link | str", from_rel: str, site: "SiteIndex", config: "Confi
     return resolver_for(site, config).resolve(target, from_rel)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SiteLink:
     source: "PageSummary"
     link: "Link"

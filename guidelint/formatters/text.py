@@ -14,8 +14,18 @@ def _c(ctx, name: str, text: str) -> str:
 
 
 def format_report(report, ctx) -> str:
+    return "".join(iter_report(report, ctx))
+
+
+def iter_report(report, ctx, batch: int = 2000):
+    """The report in pieces of about ``batch`` lines (each ending with a newline): the command
+    line writes them as they come, so a report of tens of thousands of findings is never held in
+    memory whole, twice over (as a list of lines and as their join)."""
     out: list[str] = []
     for d in report.diagnostics:
+        if len(out) >= batch:
+            yield "\n".join(out) + "\n"
+            out.clear()
         sev = d.severity.value
         head = f"{_c(ctx, 'bold', f'{d.path}:{d.line}:{d.column}:')} {_c(ctx, sev, d.code)} {d.message}"
         if sev != "error":
@@ -48,7 +58,7 @@ def format_report(report, ctx) -> str:
         if fixable:
             line += f" {fixable} fixable with --fix."
         out.append(line)
-    return "\n".join(out) + "\n"
+    yield "\n".join(out) + "\n"
 
 
 def statistics_table(report) -> str:
