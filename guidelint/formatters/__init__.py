@@ -28,7 +28,8 @@ class FormatContext:
             text = self.stdin_text.get(path)
             if text is None:
                 try:
-                    data = Path(path).read_bytes()
+                    with open(path, "rb") as fh:
+                        data = fh.read()
                     if len(data) > 10 * 1024 * 1024 or b"\0" in data[:8192]:
                         text = ""
                     else:

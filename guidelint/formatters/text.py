@@ -22,25 +22,37 @@ def iter_report(report, ctx, batch: int = 2000):
     line writes them as they come, so a report of tens of thousands of findings is never held in
     memory whole, twice over (as a list of lines and as their join)."""
     out: list[str] = []
+    color = ctx.color
+    show_source = ctx.show_source
+    line_of = ctx.line
     for d in report.diagnostics:
         if len(out) >= batch:
             yield "\n".join(out) + "\n"
             out.clear()
         sev = d.severity.value
-        head = f"{_c(ctx, 'bold', f'{d.path}:{d.line}:{d.column}:')} {_c(ctx, sev, d.code)} {d.message}"
+        if color:
+            head = f"{_c(ctx, 'bold', f'{d.path}:{d.line}:{d.column}:')} {_c(ctx, sev, d.code)} {d.message}"
+        else:
+            head = f"{d.path}:{d.line}:{d.column}: {d.code} {d.message}"
         if sev != "error":
             head += f" ({sev})"
         out.append(head)
-        if ctx.show_source:
-            src = ctx.line(d.path, d.line)
+        if show_source:
+            src = line_of(d.path, d.line)
             if src is not None and len(src) <= 500:
-                src = src.expandtabs(1)
-                width = (d.end_column - d.column) if d.end_line == d.line else len(src) - d.column + 1
-                width = max(1, min(width, max(len(src) - d.column + 1, 1)))
+                if "\t" in src:
+                    src = src.expandtabs(1)
+                column = d.column
+                width = (d.end_column - column) if d.end_line == d.line else len(src) - column + 1
+                width = max(1, min(width, max(len(src) - column + 1, 1)))
                 gutter = f"{d.line:>5} | "
-                out.append(_c(ctx, "dim", gutter) + src)
-                out.append(" " * (len(gutter) - 2) + _c(ctx, "dim", "| ") + " " * (d.column - 1)
-                           + _c(ctx, sev, "^" * width))
+                if color:
+                    out.append(_c(ctx, "dim", gutter) + src)
+                    out.append(" " * (len(gutter) - 2) + _c(ctx, "dim", "| ") + " " * (column - 1)
+                               + _c(ctx, sev, "^" * width))
+                else:
+                    out.append(gutter + src)
+                    out.append(f"{' ' * (len(gutter) - 2)}| {' ' * (column - 1)}{'^' * width}")
     counts = Counter(d.severity.value for d in report.diagnostics)
     if ctx.statistics and report.diagnostics:
         out.append("")
