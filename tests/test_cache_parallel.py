@@ -291,6 +291,12 @@ def test_eight_simultaneous_runs_share_one_cache(tmp_path):
         assert (code, json.loads(out)) == (reference[0], json.loads(reference[1]))
     assert _entries_all_valid(tmp_path / ".guidelint_cache") == 60
     assert not list((tmp_path / ".guidelint_cache").rglob(".tmp-*"))
+    from guidelint import snapshot
+
+    snapshots = list((tmp_path / ".guidelint_cache").rglob("*.snapshot"))
+    assert len(snapshots) == 1  # one per content root and working folder, whoever wrote it last
+    stored = snapshot.load(snapshots[0])
+    assert stored is not None and len(stored.pages) == 60 and stored.site_findings is not None
     warm = _finish(_cli(tmp_path))
     assert json.loads(warm[1]) == json.loads(reference[1])
 
