@@ -351,8 +351,9 @@ def run(paths: list[str], config: Config, selected: frozenset[str], *, stdin: Fi
     severities: dict = {}
     for key, item, result in keyed:
         if key in report_keys:
-            diagnostics.extend(_convert(item, chain(result.findings, site_findings.get(key, ())), config, selected,
-                                        severities))
+            page = getattr(result, "packed", None)  # served by the site snapshot: plain tuples
+            diagnostics.extend(_convert(item, chain(page if page is not None else result.findings,
+                                                    site_findings.get(key, ())), config, selected, severities))
     from guidelint.suppressions import suppress_report  # inline <!-- guidelint-disable ... --> comments
 
     diagnostics = suppress_report(diagnostics, [(item, result) for key, item, result in keyed if key in report_keys],
@@ -365,7 +366,7 @@ def run(paths: list[str], config: Config, selected: frozenset[str], *, stdin: Fi
 
 
 def _site_findings(keyed, results, config: Config, selected: frozenset[str], report_keys: set[str],
-                   whole_site: bool, session) -> tuple[dict[str, list[Finding]], dict]:
+                   whole_site: bool, session) -> tuple[dict[str, list], dict]:
     """Run the site rules, or take their findings from the site snapshot (``session``), which:
 
     * reuses the last whole-site findings when no page's summary or disk fact changed;
@@ -421,14 +422,24 @@ def _session(analyzer):
     return None
 
 
-def _convert(item: FileItem, findings: Iterable[Finding], config: Config, selected: frozenset[str],
+def _convert(item: FileItem, findings: Iterable, config: Config, selected: frozenset[str],
              severities: dict) -> list[Diagnostic]:
+    """Diagnostics of ``findings``: Finding objects, or the snapshot's packed tuples
+    (code, line, column, end_line, end_column, message, fix), which skip building Findings."""
     ignored = config.per_file_ignored(item.rel or item.display)
+    display = item.display
     out = []
     for f in findings:
-        if f.code not in selected and f.code != "GL900":
+        if type(f) is tuple:
+            code, line, column, end_line, end_column, message, fix = f
+        else:
+            s = f.span
+            code, line, column, end_line, end_column, message, fix = (f.code, s.line, s.column, s.end_line,
+                                                                     s.end_column, f.message, f.fix)
+        if code not in selected and code != "GL900":
             continue
-        if ignored and matches(f.code, ignored):
+        if ignored and matches(code, ignored):
             continue
-        out.append(to_diagnostic(item.display, f, config, severities))
+        severity = severities.get(code) or severities.setdefault(code, severity_for(code, config))
+        out.append(Diagnostic(display, line, column, end_line, end_column, code, severity, message, fix))
     return out

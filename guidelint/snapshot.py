@@ -146,6 +146,11 @@ class StoredResult:
         return self._findings
 
     @property
+    def packed(self) -> tuple[Packed, ...]:
+        """The findings as stored (runner.run turns these into diagnostics without Finding objects)."""
+        return self.record.findings
+
+    @property
     def summary(self) -> "PageSummary":
         if self._summary is None:
             self._summary = pickle.loads(self.record.summary_blob)
@@ -188,7 +193,6 @@ class Session:
         self.previous = load(path)
         self.seen: dict[str, tuple[Signature | None, bytes]] = {}  # key -> (signature, digest) this run
         self.blobs: dict[str, bytes] = {}  # pickled summaries of the pages analysed in this run
-        self._site: dict[str, list] | None = None  # the stored site findings, unpacked once
         self.reused = 0  # pages served from the snapshot
         self.site_reused = False  # the site findings were the snapshot's
 
@@ -205,8 +209,8 @@ class Session:
         """A page analysed (or found in the per-file cache) in this run."""
         self.seen[key] = (sig, digest)
 
-    def site_findings(self, pages: list[tuple[str, object]]) -> dict[str, list] | None:
-        """The stored site findings, if they hold for these (key, result) pages; else None."""
+    def site_findings(self, pages: list[tuple[str, object]]) -> dict[str, tuple[Packed, ...]] | None:
+        """The stored site findings (packed), if they hold for these (key, result) pages; else None."""
         prev = self.previous
         if prev is None or prev.site_findings is None:
             return None
@@ -218,10 +222,8 @@ class Session:
                 return None
         if not prev.disk_unchanged(self.root):
             return None
-        if self._site is None:
-            self._site = {key: unpack(packed) for key, packed in prev.site_findings.items()}
         self.site_reused = True
-        return self._site
+        return prev.site_findings
 
     def neighbourhood(self, pages: list[tuple[str, object]], report: set[str]) -> set[str] | None:
         """For a run that reports on ``report`` only: the pages whose links the site rules must see
@@ -257,7 +259,8 @@ class Session:
              disk: tuple[dict[str, bool], dict] | None, link_data: dict[str, LinkData] | None = None) -> None:
         """Write the snapshot of this run, unless it would say what the previous one says."""
         messages: dict[str, str] = {}
-        reused = site_findings is not None and site_findings is self._site
+        reused = site_findings is not None and self.previous is not None \
+            and site_findings is self.previous.site_findings
         snap = Snapshot(site_findings=self.previous.site_findings if reused else
                         None if site_findings is None else
                         {key: pack(found, messages) for key, found in site_findings.items()})
