@@ -406,26 +406,16 @@ def link_data(site: "SiteIndex", config: "Config | None") -> dict[str, tuple[fro
     """For the site snapshot, for every page whose links this run resolved (all, or the focus):
     (pages any of its links or images reach, its graph edges as in inbound_edges, whether a link
     or image finds nothing)."""
-    resolver = resolver_for(site, config)
     reached: dict[str, set[str]] = {}
-    graph: dict[str, list[str]] = {}
     missing: set[str] = set()
     for sl in site_links(site, config):
         rel, res = sl.source.rel, sl.resolution
         if res.kind == PAGE and res.page is not None:
             reached.setdefault(rel, set()).add(res.page.rel)
-            if sl.link.kind == "link":
-                graph.setdefault(rel, []).append(res.page.rel)
         elif res.kind == MISSING:
             missing.add(rel)
-    out = {}
-    for page in site.pages:
-        if site.focus is not None and page.rel not in site.focus:
-            continue
-        edges = graph.get(page.rel, [])
-        for slug, _span in page.related:
-            res = resolver.resolve_slug(slug)
-            if res.page is not None:
-                edges.append(res.page.rel)
-        out[page.rel] = (frozenset(reached.get(page.rel, ())), tuple(edges), page.rel in missing)
-    return out
+    graph: dict[str, list[str]] = {}
+    for src, dst in inbound_edges(site, config):
+        graph.setdefault(src.rel, []).append(dst.rel)
+    return {page.rel: (frozenset(reached.get(page.rel, ())), tuple(graph.get(page.rel, ())), page.rel in missing)
+            for page in site.pages if site.focus is None or page.rel in site.focus}

@@ -311,16 +311,10 @@ def severity_for(code: str, config: Config) -> Severity:
     return rule.severity if rule else Severity.ERROR
 
 
-def to_diagnostic(display: str, finding: Finding, config: Config, severities: dict | None = None) -> Diagnostic:
-    """``severities``: a dict to memoise severity_for in, for one run and one configuration."""
+def to_diagnostic(display: str, finding: Finding, config: Config) -> Diagnostic:
     s = finding.span
-    code = finding.code
-    if severities is None:
-        severity = severity_for(code, config)
-    else:
-        severity = severities.get(code) or severities.setdefault(code, severity_for(code, config))
-    return Diagnostic(display, s.line, s.column, s.end_line, s.end_column, code, severity, finding.message,
-                      finding.fix)
+    return Diagnostic(display, s.line, s.column, s.end_line, s.end_column, finding.code,
+                      severity_for(finding.code, config), finding.message, finding.fix)
 
 
 def run(paths: list[str], config: Config, selected: frozenset[str], *, stdin: FileItem | None = None,
@@ -335,17 +329,16 @@ def run(paths: list[str], config: Config, selected: frozenset[str], *, stdin: Fi
             site_items = [i for i in site_items if i.rel != stdin.rel] + [stdin]
         targets = [stdin]
     # analyse every page of the site once, plus targets outside the content root
-    site_keys = {(i.rel if i.rel is not None else i.display) for i in site_items}
-    extra = [t for t in targets if (t.rel if t.rel is not None else t.display) not in site_keys]
+    site_keys = {_key(i) for i in site_items}
+    extra = [t for t in targets if _key(t) not in site_keys]
     all_items = site_items + extra
     results = (analyzer or analyze_items)(all_items, config, selected)
-    report_keys = {(t.rel if t.rel is not None else t.display) for t in targets}
+    report_keys = {_key(t) for t in targets}
     whole_site = not paths and stdin is None
-    keyed = [((i.rel if i.rel is not None else i.display), i, r) for i, r in zip(all_items, results)]
-    by_rel = {key: item for key, item, _r in keyed}
+    keyed = [(_key(i), i, r) for i, r in zip(all_items, results)]
 
-    site_findings, site_stats = _site_findings(keyed, results, config, selected, report_keys,
-                                               whole_site, _session(analyzer) if stdin is None else None)
+    site_findings, site_stats = _site_findings(keyed, config, selected, report_keys, whole_site,
+                                               _session(analyzer) if stdin is None else None)
 
     diagnostics: list[Diagnostic] = []
     severities: dict = {}
@@ -365,7 +358,12 @@ def run(paths: list[str], config: Config, selected: frozenset[str], *, stdin: Fi
                   files=[t.display for t in targets])
 
 
-def _site_findings(keyed, results, config: Config, selected: frozenset[str], report_keys: set[str],
+def _key(item: FileItem) -> str:
+    """How a run names a file: its path below the content root, else its display path."""
+    return item.rel if item.rel is not None else item.display
+
+
+def _site_findings(keyed, config: Config, selected: frozenset[str], report_keys: set[str],
                    whole_site: bool, session) -> tuple[dict[str, list], dict]:
     """Run the site rules, or take their findings from the site snapshot (``session``), which:
 
@@ -390,7 +388,7 @@ def _site_findings(keyed, results, config: Config, selected: frozenset[str], rep
                            for k, _i, r in keyed])
         index.focus, index.stored_edges = focus, session.stored_edges
     else:
-        index = SiteIndex([r.summary for r in results])
+        index = SiteIndex([r.summary for _k, _i, r in keyed])
     from guidelint.schema import load_schemas
 
     ctx = SiteContext(config=config, schemas=load_schemas(config.schemas_dir), selected=selected,

@@ -171,7 +171,7 @@ class StoredResult:
 
 @dataclass
 class Snapshot:
-    pages: dict[str, PageRecord] = field(default_factory=dict)  # by rel (or display outside the root)
+    pages: dict[str, PageRecord] = field(default_factory=dict)  # by path below the content root
     # the site rules' findings (packed) of the last whole-site run, by page; None when that run was partial
     site_findings: dict[str, tuple[Packed, ...]] | None = None
     exists: dict[str, bool] = field(default_factory=dict)  # non-page files looked up, and found or not
@@ -194,7 +194,6 @@ class Session:
         self.seen: dict[str, tuple[Signature | None, bytes]] = {}  # key -> (signature, digest) this run
         self.blobs: dict[str, bytes] = {}  # pickled summaries of the pages analysed in this run
         self.reused = 0  # pages served from the snapshot
-        self.site_reused = False  # the site findings were the snapshot's
 
     def unchanged(self, key: str, sig: Signature | None, digest: bytes | None = None) -> StoredResult | None:
         """The stored result of ``key`` if its signature (or, given, the hash of its bytes) matches."""
@@ -212,18 +211,13 @@ class Session:
     def site_findings(self, pages: list[tuple[str, object]]) -> dict[str, tuple[Packed, ...]] | None:
         """The stored site findings (packed), if they hold for these (key, result) pages; else None."""
         prev = self.previous
-        if prev is None or prev.site_findings is None:
-            return None
-        if len(pages) != len(prev.pages) or any(key not in prev.pages or key not in self.seen for key, _ in pages):
+        if prev is None or prev.site_findings is None or not self._same_pages(pages):
             return None
         for key, result in pages:
             if not isinstance(result, StoredResult) and \
                     summary_digest(self._blob(key, result)) != prev.pages[key].summary_hash:
                 return None
-        if not prev.disk_unchanged(self.root):
-            return None
-        self.site_reused = True
-        return prev.site_findings
+        return prev.site_findings if prev.disk_unchanged(self.root) else None
 
     def neighbourhood(self, pages: list[tuple[str, object]], report: set[str]) -> set[str] | None:
         """For a run that reports on ``report`` only: the pages whose links the site rules must see
@@ -231,22 +225,20 @@ class Session:
         a link that finds nothing), or None when the stored link data cannot be trusted (pages
         added or removed, disk facts changed, no link data)."""
         prev = self.previous
-        if prev is None or len(pages) != len(prev.pages):
+        if prev is None or not self._same_pages(pages) or any(rec.links is None for rec in prev.pages.values()) \
+                or not prev.disk_unchanged(self.root):
             return None
-        focus = set(report)
-        for key, result in pages:
-            rec = prev.pages.get(key)
-            if rec is None or rec.links is None or key not in self.seen:
-                return None
-            if not isinstance(result, StoredResult):
-                focus.add(key)
-        if not prev.disk_unchanged(self.root):
-            return None
+        focus = set(report) | {key for key, result in pages if not isinstance(result, StoredResult)}
         for key, rec in prev.pages.items():
             targets, _edges, missing = rec.links
             if missing or not targets.isdisjoint(report):
                 focus.add(key)
         return focus
+
+    def _same_pages(self, pages: list[tuple[str, object]]) -> bool:
+        """This run's pages are the snapshot's, and each was read or matched in this run."""
+        prev = self.previous.pages
+        return len(pages) == len(prev) and all(key in prev and key in self.seen for key, _ in pages)
 
     def previous_disk(self) -> tuple[dict[str, bool], dict]:
         """The disk facts of the snapshot (checked by site_findings or neighbourhood before use)."""
@@ -266,7 +258,7 @@ class Session:
                         {key: pack(found, messages) for key, found in site_findings.items()})
         if disk is not None:
             snap.exists, snap.listings = disk
-        same = reused and len(pages) == len(self.previous.pages)
+        changed = False
         for key, result in pages:
             if key not in self.seen or (not isinstance(result, StoredResult)
                                         and any(f.code == "GL900" for f in result.findings)):
@@ -280,7 +272,7 @@ class Session:
                 if rec.sig != sig or (links is not None and links != rec.links):
                     rec = PageRecord(sig, rec.digest, rec.findings, rec.summary_blob, rec.summary_hash,
                                      rec.comments, rec.ok, rec.facts, rec.links if links is None else links)
-                    same = False
+                    changed = True
             else:
                 blob = self._blob(key, result)
                 summary = result.summary
@@ -291,9 +283,9 @@ class Session:
                 rec = PageRecord(sig, digest, pack(result.findings, messages), blob, hashed,
                                  tuple(summary.comments), summary.ok,
                                  tuple(getattr(summary, name) for name in STUB_FIELDS), links)
-                same = False
+                changed = True
             snap.pages[key] = rec
-        if same and len(snap.pages) == len(self.previous.pages):
+        if reused and not changed and snap.pages.keys() == self.previous.pages.keys():
             return  # nothing new to say
         from guidelint.cache import store_pickle
 
