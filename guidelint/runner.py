@@ -19,7 +19,7 @@ from guidelint.config import Config, ConfigError
 from guidelint.diagnostics import Diagnostic, Severity, Span
 from guidelint.registry import PageContext, SiteContext, get_rule, iter_rules, matches
 from guidelint.site import PageSummary, SiteIndex, slug_for
-from guidelint.source import Finding, decode
+from guidelint.source import SOURCE_LINE_MAX, Finding, decode
 
 # The page model, YAML and the schemas are imported where a page is analysed: a run that the site
 # snapshot serves without analysing a page never loads the Markdown parser or jsonschema.
@@ -29,6 +29,9 @@ from guidelint.source import Finding, decode
 class PageResult:
     summary: PageSummary
     findings: list[Finding]
+    # source lines the report may show (lines of findings, links and headings), by line number;
+    # None for a line too long to show. Saves the text report from reading every file again.
+    lines: dict[int, str | None] = field(default_factory=dict)
 
     @property
     def comments(self) -> tuple:
@@ -54,6 +57,7 @@ class Report:
     site_pages: int
     stats: dict = field(default_factory=dict)
     files: list[str] = field(default_factory=list)  # display paths of the checked files (junit)
+    sources: dict[str, dict] = field(default_factory=dict)  # display path -> PageResult.lines
 
 
 # ------------------------------------------------------------------ per page
@@ -88,7 +92,7 @@ def _analyze(display: str, rel: str | None, data: bytes, config: Config, selecte
     split = frontmatter.split(lines)
     findings.extend(split.findings)
     if split.findings:
-        return PageResult(PageSummary(display, rel, slug, ok=False), findings)
+        return PageResult(PageSummary(display, rel, slug, ok=False), findings, shown_lines(lines, findings))
     fm = None
     if split.front_matter_lines:
         start, end = split.front_matter_lines
@@ -96,20 +100,36 @@ def _analyze(display: str, rel: str | None, data: bytes, config: Config, selecte
                                             limits["max_front_matter_bytes"])
         findings.extend(fm_findings)
         if fm is None and any(f.code in ("GL101", "GL905", "GL907") for f in fm_findings):
-            return PageResult(PageSummary(display, rel, slug, ok=False), findings)
+            return PageResult(PageSummary(display, rel, slug, ok=False), findings, shown_lines(lines, findings))
     try:
         page = build_page(text, display, rel, slug, fm, split.front_matter_lines, config.get("links.slug_style"))
     except RecursionError:
         findings.append(Finding("GL910", Span.point(1), "the page is nested too deeply to parse "
                                 "(limits.max_nesting); flatten its lists and blockquotes"))
-        return PageResult(PageSummary(display, rel, slug, ok=False), findings)
+        return PageResult(PageSummary(display, rel, slug, ok=False), findings, shown_lines(lines, findings))
     findings.extend(check_limits(page, limits))
     schemas = load_schemas(config.schemas_dir)
     ctx = PageContext(config=config, schemas=schemas, selected=selected)
     for rule in iter_rules("page", selected):
         findings.extend(rule.check(page, ctx))
     spec = spec_for(page.type, schemas)
-    return PageResult(summarize(page, tables=spec is not None and spec.steps is not None), findings)
+    summary = summarize(page, tables=spec is not None and spec.steps is not None)
+    return PageResult(summary, findings, shown_lines(lines, findings, summary))
+
+
+def shown_lines(lines: list[str], findings: list[Finding], summary: PageSummary | None = None) -> dict:
+    """The lines of ``lines`` a report may show: those of the findings, and for the site rules'
+    findings those of the links, headings and title (other lines are read again if needed)."""
+    wanted = {f.span.line for f in findings}
+    wanted.add(1)
+    if summary is not None:
+        wanted.update(link.span.line for link in summary.links)
+        wanted.update(h.span.line for h in summary.headings)
+        wanted.update(span.line for _slug, span in summary.related)
+        if summary.title_span is not None:
+            wanted.add(summary.title_span.line)
+    n = len(lines)
+    return {i: (lines[i - 1] if len(lines[i - 1]) <= SOURCE_LINE_MAX else None) for i in wanted if 0 < i <= n}
 
 
 # ------------------------------------------------------------------ files
@@ -342,8 +362,10 @@ def run(paths: list[str], config: Config, selected: frozenset[str], *, stdin: Fi
 
     diagnostics: list[Diagnostic] = []
     severities: dict = {}
+    sources: dict[str, dict] = {}
     for key, item, result in keyed:
         if key in report_keys:
+            sources[item.display] = getattr(result, "lines", None) or {}
             page = getattr(result, "packed", None)  # served by the site snapshot: plain tuples
             diagnostics.extend(_convert(item, chain(page if page is not None else result.findings,
                                                     site_findings.get(key, ())), config, selected, severities))
@@ -355,7 +377,7 @@ def run(paths: list[str], config: Config, selected: frozenset[str], *, stdin: Fi
     outside = sum(1 for t in targets if t.rel is None and t.path is not None)
     return Report(diagnostics, files_checked=len(targets), site_pages=len(site_items),
                   stats={"outside_root": outside, **site_stats},
-                  files=[t.display for t in targets])
+                  files=[t.display for t in targets], sources=sources)
 
 
 def _key(item: FileItem) -> str:

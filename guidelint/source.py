@@ -30,6 +30,9 @@ def _line_col(data: bytes, offset: int) -> tuple[int, int]:
     return line, offset - start + 1
 
 
+SOURCE_LINE_MAX = 500  # a longer source line is not shown under its finding (the text report)
+
+
 def decode(data: bytes, max_bytes: int) -> tuple[str | None, list[Finding]]:
     if len(data) > max_bytes:
         return None, [

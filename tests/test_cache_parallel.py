@@ -233,6 +233,74 @@ def test_snapshot_partial_run_sees_links_from_pages_it_does_not_check(gen_site, 
     assert again == after
 
 
+def _text(config, selected, use_cache=True, before_format=None):
+    """The text report of a whole-site run, as the command line writes it."""
+    from guidelint.formatters import FormatContext
+    from guidelint.formatters.text import format_report
+
+    report = run([], config, selected, analyzer=parallel.make_analyzer(1, config, use_cache=use_cache))
+    if before_format is not None:
+        before_format()
+    return format_report(report, FormatContext(known=report.sources))
+
+
+@pytest.mark.parametrize("change", ["prose added", "heading renamed", "page deleted"])
+def test_text_report_with_source_lines_is_the_same_from_the_snapshot(gen_site, tmp_path, change):
+    """The source lines under each finding come from the analysis (fresh or stored in the site
+    snapshot) instead of reading every file again; a finding on a line the snapshot did not keep
+    (a new site finding on an unchanged page) reads the file."""
+    config = gen_site(30)
+    selected = _selected()
+    content = tmp_path / "content"
+    _age(content.rglob("*.md"))
+    cold = _text(config, selected)
+    assert "   | " in cold and "^" in cold  # source lines and markers are shown
+    assert _text(config, selected) == cold == _text(config, selected, use_cache=False)
+    target = content / "guide-00005.md"
+    if change == "prose added":
+        target.write_text(target.read_text() + "\nOne more plain sentence.\n")
+    elif change == "heading renamed":
+        target.write_text(target.read_text().replace("\n## ", "\n## Renamed "))
+    else:
+        target.unlink()
+    after = _text(config, selected)
+    assert after == _text(config, selected, use_cache=False)
+    if change == "page deleted":
+        assert after != cold  # links elsewhere now find nothing: new findings on unchanged pages
+
+
+def test_text_report_shows_the_lines_that_were_checked(gen_site, tmp_path):
+    """A page deleted between the check and the report still shows its lines: the report prints
+    what was analysed, not what the disk holds by then."""
+    config = gen_site(20)
+    selected = _selected()
+    page = tmp_path / "content" / "guide-00002.md"
+    page.write_text(page.read_text() + "\nSee [the old guide](guide-0002.md).\n")
+    expected = _text(config, selected, use_cache=False)
+    shown = _text(config, selected, use_cache=False, before_format=page.unlink)
+    assert "guide-0002.md" in shown and shown == expected
+
+
+def test_snapshot_rewrites_only_the_shard_of_a_changed_page(gen_site, tmp_path):
+    from guidelint import snapshot
+
+    config = gen_site(40)
+    selected = _selected()
+    _age((tmp_path / "content").rglob("*.md"))
+    _report(config, selected)
+    [path] = list((tmp_path / ".guidelint_cache").rglob("*.snapshot"))
+    before = snapshot.load(path)
+    assert before is not None and len(before.pages) == 40
+    page = tmp_path / "content" / "guide-00007.md"
+    page.write_text(page.read_text() + "\nOne more plain sentence.\n")
+    _report(config, selected)
+    after = snapshot.load(path)
+    changed = [i for i, (a, b) in enumerate(zip(before.shard_blobs, after.shard_blobs)) if a != b]
+    assert changed == [snapshot.shard_of("guide-00007.md")]
+    assert after.pages["guide-00007.md"].digest != before.pages["guide-00007.md"].digest
+    assert after.site_findings == before.site_findings and after.pages.keys() == before.pages.keys()
+
+
 def test_unwritable_cache_dir_does_not_fail_the_run(gen_site, tmp_path):
     config = gen_site(10)
     (tmp_path / "blocker").write_text("a file where the cache folder should be")

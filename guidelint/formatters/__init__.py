@@ -5,11 +5,14 @@ The exit code never depends on the format.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from guidelint.runner import Report
+
+MAX_SOURCE_BYTES = 10 * 1024 * 1024  # larger files are reported without their source lines (GL901)
 
 
 @dataclass
@@ -18,29 +21,44 @@ class FormatContext:
     show_source: bool = True
     stdin_text: dict[str, str] = field(default_factory=dict)  # display path -> text
     statistics: bool = False
-    _lines: dict[str, list[str]] = field(default_factory=dict)  # the lines of the file read last
+    known: dict[str, dict] = field(default_factory=dict)  # display path -> {line: text or None} (Report.sources)
+    _lines: dict[str, list] = field(default_factory=dict)  # the lines of the file read last
 
     def line(self, path: str, number: int) -> str | None:
         """Line ``number`` of ``path``. Diagnostics come sorted by path, so only the file read last
-        is kept: a report on a large site never holds the whole site's text."""
-        if path not in self._lines:
+        is kept: a report on a large site never holds the whole site's text. Lines stay bytes
+        until asked for (a report shows a few lines of each file: decoding whole files cost
+        most of the time of a large report)."""
+        known = self.known.get(path)
+        if known is not None and number in known:  # as analysed; None: too long to show
+            return known[number]
+        lines = self._lines.get(path)
+        if lines is None:
             self._lines.clear()
-            text = self.stdin_text.get(path)
-            if text is None:
-                try:
-                    with open(path, "rb") as fh:
-                        data = fh.read()
-                    if len(data) > 10 * 1024 * 1024 or b"\0" in data[:8192]:
-                        text = ""
-                    else:
-                        text = data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
-                        if text.startswith("\ufeff"):
-                            text = text[1:]
-                except OSError:
-                    text = ""
-            self._lines[path] = text.split("\n")
-        lines = self._lines[path]
-        return lines[number - 1] if 0 < number <= len(lines) else None
+            lines = self._lines[path] = self._read(path)
+        if not 0 < number <= len(lines):
+            return None
+        found = lines[number - 1]
+        return found if type(found) is str else found.decode("utf-8", errors="replace")
+
+    def _read(self, path: str) -> list:
+        text = self.stdin_text.get(path)
+        if text is not None:
+            return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        try:
+            with open(path, "rb") as fh:
+                if os.fstat(fh.fileno()).st_size > MAX_SOURCE_BYTES:
+                    return []
+                data = fh.read()  # not read(MAX + 1): that allocates the whole buffer on every call
+        except OSError:
+            return []
+        if len(data) > MAX_SOURCE_BYTES or data.find(b"\0", 0, 8192) != -1:  # binary (GL902)
+            return []
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        if b"\r" in data:
+            data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        return data.split(b"\n")
 
 
 Formatter = Callable[[Report, FormatContext], str]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from guidelint.source import SOURCE_LINE_MAX
+
 COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m", "bold": "\033[1m",
           "dim": "\033[2m", "reset": "\033[0m"}
 
@@ -39,7 +41,7 @@ def iter_report(report, ctx, batch: int = 2000):
         out.append(head)
         if show_source:
             src = line_of(d.path, d.line)
-            if src is not None and len(src) <= 500:
+            if src is not None and len(src) <= SOURCE_LINE_MAX:
                 if "\t" in src:
                     src = src.expandtabs(1)
                 column = d.column
