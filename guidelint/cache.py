@@ -1,5 +1,8 @@
 """The result cache: one ``PageResult`` per file, reused while nothing it depends on changes.
 
+Pages below the content root are kept by the site snapshot (``guidelint.snapshot``), which lives
+in the same context folder; entries here are for files checked outside the content root.
+
 An entry is found by the file's display and rel paths under a *context*: a hash of everything
 else an analysis depends on (the guidelint version and source files, the schemas, the claim
 packs, the configuration fingerprint, which includes today's date, and the selected codes).

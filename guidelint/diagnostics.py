@@ -59,7 +59,10 @@ class CheckedEdit(Edit):
     expect: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen (a frozen dataclass's __init__ sets each field through object.__setattr__: building
+# a large report's diagnostics took 4x as long); treat it as immutable all the same. Hashable on
+# the compared fields, as a frozen one would be: the runner deduplicates with a set.
+@dataclass(slots=True, unsafe_hash=True)
 class Diagnostic(PickleAsTuple):
     path: str
     line: int

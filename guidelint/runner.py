@@ -230,12 +230,11 @@ def _scan(folder: Path, config: Config) -> list[tuple[Path, str | None, bool]]:
     return out
 
 
-def _display_fast(path: Path) -> str:
+def _display_fast(path: Path, cwd_prefix: str) -> str:
     """display_path for a regular file found by walking the resolved content root."""
-    cwd = str(_cwd())
     full = str(path)
-    if full.startswith(cwd + os.sep):
-        return full[len(cwd) + 1:].replace(os.sep, "/")
+    if full.startswith(cwd_prefix):
+        return full[len(cwd_prefix):].replace(os.sep, "/")
     return display_path(path)
 
 
@@ -246,7 +245,8 @@ def gather(paths: list[str], config: Config) -> tuple[list[FileItem], list[FileI
         raise ConfigError(f"content root '{config['content_root']}' is a file, not a folder")
     site: list[FileItem] = []
     if root.is_dir():
-        site = [FileItem(p, _display_fast(p) if rel is not None and not link else display_path(p), rel)
+        cwd_prefix = str(_cwd()) + os.sep
+        site = [FileItem(p, _display_fast(p, cwd_prefix) if rel is not None and not link else display_path(p), rel)
                 for p, rel, link in _scan(root, config)]
     elif not paths:
         raise ConfigError(f"content root '{config['content_root']}' does not exist; "
@@ -294,7 +294,10 @@ def read_item(item: FileItem, max_bytes: int) -> tuple[bytes | None, Finding | N
             return None, Finding("GL908", Span.point(1), f"file is {size:,} bytes, over the limit of "
                                  f"{max_bytes:,} (limits.max_file_bytes); split the page or raise the limit")
         with open(item.path, "rb") as fh:
-            data = fh.read(max_bytes + 1)
+            # read(size + 1), not read(max_bytes + 1): that allocates the whole limit for every page
+            data = fh.read(size + 1)
+            if len(data) > size:  # grew since the stat: read on, up to just past the limit
+                data += fh.read(max_bytes + 1 - len(data))
         return data, None
     except FileNotFoundError:
         return None, Finding("GL901", Span.point(1), "file disappeared while checking (or is a broken symbolic link)")

@@ -1,9 +1,10 @@
 """The site snapshot: what the last run learnt about every page, in one file, to skip work.
 
-The per-file cache (``guidelint.cache``) makes a warm run skip *analysis*, but a warm run still
-read and hashed every page, opened and unpickled every cache entry and ran every site rule again:
-at 10,000 pages that was 8 s, most of it spent rediscovering that nothing had changed. The
-snapshot removes that work in two steps:
+It is the result cache of the pages below the content root (``guidelint.cache`` keeps files
+checked outside it). With only a per-file cache, a warm run read and hashed every page, opened
+and unpickled every cache entry and ran every site rule again: at 10,000 pages that was 8 s,
+most of it spent rediscovering that nothing had changed. The snapshot removes that work in two
+steps:
 
 1. **Which pages changed.** For every page it records the ``stat`` signature (modification and
    change times in nanoseconds, size, inode, device) and the hash of the bytes that were
@@ -213,6 +214,10 @@ class Session:
         self.seen[key] = (sig, rec.digest)
         self.reused += 1
         return StoredResult(rec)
+
+    def knows(self, key: str) -> bool:
+        """The snapshot has a record of ``key`` (whose signature did not match)."""
+        return self.previous is not None and key in self.previous.pages
 
     def note(self, key: str, sig: Signature | None, digest: bytes) -> None:
         """A page analysed (or found in the per-file cache) in this run."""

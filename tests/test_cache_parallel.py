@@ -94,12 +94,24 @@ def test_context_changes_invalidate(gen_site):
 
 
 def test_corrupt_partial_and_foreign_entries_are_ignored(gen_site, tmp_path):
+    """Both caches: per-file entries (files outside the content root) and the site snapshot
+    (pages below it), damaged in every way a crash or another program could damage them."""
     config = gen_site(30)
     selected = _selected()
-    expected, _ = _check(config, selected, use_cache=True)
+    outside = tmp_path / "drafts"
+    outside.mkdir()
+    for page in sorted((tmp_path / "content").glob("guide-*.md"))[:10]:
+        (outside / page.name).write_text(page.read_text().replace("status: published", "status: bogus"))
+
+    def check():
+        analyzer = parallel.make_analyzer(1, config, use_cache=True)
+        return run(["drafts"], config, selected, analyzer=analyzer).diagnostics, dict(analyzer.stats)
+
+    expected, stats = check()
+    assert expected and stats["analysed"] == stats["pages"] == 40
     entries = sorted(p for p in (tmp_path / ".guidelint_cache").rglob("*") if p.is_file()
                      and len(p.name) == 32)
-    assert len(entries) == 30
+    assert len(entries) == 10  # one per file outside the root; the pages below it are in the snapshot
     for i, entry in enumerate(entries):
         blob = entry.read_bytes()
         entry.write_bytes([b"", blob[: len(blob) // 2], b"garbage", pickle.dumps(("x", 1, 2)),
@@ -107,13 +119,12 @@ def test_corrupt_partial_and_foreign_entries_are_ignored(gen_site, tmp_path):
     snapshots = list((tmp_path / ".guidelint_cache").rglob("*.snapshot"))
     assert len(snapshots) == 1
     snapshots[0].write_bytes(snapshots[0].read_bytes()[:1000])  # a partial write
-    again, stats = _check(config, selected, use_cache=True)
-    assert again == expected and stats["analysed"] == 30 and stats["unchanged"] == 0
-    warm, stats = _check(config, selected, use_cache=True)
-    assert warm == expected and stats["analysed"] == 0
+    again, stats = check()
+    assert again == expected and stats["analysed"] == 40 and stats["unchanged"] == 0
+    warm, stats = check()
+    assert warm == expected and stats["analysed"] == 0 and stats["unchanged"] == 30
 
 
-# ------------------------------------------------------------------ the site snapshot
 def _report(config, selected, paths=()):
     analyzer = parallel.make_analyzer(1, config, use_cache=True)
     report = run(list(paths), config, selected, analyzer=analyzer)
@@ -357,7 +368,7 @@ def test_eight_simultaneous_runs_share_one_cache(tmp_path):
     for code, out, err in results:
         assert "Traceback" not in err, err
         assert (code, json.loads(out)) == (reference[0], json.loads(reference[1]))
-    assert _entries_all_valid(tmp_path / ".guidelint_cache") == 60
+    assert _entries_all_valid(tmp_path / ".guidelint_cache") == 0  # pages below the root: in the snapshot only
     assert not list((tmp_path / ".guidelint_cache").rglob(".tmp-*"))
     from guidelint import snapshot
 
@@ -370,20 +381,54 @@ def test_eight_simultaneous_runs_share_one_cache(tmp_path):
 
 
 def test_interrupted_run_leaves_a_usable_cache(tmp_path):
+    """Ctrl-C in the middle of a pooled run: exit code 130, no traceback, and the next run gives
+    the results of a clean one (from whatever the interrupted run managed to save)."""
     _gen_site(400, tmp_path)
     proc = _cli(tmp_path, "--jobs", "2")
-    cache_root = tmp_path / ".guidelint_cache"
     deadline = time.time() + 120
-    while time.time() < deadline and proc.poll() is None:
-        if sum(1 for p in cache_root.rglob("*") if p.is_file() and len(p.name) == 32) >= 20:
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    while time.time() < deadline and proc.poll() is None:  # the pool has started: analysis under way
+        if children.exists() and len(children.read_text().split()) >= 2:
             break
-        time.sleep(0.05)
+        time.sleep(0.02)
+    time.sleep(0.3)
     proc.send_signal(signal.SIGINT)
     code, out, err = _finish(proc)
     assert "Traceback" not in err, err
     assert code == 130, (code, err)
-    _entries_all_valid(cache_root)
+    from guidelint import snapshot
+
+    for path in (tmp_path / ".guidelint_cache").rglob("*.snapshot"):
+        assert snapshot.load(path) is not None  # whole, if written at all
     again = _finish(_cli(tmp_path))
     cold = _finish(_cli(tmp_path, "--no-cache"))
     assert "Traceback" not in again[2] and again[0] == cold[0]
     assert json.loads(again[1]) == json.loads(cold[1])
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_interrupted_run_saves_what_it_analysed(gen_site, tmp_path, monkeypatch, jobs):
+    """The snapshot of an interrupted run holds the pages analysed before the interruption: the
+    next run analyses only the rest."""
+    config = gen_site(40)
+    selected = _selected()
+    _age((tmp_path / "content").rglob("*.md"))
+    real = parallel.analyze
+    done = []
+
+    def interrupted(display, rel, data, *args):
+        if len(done) == 25:
+            raise KeyboardInterrupt
+        done.append(rel)
+        return real(display, rel, data, *args)
+
+    monkeypatch.setattr(parallel, "analyze", interrupted)
+    monkeypatch.setattr(parallel, "POOL_MIN_PAGES", 10_000)  # in this process: the patch must apply
+    with pytest.raises(KeyboardInterrupt):
+        _report(config, selected)
+    monkeypatch.setattr(parallel, "analyze", real)
+    monkeypatch.setattr(parallel, "POOL_MIN_PAGES", 2 if jobs > 1 else 10_000)
+    analyzer = parallel.make_analyzer(jobs, config, use_cache=True)
+    resumed = run([], config, selected, analyzer=analyzer).diagnostics
+    assert analyzer.stats["unchanged"] == 25 and analyzer.stats["analysed"] == 15
+    assert resumed == run([], config, selected).diagnostics

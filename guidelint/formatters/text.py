@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from guidelint.diagnostics import Severity
 from guidelint.source import SOURCE_LINE_MAX
 
 COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m", "bold": "\033[1m",
@@ -24,37 +25,38 @@ def iter_report(report, ctx, batch: int = 2000):
     line writes them as they come, so a report of tens of thousands of findings is never held in
     memory whole, twice over (as a list of lines and as their join)."""
     out: list[str] = []
+    append = out.append
     color = ctx.color
     show_source = ctx.show_source
     line_of = ctx.line
+    names = {s: s.value for s in Severity}  # an enum's .value is a slow property; a report reads it per line
     for d in report.diagnostics:
         if len(out) >= batch:
             yield "\n".join(out) + "\n"
             out.clear()
-        sev = d.severity.value
+        sev = names[d.severity]
+        number = d.line
+        column = d.column
         if color:
-            head = f"{_c(ctx, 'bold', f'{d.path}:{d.line}:{d.column}:')} {_c(ctx, sev, d.code)} {d.message}"
+            head = f"{_c(ctx, 'bold', f'{d.path}:{number}:{column}:')} {_c(ctx, sev, d.code)} {d.message}"
         else:
-            head = f"{d.path}:{d.line}:{d.column}: {d.code} {d.message}"
-        if sev != "error":
-            head += f" ({sev})"
-        out.append(head)
+            head = f"{d.path}:{number}:{column}: {d.code} {d.message}"
+        append(head if sev == "error" else f"{head} ({sev})")
         if show_source:
-            src = line_of(d.path, d.line)
+            src = line_of(d.path, number)
             if src is not None and len(src) <= SOURCE_LINE_MAX:
                 if "\t" in src:
                     src = src.expandtabs(1)
-                column = d.column
-                width = (d.end_column - column) if d.end_line == d.line else len(src) - column + 1
+                width = (d.end_column - column) if d.end_line == number else len(src) - column + 1
                 width = max(1, min(width, max(len(src) - column + 1, 1)))
-                gutter = f"{d.line:>5} | "
+                gutter = f"{number:>5} | "
                 if color:
-                    out.append(_c(ctx, "dim", gutter) + src)
-                    out.append(" " * (len(gutter) - 2) + _c(ctx, "dim", "| ") + " " * (column - 1)
-                               + _c(ctx, sev, "^" * width))
+                    append(_c(ctx, "dim", gutter) + src)
+                    append(" " * (len(gutter) - 2) + _c(ctx, "dim", "| ") + " " * (column - 1)
+                           + _c(ctx, sev, "^" * width))
                 else:
-                    out.append(gutter + src)
-                    out.append(f"{' ' * (len(gutter) - 2)}| {' ' * (column - 1)}{'^' * width}")
+                    append(gutter + src)
+                    append(f"{' ' * (len(gutter) - 2)}| {' ' * (column - 1)}{'^' * width}")
     counts = Counter(d.severity.value for d in report.diagnostics)
     if ctx.statistics and report.diagnostics:
         out.append("")
