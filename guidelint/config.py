@@ -195,6 +195,19 @@ def _merge(base: dict, over: dict) -> dict:
     return out
 
 
+_RESOLVED: dict[tuple, Path] = {}
+
+
+def _resolved(root: Path, value: str, cwd: str) -> Path:
+    """``(root / value).resolve()``, once per process and working folder: the analysis asks for
+    the schemas folder on every page, and resolving a path is a system call per component."""
+    key = (root, value, cwd)
+    found = _RESOLVED.get(key)
+    if found is None:
+        found = _RESOLVED[key] = (root / value).resolve()
+    return found
+
+
 @dataclass(frozen=True)
 class Config:
     """The resolved configuration. Picklable; part of the cache key."""
@@ -215,12 +228,12 @@ class Config:
 
     @property
     def content_root(self) -> Path:
-        return (self.root / self.values["content_root"]).resolve()
+        return _resolved(self.root, self.values["content_root"], os.getcwd())
 
     @property
     def schemas_dir(self) -> Path:
         if self.values["schemas"]:
-            return (self.root / self.values["schemas"]).resolve()
+            return _resolved(self.root, self.values["schemas"], os.getcwd())
         return builtin_schemas_dir()
 
     def resolve_path(self, value: str) -> Path:

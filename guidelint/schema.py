@@ -11,11 +11,12 @@ from __future__ import annotations
 import difflib
 import functools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from guidelint.config import ConfigError
+from guidelint.schema_quick import compile_check
 from guidelint.source import Finding
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -34,6 +35,7 @@ class SchemaSet:
     validators: dict[str, Draft202012Validator]
     sections: dict[str, dict]
     quick: dict[str, Draft202012Validator]  # per type: the schema with its references inlined (_inline)
+    fast: dict[str, Callable[[Any], bool]] = field(default_factory=dict)  # per type: schema_quick.compile_check
 
     @property
     def types(self) -> list[str]:
@@ -95,6 +97,7 @@ def _load(directory: Path, _stamp: tuple) -> SchemaSet:
     registry = Registry().with_resources(resources)
     validators: dict[str, Draft202012Validator] = {}
     quick: dict[str, Draft202012Validator] = {}
+    fast: dict[str, Callable[[Any], bool]] = {}
     for name, doc in documents.items():
         type_name = name[: -len(".schema.json")]
         const = doc.get("properties", {}).get("type", {}).get("const")
@@ -106,6 +109,9 @@ def _load(directory: Path, _stamp: tuple) -> SchemaSet:
         inlined = _inline(doc, registry.resolver_with_root(DRAFT202012.create_resource(doc)))
         if inlined is not None:
             quick[str(const)] = Draft202012Validator(inlined, format_checker=Draft202012Validator.FORMAT_CHECKER)
+            check = compile_check(inlined)
+            if check is not None:
+                fast[str(const)] = check
         if const != type_name:
             raise SchemaError(f"{directory / name}: its type const {const!r} should match the file name")
     if not validators:
@@ -121,7 +127,7 @@ def _load(directory: Path, _stamp: tuple) -> SchemaSet:
             if not isinstance(data, dict):
                 raise SchemaError(f"{spath}: section rules must be a mapping")
             sections[type_name] = data
-    return SchemaSet(directory, validators, sections, quick)
+    return SchemaSet(directory, validators, sections, quick, fast)
 
 
 # draft 2020-12 keywords whose value is a subschema, a list of them, or a mapping to them
@@ -237,6 +243,9 @@ def validate(fm: FrontMatter, schemas: SchemaSet) -> list[Finding]:
         return [Finding("GL105", fm.value_span(("type",)),
                         f"type: {_show(type_value)} is not a page type; use one of "
                         f"{', '.join(schemas.types)}{_suggest(type_value, schemas.types)}")]
+    fast = schemas.fast.get(type_value)  # most pages are valid: say so without jsonschema when sure
+    if fast is not None and fast(data):
+        return []
     quick = schemas.quick.get(type_value)
     if quick is not None and quick.is_valid(data):
         return []
