@@ -180,11 +180,11 @@ def store(path: Path, blob: bytes) -> bool:
         return False
 
 
-def store_pickle(path: Path, obj) -> bool:
-    """Pickle ``obj`` straight into a file, atomically (no bytes copy of a large object in memory)."""
+def store_with(path: Path, writer) -> bool:
+    """Write a file atomically with ``writer(binary file)``; False (and nothing written) on failure."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(path, lambda fh: pickle.dump(obj, fh, pickle.HIGHEST_PROTOCOL))
+        _atomic_write(path, writer)
         return True
     except OSError:
         return False

@@ -45,7 +45,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from guidelint.site import PageSummary
     from guidelint.source import Finding
 
-MAGIC = b"guidelint-snapshot-4"
+MAGIC = b"guidelint-snapshot-5"
 RACY_NS = 2_000_000_000  # file-system timestamps can be as coarse as 1-2 s
 
 Signature = tuple[int, int, int, int, int]
@@ -305,9 +305,9 @@ class Session:
             snap.pages[key] = rec
         if reused and not changed and snap.pages.keys() == self.previous.pages.keys():
             return  # nothing new to say
-        from guidelint.cache import store_pickle
+        from guidelint.cache import store_with
 
-        store_pickle(self.path, (MAGIC, _dump(snap, self.previous, reused)))
+        store_with(self.path, lambda fh: _write(fh, snap, self.previous, reused))
 
     def _blob(self, key: str, result) -> bytes:
         if key not in self.blobs:
@@ -343,32 +343,37 @@ def shard_of(key: str) -> int:
     return zlib.crc32(key.encode("utf-8", "surrogateescape")) % SHARDS
 
 
-def _dump(snap: Snapshot, previous: Snapshot | None, site_reused: bool) -> tuple:
-    groups: list[dict[str, PageRecord]] = [{} for _ in range(SHARDS)]
-    for key, rec in snap.pages.items():
-        groups[shard_of(key)][key] = rec
-    old = previous.pages if previous is not None and len(previous.shard_blobs) == SHARDS else None
-    blobs = []
-    for i, group in enumerate(groups):
-        if old is not None and len(group) == previous.shard_sizes[i] and \
-                all(old.get(key) is rec for key, rec in group.items()):
-            blobs.append(previous.shard_blobs[i])  # not a page of it changed
-        else:
-            # (messages shared by pack(), or read from one shard, are one object: pickled once)
-            blobs.append(pickle.dumps({key: tuple(getattr(rec, name) for name in _FIELDS)
-                                       for key, rec in group.items()}, pickle.HIGHEST_PROTOCOL))
+def _write(fh, snap: Snapshot, previous: Snapshot | None, site_reused: bool) -> None:
+    """The snapshot file: a header pickle, then each shard's pickle (as bytes), written as soon as
+    it is made, so that a cold run never holds every shard's pickle at once."""
     if site_reused and previous is not None and previous.site_blob is not None:
         site_blob = previous.site_blob
     else:
         site_blob = None if snap.site_findings is None else pickle.dumps(snap.site_findings, pickle.HIGHEST_PROTOCOL)
-    return (SHARDS, blobs, site_blob, snap.exists, snap.listings)
+    pickle.dump((MAGIC, SHARDS, site_blob, snap.exists, snap.listings), fh, pickle.HIGHEST_PROTOCOL)
+    groups: list[dict[str, PageRecord]] = [{} for _ in range(SHARDS)]
+    for key, rec in snap.pages.items():
+        groups[shard_of(key)][key] = rec
+    old = previous.pages if previous is not None and len(previous.shard_blobs) == SHARDS else None
+    for i, group in enumerate(groups):
+        if old is not None and len(group) == previous.shard_sizes[i] and \
+                all(old.get(key) is rec for key, rec in group.items()):
+            blob = previous.shard_blobs[i]  # not a page of it changed
+        else:
+            # (messages shared by pack(), or read from one shard, are one object: pickled once)
+            blob = pickle.dumps({key: tuple(getattr(rec, name) for name in _FIELDS)
+                                 for key, rec in group.items()}, pickle.HIGHEST_PROTOCOL)
+        pickle.dump(blob, fh, pickle.HIGHEST_PROTOCOL)
 
 
 def load(path: Path) -> Snapshot | None:
     try:
         with open(path, "rb") as fh:
-            magic, (shards, blobs, site_blob, exists, listings) = pickle.load(fh)
-        if magic != MAGIC or shards != SHARDS or len(blobs) != SHARDS:
+            magic, shards, site_blob, exists, listings = pickle.load(fh)
+            if magic != MAGIC or shards != SHARDS:
+                return None
+            blobs = [pickle.load(fh) for _ in range(SHARDS)]
+        if not all(type(blob) is bytes for blob in blobs):
             return None
         snap = Snapshot(site_findings=None if site_blob is None else pickle.loads(site_blob), exists=exists,
                         listings=listings, shard_blobs=blobs, site_blob=site_blob)

@@ -428,7 +428,9 @@ def test_interrupted_run_saves_what_it_analysed(gen_site, tmp_path, monkeypatch,
         _report(config, selected)
     monkeypatch.setattr(parallel, "analyze", real)
     monkeypatch.setattr(parallel, "POOL_MIN_PAGES", 2 if jobs > 1 else 10_000)
+    monkeypatch.setattr(parallel, "MIN_PAGES_PER_WORKER", 1)
     analyzer = parallel.make_analyzer(jobs, config, use_cache=True)
     resumed = run([], config, selected, analyzer=analyzer).diagnostics
     assert analyzer.stats["unchanged"] == 25 and analyzer.stats["analysed"] == 15
+    assert analyzer.stats["workers"] == jobs
     assert resumed == run([], config, selected).diagnostics
