@@ -194,12 +194,14 @@ def _scan(folder: Path, config: Config) -> list[tuple[Path, str | None, bool]]:
     lexical = folder_str == str(root) or folder_str.startswith(root_prefix)
     out: list[tuple[Path, str | None, bool]] = []
 
-    def visit(dirpath: str) -> None:
+    stack = [folder_str]  # depth first, files before subfolders (a loop: a recursive closure is a cycle)
+    while stack:
+        dirpath = stack.pop()
         try:
             with os.scandir(dirpath) as it:
                 entries = list(it)
         except OSError:  # unreadable or vanished folder: nothing to list (as os.walk)
-            return
+            continue
         subdirs = []
         for entry in sorted(entries, key=lambda e: e.name):
             try:
@@ -223,10 +225,7 @@ def _scan(folder: Path, config: Config) -> list[tuple[Path, str | None, bool]]:
             if excludes and any(fnmatch.fnmatch(rel or path.as_posix(), pattern) for pattern in excludes):
                 continue
             out.append((path, rel, link))
-        for sub in subdirs:
-            visit(sub)
-
-    visit(folder_str)
+        stack.extend(reversed(subdirs))
     return out
 
 
@@ -432,6 +431,7 @@ def _site_findings(keyed, config: Config, selected: frozenset[str], report_keys:
         session.save(pages, found if whole_site else known, disk, link_data(index, config))
     elif session is not None:
         session.save(pages, None, None)
+    index.cache.clear()  # the link resolver it holds refers back to the index: no cycle left behind
     return found, {"site_rules": "ran", "site_focus": len(focus) if focus is not None else None}
 
 
