@@ -78,6 +78,7 @@ class Resolver:
         self._exists: dict[str, bool] = {}
         self._listings: dict[str, tuple[str, ...] | None] = {}
         self._suggestions: dict[tuple, str | None] = {}
+        self._asked: set[tuple] = set()
         self._resolved: dict[tuple[str, str], Resolution] = {}
         self._among: dict[frozenset[str], list[str]] = {}
         self._slugs: dict[str, Resolution] = {}
@@ -149,11 +150,21 @@ class Resolver:
             return Resolution(PAGE, page.rel, None, page, redirected_from=slug)
         return Resolution(MISSING, slug)
 
+    def seed_suggestions(self, known: dict) -> None:
+        """Answers of ``suggest_page`` worked out before for the same set of pages (the snapshot's)."""
+        self._suggestions.update(known)
+
+    def suggestions(self) -> dict:
+        """The ``suggest_page`` answers this run asked for, by (path wanted without extension,
+        candidates): what the snapshot keeps (answers no longer asked for are dropped)."""
+        return {key: self._suggestions[key] for key in self._asked}
+
     def suggest_page(self, wanted: str, from_rel: str, among: "frozenset[str] | None" = None) -> str | None:
         """The closest existing page to ``wanted`` (a path below the root), written relative to
         the linking page, or None. ``among`` limits the candidates to these page paths."""
         stem = _strip_ext(wanted, self.extensions)
         key = (stem, among)
+        self._asked.add(key)
         if key not in self._suggestions:
             self._suggestions[key] = self._closest_slug(stem, among)
         slug = self._suggestions[key]

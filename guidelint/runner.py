@@ -413,8 +413,11 @@ def _site_findings(keyed, config: Config, selected: frozenset[str], report_keys:
         index.focus, index.stored_edges = focus, session.stored_edges
     else:
         index = SiteIndex([r.summary for _k, _i, r in keyed])
+    from guidelint.links import resolver_for
     from guidelint.schema import load_schemas
 
+    if usable:
+        resolver_for(index, config).seed_suggestions(session.suggestions(pages))
     ctx = SiteContext(config=config, schemas=load_schemas(config.schemas_dir), selected=selected,
                       report_rels=report_rels)
     found: dict[str, list[Finding]] = {}
@@ -422,13 +425,14 @@ def _site_findings(keyed, config: Config, selected: frozenset[str], report_keys:
         for rel, finding in rule.check_site(index, ctx):
             found.setdefault(rel, []).append(finding)
     if usable:
-        from guidelint.links import link_data, resolver_for
+        from guidelint.links import link_data
 
-        disk = resolver_for(index, config).disk_facts()
+        resolver = resolver_for(index, config)
+        disk = resolver.disk_facts()
         if focus is not None:  # facts about the other pages' links: the snapshot's, checked by neighbourhood()
             before = session.previous_disk()
             disk = ({**before[0], **disk[0]}, {**before[1], **disk[1]})
-        session.save(pages, found if whole_site else known, disk, link_data(index, config))
+        session.save(pages, found if whole_site else known, disk, link_data(index, config), resolver.suggestions())
     elif session is not None:
         session.save(pages, None, None)
     index.cache.clear()  # the link resolver it holds refers back to the index: no cycle left behind

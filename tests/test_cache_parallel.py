@@ -434,3 +434,40 @@ def test_interrupted_run_saves_what_it_analysed(gen_site, tmp_path, monkeypatch,
     assert analyzer.stats["unchanged"] == 25 and analyzer.stats["analysed"] == 15
     assert analyzer.stats["workers"] == jobs
     assert resumed == run([], config, selected).diagnostics
+
+
+def test_link_suggestions_are_reused_while_the_pages_are_the_same(gen_site, tmp_path, monkeypatch):
+    """"Did you mean" answers depend only on the set of pages: a run whose site rules run again
+    over the same pages takes them from the snapshot; a new page makes them be worked out again."""
+    from guidelint import links
+
+    config = gen_site(30)
+    selected = _selected()
+    content = tmp_path / "content"
+    page = content / "guide-00004.md"
+    page.write_text(page.read_text() + "\nSee [the page](guide-0012.md).\n")
+    _age(content.rglob("*.md"))
+    real = links.Resolver._closest_slug
+    calls = []
+
+    def counting(self, stem, among):
+        calls.append(stem)
+        return real(self, stem, among)
+
+    monkeypatch.setattr(links.Resolver, "_closest_slug", counting)
+    first, _ = _report(config, selected)
+    assert "guide-0012" in calls
+    hint = [d.message for d in first if "guide-0012.md" in d.message]
+    assert hint and "guide-00012.md" in hint[0]
+    calls.clear()
+    text = page.read_text()
+    end = text.index("\n---\n", 4) + 5
+    page.write_text(text[:end] + "\nA new first line.\n" + text[end:])  # every link below moves
+    moved, stats = _report(config, selected)
+    assert stats["site_rules"] == "ran" and calls == []
+    assert moved == run([], config, selected).diagnostics
+    (content / "guide-09999.md").write_text((content / "guide-00001.md").read_text())  # another set of pages
+    calls.clear()
+    added, stats = _report(config, selected)
+    assert "guide-0012" in calls  # worked out again
+    assert added == run([], config, selected).diagnostics
