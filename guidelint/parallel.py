@@ -32,7 +32,7 @@ import sys
 from pathlib import Path
 
 from guidelint import cache as cache_mod
-from guidelint import snapshot
+from guidelint import schema, snapshot
 from guidelint.config import Config
 from guidelint.runner import FileItem, PageResult, analyze, read_item
 from guidelint.site import PageSummary, slug_for
@@ -43,6 +43,7 @@ from guidelint.site import PageSummary, slug_for
 # rules cost 5 ms a page; they now cost under 1 ms, so 16 is, if anything, a little low.)
 POOL_MIN_PAGES = 16  # uncached pages below which the analysis stays in this process
 MIN_PAGES_PER_WORKER = 8
+TRUSTED_SCHEMAS = "schemas.trusted"  # in the cache context folder (see guidelint.schema.adopt_trusted)
 
 
 def cpu_count() -> int:
@@ -128,6 +129,8 @@ class Analyzer:
         # pages below the content root are known to the site snapshot; the others only to the cache
         session = self.session = snapshot.Session(snapshot.location(store.folder, config), config.content_root) \
             if store is not None else None
+        if store is not None:  # schemas with these bytes passed their checks before (guidelint.schema)
+            schema.adopt_trusted(config.schemas_dir, store.folder / TRUSTED_SCHEMAS)
         max_bytes = config["limits"]["max_file_bytes"]
         results: list = [None] * len(items)
         digests: list = [None] * len(items)  # hashes of the bytes the analysis read
@@ -182,6 +185,7 @@ class Analyzer:
         if session is not None:
             self._note(session, items, sigs, digests)
         if store is not None:
+            schema.save_trusted(config.schemas_dir, store.folder / TRUSTED_SCHEMAS)
             store.prune()
         self.stats.clear()
         self.stats.update({"pages": len(items), "analysed": len(todo), "cached": len(items) - len(todo),

@@ -13,6 +13,7 @@ import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Callable
 
 from guidelint.config import ConfigError
@@ -32,14 +33,91 @@ class SchemaError(ConfigError):
 @dataclass(frozen=True)
 class SchemaSet:
     directory: Path
-    validators: dict[str, Draft202012Validator]
+    validators: Mapping[str, Draft202012Validator]
     sections: dict[str, dict]
-    quick: dict[str, Draft202012Validator]  # per type: the schema with its references inlined (_inline)
+    quick: Mapping[str, Draft202012Validator]  # per type: the schema with its references inlined (_inline)
     fast: dict[str, Callable[[Any], bool]] = field(default_factory=dict)  # per type: schema_quick.compile_check
+    type_names: tuple[str, ...] = ()
+    inlined: dict[str, dict] = field(default_factory=dict, repr=False)  # per type: _inline's copy
 
     @property
     def types(self) -> list[str]:
-        return sorted(self.validators)
+        return list(self.type_names) if self.type_names else sorted(self.validators)
+
+
+class _Deferred(Mapping):
+    """A mapping worked out on first use (jsonschema's validators, for a trusted schema set)."""
+
+    def __init__(self, make: Callable[[], Mapping]) -> None:
+        self._make = make
+        self._found: Mapping | None = None
+
+    def _get(self) -> Mapping:
+        if self._found is None:
+            self._found = self._make()
+        return self._found
+
+    def __getitem__(self, key):
+        return self._get()[key]
+
+    def __iter__(self):
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+
+# ------------------------------------------------------------------ trusted schema sets
+# A run with a cache knows these schemas passed the checks before: the cache's context folder is
+# named by a hash of the schemas' bytes, and a run that loaded them whole wrote what it learnt
+# there (``save_trusted``). The next run reads that back (``adopt_trusted``) and validates front
+# matter with the fast check alone, importing jsonschema (~80 ms, a quarter of a single-file
+# check) only for a page the fast check is not sure about.
+_TRUSTED: dict[tuple, dict] = {}  # (resolved folder, stamp) -> what save_trusted wrote
+TRUSTED_MAGIC = "guidelint-trusted-schemas-1"
+
+
+def adopt_trusted(directory: Path, path: Path) -> None:
+    """Use the facts at ``path`` (in the cache context of these schemas' bytes), if readable."""
+    import pickle
+
+    try:
+        with open(path, "rb") as fh:
+            magic, facts = pickle.load(fh)
+        if magic != TRUSTED_MAGIC or not isinstance(facts, dict):
+            return
+    except Exception:  # noqa: BLE001 - missing, partial or foreign: load the schemas as usual
+        return
+    entry = _STAMPS.get(directory) or (directory.resolve(), _mtimes(directory))
+    _TRUSTED[entry] = facts
+
+
+def save_trusted(directory: Path, path: Path) -> None:
+    """Write what a whole load of ``directory`` learnt, if this process did one and did not
+    trust ``path`` already (a missing or damaged record is written again)."""
+    entry = _STAMPS.get(directory)
+    if entry is None or entry in _TRUSTED:
+        return
+    loaded = [s for s in _LOADED if (s.directory, s.stamp) == entry]
+    if not loaded:
+        return
+    import pickle
+
+    from guidelint.cache import store
+
+    got = loaded[0].schemas
+    facts = {"types": tuple(got.types), "sections": got.sections, "inlined": got.inlined}
+    store(path, pickle.dumps((TRUSTED_MAGIC, facts), pickle.HIGHEST_PROTOCOL))
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    directory: Path
+    stamp: tuple
+    schemas: SchemaSet
+
+
+_LOADED: list[_Loaded] = []  # whole loads done in this process (at most a few)
 
 
 def _mtimes(directory: Path) -> tuple:
@@ -69,7 +147,26 @@ def load_schemas(directory: Path, refresh: bool = False) -> SchemaSet:
 
 
 @functools.lru_cache(maxsize=8)
-def _load(directory: Path, _stamp: tuple) -> SchemaSet:
+def _load(directory: Path, stamp: tuple) -> SchemaSet:
+    facts = _TRUSTED.get((directory, stamp))
+    if facts is not None:
+        whole = functools.partial(_load_whole, directory, stamp)
+        return SchemaSet(directory, _Deferred(lambda: whole().validators), facts["sections"],
+                         _Deferred(lambda: whole().quick),
+                         {t: c for t, c in ((t, compile_check(doc)) for t, doc in facts["inlined"].items())
+                          if c is not None}, tuple(facts["types"]), facts["inlined"])
+    return _load_whole(directory, stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_whole(directory: Path, stamp: tuple) -> SchemaSet:
+    """Read, check and compile every schema of ``directory`` (imports jsonschema)."""
+    loaded = _read_schemas(directory)
+    _LOADED.append(_Loaded(directory, stamp, loaded))
+    return loaded
+
+
+def _read_schemas(directory: Path) -> SchemaSet:
     import jsonschema
     import yaml
     from jsonschema import Draft202012Validator
@@ -98,6 +195,7 @@ def _load(directory: Path, _stamp: tuple) -> SchemaSet:
     validators: dict[str, Draft202012Validator] = {}
     quick: dict[str, Draft202012Validator] = {}
     fast: dict[str, Callable[[Any], bool]] = {}
+    inlined_docs: dict[str, dict] = {}
     for name, doc in documents.items():
         type_name = name[: -len(".schema.json")]
         const = doc.get("properties", {}).get("type", {}).get("const")
@@ -112,6 +210,7 @@ def _load(directory: Path, _stamp: tuple) -> SchemaSet:
             check = compile_check(inlined)
             if check is not None:
                 fast[str(const)] = check
+                inlined_docs[str(const)] = inlined
         if const != type_name:
             raise SchemaError(f"{directory / name}: its type const {const!r} should match the file name")
     if not validators:
@@ -127,7 +226,7 @@ def _load(directory: Path, _stamp: tuple) -> SchemaSet:
             if not isinstance(data, dict):
                 raise SchemaError(f"{spath}: section rules must be a mapping")
             sections[type_name] = data
-    return SchemaSet(directory, validators, sections, quick, fast)
+    return SchemaSet(directory, validators, sections, quick, fast, tuple(sorted(validators)), inlined_docs)
 
 
 # draft 2020-12 keywords whose value is a subschema, a list of them, or a mapping to them
@@ -238,17 +337,17 @@ def validate(fm: FrontMatter, schemas: SchemaSet) -> list[Finding]:
     if "type" not in data:
         return [Finding("GL102", fm.opening,
                         f"missing required key 'type'; add 'type:' with one of {', '.join(schemas.types)}")]
-    validator = schemas.validators.get(type_value) if isinstance(type_value, str) else None
-    if validator is None:
+    if not isinstance(type_value, str) or type_value not in schemas.types:
         return [Finding("GL105", fm.value_span(("type",)),
                         f"type: {_show(type_value)} is not a page type; use one of "
                         f"{', '.join(schemas.types)}{_suggest(type_value, schemas.types)}")]
     fast = schemas.fast.get(type_value)  # most pages are valid: say so without jsonschema when sure
     if fast is not None and fast(data):
         return []
-    quick = schemas.quick.get(type_value)
+    quick = schemas.quick.get(type_value)  # (a trusted set imports jsonschema from here on)
     if quick is not None and quick.is_valid(data):
         return []
+    validator = schemas.validators[type_value]
     findings: list[Finding] = []
     seen: set[tuple] = set()
     bad_paths: list[tuple] = []
