@@ -151,6 +151,7 @@ class Page:
     blocks: list[Block] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
+    html_anchors: list[str] = field(default_factory=list)  # id= and name= of raw HTML elements
     max_depth: int = 0
     cache: dict[str, Any] = field(default_factory=dict)  # shared per-page results rules compute once
 
@@ -188,6 +189,9 @@ class Page:
 # --------------------------------------------------------------------------- helpers
 _REF_DEF = re.compile(r"^(?P<prefix>(?:[ \t]*>)*[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])?[ \t]*)\[(?P<label>(?:[^\]\\]|\\.){1,999})\]:[ \t]*(?P<target><[^>\n]*>|\S+)")
 _COMMENT = re.compile(r"<!--(.*?)-->", re.S)
+# an id or name attribute of an HTML start tag (<a id="eligibility"></a>): a link target, as on GitHub
+_HTML_ANCHOR = re.compile(r"""<[A-Za-z][\w-]*(?:\s+[^\s>"'=/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*?"""
+                          r"""\s+(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 # opening and closing tokens that are not a level of list or blockquote nesting (limits.max_nesting) ...
 _NOT_CONTAINER_OPEN = frozenset({"heading_open", "paragraph_open", "table_open"})
 _NOT_CONTAINER_CLOSE = frozenset({"heading_close", "paragraph_close", "table_close"})
@@ -652,6 +656,8 @@ class _Walker:
                     if c.content.startswith("<!--"):
                         self._html(c.content, None, block_level=False, inline=pos, offset=k)
                     cursor = k + len(c.content)
+                if not c.content.startswith("<!--"):
+                    self._html_anchors(c.content)
             elif t == "link_open":
                 has_link = True
                 if c.markup == "autolink":
@@ -716,8 +722,17 @@ class _Walker:
         page.blocks.append(block)
         return block
 
+    def _html_anchors(self, html: str) -> None:
+        if "id" in html or "name" in html:
+            for m in _HTML_ANCHOR.finditer(_COMMENT.sub("", html)):
+                value = m.group(1) if m.group(1) is not None else m.group(2) if m.group(2) is not None else m.group(3)
+                if value:
+                    self.page.html_anchors.append(value)
+
     def _html(self, html: str, line0: int | None, *, block_level: bool, inline: _Inline | None = None,
               offset: int = 0) -> None:
+        if block_level:
+            self._html_anchors(html)
         for m in _COMMENT.finditer(html):
             if block_level:
                 start_line = line0 + html.count("\n", 0, m.start())

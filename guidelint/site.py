@@ -52,13 +52,14 @@ class PageSummary:
     comments: tuple[Comment, ...] = ()
     tables: tuple[TableInfo, ...] = ()
     extra: dict = field(default_factory=dict, compare=False)  # rule-specific facts, picklable
+    html_anchors: tuple[str, ...] = ()  # id= and name= of raw HTML elements (link targets too)
 
     @property
     def anchors(self) -> frozenset[str]:
-        """The page's heading anchors (computed once; not part of the pickled state)."""
+        """The page's heading anchors and raw HTML ids (computed once; not part of the pickled state)."""
         found = self.__dict__.get("_anchors")
         if found is None:
-            found = self.__dict__["_anchors"] = frozenset(h.anchor for h in self.headings)
+            found = self.__dict__["_anchors"] = frozenset(h.anchor for h in self.headings) | frozenset(self.html_anchors)
         return found
 
     def __getstate__(self) -> dict:
@@ -105,6 +106,7 @@ def summarize(page: Page, tables: bool = True) -> PageSummary:
                                tuple(tuple((c.text, c.span) for c in row) for row in t.rows), t.span)
                      for t in (page.tables if tables else ())),
         extra=dict(page.cache.get("summary_extra", {})),
+        html_anchors=tuple(page.html_anchors),
     )
 
 

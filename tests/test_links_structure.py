@@ -176,6 +176,23 @@ def test_page_anchors_follow_configured_style(site):
     assert run_files(files, frozenset({"GL302"}), config=config) == []
 
 
+def test_raw_html_ids_are_anchors_but_not_in_code_or_comments():
+    from guidelint.testing import run_files
+
+    files = {
+        "a.md": "# A\n\nSee [one](#eligibility), [two](b.md#pay-table), [three](#old-name), [four](#in-code) "
+                "and [five](b.md#in-fence).\n\nSome text <a id=\"eligibility\"></a> inline.\n\n"
+                "<!-- <a id=\"old-name\"></a> -->\n\n`<a id=\"in-code\">`\n",
+        "b.md": "# B\n\n<div class=\"x\" id='pay-table'>\n\n| a |\n|---|\n| 1 |\n\n</div>\n\n"
+                "```html\n<a id=\"in-fence\"></a>\n```\n<p data-id=\"data\">\n",
+    }
+    found = run_files(files, frozenset({"GL302"}))
+    import re
+
+    assert sorted(re.search(r"'(#[\w-]+)'", d.message).group(1) for d in found) == ["#in-code", "#in-fence", "#old-name"]
+    assert all(d.path.endswith("a.md") for d in found)
+
+
 # --------------------------------------------------------------------------- resolution
 def _summary(rel, status="published", headings=()):
     hs = tuple(HeadingInfo(2, h, slugify(h), Span.point(1)) for h in headings)

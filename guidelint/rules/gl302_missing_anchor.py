@@ -7,7 +7,7 @@ from guidelint.rules._links import outside_run, page_span, reported, where_list
 
 @register
 class MissingAnchor(Rule):
-    """A link's ``#anchor`` matches no heading on the page it points at.
+    """A link's ``#anchor`` matches no heading (or raw HTML ``id``) on the page it points at.
 
     What it checks: same-page links (``#how-to-apply``) and links into other pages
     (``jobs.md#how-to-apply``, ``/jobs#how-to-apply``), against the anchors the renderer gives
@@ -18,8 +18,10 @@ class MissingAnchor(Rule):
     "Step 1: Understand the role" becomes ``step-1-understand-the-role``, "Pay & benefits"
     becomes ``pay--benefits``. A repeated heading gets ``-1``, ``-2``... on its second, third...
     occurrence (``requirements``, ``requirements-1``). ``gitlab`` collapses runs of hyphens;
-    ``plain`` joins words with single hyphens. The anchor is compared exactly after
-    percent-decoding; the message suggests the closest existing anchor.
+    ``plain`` joins words with single hyphens. The ``id`` or ``name`` of a raw HTML element
+    (``<a id="eligibility"></a>``, outside code and comments) is an anchor too, as on GitHub. The
+    anchor is compared exactly after percent-decoding; the message suggests the closest existing
+    anchor.
 
     Changed files: when only some files are checked and a checked page lost the heading that
     unchecked pages link to (a renamed or removed heading), the finding is reported on the checked
@@ -47,7 +49,8 @@ class MissingAnchor(Rule):
     === jobs.md ===
     # Jobs
 
-    See [how to apply](#how-to-apply), [pay](salary.md#what-moves-pay) and [more](#faq-1).
+    See [how to apply](#how-to-apply), [pay](salary.md#what-moves-pay), [more](#faq-1) and
+    [the table](salary.md#pay-by-setting).
 
     ## How to apply
 
@@ -58,12 +61,15 @@ class MissingAnchor(Rule):
     # Salary
 
     ## What moves pay?
+
+    <a id="pay-by-setting"></a>
+    Pay differs by setting.
     ```
     """
 
     code = "GL302"
     name = "missing-anchor"
-    summary = "A link's #anchor matches no heading on the target page"
+    summary = "A link's #anchor matches no heading or HTML id on the target page"
     scope = "site"
 
     def check_site(self, site, ctx):
