@@ -170,21 +170,12 @@ def encode(file_digest: bytes, payload: bytes) -> bytes:
     return pickle.dumps((MAGIC, file_digest, payload), pickle.HIGHEST_PROTOCOL)
 
 
-def store(path: Path, blob: bytes) -> bool:
-    """Write an entry atomically; False (and nothing written) if the file system refuses."""
+def store(path: Path, blob) -> bool:
+    """Write ``blob`` (bytes, or a function that writes to a binary file) atomically; False (and
+    nothing written) if the file system refuses."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _atomic_write(path, blob)
-        return True
-    except OSError:
-        return False
-
-
-def store_with(path: Path, writer) -> bool:
-    """Write a file atomically with ``writer(binary file)``; False (and nothing written) on failure."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(path, writer)
         return True
     except OSError:
         return False

@@ -89,10 +89,14 @@ def _analyze(display: str, rel: str | None, data: bytes, config: Config, selecte
     if text is None:
         return PageResult(PageSummary(display, rel, slug, ok=False), findings)
     lines = text.split("\n")
+
+    def unreadable() -> PageResult:  # the page could not be parsed: its findings, no summary to speak of
+        return PageResult(PageSummary(display, rel, slug, ok=False), findings, shown_lines(lines, findings))
+
     split = frontmatter.split(lines)
     findings.extend(split.findings)
     if split.findings:
-        return PageResult(PageSummary(display, rel, slug, ok=False), findings, shown_lines(lines, findings))
+        return unreadable()
     fm = None
     if split.front_matter_lines:
         start, end = split.front_matter_lines
@@ -100,13 +104,13 @@ def _analyze(display: str, rel: str | None, data: bytes, config: Config, selecte
                                             limits["max_front_matter_bytes"])
         findings.extend(fm_findings)
         if fm is None and any(f.code in ("GL101", "GL905", "GL907") for f in fm_findings):
-            return PageResult(PageSummary(display, rel, slug, ok=False), findings, shown_lines(lines, findings))
+            return unreadable()
     try:
         page = build_page(text, display, rel, slug, fm, split.front_matter_lines, config.get("links.slug_style"))
     except RecursionError:
         findings.append(Finding("GL910", Span.point(1), "the page is nested too deeply to parse "
                                 "(limits.max_nesting); flatten its lists and blockquotes"))
-        return PageResult(PageSummary(display, rel, slug, ok=False), findings, shown_lines(lines, findings))
+        return unreadable()
     findings.extend(check_limits(page, limits))
     schemas = load_schemas(config.schemas_dir)
     ctx = PageContext(config=config, schemas=schemas, selected=selected)

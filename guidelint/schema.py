@@ -98,26 +98,18 @@ def save_trusted(directory: Path, path: Path) -> None:
     entry = _STAMPS.get(directory)
     if entry is None or entry in _TRUSTED:
         return
-    loaded = [s for s in _LOADED if (s.directory, s.stamp) == entry]
-    if not loaded:
+    got = _WHOLE.get(entry)
+    if got is None:
         return
     import pickle
 
     from guidelint.cache import store
 
-    got = loaded[0].schemas
     facts = {"types": tuple(got.types), "sections": got.sections, "inlined": got.inlined}
     store(path, pickle.dumps((TRUSTED_MAGIC, facts), pickle.HIGHEST_PROTOCOL))
 
 
-@dataclass(frozen=True)
-class _Loaded:
-    directory: Path
-    stamp: tuple
-    schemas: SchemaSet
-
-
-_LOADED: list[_Loaded] = []  # whole loads done in this process (at most a few)
+_WHOLE: dict[tuple, SchemaSet] = {}  # (resolved folder, stamp) -> its whole load in this process
 
 
 def _mtimes(directory: Path) -> tuple:
@@ -158,12 +150,12 @@ def _load(directory: Path, stamp: tuple) -> SchemaSet:
     return _load_whole(directory, stamp)
 
 
-@functools.lru_cache(maxsize=8)
 def _load_whole(directory: Path, stamp: tuple) -> SchemaSet:
-    """Read, check and compile every schema of ``directory`` (imports jsonschema)."""
-    loaded = _read_schemas(directory)
-    _LOADED.append(_Loaded(directory, stamp, loaded))
-    return loaded
+    """Read, check and compile every schema of ``directory`` (imports jsonschema), once."""
+    found = _WHOLE.get((directory, stamp))
+    if found is None:
+        found = _WHOLE[(directory, stamp)] = _read_schemas(directory)
+    return found
 
 
 def _read_schemas(directory: Path) -> SchemaSet:

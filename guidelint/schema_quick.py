@@ -18,6 +18,7 @@ compares both on generated documents.
 from __future__ import annotations
 
 import datetime as _dt
+import operator
 import re
 from typing import Any, Callable
 
@@ -75,6 +76,12 @@ _TYPES: dict[str, Callable[[Any], bool]] = {
 }
 
 
+# keyword -> (the values it applies to, how their length compares with it)
+_LENGTHS = {"minItems": (list, operator.ge), "maxItems": (list, operator.le),
+            "minLength": (str, operator.ge), "maxLength": (str, operator.le)}
+_BOUNDS = {"minimum": operator.ge, "maximum": operator.le}  # integer bounds (floats: jsonschema decides)
+
+
 def _compile(schema: Any) -> Check:
     if schema is True:
         return _always
@@ -121,20 +128,11 @@ def _compile(schema: Any) -> Check:
     if "items" in schema:
         item = _compile(schema["items"])
         add(lambda v, item=item: not isinstance(v, list) or all(item(x) for x in v))
-    if "minItems" in schema:
-        n = int(schema["minItems"])
-        add(lambda v, n=n: not isinstance(v, list) or len(v) >= n)
-    if "maxItems" in schema:
-        n = int(schema["maxItems"])
-        add(lambda v, n=n: not isinstance(v, list) or len(v) <= n)
+    for key, (kind, holds) in _LENGTHS.items():
+        if key in schema:
+            add(lambda v, n=int(schema[key]), kind=kind, holds=holds: not isinstance(v, kind) or holds(len(v), n))
     if schema.get("uniqueItems") is True:  # text items only; anything else: jsonschema decides
         add(lambda v: not isinstance(v, list) or (all(isinstance(x, str) for x in v) and len(set(v)) == len(v)))
-    if "minLength" in schema:
-        n = int(schema["minLength"])
-        add(lambda v, n=n: not isinstance(v, str) or len(v) >= n)
-    if "maxLength" in schema:
-        n = int(schema["maxLength"])
-        add(lambda v, n=n: not isinstance(v, str) or len(v) <= n)
     if "pattern" in schema:
         rx = re.compile(schema["pattern"])
         add(lambda v, rx=rx: not isinstance(v, str) or rx.search(v) is not None)
@@ -142,15 +140,12 @@ def _compile(schema: Any) -> Check:
         if schema["format"] != "date":
             raise Unsupported(f"format {schema['format']}")
         add(lambda v: not isinstance(v, str) or _is_date(v))
-    for key in ("minimum", "maximum"):
+    for key, holds in _BOUNDS.items():
         if key in schema:
             bound = schema[key]
             if isinstance(bound, bool) or not isinstance(bound, int):
                 raise Unsupported(key)
-            if key == "minimum":
-                add(lambda v, b=bound: not _TYPES["number"](v) or (isinstance(v, int) and v >= b))
-            else:
-                add(lambda v, b=bound: not _TYPES["number"](v) or (isinstance(v, int) and v <= b))
+            add(lambda v, b=bound, holds=holds: not _TYPES["number"](v) or (isinstance(v, int) and holds(v, b)))
     if "allOf" in schema:
         parts = [_compile(s) for s in schema["allOf"]]
         add(lambda v, parts=parts: all(p(v) for p in parts))

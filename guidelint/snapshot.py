@@ -34,7 +34,7 @@ import os
 import pickle
 import time
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -223,7 +223,7 @@ class Session:
         return self.previous is not None and key in self.previous.pages
 
     def note(self, key: str, sig: Signature | None, digest: bytes) -> None:
-        """A page analysed (or found in the per-file cache) in this run."""
+        """A page read and analysed in this run."""
         self.seen[key] = (sig, digest)
 
     def site_findings(self, pages: list[tuple[str, object]]) -> dict[str, tuple[Packed, ...]] | None:
@@ -298,9 +298,7 @@ class Session:
             if isinstance(result, StoredResult):
                 rec = result.record
                 if rec.sig != sig or (links is not None and links != rec.links):
-                    rec = PageRecord(sig, rec.digest, rec.findings, rec.summary_blob, rec.summary_hash,
-                                     rec.comments, rec.ok, rec.facts, rec.links if links is None else links,
-                                     rec.lines)
+                    rec = replace(rec, sig=sig, links=rec.links if links is None else links)
                     changed = True
             else:
                 blob = self._blob(key, result)
@@ -318,9 +316,9 @@ class Session:
             snap.pages[key] = rec
         if reused and not changed and snap.pages.keys() == self.previous.pages.keys():
             return  # nothing new to say
-        from guidelint.cache import store_with
+        from guidelint.cache import store
 
-        store_with(self.path, lambda fh: _write(fh, snap, self.previous, reused))
+        store(self.path, lambda fh: _write(fh, snap, self.previous, reused))
 
     def _blob(self, key: str, result) -> bytes:
         if key not in self.blobs:
