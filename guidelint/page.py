@@ -31,7 +31,9 @@ def markdown_parser() -> MarkdownIt:
     """The Markdown parser, built on first use: a run served from the cache never imports markdown-it."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": True, "maxNesting": 100}).enable("table")  # limits.PARSER_MAX_NESTING
+    from guidelint.fastparse import install
+
+    return install(MarkdownIt("commonmark", {"html": True, "maxNesting": 100}).enable("table"))  # limits.PARSER_MAX_NESTING
 
 
 # --------------------------------------------------------------------------- data

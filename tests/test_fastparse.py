@@ -1,0 +1,150 @@
+"""guidelint.fastparse narrows markdown-it-py's block rule chains; the tokens must not change.
+
+Each test parses the same text with a stock parser and a narrowed one and compares the whole
+token streams (children, maps, markup, attributes): on the site, on the hostile inputs, on a
+benchmark site, and on generated Markdown built from lines that start with every character the
+block rules look at, nested in lists and quotes and indented by 0 to 5 spaces or tabs.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import markdown_it
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from guidelint import fastparse
+from guidelint.page import markdown_parser
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def stock() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": True, "maxNesting": 100}).enable("table")
+
+
+STOCK = stock()
+FAST = fastparse.install(stock())
+
+
+def tokens(md: MarkdownIt, text: str) -> list[dict]:
+    return [t.as_dict() for t in md.parse(text)]
+
+
+def assert_same(text: str, fast: MarkdownIt = FAST, plain: MarkdownIt = STOCK) -> None:
+    assert tokens(fast, text) == tokens(plain, text)
+
+
+def test_installed_on_the_page_parser():
+    md = markdown_parser()
+    assert md.block.tokenize is not type(md.block).tokenize.__get__(md.block)
+    assert "tokenize" in vars(md.block)  # the narrowed tokenizer, bound to this parser only
+    assert "tokenize" not in vars(STOCK.block)
+
+
+def test_same_tokens_on_the_site_and_the_test_pages():
+    pages = sorted((REPO / "content").rglob("*.md")) + sorted((REPO / "tests" / "fixtures").rglob("*.md"))
+    assert len(pages) > 20
+    for page in pages:
+        text = page.read_bytes().decode("utf-8", "replace")
+        assert_same(text)
+
+
+def test_same_tokens_on_a_benchmark_site(tmp_path):
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "gen_site.py"), "30", str(tmp_path)], check=True,
+                   capture_output=True)
+    pages = sorted(tmp_path.rglob("*.md"))
+    assert len(pages) >= 30
+    for page in pages:
+        assert_same(page.read_text(encoding="utf-8"))
+
+
+HOSTILE = [
+    "",
+    "\n\n\n",
+    "> " * 150 + "deep quote\n",
+    "".join("  " * i + "- item\n" for i in range(120)),
+    "- a\n" * 500,
+    "| a | b |\n|---|---|\n" + "| x | y |\n" * 300,
+    "para\n---\nmore\n===\n",
+    "    code\n\n    more code\n\ttabbed\n",
+    "```\nunclosed fence\n",
+    "~~~ info\n~~~\n",
+    "<div>\n*html*\n</div>\n\n<!-- comment\nspanning -->\n",
+    "[ref]: /url 'title'\n[ref]\n\n[other]:\n  <x y>\n",
+    "1) one\n2) two\n10. ten\n1234567890. not a list\n",
+    "* * *\n- - -\n_ _ _\n***bold***\n",
+    "#heading\n# heading #\n####### seven\n",
+    "a\n> b\n- c\n1. d\n# e\n<div>\n```\n| f |\n|---|\n",
+    "text\n|---|\nnot a table\n\n| a |\n| - |\n",
+    "\x00\ufffd\u00a0\u2003line\n",
+    "\t- tab list\n \t> tab quote\n",
+    "x" * 20_000 + "\n",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_same_tokens_on_hostile_input(text):
+    assert_same(text)
+
+
+# lines that start with every character a block rule tests first, and with ordinary text
+STARTS = ["", " ", "  ", "   ", "    ", "     ", "\t", "> ", ">", "- ", "* ", "+ ", "1. ", "2) ", "9. ", "0) ",
+          "# ", "## ", "|:-:|", ":--|--:", "| :-- |",
+          "```", "~~~", "---", "***", "___", "===", "|", ":", "[a]: /x", "[a]", "<div>", "<!--", "-->", "</div>",
+          "<p>", "text ", "x", "a | b", "|---|---|", "| --- |", ":-:", "-:", "-", "_", "=", "\\", "`", "1."]
+TAILS = ["", "text", " | b |", "x y z", "```", "-", "*", "<", "[b]", " 2", "\t", "  ", "> q"]
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(STARTS), st.sampled_from(STARTS), st.sampled_from(TAILS)),
+                max_size=25))
+def test_same_tokens_on_generated_markdown(lines):
+    assert_same("\n".join(a + b + c for a, b, c in lines) + "\n")
+
+
+TEMPLATES = ["{c}\n", "{c}{c}{c}\n", "{c} x\n", "{c}x\n", "para\n{c}\n", "para\n{c}{c}{c}\n", "para\n{c} x\n",
+             "- item\n  {c} x\n- item\n{c}{c}{c}\n", "> q\n> {c} x\n{c}{c}{c}\n", "a | b\n{c}-|--\n",
+             "a\n{c}-\n", "| a |\n{c}{c}{c}\n", "1. x\n\n   {c}{c}{c}\n", "{c}{c}{c} x\ny\n{c}{c}{c}\n",
+             "    {c}\n{c}\n", "{c}[x]: /y\n"]
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_same_tokens_for_every_ascii_first_character(template):
+    for c in [chr(i) for i in range(0x20, 0x7F)] + ["\t", "\u00a0", "\u3000"]:
+        for digit_run in ("", "1", "12345"):
+            assert_same(template.replace("{c}", c).replace("x\n", "x" + digit_run + "\n"))
+
+
+def test_an_unknown_rule_is_tried_on_every_line():
+    # a plugin rule for lines starting with "%%": the narrowed parser must still find it,
+    # inside lists and quotes too, and as a paragraph interrupter
+    def percent(state, start, end, silent):
+        pos = state.bMarks[start] + state.tShift[start]
+        if state.src[pos:pos + 2] != "%%":
+            return False
+        if not silent:
+            token = state.push("percent", "", 0)
+            token.map = [start, start + 1]
+        state.line = start + 1
+        return True
+
+    def with_plugin() -> MarkdownIt:
+        md = stock()
+        md.block.ruler.before("paragraph", "percent", percent, {"alt": ["paragraph", "blockquote", "list"]})
+        return md
+
+    plain, fast = with_plugin(), fastparse.install(with_plugin())
+    text = "para\n%% one\n- item\n  %% two\n> quote\n> %% three\n%% four\n"
+    assert_same(text, fast, plain)
+    assert [t.type for t in fast.parse(text)].count("percent") == 4
+
+
+def test_an_unknown_markdown_it_version_is_left_alone(monkeypatch):
+    monkeypatch.setattr(markdown_it, "__version__", "99.0.0")
+    md = fastparse.install(stock())
+    assert "tokenize" not in vars(md.block)
+    assert_same("# title\n\ntext\n", md)
