@@ -104,11 +104,15 @@ def _init_worker(config: Config, selected: frozenset[str], packs_loaded: bool) -
         _load_packs(config)
 
 
-def _work(chunk: list[Task]) -> list[tuple[bytes, bytes | None]]:
+def _work(chunk: list[Task]) -> list[tuple[bytes, bytes, bytes | None]]:
+    """(pickled summary, pickled findings and lines, hash of the bytes) for each task. The summary
+    is pickled on its own because the site snapshot stores it so: this process pickles it once,
+    not the workers and then the parent again."""
     out = []
     for task in chunk:
-        result, blob, file_digest = _analyze_task(task, _WORKER["config"], _WORKER["selected"])
-        out.append((blob if blob is not None else pickle.dumps(result, pickle.HIGHEST_PROTOCOL), file_digest))
+        result, _blob, file_digest = _analyze_task(task, _WORKER["config"], _WORKER["selected"])
+        out.append((pickle.dumps(result.summary, pickle.HIGHEST_PROTOCOL),
+                    pickle.dumps((result.findings, result.lines), pickle.HIGHEST_PROTOCOL), file_digest))
     return out
 
 
@@ -134,6 +138,7 @@ class Analyzer:
         max_bytes = config["limits"]["max_file_bytes"]
         results: list = [None] * len(items)
         digests: list = [None] * len(items)  # hashes of the bytes the analysis read
+        summaries: dict[int, bytes] = {}  # pickled summaries made by the workers
         todo: list[tuple[int, Task]] = []
         sigs: dict[int, snapshot.Signature | None] = {}  # pages the snapshot will record
         for i, item in enumerate(items):
@@ -172,18 +177,18 @@ class Analyzer:
         workers = self._workers(len(todo))
         try:
             if workers > 1:
-                self._pool(workers, todo, results, digests, config, selected)
+                self._pool(workers, todo, results, digests, summaries, config, selected)
             else:
                 for i, task in todo:
                     results[i], _blob, digests[i] = _analyze_task(task, config, selected)
         except KeyboardInterrupt:
             if session is not None:  # keep what was analysed: the next run starts from there
-                self._note(session, items, sigs, digests)
+                self._note(session, items, sigs, digests, summaries)
                 session.save([(item.rel, r) for item, r in zip(items, results)
                               if r is not None and item.rel is not None and item.path is not None], None, None)
             raise
         if session is not None:
-            self._note(session, items, sigs, digests)
+            self._note(session, items, sigs, digests, summaries)
         if store is not None:
             schema.save_trusted(config.schemas_dir, store.folder / TRUSTED_SCHEMAS)
             store.prune()
@@ -194,18 +199,19 @@ class Analyzer:
         return results
 
     @staticmethod
-    def _note(session: snapshot.Session, items: list[FileItem], sigs: dict, digests: list) -> None:
+    def _note(session: snapshot.Session, items: list[FileItem], sigs: dict, digests: list,
+              summaries: dict[int, bytes]) -> None:
         for i, sig in sigs.items():
             if digests[i] is not None:  # read and analysed (an unreadable file is looked at again next time)
-                session.note(items[i].rel, sig, digests[i])
+                session.note(items[i].rel, sig, digests[i], summaries.get(i))
 
     def _workers(self, pending: int) -> int:
         if self.jobs <= 1 or pending < POOL_MIN_PAGES:
             return 1
         return max(1, min(self.jobs, pending // MIN_PAGES_PER_WORKER))
 
-    def _pool(self, workers: int, todo: list[tuple[int, Task]], results: list, digests: list, config: Config,
-              selected: frozenset[str]) -> None:
+    def _pool(self, workers: int, todo: list[tuple[int, Task]], results: list, digests: list,
+              summaries: dict[int, bytes], config: Config, selected: frozenset[str]) -> None:
         # warm up what forked workers inherit (schemas, rules, the Markdown parser, the claims engine)
         from guidelint.claims import compile_engine
         from guidelint.page import markdown_parser
@@ -225,7 +231,7 @@ class Analyzer:
         pickled: list = []  # (index, pickled result)
         try:
             for chunk, out in zip(chunks, pool.imap(_work, [[t for _, t in c] for c in chunks])):
-                pickled.extend((i, blob, file_digest) for (i, _task), (blob, file_digest) in zip(chunk, out))
+                pickled.extend((i, *answer) for (i, _task), answer in zip(chunk, out))
             pool.close()
         except BaseException:
             pool.terminate()
@@ -235,8 +241,9 @@ class Analyzer:
             # unpickled once the workers are gone: results as objects take ~3x their pickles' memory,
             # and while the workers run, their memory and this process's add up. Also when
             # interrupted: the caller saves the results that came back.
-            for k, (i, blob, file_digest) in enumerate(pickled):
-                results[i] = pickle.loads(blob)
+            for k, (i, summary, rest, file_digest) in enumerate(pickled):
+                results[i] = PageResult(pickle.loads(summary), *pickle.loads(rest))
+                summaries[i] = summary
                 digests[i] = file_digest
                 pickled[k] = None  # each pickle freed as its result is built: never both whole at once
 

@@ -222,9 +222,11 @@ class Session:
         """The snapshot has a record of ``key`` (whose signature did not match)."""
         return self.previous is not None and key in self.previous.pages
 
-    def note(self, key: str, sig: Signature | None, digest: bytes) -> None:
-        """A page read and analysed in this run."""
+    def note(self, key: str, sig: Signature | None, digest: bytes, summary_blob: bytes | None = None) -> None:
+        """A page read and analysed in this run (``summary_blob``: its summary, pickled, if at hand)."""
         self.seen[key] = (sig, digest)
+        if summary_blob is not None:
+            self.blobs[key] = summary_blob
 
     def site_findings(self, pages: list[tuple[str, object]]) -> dict[str, tuple[Packed, ...]] | None:
         """The stored site findings (packed), if they hold for these (key, result) pages; else None."""

@@ -94,3 +94,17 @@ def test_configure_extra_pack_and_builtin_off(tmp_path):
     finally:
         configure(base)
     assert get_rule("GL401") is not None and get_rule("XX401") is None
+
+
+@pytest.mark.parametrize("line, found", [
+    ("Accredited by CAHEEP.", ["'CAHEEP' should be spelt 'CAAHEP'"]),
+    ("Accredited by CA*HEEP*.", ["'CAHEEP' should be spelt 'CAAHEP'"]),  # split by markup in the source
+    ("Accredités par CAHEEP, à Lyon.", ["'CAHEEP' should be spelt 'CAAHEP'"]),  # not ASCII: no quick skip
+    ("Accredited by Caahep.", ["'Caahep' should be spelt 'CAAHEP'"]),
+    ("Accredited by CAAHEP, see caheep.org.", []),
+    ("Nothing to see here.", []),
+])
+def test_known_names_found_whatever_the_quick_skip_says(line, found):
+    # GL510 skips a page whose lower-cased ASCII prose contains no form; these pages must not be skipped
+    got = [d.message for d in diags({"content/a.md": f"# A\n\n{line}\n"}, select=("GL510",))]
+    assert got == found

@@ -79,6 +79,9 @@ class Prefilter:
         for anchor in self._filed:
             self._anchors |= anchor
         self._figure_needs = [(fr, need_of((fr.figures.anchors, fr.context.anchors))) for fr in figure_rules]
+        # a sentence with none of these bits meets no claim pattern's anchor and no figure rule's needs
+        self._any_bit = self._anchors | reduce(or_, (need for _fr, need in self._figure_needs), 0)
+        self._some_need_nothing = bool(self._always) or any(not need for _fr, need in self._figure_needs)
         self._figure_rules = list(figure_rules)
         # id(item) -> (item, the bits it needs): the item stays alive, so its id stays its own
         self._others = {id(p): (p, need_of((p.requires or ()) if isinstance(p, Compiled) else (p.anchors,)))
@@ -127,6 +130,8 @@ class Prefilter:
         bits = self.bits(full)
         if bits is None:
             return None, self._every, self._figure_rules
+        if not bits & self._any_bit and not self._some_need_nothing:
+            return None  # most sentences: no rule may match, known without building any list
         figure_rules = [fr for fr, need in self._figure_needs if bits & need == need]
         hit = bits & self._anchors
         found = list(self._always)

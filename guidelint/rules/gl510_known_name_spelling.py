@@ -51,12 +51,27 @@ def _pattern(forms: list[str]) -> re.Pattern:
 @functools.lru_cache(maxsize=8)
 def _matcher(root: Path, builtin: bool, files: tuple[str, ...], spellings: tuple[tuple[str, str], ...]):
     """(exact wrong form -> right name, casefolded right name -> right name for names whose
-    capitalisation matters, the pattern finding both), for one configuration's name lists."""
+    capitalisation matters, the pattern finding both, the forms in lower case if they are all
+    ASCII), for one configuration's name lists."""
     paths = [str(p) for p in sorted(BUILTIN_DIR.glob("*.yaml"))] if builtin else []
     paths += [str((root / f).resolve()) for f in files]
     wrong, case_names = _load(tuple(paths), spellings)
     forms = sorted(set(wrong) | set(case_names), key=len, reverse=True)
-    return wrong, {n.casefold(): n for n in case_names}, _pattern(forms) if forms else None
+    lowered = tuple(sorted({f.lower() for f in forms})) if all(f.isascii() for f in forms) else None
+    return wrong, {n.casefold(): n for n in case_names}, _pattern(forms) if forms else None, lowered
+
+
+def _absent(page, lowered: tuple[str, ...] | None) -> bool:
+    """True when no form can be on the page: its prose is ASCII and contains none of them in any
+    case. (For ASCII text and forms, a case-insensitive match is a match of the lower-cased
+    strings; one pass of ``in`` per form over the page costs a tenth of the pattern search.)"""
+    if lowered is None:
+        return False
+    prose = "\n".join(block.text for block in page.blocks)
+    if not prose.isascii():
+        return False
+    prose = prose.lower()
+    return not any(form in prose for form in lowered)
 
 
 def _matcher_for(config):
@@ -100,8 +115,8 @@ class KnownNameSpelling(Rule):
     fixable = True
 
     def check(self, page, ctx):
-        wrong, by_fold, pattern = _matcher_for(ctx.config)
-        if pattern is None:
+        wrong, by_fold, pattern, lowered = _matcher_for(ctx.config)
+        if pattern is None or _absent(page, lowered):
             return
         for block in page.blocks:
             for m in pattern.finditer(block.text):
