@@ -20,7 +20,9 @@ guidelint runs from a snapshot of the package copied into the scratch folder and
 so that edits made to the working tree during a run do not invalidate the cache half-way.
 Each command is run ``--repeat`` times (default 1) and the fastest run is kept; the sub-second
 guidelint runs (warm, one changed file, single file) at least three times, since a single run of
-under a second moves by a tenth with whatever else the machine is doing. Wall and CPU time
+under a second moves by a tenth with whatever else the machine is doing, and so are, at up to
+2,000 pages, the runs the targets compare (parse floor, guidelint cold, markdownlint-cli2, remark):
+every tool alike. Wall and CPU time
 cover the whole process tree (CPU from wait4, which includes reaped worker processes); peak
 memory is the largest sum of the resident memory of the process tree, sampled every 20 ms, and
 the largest single process (ru_maxrss).
@@ -184,18 +186,21 @@ def bench_size(n: int, scratch: Path, snap: Path, tools: Path | None, repeat: in
     gl = [sys.executable, "-m", "guidelint", "check", "-o", os.devnull]
     cache = site / ".guidelint_cache"
     out: dict = {"pages": n, "bytes": size}
+    # the runs the targets compare (floor, cold, peers): at up to 2,000 pages, best of at least
+    # three for every tool alike, since one run of a few seconds moves by a tenth on a shared machine
+    compared = max(repeat, 3) if n <= 2000 else repeat
 
     floor = [float(subprocess.run([sys.executable, "-c", PARSE_FLOOR], cwd=site, env=env, capture_output=True,
-                                  text=True, check=True).stdout) for _ in range(repeat)]
+                                  text=True, check=True).stdout) for _ in range(compared)]
     out["floor"] = min(floor)
     print(f"[{n}] parse floor {out['floor']:.2f} s", file=sys.stderr)
 
     def clear():
         shutil.rmtree(cache, ignore_errors=True)
 
-    out["cold"] = best(gl, site, env, repeat, before=clear)  # also fills the cache
+    out["cold"] = best(gl, site, env, compared, before=clear)  # also fills the cache
     if n <= 2000:  # the extra cold runs take minutes on big sites
-        out["cold_nocache"] = best(gl + ["--no-cache"], site, env, repeat)
+        out["cold_nocache"] = best(gl + ["--no-cache"], site, env, compared)
         out["cold_1job"] = best(gl + ["--no-cache", "--jobs", "1"], site, env, 1)
     quick = max(repeat, 3)  # sub-second runs: best of at least three
     out["warm"] = best(gl, site, env, quick)
@@ -234,9 +239,9 @@ def bench_size(n: int, scratch: Path, snap: Path, tools: Path | None, repeat: in
 
     if tools is not None:
         bin_ = tools / "node_modules" / ".bin"
-        out["markdownlint"] = best([str(bin_ / "markdownlint-cli2"), "content/**/*.md"], site, None, repeat)
+        out["markdownlint"] = best([str(bin_ / "markdownlint-cli2"), "content/**/*.md"], site, None, compared)
         remark_config(site, tools)
-        out["remark"] = best([str(bin_ / "remark"), "content", "--quiet", "--no-stdout"], site, None, repeat)
+        out["remark"] = best([str(bin_ / "remark"), "content", "--quiet", "--no-stdout"], site, None, compared)
         print(f"[{n}] markdownlint-cli2 {out['markdownlint'].wall:.2f} s, remark {out['remark'].wall:.2f} s",
               file=sys.stderr)
     return out
