@@ -57,35 +57,35 @@ def _block_first_chars() -> dict[Any, str]:
 
 
 class _BlockChain:
-    """One chain of block rules, split by first character."""
+    """One chain of block rules, split by first character (and, when the table rule leads the
+    chain, by whether the next line may be a table's delimiter row)."""
 
-    __slots__ = ("rules", "by_char", "other", "table")
+    __slots__ = ("rules", "gated", "by_char", "other", "by_char_no_table", "other_no_table")
 
     def __init__(self, rules: list[BlockRule], first: dict[Any, str], table: Any) -> None:
         self.rules = tuple(rules)
-        self.table = table
         chars = set().union(*(first[r] for r in rules if r in first))
         self.by_char = {c: tuple(r for r in rules if r not in first or c in first[r]) for c in chars}
         self.other = tuple(r for r in rules if r not in first)
+        # the table rule's first tests: two lines at least, the next one starting with | - or :
+        self.gated = bool(rules) and rules[0] is table
+        drop = 1 if self.gated else 0
+        self.by_char_no_table = {c: rules[drop:] for c, rules in self.by_char.items()}
+        self.other_no_table = self.other[drop:]
 
     def candidates(self, state: StateBlock, line: int, end: int) -> tuple[BlockRule, ...]:
         """The rules that may match at ``line``: all of them for an empty or code-indented line."""
-        pos = state.bMarks[line] + state.tShift[line]
-        if pos >= state.eMarks[line] or state.sCount[line] - state.blkIndent >= 4:
+        b_marks, t_shift, e_marks = state.bMarks, state.tShift, state.eMarks
+        pos = b_marks[line] + t_shift[line]
+        if pos >= e_marks[line] or state.sCount[line] - state.blkIndent >= 4:
             return self.rules
-        rules = self.by_char.get(state.src[pos], self.other)
-        if rules and rules[0] is self.table and not self._may_be_table(state, line, end):
-            return rules[1:]
-        return rules
-
-    @staticmethod
-    def _may_be_table(state: StateBlock, line: int, end: int) -> bool:
-        """The first tests of markdown-it-py's table rule: a next line that may be a delimiter row."""
+        src = state.src
         nxt = line + 1
-        if nxt + 1 > end:
-            return False
-        pos = state.bMarks[nxt] + state.tShift[nxt]
-        return pos < state.eMarks[nxt] and state.src[pos] in "|-:"
+        if self.gated and nxt < end:
+            at = b_marks[nxt] + t_shift[nxt]
+            if at < e_marks[nxt] and src[at] in "|-:":
+                return self.by_char.get(src[pos], self.other)
+        return self.by_char_no_table.get(src[pos], self.other_no_table)
 
     def terminator(self) -> BlockRule:
         """A single rule standing for the whole chain (how paragraphs, lists and quotes ask)."""
