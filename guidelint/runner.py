@@ -406,7 +406,7 @@ def _site_findings(keyed, config: Config, selected: frozenset[str], report_keys:
     pages = [(i.rel, r) for _k, i, r in keyed if i.rel is not None and i.path is not None]
     usable = session is not None and not config.get("links.check_external") and bool(rules)
     known = session.site_findings(pages) if usable else None
-    if known is not None and whole_site:
+    if known is not None:  # the whole site's findings still hold: also those of the pages reported
         session.save(pages, known, session.previous_disk())
         return known, {"site_rules": "reused"}
     report_rels = None if whole_site else frozenset(report_keys)

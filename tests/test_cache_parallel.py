@@ -206,9 +206,21 @@ def test_snapshot_partial_runs_match_plain_runs(gen_site, tmp_path):
     one = ["content/guide-00004.md"]
     partial, stats = _report(config, selected, one)
     assert stats["unchanged"] == 30 and partial == run(one, config, selected).diagnostics
-    assert stats["site_focus"] is not None and stats["site_focus"] < 30  # only the pages that matter
+    assert stats["site_rules"] == "reused"  # nothing changed: the whole site's findings still hold
     warm, stats = _report(config, selected)  # the partial run kept the whole-site findings
     assert stats["site_rules"] == "reused" and warm == run([], config, selected).diagnostics
+    # a page edited without moving any link or heading: the site findings still hold, and the
+    # partial run reports that page's new page findings with them
+    page = tmp_path / "content" / "guide-00004.md"
+    page.write_text(page.read_text() + "\nLook for programs accredited by CAHEEP.\n")
+    partial, stats = _report(config, selected, one)
+    assert stats["analysed"] == 1 and stats["site_rules"] == "reused"
+    assert partial == run(one, config, selected).diagnostics and any(d.code == "GL510" for d in partial)
+    # a page edited so that its links change: only the pages that matter are resolved again
+    page.write_text(page.read_text() + "\nSee [the missing guide](guide-0404.md).\n")
+    partial, stats = _report(config, selected, one)
+    assert stats["site_focus"] is not None and stats["site_focus"] < 30
+    assert partial == run(one, config, selected).diagnostics and any(d.code == "GL301" for d in partial)
 
 
 @pytest.mark.parametrize("edit", ["rename a heading others link to", "unpublish", "remove the links out",
