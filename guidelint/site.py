@@ -53,6 +53,7 @@ class PageSummary:
     tables: tuple[TableInfo, ...] = ()
     extra: dict = field(default_factory=dict, compare=False)  # rule-specific facts, picklable
     html_anchors: tuple[str, ...] = ()  # id= and name= of raw HTML elements (link targets too)
+    front_matter_urls: tuple[tuple[str, Span], ...] = ()  # http(s) URLs among the front matter's values
 
     @property
     def anchors(self) -> frozenset[str]:
@@ -88,6 +89,8 @@ def summarize(page: Page, tables: bool = True) -> PageSummary:
             if isinstance(value, str):
                 related.append((value, page.front_matter.value_span(("related", i))))
     title_span = page.front_matter.value_span(("title",)) if page.front_matter and "title" in page.meta else None
+    urls = tuple((url, page.front_matter.value_span(path)) for url, path in _urls(page.meta)) \
+        if page.front_matter else ()
     return PageSummary(
         path=page.path,
         rel=page.rel,
@@ -107,7 +110,28 @@ def summarize(page: Page, tables: bool = True) -> PageSummary:
                      for t in (page.tables if tables else ())),
         extra=dict(page.cache.get("summary_extra", {})),
         html_anchors=tuple(page.html_anchors),
+        front_matter_urls=urls,
     )
+
+
+_WEB = ("http://", "https://")
+
+
+def _urls(value, path: tuple = ()) -> list[tuple[str, tuple]]:
+    """(url, path) for each string value of the front matter that is an http(s) URL (a source's
+    ``url``, say), in document order; nesting is bounded by the YAML limits."""
+    found: list[tuple[str, tuple]] = []
+    stack = [(path, value)]
+    while stack:
+        where, node = stack.pop()
+        if isinstance(node, str):
+            if node.startswith(_WEB):
+                found.append((node.strip(), where))
+        elif isinstance(node, dict):
+            stack.extend(reversed([(where + (k,), v) for k, v in node.items()]))
+        elif isinstance(node, list):
+            stack.extend(reversed([(where + (i,), v) for i, v in enumerate(node)]))
+    return found
 
 
 class SiteIndex:

@@ -202,3 +202,21 @@ def test_cli_check_external_flag(server, site, run_cli):
     assert "Traceback" not in err
     assert [(d["code"], d["line"]) for d in json.loads(out)] == [("GL310", 3)]
     assert code == 1
+
+
+def test_gl310_checks_front_matter_urls_when_opted_in(server, tmp_path):
+    from guidelint.config import load_config
+    from guidelint.testing import run_files
+
+    page = (f"---\ntitle: Jobs\nsources:\n  - title: Gone\n    url: {server.url}/missing\n"
+            f"  - title: Fine\n    url: {server.url}/ok\nnote: https:///not-a-url\n---\n# Jobs\n\nText.\n")
+    files = {"jobs.md": page}
+    assert run_files(dict(files), frozenset({"GL310"})) == []  # no network, and shape is GL101's job
+    assert sum(server.hits.values()) == 0
+    config = load_config(None, start=tmp_path).with_overrides(
+        cache_dir=str(tmp_path / "cache"),
+        links={"check_external": True, "external_timeout": 2, "external_retries": 0})
+    found = run_files(dict(files), frozenset({"GL310"}), config=config)
+    assert [(d.code, d.line, d.column) for d in found] == [("GL310", 5, 10)]  # the value of the url key
+    assert "front-matter URL" in found[0].message and "HTTP 404" in found[0].message
+    assert server.hits[("HEAD", "/ok")] == 1 and server.hits[("HEAD", "/missing")] == 1

@@ -8,8 +8,10 @@ from guidelint.rules._links import reported
 class BrokenExternalLink(Rule):
     """An external (http/https) link or image is malformed or, with ``--check-external``, broken.
 
-    What it checks: always (no network), that each http(s) URL has a host name, a valid port and
-    no spaces. Only when external checks are switched on (``--check-external``, or
+    What it checks: the http(s) links and images of the body, and with ``--check-external`` also
+    the http(s) URLs among the front matter's values (a source's ``url``, say; their shape is the
+    schema's to check, GL101). Always (no network), that each body URL has a host name, a valid
+    port and no spaces. Only when external checks are switched on (``--check-external``, or
     ``links.check_external = true``), each distinct URL is requested: ``HEAD``, then ``GET`` if
     the server refuses HEAD; redirects are followed; 2xx and 3xx count as working. Requests run
     in ``links.external_concurrency`` threads, at most ``links.external_per_host`` at a time per
@@ -41,27 +43,31 @@ class BrokenExternalLink(Rule):
     scope = "site"
 
     def check_site(self, site, ctx):
-        links = [sl for sl in site_links(site, ctx.config)
-                 if sl.resolution.kind == EXTERNAL and reported(sl.source, ctx)]
-        if not links:
+        # (page, url, span, what it is): body links first, then the front matter's URLs
+        urls = [(sl.source, sl.resolution.url, sl.link.span, "external link")
+                for sl in site_links(site, ctx.config) if sl.resolution.kind == EXTERNAL and reported(sl.source, ctx)]
+        external = ctx.config.get("links.check_external")
+        if external:
+            urls += [(page, url, span, "front-matter URL") for page in site.pages
+                     if page.ok and reported(page, ctx) for url, span in page.front_matter_urls]
+        if not urls:
             return
         from guidelint.external import check_config, well_formed  # urllib.request, threads: only when needed
 
         good = []
-        for sl in links:
-            problem = well_formed(sl.resolution.url)
-            if problem:
-                yield sl.source.rel, self.finding(sl.link.span, f"external link '{sl.resolution.url}' cannot work: "
-                                                                f"{problem}; fix the URL")
-            else:
-                good.append(sl)
-        if not good or not ctx.config.get("links.check_external"):
+        for page, url, span, what in urls:
+            problem = well_formed(url)
+            if problem is None:
+                good.append((page, url, span, what))
+            elif what == "external link":  # a malformed front-matter value is the schema's finding (GL101)
+                yield page.rel, self.finding(span, f"{what} '{url}' cannot work: {problem}; fix the URL")
+        if not good or not external:
             return
-        results = check_config([sl.resolution.url for sl in good], ctx.config)
-        for sl in good:
-            result = results.get(sl.resolution.url.split("#", 1)[0])
+        results = check_config([url for _page, url, _span, _what in good], ctx.config)
+        for page, url, span, what in good:
+            result = results.get(url.split("#", 1)[0])
             if result is None or result.ok:
                 continue
-            yield sl.source.rel, self.finding(sl.link.span, f"external link '{sl.resolution.url}' is broken: "
-                                                            f"{result.describe()} after {result.attempts} attempt(s); "
-                                                            "update it to the page's current address or remove it")
+            yield page.rel, self.finding(span, f"{what} '{url}' is broken: {result.describe()} after "
+                                               f"{result.attempts} attempt(s); update it to the page's current "
+                                               "address or remove it")
