@@ -88,7 +88,7 @@ def cli() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=None,
               help="Worker processes for page analysis; 0 = one per core (default from config: 0).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache (cache_dir).")
-@click.option("--check-external", is_flag=True, help="Also request http(s) links (GL310): opt-in, bounded, cached.")
+@click.option("--check-external", is_flag=True, help="Also request http(s) links and front-matter URLs (GL310): opt-in, bounded, cached.")
 @click.option("--fix", is_flag=True, help="Apply the safe, mechanical fixes ([fix] in 'guidelint rules'), then "
               "report what is left.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff without writing; the exit code is "
