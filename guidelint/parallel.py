@@ -66,21 +66,20 @@ def _problem(display: str, rel: str | None, finding) -> PageResult:
     return PageResult(PageSummary(display, rel, slug_for(rel) if rel else None, ok=False), [finding])
 
 
-def _analyze_task(task: Task, config: Config, selected: frozenset[str]) -> tuple[PageResult, bytes | None, bytes | None]:
-    """Read (unless preloaded), analyse and store one page. Returns (result, its pickle if it was
-    stored, the hash of the bytes analysed or None if unreadable)."""
+def _analyze_task(task: Task, config: Config, selected: frozenset[str]) -> tuple[PageResult, bytes | None]:
+    """Read (unless preloaded), analyse and store one page. Returns (result, the hash of the bytes
+    analysed or None if unreadable)."""
     display, rel, path, data, entry = task
     if data is None:
         data, problem = read_item(FileItem(Path(path), display, rel), config["limits"]["max_file_bytes"])
         if problem is not None:
-            return _problem(display, rel, problem), None, None
+            return _problem(display, rel, problem), None
     result = analyze(display, rel, data, config, selected)
     file_digest = cache_mod.digest(data)
     if entry is None or any(f.code == "GL900" for f in result.findings):
-        return result, None, file_digest  # a page that crashed a rule is analysed again next time
-    payload = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
-    cache_mod.store(Path(entry), cache_mod.encode(file_digest, payload))
-    return result, payload, file_digest
+        return result, file_digest  # a page that crashed a rule is analysed again next time
+    cache_mod.store(Path(entry), cache_mod.encode(file_digest, pickle.dumps(result, pickle.HIGHEST_PROTOCOL)))
+    return result, file_digest
 
 
 # ------------------------------------------------------------------ worker side
@@ -110,7 +109,7 @@ def _work(chunk: list[Task]) -> list[tuple[bytes, bytes, bytes | None]]:
     not the workers and then the parent again."""
     out = []
     for task in chunk:
-        result, _blob, file_digest = _analyze_task(task, _WORKER["config"], _WORKER["selected"])
+        result, file_digest = _analyze_task(task, _WORKER["config"], _WORKER["selected"])
         out.append((pickle.dumps(result.summary, pickle.HIGHEST_PROTOCOL),
                     pickle.dumps((result.findings, result.lines), pickle.HIGHEST_PROTOCOL), file_digest))
     return out
@@ -180,7 +179,7 @@ class Analyzer:
                 self._pool(workers, todo, results, digests, summaries, config, selected)
             else:
                 for i, task in todo:
-                    results[i], _blob, digests[i] = _analyze_task(task, config, selected)
+                    results[i], digests[i] = _analyze_task(task, config, selected)
         except KeyboardInterrupt:
             if session is not None:  # keep what was analysed: the next run starts from there
                 self._note(session, items, sigs, digests, summaries)
@@ -228,7 +227,7 @@ class Analyzer:
         size = max(1, min(32, len(todo) // (workers * 6)))
         chunks = [todo[k:k + size] for k in range(0, len(todo), size)]
         pool = ctx.Pool(workers, initializer=_init_worker, initargs=(config, selected, method == "fork"))
-        pickled: list = []  # (index, pickled result)
+        pickled: list = []  # (index, pickled summary, pickled findings and lines, hash of the bytes)
         try:
             for chunk, out in zip(chunks, pool.imap(_work, [[t for _, t in c] for c in chunks])):
                 pickled.extend((i, *answer) for (i, _task), answer in zip(chunk, out))
