@@ -1,4 +1,5 @@
-"""guidelint.fastparse narrows markdown-it-py's block rule chains; the tokens must not change.
+"""guidelint.fastparse narrows markdown-it-py's block rule chains and builds plain text's inline
+tokens directly; the tokens must not change.
 
 Each test parses the same text with a stock parser and a narrowed one and compares the whole
 token streams (children, maps, markup, attributes): on the site, on the hostile inputs, on a
@@ -148,3 +149,45 @@ def test_an_unknown_markdown_it_version_is_left_alone(monkeypatch):
     md = fastparse.install(stock())
     assert "tokenize" not in vars(md.block)
     assert_same("# title\n\ntext\n", md)
+
+
+INLINE_ALPHABET = list("ab Z9.,;:#%()'\"/-+=|") + ["\n", "\t", "  ", "\n  ", " \n", "  \n", "\t\n", "\n\t"] + \
+    list("!&*<[]\\_`~") + ["&amp;", "[x](/y)", "*e*", "`c`", "<b>", "\u00a0", "\u2028"]
+
+
+@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(INLINE_ALPHABET), max_size=30))
+def test_same_inline_tokens_for_plain_and_marked_up_text(parts):
+    # parseInline hands the text to the inline parser as it is: no block rule strips or splits it,
+    # so leading and trailing newlines, blank and tab-only lines and trailing spaces all reach it
+    text = "".join(parts)
+    assert [t.as_dict() for t in FAST.parseInline(text)] == [t.as_dict() for t in STOCK.parseInline(text)]
+    assert_same(text)
+
+
+@pytest.mark.parametrize("text", ["plain words", "one\ntwo", "one\n   two\n\tthree", "hard  \nbreak",
+                                  "soft \nbreak", "tab\t\nend", "\nlead", "trail\n", "a\n\t\nb", "", "x: y # z"])
+def test_plain_text_shortcut_matches_the_rules(text):
+    assert [t.as_dict() for t in FAST.parseInline(text)] == [t.as_dict() for t in STOCK.parseInline(text)]
+
+
+def test_plain_text_shortcut_is_off_with_an_unknown_inline_rule():
+    # a plugin's inline rule at "%": text without markup must still reach it
+    def percent(state, silent):
+        if state.src[state.pos] != "%":
+            return False
+        if not silent:
+            state.push("percent", "", 0)
+        state.pos += 1
+        return True
+
+    def with_plugin() -> MarkdownIt:
+        md = stock()
+        md.inline.ruler.before("text", "percent", percent)
+        return md
+
+    plain, fast = with_plugin(), fastparse.install(with_plugin())
+    assert "parse" not in vars(fast.inline)
+    assert_same("50% of them\n", fast, plain)
+    assert "percent" in [c.type for t in fast.parse("50% of them\n") if t.children for c in t.children]
+    assert "parse" in vars(FAST.inline)  # the stock rules: the shortcut is installed
