@@ -36,6 +36,14 @@ class Rule:
     severity: ClassVar[Severity] = Severity.ERROR
     scope: ClassVar[str] = "page"  # "page" | "site" | "input"
     fixable: ClassVar[bool] = False
+    # A site rule's reach, for whole-site runs after an edit (guidelint.snapshot):
+    # "links": a page's findings depend only on its own links and related entries, what they
+    #   reach (pages, anchors, files) and the set of pages, the configuration and the disk; so
+    #   after an edit only the edited pages and the pages linking to them are checked again;
+    # "graph": the findings depend on the whole link graph, through the pages' edges and the
+    #   facts a SummaryStub holds; checked again for every page, from stored edges;
+    # None (unknown, e.g. a plugin's rule): every edit runs the site rules on the whole site.
+    locality: ClassVar[str | None] = None
     doc_override: str | None = None  # rules generated from data (claim packs) set their docs here
 
     def check(self, page: "Page", ctx: "PageContext") -> Iterable[Finding]:

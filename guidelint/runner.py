@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from itertools import chain
 from typing import Callable, Iterable
@@ -411,6 +411,15 @@ def _site_findings(keyed, config: Config, selected: frozenset[str], report_keys:
         return known, {"site_rules": "reused"}
     report_rels = None if whole_site else frozenset(report_keys)
     focus = session.neighbourhood(pages, set(report_keys)) if usable and not whole_site else None
+    graph_rules: list = []
+    if usable and whole_site and all(r.locality in ("links", "graph") for r in rules):
+        # an edit that moved links: check again the edited pages and those linking to them
+        # ("links" rules), and the whole graph from stored edges ("graph" rules); the other pages
+        # keep their stored "links" findings
+        focus = session.edited_neighbourhood(pages)
+        if focus is not None:
+            report_rels = frozenset(focus)
+            graph_rules = [r for r in rules if r.locality == "graph"]
     if focus is not None:
         index = SiteIndex([r.stub() if isinstance(r, StoredResult) and k not in focus else r.summary
                            for k, _i, r in keyed])
@@ -424,10 +433,18 @@ def _site_findings(keyed, config: Config, selected: frozenset[str], report_keys:
         resolver_for(index, config).seed_suggestions(session.suggestions(pages))
     ctx = SiteContext(config=config, schemas=load_schemas(config.schemas_dir), selected=selected,
                       report_rels=report_rels)
-    found: dict[str, list[Finding]] = {}
+    whole = replace(ctx, report_rels=None)
+    found: dict[str, list] = {}
     for rule in rules:
-        for rel, finding in rule.check_site(index, ctx):
+        for rel, finding in rule.check_site(index, whole if rule in graph_rules else ctx):
             found.setdefault(rel, []).append(finding)
+    if whole_site and focus is not None:  # the other pages: their stored "links" findings
+        again = {r.code for r in graph_rules}
+        for rel, _result in pages:
+            if rel not in focus:
+                kept = [f for f in session.stored_site_findings(rel) if f[0] not in again]
+                if kept:
+                    found[rel] = kept + found.get(rel, [])
     if usable:
         from guidelint.links import link_data
 
@@ -440,7 +457,8 @@ def _site_findings(keyed, config: Config, selected: frozenset[str], report_keys:
     elif session is not None:
         session.save(pages, None, None)
     index.cache.clear()  # the link resolver it holds refers back to the index: no cycle left behind
-    return found, {"site_rules": "ran", "site_focus": len(focus) if focus is not None else None}
+    return found, {"site_rules": "incremental" if whole_site and focus is not None else "ran",
+                   "site_focus": len(focus) if focus is not None else None}
 
 
 def _session(analyzer):

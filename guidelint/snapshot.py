@@ -18,7 +18,11 @@ steps:
    site findings from the last whole-site run, the hash of each page's pickled summary and those
    disk facts. When the set of pages is the same, every changed page's summary hashes the same
    (an edit that moved no link, heading or table) and the disk facts still hold, the stored site
-   findings are reused; otherwise the site rules run over the stored summaries plus the new ones.
+   findings are reused. After an edit that moved or changed links, a whole-site run checks
+   again only the edited pages and the pages whose links reach them (``edited_neighbourhood``;
+   the "links" rules), recomputes the "graph" rules (orphans, reachability) for every page from
+   the stored edges, and keeps the other pages' stored findings (``Rule.locality``). Otherwise
+   the site rules run over the stored summaries plus the new ones.
 
 Unchanged pages are served from the snapshot as ``StoredResult``: their findings are loaded,
 their summary stays pickled until a site rule needs it. The snapshot lives in the cache's
@@ -68,6 +72,9 @@ def pack(findings, messages: dict[str, str]) -> tuple[Packed, ...]:
     strings load several times faster than pickled objects."""
     out = []
     for f in findings:
+        if type(f) is tuple:  # packed already (kept from the previous snapshot)
+            out.append(f[:5] + (messages.setdefault(f[5], f[5]), f[6]))
+            continue
         s = f.span
         out.append((f.code, s.line, s.column, s.end_line, s.end_column, messages.setdefault(f.message, f.message),
                     f.fix))
@@ -254,6 +261,38 @@ class Session:
             if missing or not targets.isdisjoint(report):
                 focus.add(key)
         return focus
+
+    def edited_neighbourhood(self, pages: list[tuple[str, object]]) -> set[str] | None:
+        """For a whole-site run after an edit that moved links (the stored site findings do not
+        hold as they are): the edited pages and the pages whose links or related entries reach
+        one of them, the only pages whose "links" site findings can have changed. None when the
+        stored findings and link data cannot be trusted: no whole-site findings stored, pages
+        added or removed, disk facts changed, or an edited page whose identity changed (type,
+        status, title: what other pages' findings and the graph rules read of it)."""
+        prev = self.previous
+        if prev is None or prev.site_findings is None or not self._same_pages(pages) \
+                or any(rec.links is None for rec in prev.pages.values()):
+            return None
+        edited = set()
+        for key, result in pages:
+            if isinstance(result, StoredResult):
+                continue
+            summary = result.summary
+            if tuple(getattr(summary, name) for name in STUB_FIELDS) != prev.pages[key].facts:
+                return None
+            edited.add(key)
+        if not prev.disk_unchanged(self.root):
+            return None
+        focus = set(edited)
+        for key, rec in prev.pages.items():
+            targets, edges, _missing = rec.links
+            if not targets.isdisjoint(edited) or not edited.isdisjoint(edges):
+                focus.add(key)
+        return focus
+
+    def stored_site_findings(self, key: str) -> tuple[Packed, ...]:
+        """The site findings of ``key`` in the last whole-site run (see edited_neighbourhood)."""
+        return self.previous.site_findings.get(key, ())
 
     def _same_pages(self, pages: list[tuple[str, object]]) -> bool:
         """This run's pages are the snapshot's, and each was read or matched in this run."""

@@ -256,6 +256,104 @@ def test_snapshot_partial_run_sees_links_from_pages_it_does_not_check(gen_site, 
     assert again == after
 
 
+LONELY = """---
+title: Lonely guide
+description: A page only one other page links to.
+type: guide
+status: published
+last_reviewed: 2026-01-05
+---
+
+# Lonely guide
+
+Nothing here links anywhere.
+"""
+
+
+@pytest.mark.parametrize("edit", ["line added at the top", "heading renamed", "broken link added",
+                                  "link to the lonely page removed", "links out removed", "unpublished"])
+def test_whole_site_run_after_an_edit_checks_only_the_neighbourhood_again(gen_site, tmp_path, edit):
+    """After an edit that moves or changes links, a whole-site run checks again the edited page
+    and the pages linking to it, recomputes the link graph for orphans and reachability, and
+    keeps every other page's stored findings: the report is the plain run's."""
+    config = gen_site(40)
+    selected = _selected()
+    content = tmp_path / "content"
+    (content / "lonely.md").write_text(LONELY)
+    page = content / "guide-00006.md"
+    # (and a broken link: a finding that moves when a line is added above it)
+    page.write_text(page.read_text() + "\nSee also [the lonely guide](lonely.md) and [this](gone-page.md).\n"
+                    "\n## Where to check\n\nAsk the state board.\n")
+    other = content / "guide-00010.md"  # links to a heading of the page
+    other.write_text(other.read_text() + "\nSee [where to check](guide-00006.md#where-to-check).\n")
+    _age(content.rglob("*.md"))
+    before, stats = _report(config, selected)
+    assert stats["site_rules"] == "ran"
+    assert not any(d.path.endswith("lonely.md") and d.code == "GL308" for d in before)
+    text = page.read_text()
+    end = text.index("\n---\n", 4) + 5
+    if edit == "line added at the top":  # every link and heading below moves, nothing else changes
+        text = text[:end] + "\nA new first line.\n" + text[end:]
+    elif edit == "heading renamed":  # links into it from other pages break
+        text = text.replace("\n## ", "\n## Renamed ")
+    elif edit == "broken link added":
+        text = text[:end] + "\nSee [the missing guide](guide-0404.md).\n" + text[end:]
+    elif edit == "link to the lonely page removed":  # a page the edit does not touch becomes an orphan
+        text = text.replace("[the lonely guide](lonely.md)", "the lonely guide")
+    elif edit == "links out removed":
+        import re
+
+        text = re.sub(r"\]\([^)]*\)", "]", text)
+    else:
+        text = text.replace("status: published", "status: draft")
+    page.write_text(text)
+    after, stats = _report(config, selected)
+    plain = run([], config, selected).diagnostics
+    assert after == plain and after != before
+    if edit == "unpublished":  # the page's identity changed (what other pages and the graph read of it)
+        assert stats["site_rules"] == "ran"
+    else:
+        assert stats["site_rules"] == "incremental" and 1 <= stats["site_focus"] < 41
+    if edit == "link to the lonely page removed":
+        assert any(d.path.endswith("lonely.md") and d.code == "GL308" for d in after)
+    if edit == "heading renamed":  # found on a page the edit did not touch
+        assert any(d.path.endswith("guide-00010.md") and d.code == "GL302" for d in after)
+    # the next runs start from what this one stored: nothing changed, then one more edit
+    again, stats = _report(config, selected)
+    assert stats["site_rules"] == "reused" and again == plain
+    page.write_text(page.read_text()[:end] + "\nOne more first line.\n" + page.read_text()[end:])
+    more, stats = _report(config, selected)
+    assert stats["site_rules"] == "incremental" and more == run([], config, selected).diagnostics
+
+
+def test_a_site_rule_of_unknown_reach_runs_on_the_whole_site(gen_site, tmp_path):
+    from guidelint.registry import Rule, add_rule, remove_rules
+
+    class Counting(Rule):
+        code, name, summary, scope = "GL399", "counting", "Counts the pages it sees", "site"
+        seen: list = []
+
+        def check_site(self, site, ctx):
+            Counting.seen.append(len([p for p in site.pages if ctx.report_rels is None]))
+            return ()
+
+    add_rule(Counting())
+    try:
+        config = gen_site(20)
+        selected = _selected() | {"GL399"}
+        _age((tmp_path / "content").rglob("*.md"))
+        _report(config, selected)
+        page = tmp_path / "content" / "guide-00003.md"
+        text = page.read_text()
+        end = text.index("\n---\n", 4) + 5
+        page.write_text(text[:end] + "\nA new first line.\n" + text[end:])
+        after, stats = _report(config, selected)
+        assert stats["site_rules"] == "ran" and Counting.seen[-1] == 20
+        assert after == run([], config, selected).diagnostics
+    finally:
+        remove_rules(["GL399"])
+
+
 def _text(config, selected, use_cache=True, before_format=None):
     """The text report of a whole-site run, as the command line writes it."""
     from guidelint.formatters import FormatContext
@@ -476,7 +574,7 @@ def test_link_suggestions_are_reused_while_the_pages_are_the_same(gen_site, tmp_
     end = text.index("\n---\n", 4) + 5
     page.write_text(text[:end] + "\nA new first line.\n" + text[end:])  # every link below moves
     moved, stats = _report(config, selected)
-    assert stats["site_rules"] == "ran" and calls == []
+    assert stats["site_rules"] == "incremental" and calls == []
     assert moved == run([], config, selected).diagnostics
     (content / "guide-09999.md").write_text((content / "guide-00001.md").read_text())  # another set of pages
     calls.clear()

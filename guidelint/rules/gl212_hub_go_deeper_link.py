@@ -85,6 +85,7 @@ class HubGoDeeperLink(Rule):
     name = "hub-go-deeper-link"
     summary = "A hub step's Go deeper cell links to no published page"
     scope = "site"
+    locality = "links"
 
     def check_site(self, site, ctx):
         resolver = resolver_for(site, ctx.config)

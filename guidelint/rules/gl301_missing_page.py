@@ -48,6 +48,7 @@ class MissingPage(Rule):
     name = "missing-page"
     summary = "A link points at a page or file that does not exist"
     scope = "site"
+    locality = "links"
 
     def check_site(self, site, ctx):
         resolver = resolver_for(site, ctx.config)

@@ -71,6 +71,7 @@ class MissingAnchor(Rule):
     name = "missing-anchor"
     summary = "A link's #anchor matches no heading or HTML id on the target page"
     scope = "site"
+    locality = "links"
 
     def check_site(self, site, ctx):
         broken = defaultdict(list)  # (page rel, anchor) -> site links from unchecked pages

@@ -59,6 +59,7 @@ class LinkToDraft(Rule):
     name = "link-to-draft"
     summary = "A published page links to a draft"
     scope = "site"
+    locality = "links"
 
     def check_site(self, site, ctx):
         to_draft = defaultdict(list)

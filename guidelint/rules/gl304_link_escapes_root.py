@@ -35,6 +35,7 @@ class LinkEscapesRoot(Rule):
     name = "link-escapes-root"
     summary = "A link or image points outside the content root"
     scope = "site"
+    locality = "links"
 
     def check_site(self, site, ctx):
         for sl in site_links(site, ctx.config):

@@ -45,6 +45,7 @@ class UnknownRelated(Rule):
     name = "unknown-related"
     summary = "A related slug names no page of the site"
     scope = "site"
+    locality = "links"
 
     def check_site(self, site, ctx):
         resolver = resolver_for(site, ctx.config)

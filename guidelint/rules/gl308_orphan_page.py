@@ -72,6 +72,7 @@ class OrphanPage(Rule):
     summary = "A published page has no inbound link from another published page"
     severity = Severity.WARNING
     scope = "site"
+    locality = "graph"
 
     def check_site(self, site, ctx):
         for rel in sorted(orphans(site, ctx.config)):

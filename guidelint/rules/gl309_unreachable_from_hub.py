@@ -77,6 +77,7 @@ class UnreachableFromHub(Rule):
     summary = "A published page cannot be reached from the hub"
     severity = Severity.WARNING
     scope = "site"
+    locality = "graph"
 
     def check_site(self, site, ctx):
         hub = site.hub

@@ -41,6 +41,7 @@ class BrokenExternalLink(Rule):
     summary = "An external link is malformed, or (with --check-external) does not answer"
     severity = Severity.WARNING
     scope = "site"
+    locality = "links"  # (and a run that requests URLs does not use the site snapshot)
 
     def check_site(self, site, ctx):
         # (page, url, span, what it is): body links first, then the front matter's URLs

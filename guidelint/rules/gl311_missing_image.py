@@ -36,6 +36,7 @@ class MissingImage(Rule):
     name = "missing-image"
     summary = "An image points at a file that does not exist"
     scope = "site"
+    locality = "links"
 
     def check_site(self, site, ctx):
         resolver = resolver_for(site, ctx.config)

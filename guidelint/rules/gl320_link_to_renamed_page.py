@@ -67,6 +67,7 @@ class LinkToRenamedPage(Rule):
     summary = "A link goes through links.redirects; point it at the new page"
     severity = Severity.WARNING
     scope = "site"
+    locality = "links"
     fixable = True
 
     def check_site(self, site, ctx):
