@@ -409,23 +409,25 @@ def suggest_anchor(anchor: str, anchors) -> str | None:
     return match[0] if match else None
 
 
-def inbound_edges(site: "SiteIndex", config: "Config | None") -> list[tuple["PageSummary", "PageSummary"]]:
-    """(from page, to page) for every body link and ``related`` entry between two pages (once per run)."""
+def inbound_edges(site: "SiteIndex", config: "Config | None") -> list[tuple[str, str]]:
+    """(from page, to page), as paths below the content root, for every body link and ``related``
+    entry between two pages (once per run)."""
     cached = site.cache.get("links.edges")
     if cached is not None:
         return cached
     resolver = resolver_for(site, config)
-    edges = [(sl.source, sl.resolution.page) for sl in site_links(site, config)
+    edges = [(sl.source.rel, sl.resolution.page.rel) for sl in site_links(site, config)
              if sl.link.kind == "link" and sl.resolution.kind == PAGE and sl.resolution.page is not None]
     focus = site.focus
     for page in site.pages:
-        if focus is not None and page.rel not in focus:  # edges the snapshot stored for this page
-            edges.extend((page, site.by_rel[rel]) for rel in site.stored_edges(page.rel))
+        rel = page.rel
+        if focus is not None and rel not in focus:  # edges the snapshot stored for this page
+            edges.extend((rel, to) for to in site.stored_edges(rel))
             continue
         for slug, _span in page.related:
             res = resolver.resolve_slug(slug)
             if res.page is not None:
-                edges.append((page, res.page))
+                edges.append((rel, res.page.rel))
     site.cache["links.edges"] = edges
     return edges
 
@@ -444,6 +446,6 @@ def link_data(site: "SiteIndex", config: "Config | None") -> dict[str, tuple[fro
             missing.add(rel)
     graph: dict[str, list[str]] = {}
     for src, dst in inbound_edges(site, config):
-        graph.setdefault(src.rel, []).append(dst.rel)
+        graph.setdefault(src, []).append(dst)
     return {page.rel: (frozenset(reached.get(page.rel, ())), tuple(graph.get(page.rel, ())), page.rel in missing)
             for page in site.pages if site.focus is None or page.rel in site.focus}

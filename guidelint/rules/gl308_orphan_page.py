@@ -4,16 +4,22 @@ from guidelint.registry import Rule, register
 from guidelint.rules._links import page_span, reported
 
 
+def published_rels(site) -> frozenset[str]:
+    """The published pages (once per run: the graph rules ask per edge)."""
+    cached = site.cache.get("links.published")
+    if cached is None:
+        cached = site.cache["links.published"] = frozenset(p.rel for p in site.pages if p.published)
+    return cached
+
+
 def orphans(site, config):
     cached = site.cache.get("links.orphans")
     if cached is None:
-        linked = set()
-        for src, dst in inbound_edges(site, config):
-            if src.published and src.rel != dst.rel:
-                linked.add(dst.rel)
+        published = published_rels(site)
+        linked = {dst for src, dst in inbound_edges(site, config) if src in published and src != dst}
         cached = site.cache["links.orphans"] = {
             p.rel for p in site.pages
-            if p.ok and p.published and p.type != "hub" and p.rel not in linked
+            if p.ok and p.rel in published and p.type != "hub" and p.rel not in linked
         }
     return cached
 

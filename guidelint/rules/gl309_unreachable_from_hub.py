@@ -4,7 +4,7 @@ from collections import defaultdict, deque
 from guidelint.links import inbound_edges
 from guidelint.registry import Rule, register
 from guidelint.rules._links import page_span, reported
-from guidelint.rules.gl308_orphan_page import orphans
+from guidelint.rules.gl308_orphan_page import orphans, published_rels
 
 
 @register
@@ -84,9 +84,10 @@ class UnreachableFromHub(Rule):
         if hub is None:
             return
         graph = defaultdict(set)
+        published = published_rels(site)
         for src, dst in inbound_edges(site, ctx.config):
-            if src.published and dst.published:
-                graph[src.rel].add(dst.rel)
+            if src in published and dst in published:
+                graph[src].add(dst)
         seen = {hub.rel}
         queue = deque([hub.rel])
         while queue:
