@@ -9,7 +9,8 @@ For each size it generates a site (benchmarks/gen_site.py) and times, one after 
 * the floor: markdown-it-py parsing every page, one core, nothing else;
 * guidelint cold (empty cache), warm (nothing changed), after one changed file (a sentence
   appended: no link or heading moves, so the site snapshot keeps the site findings; and a line
-  added at the top: every link below moves and the site rules run again), and a single-file
+  added at the top: every link below moves, and the site rules check again that page and the
+  pages linking to it, and the link graph), and a single-file
   check with a warm cache, of an unchanged and of a just-edited page (what the pre-commit hook
   does); also cold --no-cache;
 * markdownlint-cli2 (default rules) and remark-cli with remark-validate-links and
