@@ -450,10 +450,13 @@ def _site_findings(keyed, config: Config, selected: frozenset[str], report_keys:
 
         resolver = resolver_for(index, config)
         disk = resolver.disk_facts()
+        suggestions = resolver.suggestions()
         if focus is not None:  # facts about the other pages' links: the snapshot's, checked by neighbourhood()
             before = session.previous_disk()
             disk = ({**before[0], **disk[0]}, {**before[1], **disk[1]})
-        session.save(pages, found if whole_site else known, disk, link_data(index, config), resolver.suggestions())
+            # and their "did you mean" answers: the pages are the same, so the stored answers hold
+            suggestions = {**session.suggestions(pages), **suggestions}
+        session.save(pages, found if whole_site else known, disk, link_data(index, config), suggestions)
     elif session is not None:
         session.save(pages, None, None)
     index.cache.clear()  # the link resolver it holds refers back to the index: no cycle left behind
