@@ -23,7 +23,6 @@ starting and feeding workers costs more than it saves (measured below).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
 import signal
@@ -221,6 +220,8 @@ class Analyzer:
         markdown_parser()
         load_schemas(config.schemas_dir)
         compile_engine(config, selected)
+        import multiprocessing  # (a run served by the caches starts no pool: 10 ms of imports saved)
+
         methods = multiprocessing.get_all_start_methods()
         method = "fork" if sys.platform.startswith("linux") and "fork" in methods else None
         ctx = multiprocessing.get_context(method)
