@@ -398,6 +398,9 @@ def _site_findings(keyed, config: Config, selected: frozenset[str], report_keys:
     * reuses the last whole-site findings when no page's summary or disk fact changed;
     * for a run on a few pages, limits link resolution to the pages that can matter to them
       (``SiteIndex.focus``; the other pages stay pickled behind a SummaryStub);
+    * for a whole-site run after an edit that moved links, does the same around the edited pages
+      ("links" rules), reruns the "graph" rules on every page and keeps the other pages' stored
+      findings (``Rule.locality``);
     * learns from this run for the next one (``Session.save``).
     """
     from guidelint.snapshot import StoredResult
@@ -429,8 +432,9 @@ def _site_findings(keyed, config: Config, selected: frozenset[str], report_keys:
     from guidelint.links import resolver_for
     from guidelint.schema import load_schemas
 
+    stored_suggestions = session.suggestions(pages) if usable else {}
     if usable:
-        resolver_for(index, config).seed_suggestions(session.suggestions(pages))
+        resolver_for(index, config).seed_suggestions(stored_suggestions)
     ctx = SiteContext(config=config, schemas=load_schemas(config.schemas_dir), selected=selected,
                       report_rels=report_rels)
     whole = replace(ctx, report_rels=None)
@@ -455,7 +459,7 @@ def _site_findings(keyed, config: Config, selected: frozenset[str], report_keys:
             before = session.previous_disk()
             disk = ({**before[0], **disk[0]}, {**before[1], **disk[1]})
             # and their "did you mean" answers: the pages are the same, so the stored answers hold
-            suggestions = {**session.suggestions(pages), **suggestions}
+            suggestions = {**stored_suggestions, **suggestions}
         session.save(pages, found if whole_site else known, disk, link_data(index, config), suggestions)
     elif session is not None:
         session.save(pages, None, None)

@@ -251,12 +251,10 @@ class Session:
         (the reported and changed pages, the pages linking into the reported ones, the pages with
         a link that finds nothing), or None when the stored link data cannot be trusted (pages
         added or removed, disk facts changed, no link data)."""
-        prev = self.previous
-        if prev is None or not self._same_pages(pages) or any(rec.links is None for rec in prev.pages.values()) \
-                or not prev.disk_unchanged(self.root):
+        if not self._links_hold(pages):
             return None
         focus = set(report) | {key for key, result in pages if not isinstance(result, StoredResult)}
-        for key, rec in prev.pages.items():
+        for key, rec in self.previous.pages.items():
             targets, _edges, missing = rec.links
             if missing or not targets.isdisjoint(report):
                 focus.add(key)
@@ -270,8 +268,7 @@ class Session:
         added or removed, disk facts changed, or an edited page whose identity changed (type,
         status, title: what other pages' findings and the graph rules read of it)."""
         prev = self.previous
-        if prev is None or prev.site_findings is None or not self._same_pages(pages) \
-                or any(rec.links is None for rec in prev.pages.values()):
+        if prev is None or prev.site_findings is None or not self._links_hold(pages):
             return None
         edited = set()
         for key, result in pages:
@@ -281,14 +278,18 @@ class Session:
             if tuple(getattr(summary, name) for name in STUB_FIELDS) != prev.pages[key].facts:
                 return None
             edited.add(key)
-        if not prev.disk_unchanged(self.root):
-            return None
         focus = set(edited)
         for key, rec in prev.pages.items():
             targets, edges, _missing = rec.links
             if not targets.isdisjoint(edited) or not edited.isdisjoint(edges):
                 focus.add(key)
         return focus
+
+    def _links_hold(self, pages: list[tuple[str, object]]) -> bool:
+        """The stored link data holds for this run: same pages, link data for each, same disk facts."""
+        prev = self.previous
+        return prev is not None and self._same_pages(pages) \
+            and all(rec.links is not None for rec in prev.pages.values()) and prev.disk_unchanged(self.root)
 
     def stored_site_findings(self, key: str) -> tuple[Packed, ...]:
         """The site findings of ``key`` in the last whole-site run (see edited_neighbourhood)."""
