@@ -19,14 +19,83 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
-WORDS = ("medical assistant program training employer clinic patient state board exam credential "
-         "certification renewal hours course school externship supervision physician provider task "
-         "injection records scheduling billing vital signs phlebotomy office hospital salary wage "
-         "region experience skill role duty license rule guide source option cost month week year "
-         "answer question plan budget study practice review check compare choose apply").split()
-TOPICS = ("certification renewal", "training programs", "externships", "clinical duties", "office duties",
-          "pay and benefits", "job search", "continuing education", "exam preparation", "scope of practice",
-          "career paths", "online programs", "financial aid", "interviews", "resumes", "specialties")
+WORDS = [
+    "medical",
+    "assistant",
+    "program",
+    "training",
+    "employer",
+    "clinic",
+    "patient",
+    "state",
+    "board",
+    "exam",
+    "credential",
+    "certification",
+    "renewal",
+    "hours",
+    "course",
+    "school",
+    "externship",
+    "supervision",
+    "physician",
+    "provider",
+    "task",
+    "injection",
+    "records",
+    "scheduling",
+    "billing",
+    "vital",
+    "signs",
+    "phlebotomy",
+    "office",
+    "hospital",
+    "salary",
+    "wage",
+    "region",
+    "experience",
+    "skill",
+    "role",
+    "duty",
+    "license",
+    "rule",
+    "guide",
+    "source",
+    "option",
+    "cost",
+    "month",
+    "week",
+    "year",
+    "answer",
+    "question",
+    "plan",
+    "budget",
+    "study",
+    "practice",
+    "review",
+    "check",
+    "compare",
+    "choose",
+    "apply",
+]
+TOPICS = (
+    "certification renewal",
+    "training programs",
+    "externships",
+    "clinical duties",
+    "office duties",
+    "pay and benefits",
+    "job search",
+    "continuing education",
+    "exam preparation",
+    "scope of practice",
+    "career paths",
+    "online programs",
+    "financial aid",
+    "interviews",
+    "resumes",
+    "specialties",
+)
 CLAIMS = (
     "You must be certified to work as a medical assistant.",
     "Certification is required in every state.",
@@ -41,8 +110,58 @@ CLAIMS = (
     "Pay varies by region, employer and experience.",
     "Check the rules with your state's medical board before you enroll.",
 )
-STATES = ("AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY "
-          "NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY").split()
+STATES = [
+    "AL",
+    "AK",
+    "AZ",
+    "AR",
+    "CA",
+    "CO",
+    "CT",
+    "DE",
+    "FL",
+    "GA",
+    "HI",
+    "ID",
+    "IL",
+    "IN",
+    "IA",
+    "KS",
+    "KY",
+    "LA",
+    "ME",
+    "MD",
+    "MA",
+    "MI",
+    "MN",
+    "MS",
+    "MO",
+    "MT",
+    "NE",
+    "NV",
+    "NH",
+    "NJ",
+    "NM",
+    "NY",
+    "NC",
+    "ND",
+    "OH",
+    "OK",
+    "OR",
+    "PA",
+    "RI",
+    "SC",
+    "SD",
+    "TN",
+    "TX",
+    "UT",
+    "VT",
+    "VA",
+    "WA",
+    "WV",
+    "WI",
+    "WY",
+]
 
 
 def sentence(rng: random.Random) -> str:
@@ -84,13 +203,18 @@ class Site:
         self.n = n
         self.rng = random.Random(seed)
         n_states = min(max(n // 20, 1), len(STATES) * 4)
-        self.states = [f"states/{STATES[i % len(STATES)].lower()}-{i // len(STATES) + 1}" for i in range(n_states)]
+        self.states = [
+            f"states/{STATES[i % len(STATES)].lower()}-{i // len(STATES) + 1}"
+            for i in range(n_states)
+        ]
         self.guides = [f"guide-{i:05d}" for i in range(max(n - n_states - 2, 0))]
         self.slugs = ["how-to-become", "states/index", *self.guides, *self.states]
         self.sections: dict[str, list[str]] = {}
         for slug in self.slugs:
             rng = random.Random(f"{seed}:{slug}")
-            self.sections[slug] = [f"{rng.choice(TOPICS).capitalize()} {k + 1}" for k in range(rng.randint(4, 6))]
+            self.sections[slug] = [
+                f"{rng.choice(TOPICS).capitalize()} {k + 1}" for k in range(rng.randint(4, 6))
+            ]
 
     def rel_link(self, src: str, dst: str, anchor: str | None) -> str:
         depth = src.count("/")
@@ -114,37 +238,57 @@ class Site:
 
     def page(self, slug: str) -> str:
         rng = random.Random(f"{self.rng.random()}:{slug}")
-        kind = "hub" if slug == "how-to-become" else ("index" if slug == "states/index" else
-                                                     ("state" if slug.startswith("states/") else "guide"))
+        kind = (
+            "hub"
+            if slug == "how-to-become"
+            else (
+                "index"
+                if slug == "states/index"
+                else ("state" if slug.startswith("states/") else "guide")
+            )
+        )
         title = f"{rng.choice(TOPICS).capitalize()} for medical assistants ({slug.split('/')[-1]})"
         related = rng.sample([s for s in self.slugs if s != slug], k=min(3, len(self.slugs) - 1))
-        fm = ["---", f"title: {title}",
-              "description: " + (sentence(rng) + " " + sentence(rng))[:150].strip(),
-              f"type: {kind}", f"status: {'draft' if rng.random() < 0.1 else 'published'}",
-              f"last_reviewed: 2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}"]
+        fm = [
+            "---",
+            f"title: {title}",
+            "description: " + (sentence(rng) + " " + sentence(rng))[:150].strip(),
+            f"type: {kind}",
+            f"status: {'draft' if rng.random() < 0.1 else 'published'}",
+            f"last_reviewed: 2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}",
+        ]
         if kind == "state":
             fm.append(f"state: {STATES[self.states.index(slug) % len(STATES)]}")
         if kind in ("guide", "state") and rng.random() < 0.9:
             fm.append("sources:")
             for _ in range(rng.randint(1, 3)):
-                fm += [f"  - title: {sentence(rng)[:40]}", "    publisher: Bureau of Labor Statistics",
-                       f"    url: https://example.org/{rng.randint(1, 9999)}", "    accessed: 2026-10-01"]
+                fm += [
+                    f"  - title: {sentence(rng)[:40]}",
+                    "    publisher: Bureau of Labor Statistics",
+                    f"    url: https://example.org/{rng.randint(1, 9999)}",
+                    "    accessed: 2026-10-01",
+                ]
         fm.append("related:")
         fm += [f"  - {r}" for r in related]
         fm.append("---")
         links = self.links_for(rng, slug)
         body = ["", f"# {title}", "", paragraph(rng, links)]
-        for k, sec in enumerate(self.sections[slug]):
+        for _k, sec in enumerate(self.sections[slug]):
             body += ["", f"## {sec}", "", paragraph(rng, links)]
             r = rng.random()
             if r < 0.35:
                 body.append("")
-                body += [f"- **{rng.choice(WORDS).capitalize()}.** {sentence(rng)}" for _ in range(rng.randint(3, 6))]
+                body += [
+                    f"- **{rng.choice(WORDS).capitalize()}.** {sentence(rng)}"
+                    for _ in range(rng.randint(3, 6))
+                ]
             elif r < 0.55:
                 body += ["", "| Option | What it involves | Typical cost |", "|---|---|---|"]
                 for j in range(rng.randint(3, 5)):
-                    body.append(f"| {rng.choice(WORDS).capitalize()} {j + 1} | {sentence(rng)} | "
-                                f"${rng.randint(5, 60) * 100:,} |")
+                    body.append(
+                        f"| {rng.choice(WORDS).capitalize()} {j + 1} | {sentence(rng)} | "
+                        f"${rng.randint(5, 60) * 100:,} |"
+                    )
             elif r < 0.65:
                 body += ["", "> " + sentence(rng), ">", "> " + rng.choice(CLAIMS)]
             if rng.random() < 0.4:
@@ -168,19 +312,24 @@ class Site:
             total += len(data)
         (out / "pyproject.toml").write_text(
             f'[tool.guidelint]\ncontent_root = "content"\nschemas = "{(REPO / "schemas").as_posix()}"\n',
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         return total
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("n", type=int, help="number of pages")
     ap.add_argument("out", type=Path, help="output folder (its content/ is replaced)")
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     total = Site(args.n, args.seed).write(args.out)
-    print(f"{args.n} pages, {total:,} bytes ({total / max(args.n, 1) / 1000:.1f} KB a page) in {args.out}")
+    print(
+        f"{args.n} pages, {total:,} bytes ({total / max(args.n, 1) / 1000:.1f} KB a page) in {args.out}"
+    )
 
 
 if __name__ == "__main__":

@@ -45,8 +45,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-NPM_PACKAGES = ["markdownlint-cli2", "remark-cli", "remark-frontmatter", "remark-validate-links",
-                "remark-lint-frontmatter-schema"]
+NPM_PACKAGES = [
+    "markdownlint-cli2",
+    "remark-cli",
+    "remark-frontmatter",
+    "remark-validate-links",
+    "remark-lint-frontmatter-schema",
+]
 
 
 @dataclass
@@ -84,7 +89,9 @@ def _tree_rss(root: int) -> int:
 
 def measure(cmd: list[str], cwd: Path, env: dict | None = None) -> Measure:
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     peak = [0]
     done = threading.Event()
 
@@ -103,7 +110,9 @@ def measure(cmd: list[str], cwd: Path, env: dict | None = None) -> Measure:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if b"Traceback" in err:
         print(err.decode(errors="replace")[-2000:], file=sys.stderr)
-    return Measure(wall, usage.ru_utime + usage.ru_stime, peak[0], usage.ru_maxrss * 1024, proc.returncode)
+    return Measure(
+        wall, usage.ru_utime + usage.ru_stime, peak[0], usage.ru_maxrss * 1024, proc.returncode
+    )
 
 
 def best(cmd, cwd, env=None, repeat=1, before=None) -> Measure:
@@ -120,15 +129,18 @@ def snapshot(scratch: Path) -> Path:
     dest = scratch / "snapshot"
     if dest.exists():
         shutil.rmtree(dest)
-    shutil.copytree(REPO / "guidelint", dest / "guidelint", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        REPO / "guidelint", dest / "guidelint", ignore=shutil.ignore_patterns("__pycache__")
+    )
     compileall.compile_dir(dest, quiet=1)
     return dest
 
 
 def npm_tools(scratch: Path) -> Path | None:
     tools = scratch / "npm"
-    if (tools / "node_modules" / ".bin" / "remark").exists() and \
-            (tools / "node_modules" / ".bin" / "markdownlint-cli2").exists():
+    if (tools / "node_modules" / ".bin" / "remark").exists() and (
+        tools / "node_modules" / ".bin" / "markdownlint-cli2"
+    ).exists():
         return tools
     if not shutil.which("npm"):
         print("npm not found: skipping markdownlint-cli2 and remark", file=sys.stderr)
@@ -137,8 +149,13 @@ def npm_tools(scratch: Path) -> Path | None:
     if not (tools / "package.json").exists():
         (tools / "package.json").write_text('{"name": "guidelint-bench-peers", "private": true}\n')
     print("installing peers with npm (once) ...", file=sys.stderr)
-    proc = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error", *NPM_PACKAGES],
-                          cwd=tools, capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error", *NPM_PACKAGES],
+        cwd=tools,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     if proc.returncode != 0:
         print(f"npm install failed, skipping peers:\n{proc.stderr[-1500:]}", file=sys.stderr)
         return None
@@ -158,11 +175,21 @@ def remark_config(site: Path, tools: Path) -> None:
         doc.pop("$schema", None)
         doc.pop("$id", None)
         (folder / path.name).write_text(json.dumps(doc), encoding="utf-8")
-    schemas = {"./remark-schemas/guide.schema.json": ["content/guide-*.md"],
-               "./remark-schemas/state.schema.json": ["content/states/*-*.md"]}
-    (site / ".remarkrc.json").write_text(json.dumps({"plugins": [
-        "remark-frontmatter", ["remark-validate-links", {"repository": False}],
-        ["remark-lint-frontmatter-schema", {"schemas": schemas}]]}))
+    schemas = {
+        "./remark-schemas/guide.schema.json": ["content/guide-*.md"],
+        "./remark-schemas/state.schema.json": ["content/states/*-*.md"],
+    }
+    (site / ".remarkrc.json").write_text(
+        json.dumps(
+            {
+                "plugins": [
+                    "remark-frontmatter",
+                    ["remark-validate-links", {"repository": False}],
+                    ["remark-lint-frontmatter-schema", {"schemas": schemas}],
+                ]
+            }
+        )
+    )
 
 
 PARSE_FLOOR = r"""
@@ -180,8 +207,11 @@ print(time.perf_counter() - t)
 # ------------------------------------------------------------------ the run
 def bench_size(n: int, scratch: Path, snap: Path, tools: Path | None, repeat: int) -> dict:
     site = scratch / f"site-{n}"
-    subprocess.run([sys.executable, str(HERE / "gen_site.py"), str(n), str(site)], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, str(HERE / "gen_site.py"), str(n), str(site)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     size = sum(p.stat().st_size for p in (site / "content").rglob("*.md"))
     env = dict(os.environ, PYTHONPATH=str(snap), NO_COLOR="1", GUIDELINT_TODAY="2026-11-25")
     gl = [sys.executable, "-m", "guidelint", "check", "-o", os.devnull]
@@ -191,8 +221,19 @@ def bench_size(n: int, scratch: Path, snap: Path, tools: Path | None, repeat: in
     # three for every tool alike, since one run of a few seconds moves by a tenth on a shared machine
     compared = max(repeat, 3) if n <= 2000 else repeat
 
-    floor = [float(subprocess.run([sys.executable, "-c", PARSE_FLOOR], cwd=site, env=env, capture_output=True,
-                                  text=True, check=True).stdout) for _ in range(compared)]
+    floor = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", PARSE_FLOOR],
+                cwd=site,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
+        for _ in range(compared)
+    ]
     out["floor"] = min(floor)
     print(f"[{n}] parse floor {out['floor']:.2f} s", file=sys.stderr)
 
@@ -223,7 +264,9 @@ def bench_size(n: int, scratch: Path, snap: Path, tools: Path | None, repeat: in
         subprocess.run(gl, cwd=site, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         text = original.decode()
         end = text.index("\n---\n", 4) + 5
-        page.write_bytes((text[:end] + f"\nA new first line, edit {counter[0]}.\n" + text[end:]).encode())
+        page.write_bytes(
+            (text[:end] + f"\nA new first line, edit {counter[0]}.\n" + text[end:]).encode()
+        )
 
     out["changed_moved"] = best(gl, site, env, quick, before=move)
     page.write_bytes(original)
@@ -235,23 +278,37 @@ def bench_size(n: int, scratch: Path, snap: Path, tools: Path | None, repeat: in
     if n <= 2000:
         clear()
         out["single_cold"] = best(gl + ["content/guide-00001.md"], site, env, 1)
-    print(f"[{n}] guidelint cold {out['cold'].wall:.2f} s, warm {out['warm'].wall:.2f} s, "
-          f"changed {out['changed'].wall:.2f} s, single {out['single'].wall:.2f} s", file=sys.stderr)
+    print(
+        f"[{n}] guidelint cold {out['cold'].wall:.2f} s, warm {out['warm'].wall:.2f} s, "
+        f"changed {out['changed'].wall:.2f} s, single {out['single'].wall:.2f} s",
+        file=sys.stderr,
+    )
 
     if tools is not None:
         bin_ = tools / "node_modules" / ".bin"
-        out["markdownlint"] = best([str(bin_ / "markdownlint-cli2"), "content/**/*.md"], site, None, compared)
+        out["markdownlint"] = best(
+            [str(bin_ / "markdownlint-cli2"), "content/**/*.md"], site, None, compared
+        )
         remark_config(site, tools)
-        out["remark"] = best([str(bin_ / "remark"), "content", "--quiet", "--no-stdout"], site, None, compared)
-        print(f"[{n}] markdownlint-cli2 {out['markdownlint'].wall:.2f} s, remark {out['remark'].wall:.2f} s",
-              file=sys.stderr)
+        out["remark"] = best(
+            [str(bin_ / "remark"), "content", "--quiet", "--no-stdout"], site, None, compared
+        )
+        print(
+            f"[{n}] markdownlint-cli2 {out['markdownlint'].wall:.2f} s, remark {out['remark'].wall:.2f} s",
+            file=sys.stderr,
+        )
     return out
 
 
 def rules_present(snap: Path) -> str:
     env = dict(os.environ, PYTHONPATH=str(snap))
-    proc = subprocess.run([sys.executable, "-m", "guidelint", "rules", "--format", "json"], env=env, cwd=REPO,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "guidelint", "rules", "--format", "json"],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     codes = [r["code"] for r in json.loads(proc.stdout)]
     families: dict[str, list[str]] = {}
     for code in codes:
@@ -264,17 +321,25 @@ def mib(b: int) -> str:
 
 
 def report(results: list[dict], rules: str, cores: int) -> str:
-    rows = [("guidelint cold (empty cache)", "cold"), ("guidelint cold, --no-cache", "cold_nocache"),
-            ("guidelint cold, --no-cache --jobs 1", "cold_1job"), ("guidelint warm (nothing changed)", "warm"),
-            ("guidelint, one file changed (its links and headings did not move)", "changed"),
-            ("guidelint, one file changed (a line added at the top: links moved)", "changed_moved"),
-            ("guidelint single file, warm cache", "single"),
-            ("guidelint single file just edited (pre-commit), warm cache", "single_changed"),
-            ("guidelint single file, empty cache", "single_cold"), ("markdownlint-cli2 (default rules)", "markdownlint"),
-            ("remark + validate-links + frontmatter-schema", "remark")]
-    lines = [f"# Benchmark results\n", f"Machine: {cores} cores, Python {sys.version.split()[0]}, "
-             f"{time.strftime('%Y-%m-%d')}. Generated by `python benchmarks/run.py`.\n",
-             f"Rules active: {rules}.\n"]
+    rows = [
+        ("guidelint cold (empty cache)", "cold"),
+        ("guidelint cold, --no-cache", "cold_nocache"),
+        ("guidelint cold, --no-cache --jobs 1", "cold_1job"),
+        ("guidelint warm (nothing changed)", "warm"),
+        ("guidelint, one file changed (its links and headings did not move)", "changed"),
+        ("guidelint, one file changed (a line added at the top: links moved)", "changed_moved"),
+        ("guidelint single file, warm cache", "single"),
+        ("guidelint single file just edited (pre-commit), warm cache", "single_changed"),
+        ("guidelint single file, empty cache", "single_cold"),
+        ("markdownlint-cli2 (default rules)", "markdownlint"),
+        ("remark + validate-links + frontmatter-schema", "remark"),
+    ]
+    lines = [
+        "# Benchmark results\n",
+        f"Machine: {cores} cores, Python {sys.version.split()[0]}, "
+        f"{time.strftime('%Y-%m-%d')}. Generated by `python benchmarks/run.py`.\n",
+        f"Rules active: {rules}.\n",
+    ]
     for r in results:
         lines.append(f"\n## {r['pages']:,} pages ({r['bytes'] / 1e6:.1f} MB)\n")
         lines.append("| run | wall | CPU | peak RSS (tree) | max RSS (one process) |")
@@ -283,7 +348,9 @@ def report(results: list[dict], rules: str, cores: int) -> str:
         for label, key in rows:
             m = r.get(key)
             if m is not None:
-                lines.append(f"| {label} | {m.wall:.2f} s | {m.cpu:.2f} s | {mib(m.rss_tree)} | {mib(m.rss_max)} |")
+                lines.append(
+                    f"| {label} | {m.wall:.2f} s | {m.cpu:.2f} s | {mib(m.rss_tree)} | {mib(m.rss_max)} |"
+                )
         lines.append("")
         lines.append("| target | value | met |")
         lines.append("|---|---|---|")
@@ -301,26 +368,48 @@ def report(results: list[dict], rules: str, cores: int) -> str:
                 target("cold <= 0.1x remark", f"{v:.2f}x", v <= 0.1)
             v = cold / (r["floor"] / cores)
             target(f"cold <= 1.5x (parse floor / {cores} cores)", f"{v:.2f}x", v <= 1.5)
-            target("single-file check <= 0.4 s", f"{r['single'].wall:.2f} s", r["single"].wall <= 0.4)
-            target("single-file check of a just-edited page <= 0.4 s", f"{r['single_changed'].wall:.2f} s",
-                   r["single_changed"].wall <= 0.4)
+            target(
+                "single-file check <= 0.4 s", f"{r['single'].wall:.2f} s", r["single"].wall <= 0.4
+            )
+            target(
+                "single-file check of a just-edited page <= 0.4 s",
+                f"{r['single_changed'].wall:.2f} s",
+                r["single_changed"].wall <= 0.4,
+            )
         v = r["warm"].wall / cold
         target("warm <= 0.1x cold", f"{v:.2f}x", v <= 0.1)
         if r["pages"] == 10000:
             target("one changed file <= 1 s", f"{r['changed'].wall:.2f} s", r["changed"].wall <= 1)
-            target("one changed file, links moved <= 1 s", f"{r['changed_moved'].wall:.2f} s",
-                   r["changed_moved"].wall <= 1)
-            peak = max(r[k].rss_tree for k in ("cold", "warm", "changed", "changed_moved", "single"))
+            target(
+                "one changed file, links moved <= 1 s",
+                f"{r['changed_moved'].wall:.2f} s",
+                r["changed_moved"].wall <= 1,
+            )
+            peak = max(
+                r[k].rss_tree for k in ("cold", "warm", "changed", "changed_moved", "single")
+            )
             target("peak memory <= 300 MiB", mib(peak), peak <= 300 * 1048576)
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="site sizes in pages")
-    ap.add_argument("--scratch", type=Path, default=HERE / "out", help="scratch folder (default benchmarks/out)")
-    ap.add_argument("--results", default=str(HERE / "RESULTS.md"), help="where to write the table ('-': print only)")
-    ap.add_argument("--repeat", type=int, default=1, help="runs per measurement; the fastest is kept")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--sizes", type=int, nargs="+", default=[1000, 10000], help="site sizes in pages"
+    )
+    ap.add_argument(
+        "--scratch", type=Path, default=HERE / "out", help="scratch folder (default benchmarks/out)"
+    )
+    ap.add_argument(
+        "--results",
+        default=str(HERE / "RESULTS.md"),
+        help="where to write the table ('-': print only)",
+    )
+    ap.add_argument(
+        "--repeat", type=int, default=1, help="runs per measurement; the fastest is kept"
+    )
     ap.add_argument("--no-peers", action="store_true", help="skip markdownlint-cli2 and remark")
     args = ap.parse_args(argv)
     args.scratch.mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,7 @@ Layout: ``<cache_dir>/v1/<context>/<2 hex>/<entry>``. Context folders unused for
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -28,8 +29,9 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from guidelint import __version__
 
@@ -83,13 +85,22 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
-def context_key(config: "Config", selected: Iterable[str]) -> str:
+def context_key(config: Config, selected: Iterable[str]) -> str:
     h = hashlib.blake2b(digest_size=20)
-    for part in (FORMAT, __version__, f"{sys.version_info[0]}.{sys.version_info[1]}", code_digest(),
-                 config.fingerprint(), ",".join(sorted(selected))):
+    for part in (
+        FORMAT,
+        __version__,
+        f"{sys.version_info[0]}.{sys.version_info[1]}",
+        code_digest(),
+        config.fingerprint(),
+        ",".join(sorted(selected)),
+    ):
         h.update(part.encode("utf-8") + b"\0")
     _tree_digest(h, config.schemas_dir)
-    for table, key in DATA_FILE_KEYS:  # data files named in the configuration (claim packs, name lists)
+    for (
+        table,
+        key,
+    ) in DATA_FILE_KEYS:  # data files named in the configuration (claim packs, name lists)
         for value in (config.values.get(table) or {}).get(key, ()):
             _tree_digest(h, config.resolve_path(value))
     return h.hexdigest()
@@ -108,15 +119,20 @@ class Cache:
         self.enabled = self._prepare()
 
     @classmethod
-    def for_run(cls, config: "Config", selected: Iterable[str]) -> "Cache":
+    def for_run(cls, config: Config, selected: Iterable[str]) -> Cache:
         return cls(config.resolve_path(config["cache_dir"]), context_key(config, selected))
 
     def _prepare(self) -> bool:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            for name, text in (("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n"
-                                                "# guidelint's result cache; safe to delete.\n"),
-                               (".gitignore", "# created by guidelint\n*\n")):
+            for name, text in (
+                (
+                    "CACHEDIR.TAG",
+                    "Signature: 8a477f597d28d172789f06886806bc55\n"
+                    "# guidelint's result cache; safe to delete.\n",
+                ),
+                (".gitignore", "# created by guidelint\n*\n"),
+            ):
                 marker = self.root / name
                 if not marker.exists():
                     _atomic_write(marker, text.encode())
@@ -127,10 +143,12 @@ class Cache:
             return False
 
     def entry_path(self, display: str, rel: str | None) -> Path:
-        key = hashlib.blake2b(f"{display}\0{rel}".encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+        key = hashlib.blake2b(
+            f"{display}\0{rel}".encode("utf-8", "surrogateescape"), digest_size=16
+        ).hexdigest()
         return self.folder / key[:2] / key
 
-    def get(self, path: Path, file_digest: bytes) -> "PageResult | None":
+    def get(self, path: Path, file_digest: bytes) -> PageResult | None:
         if not self.enabled:
             return None
         try:
@@ -140,7 +158,7 @@ class Cache:
             if magic != MAGIC or stored != file_digest:
                 raise ValueError("stale")
             result = pickle.loads(payload)
-        except Exception:  # noqa: BLE001 - missing, partial, corrupt or stale: a miss
+        except Exception:
             self.misses += 1
             return None
         self.hits += 1
@@ -193,8 +211,6 @@ def _atomic_write(path: Path, blob) -> None:
                 fh.write(blob)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise

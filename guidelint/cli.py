@@ -37,7 +37,9 @@ def _check_selectors(codes: tuple[str, ...], option: str) -> None:
     known = [r.code for r in all_rules()]
     for code in codes:
         if code != "ALL" and not any(k.startswith(code) for k in known):
-            raise UsageError(f"{option} {code}: no rule has this code or prefix (see 'guidelint rules')")
+            raise UsageError(
+                f"{option} {code}: no rule has this code or prefix (see 'guidelint rules')"
+            )
 
 
 def load(config_path: str | None) -> Config:
@@ -69,32 +71,103 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file "
-              "(default: guidelint.toml or pyproject.toml [tool.guidelint], searched upward).")
-@click.option("--select", multiple=True, help="Only these rule codes or prefixes (GL4, GL401); comma-separated.")
-@click.option("--extend-select", multiple=True, help="Add these codes or prefixes to the selection.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="Configuration file "
+    "(default: guidelint.toml or pyproject.toml [tool.guidelint], searched upward).",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    help="Only these rule codes or prefixes (GL4, GL401); comma-separated.",
+)
+@click.option(
+    "--extend-select", multiple=True, help="Add these codes or prefixes to the selection."
+)
 @click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes; comma-separated.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif", "junit"]), default="text",
-              show_default=True, help="Output format.")
-@click.option("--stdin-filename", help="With PATH '-': the page's path, for messages and link resolution.")
-@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
-              help="Lowest severity that makes the exit code 1 (default from config: warning).")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (2 still means a usage error).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "sarif", "junit"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--stdin-filename", help="With PATH '-': the page's path, for messages and link resolution."
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITIES),
+    default=None,
+    help="Lowest severity that makes the exit code 1 (default from config: warning).",
+)
+@click.option(
+    "--exit-zero",
+    is_flag=True,
+    help="Exit 0 even when there are findings (2 still means a usage error).",
+)
 @click.option("--statistics", is_flag=True, help="Print a count of findings per rule code.")
-@click.option("--output-file", "-o", type=click.Path(dir_okay=False, writable=True),
-              help="Write the report to this file instead of standard output.")
+@click.option(
+    "--output-file",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the report to this file instead of standard output.",
+)
 @click.option("--today", help="Check review dates as if today were this date (YYYY-MM-DD).")
-@click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal, unless NO_COLOR is set).")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=None,
-              help="Worker processes for page analysis; 0 = one per core (default from config: 0).")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache (cache_dir).")
-@click.option("--check-external", is_flag=True, help="Also request http(s) links and front-matter URLs (GL310): opt-in, bounded, cached.")
-@click.option("--fix", is_flag=True, help="Apply the safe, mechanical fixes ([fix] in 'guidelint rules'), then "
-              "report what is left.")
-@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff without writing; the exit code is "
-              "as if nothing were fixed.")
-def check(paths, config_path, select, extend_select, ignore, fmt, stdin_filename, fail_on, exit_zero,
-          statistics, output_file, today, color, jobs, no_cache, check_external, fix, diff):
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help="Colour the text output (default: on a terminal, unless NO_COLOR is set).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Worker processes for page analysis; 0 = one per core (default from config: 0).",
+)
+@click.option(
+    "--no-cache", is_flag=True, help="Neither read nor write the result cache (cache_dir)."
+)
+@click.option(
+    "--check-external",
+    is_flag=True,
+    help="Also request http(s) links and front-matter URLs (GL310): opt-in, bounded, cached.",
+)
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Apply the safe, mechanical fixes ([fix] in 'guidelint rules'), then report what is left.",
+)
+@click.option(
+    "--diff",
+    is_flag=True,
+    help="Print the fixes as a unified diff without writing; the exit code is "
+    "as if nothing were fixed.",
+)
+def check(
+    paths,
+    config_path,
+    select,
+    extend_select,
+    ignore,
+    fmt,
+    stdin_filename,
+    fail_on,
+    exit_zero,
+    statistics,
+    output_file,
+    today,
+    color,
+    jobs,
+    no_cache,
+    check_external,
+    fix,
+    diff,
+):
     """Check pages (default: the configured content root, content/).
 
     \b
@@ -138,7 +211,6 @@ def check(paths, config_path, select, extend_select, ignore, fmt, stdin_filename
 
     try:
         from guidelint.parallel import make_analyzer
-
         from guidelint.progress import Progress, wanted
 
         analyzer = make_analyzer(jobs, config, use_cache=False if no_cache else None)
@@ -148,12 +220,15 @@ def check(paths, config_path, select, extend_select, ignore, fmt, stdin_filename
             if fix or diff:
                 from guidelint.fixes import run_fixes
 
-                report, diff_text, failing_before = run_fixes(path_list, config, selected,
-                                                              progress.wrap(analyzer), write=not diff)
+                report, diff_text, failing_before = run_fixes(
+                    path_list, config, selected, progress.wrap(analyzer), write=not diff
+                )
                 if diff:
                     click.echo(diff_text, nl=False)
             else:
-                report = run(path_list, config, selected, stdin=stdin_item, analyzer=progress.wrap(analyzer))
+                report = run(
+                    path_list, config, selected, stdin=stdin_item, analyzer=progress.wrap(analyzer)
+                )
         report.stats.update(analyzer.stats)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
@@ -161,18 +236,27 @@ def check(paths, config_path, select, extend_select, ignore, fmt, stdin_filename
         click.echo("guidelint: interrupted", err=True)
         sys.exit(130)
     if report.stats.get("outside_root"):
-        click.echo(f"note: {report.stats['outside_root']} file(s) are outside the content root "
-                   f"'{config['content_root']}': only page checks ran on them (links, anchors, orphans and "
-                   "hub order need the site); run guidelint from that site's folder or pass --config", err=True)
+        click.echo(
+            f"note: {report.stats['outside_root']} file(s) are outside the content root "
+            f"'{config['content_root']}': only page checks ran on them (links, anchors, orphans and "
+            "hub order need the site); run guidelint from that site's folder or pass --config",
+            err=True,
+        )
 
     if color is None:
-        color = (output_file is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-                 and os.environ.get("TERM") != "dumb")
+        color = (
+            output_file is None
+            and sys.stdout.isatty()
+            and not os.environ.get("NO_COLOR")
+            and os.environ.get("TERM") != "dumb"
+        )
     if diff:  # the diff is the output; the exit code is as if nothing were fixed
         threshold = Severity(fail_on or config["fail_on"]).rank
         failing = any(d.severity.rank >= threshold for d in failing_before)
         sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
-    fctx = FormatContext(color=bool(color) and fmt == "text", statistics=statistics, known=report.sources)
+    fctx = FormatContext(
+        color=bool(color) and fmt == "text", statistics=statistics, known=report.sources
+    )
     if stdin_item is not None:
         fctx.stdin_text[stdin_item.display] = stdin_item.data.decode("utf-8", errors="replace")
     formatter = get_formatters().get(fmt)
@@ -204,8 +288,19 @@ def check(paths, config_path, select, extend_select, ignore, fmt, stdin_filename
 
 
 @cli.command("rules")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file (for rule packs).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="Configuration file (for rule packs).",
+)
 def rules_cmd(fmt, config_path):
     """List every rule: code, name, default severity, summary.
 
@@ -217,13 +312,28 @@ def rules_cmd(fmt, config_path):
     load(config_path)
     rules = all_rules()
     if fmt == "json":
-        click.echo(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity.value,
-                                "summary": r.summary, "fixable": r.fixable} for r in rules], indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "code": r.code,
+                        "name": r.name,
+                        "severity": r.severity.value,
+                        "summary": r.summary,
+                        "fixable": r.fixable,
+                    }
+                    for r in rules
+                ],
+                indent=2,
+            )
+        )
         return
     if fmt == "markdown":
         click.echo("| code | name | severity | fix | summary |\n|---|---|---|---|---|")
         for r in rules:
-            click.echo(f"| {r.code} | {r.name} | {r.severity.value} | {'yes' if r.fixable else ''} | {r.summary} |")
+            click.echo(
+                f"| {r.code} | {r.name} | {r.severity.value} | {'yes' if r.fixable else ''} | {r.summary} |"
+            )
         return
     width = max(len(r.name) for r in rules)
     for r in rules:
@@ -233,7 +343,12 @@ def rules_cmd(fmt, config_path):
 
 @cli.command("rule")
 @click.argument("code")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file (for rule packs).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="Configuration file (for rule packs).",
+)
 def rule_cmd(code, config_path):
     """Print a rule's full documentation, with its examples.
 
@@ -245,7 +360,9 @@ def rule_cmd(code, config_path):
     rule = get_rule(code)
     if rule is None:
         raise UsageError(f"no rule {code.upper()}; 'guidelint rules' lists them")
-    click.echo(f"{rule.code} {rule.name}  ({rule.severity.value}{', fixable' if rule.fixable else ''})\n")
+    click.echo(
+        f"{rule.code} {rule.name}  ({rule.severity.value}{', fixable' if rule.fixable else ''})\n"
+    )
     click.echo(rule.doc.rstrip() + "\n")
 
 
@@ -254,7 +371,9 @@ def rule_cmd(code, config_path):
 @click.argument("slug")
 @click.option("--title", help="The page title (default: made from the slug).")
 @click.option("--force", is_flag=True, help="Overwrite an existing page.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file.")
+@click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file."
+)
 def new_cmd(page_type, slug, title, force, config_path):
     """Create content/SLUG.md for a page TYPE, ready to pass the front-matter and structure checks.
 
@@ -273,14 +392,23 @@ def new_cmd(page_type, slug, title, force, config_path):
         raise UsageError(str(exc)) from None
     from guidelint.runner import display_path
 
-    click.echo(f"Created {display_path(path)} ({page_type}, status: draft). Replace every TODO, then run: "
-               f"guidelint check {display_path(path)}")
+    click.echo(
+        f"Created {display_path(path)} ({page_type}, status: draft). Replace every TODO, then run: "
+        f"guidelint check {display_path(path)}"
+    )
 
 
 @cli.command("eval-claims")
 @click.argument("dataset", type=click.Path(exists=True, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file (for rule packs).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="Configuration file (for rule packs).",
+)
 def eval_claims(dataset, fmt, config_path):
     """Measure the claims engine on a labeled sentence set: precision, recall and F1 per policy and
     overall, next to a keyword-only baseline.

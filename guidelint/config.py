@@ -11,9 +11,10 @@ import fnmatch
 import os
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -96,7 +97,9 @@ def _per_file(v: Any) -> dict[str, tuple[str, ...]]:
 
 
 def _str_map(v: Any) -> dict[str, str]:
-    if not isinstance(v, dict) or not all(isinstance(k, str) and isinstance(x, str) for k, x in v.items()):
+    if not isinstance(v, dict) or not all(
+        isinstance(k, str) and isinstance(x, str) for k, x in v.items()
+    ):
         raise ValueError('expected a table of "from" = "to" strings')
     return dict(v)
 
@@ -239,10 +242,10 @@ class Config:
     def resolve_path(self, value: str) -> Path:
         return (self.root / value).resolve()
 
-    def with_overrides(self, **values: Any) -> "Config":
+    def with_overrides(self, **values: Any) -> Config:
         return replace(self, values=_merge(self.values, values))
 
-    def with_today(self, today: _dt.date) -> "Config":
+    def with_today(self, today: _dt.date) -> Config:
         return replace(self, today=today)
 
     def fingerprint(self) -> str:
@@ -343,5 +346,6 @@ def _today() -> _dt.date:
     try:
         return _date(env_today)
     except ValueError:
-        raise ConfigError(f"GUIDELINT_TODAY={env_today!r}: expected a date written YYYY-MM-DD") from None
-
+        raise ConfigError(
+            f"GUIDELINT_TODAY={env_today!r}: expected a date written YYYY-MM-DD"
+        ) from None

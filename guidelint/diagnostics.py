@@ -40,7 +40,7 @@ class Span(PickleAsTuple):
     end_column: int
 
     @classmethod
-    def point(cls, line: int, column: int = 1, width: int = 1) -> "Span":
+    def point(cls, line: int, column: int = 1, width: int = 1) -> Span:
         return cls(line, column, line, column + max(width, 1))
 
 

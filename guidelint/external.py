@@ -27,10 +27,10 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
 USER_AGENT = "guidelint-link-check/0.1 (+https://github.com/guidelint)"
@@ -64,14 +64,19 @@ class Options:
     max_retry_after: float = 60.0  # cap on a Retry-After (and on any backoff)
 
     @classmethod
-    def from_config(cls, config) -> "Options":
+    def from_config(cls, config) -> Options:
         links = config.get("links")
         cache_dir = None
         if config["cache"] and links["external_cache_days"] > 0:
             cache_dir = config.resolve_path(config["cache_dir"])
-        return cls(timeout=float(links["external_timeout"]), concurrency=links["external_concurrency"],
-                   per_host=links["external_per_host"], retries=links["external_retries"],
-                   cache_days=links["external_cache_days"], cache_dir=cache_dir)
+        return cls(
+            timeout=float(links["external_timeout"]),
+            concurrency=links["external_concurrency"],
+            per_host=links["external_per_host"],
+            retries=links["external_retries"],
+            cache_days=links["external_cache_days"],
+            cache_dir=cache_dir,
+        )
 
 
 def well_formed(url: str) -> str | None:
@@ -110,7 +115,11 @@ class _Cache:
 
     def get(self, url: str) -> dict | None:
         entry = self.entries.get(url)
-        if isinstance(entry, dict) and isinstance(entry.get("expires"), (int, float)) and entry["expires"] > self.now():
+        if (
+            isinstance(entry, dict)
+            and isinstance(entry.get("expires"), (int, float))
+            and entry["expires"] > self.now()
+        ):
             return entry
         return None
 
@@ -127,7 +136,11 @@ class _Cache:
         if self.path is None or not self.dirty:
             return
         now = self.now()
-        live = {u: e for u, e in self.entries.items() if isinstance(e, dict) and e.get("expires", 0) > now}
+        live = {
+            u: e
+            for u, e in self.entries.items()
+            if isinstance(e, dict) and e.get("expires", 0) > now
+        }
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".external-", suffix=".json")
@@ -142,7 +155,9 @@ class _Cache:
 class _Hosts:
     """Per-host concurrency limits and 429 back-off."""
 
-    def __init__(self, per_host: int, sleep: Callable[[float], None], now: Callable[[], float]) -> None:
+    def __init__(
+        self, per_host: int, sleep: Callable[[float], None], now: Callable[[], float]
+    ) -> None:
         self.per_host = per_host
         self.sleep = sleep
         self.now = now
@@ -199,7 +214,9 @@ def _opener():
 
 def _request(opener, url: str, method: str, timeout: float) -> tuple[int | None, dict, str | None]:
     """(status, headers, error). Never raises."""
-    req = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+    req = urllib.request.Request(
+        url, method=method, headers={"User-Agent": USER_AGENT, "Accept": "*/*"}
+    )
     try:
         with opener.open(req, timeout=timeout) as resp:
             if method == "GET":
@@ -214,12 +231,18 @@ def _request(opener, url: str, method: str, timeout: float) -> tuple[int | None,
         if isinstance(reason, TimeoutError) or "timed out" in str(reason):
             return None, {}, "no answer (timed out)"
         return None, {}, f"could not connect ({reason})"
-    except Exception as exc:  # noqa: BLE001 - a malformed URL or response must not stop the run
+    except Exception as exc:
         return None, {}, f"could not check ({type(exc).__name__}: {exc})"
 
 
-def _check_one(opener, url: str, opts: Options, hosts: _Hosts, sleep: Callable[[float], None],
-               now: Callable[[], float]) -> Result:
+def _check_one(
+    opener,
+    url: str,
+    opts: Options,
+    hosts: _Hosts,
+    sleep: Callable[[float], None],
+    now: Callable[[], float],
+) -> Result:
     problem = well_formed(url)
     if problem:
         return Result(url, False, error=problem)
@@ -256,13 +279,20 @@ def _check_one(opener, url: str, opts: Options, hosts: _Hosts, sleep: Callable[[
         if attempts >= tries:
             break
         if delay is None:
-            delay = min(opts.backoff * (2 ** (attempts - 1)), opts.max_retry_after) * random.uniform(1.0, 1.25)
+            delay = min(
+                opts.backoff * (2 ** (attempts - 1)), opts.max_retry_after
+            ) * random.uniform(1.0, 1.25)
             sleep(delay)
     return Result(url, False, status, error, attempts)
 
 
-def check_urls(urls: Iterable[str], options: Options | None = None, *,
-               sleep: Callable[[float], None] = time.sleep, now: Callable[[], float] = time.time) -> dict[str, Result]:
+def check_urls(
+    urls: Iterable[str],
+    options: Options | None = None,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    now: Callable[[], float] = time.time,
+) -> dict[str, Result]:
     """Check each distinct URL (the fragment is ignored); returns url -> Result."""
     opts = options or Options()
     wanted = sorted({u.split("#", 1)[0] for u in urls if u})

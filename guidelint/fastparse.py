@@ -36,7 +36,8 @@ hostile inputs and on generated Markdown and inline text.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from markdown_it import MarkdownIt
@@ -67,12 +68,14 @@ class _BlockChain:
     """One chain of block rules, split by first character (and, when the table rule leads the
     chain, by whether the next line may be a table's delimiter row)."""
 
-    __slots__ = ("rules", "gated", "by_char", "other", "by_char_no_table", "other_no_table")
+    __slots__ = ("by_char", "by_char_no_table", "gated", "other", "other_no_table", "rules")
 
     def __init__(self, rules: list[BlockRule], first: dict[Any, str], table: Any) -> None:
         self.rules = tuple(rules)
         chars = set().union(*(first[r] for r in rules if r in first))
-        self.by_char = {c: tuple(r for r in rules if r not in first or c in first[r]) for c in chars}
+        self.by_char = {
+            c: tuple(r for r in rules if r not in first or c in first[r]) for c in chars
+        }
         self.other = tuple(r for r in rules if r not in first)
         # the table rule's first tests: two lines at least, the next one starting with | - or :
         self.gated = bool(rules) and rules[0] is table
@@ -99,10 +102,7 @@ class _BlockChain:
         candidates = self.candidates
 
         def any_rule(state: StateBlock, line: int, end: int, silent: bool) -> bool:
-            for rule in candidates(state, line, end):
-                if rule(state, line, end, silent):
-                    return True
-            return False
+            return any(rule(state, line, end, silent) for rule in candidates(state, line, end))
 
         return any_rule
 
@@ -115,7 +115,9 @@ def _install_block(md: MarkdownIt) -> None:
     first = _block_first_chars()
     main = _BlockChain(ruler.getRules(""), first, rb.table)
     names = {alt for rule in ruler.__rules__ if rule.enabled for alt in rule.alt}
-    chains = {name: [_BlockChain(ruler.getRules(name), first, rb.table).terminator()] for name in names}
+    chains = {
+        name: [_BlockChain(ruler.getRules(name), first, rb.table).terminator()] for name in names
+    }
     stock_get = ruler.getRules
 
     def get_rules(chain: str) -> list[BlockRule]:
@@ -158,8 +160,17 @@ def _install_block(md: MarkdownIt) -> None:
 # markdown-it-py's inline rules, each with the characters at which it can start; the rules after
 # tokenizing (balance_pairs, emphasis, strikethrough, fragments_join) only rework what these made
 _INLINE_STARTS = {
-    "text": "", "newline": "\n", "escape": "\\", "backticks": "`", "strikethrough": "~",
-    "emphasis": "*_", "link": "[", "image": "!", "autolink": "<", "html_inline": "<", "entity": "&",
+    "text": "",
+    "newline": "\n",
+    "escape": "\\",
+    "backticks": "`",
+    "strikethrough": "~",
+    "emphasis": "*_",
+    "link": "[",
+    "image": "!",
+    "autolink": "<",
+    "html_inline": "<",
+    "entity": "&",
 }
 _INLINE_AFTER = {"balance_pairs", "strikethrough", "emphasis", "fragments_join"}
 
@@ -173,9 +184,14 @@ def _install_inline(md: MarkdownIt) -> None:
 
     inline = md.inline
     active = inline.ruler.get_active_rules()
-    if not set(active) <= set(_INLINE_STARTS) or not set(inline.ruler2.get_active_rules()) <= _INLINE_AFTER:
+    if (
+        not set(active) <= set(_INLINE_STARTS)
+        or not set(inline.ruler2.get_active_rules()) <= _INLINE_AFTER
+    ):
         return  # a plugin's rule (or linkify): every text goes through the rules
-    special = re.compile("[" + re.escape("".join(_INLINE_STARTS[name] for name in active).replace("\n", "")) + "]")
+    special = re.compile(
+        "[" + re.escape("".join(_INLINE_STARTS[name] for name in active).replace("\n", "")) + "]"
+    )
     newline = "newline" in active
     stock_parse = inline.parse
 
@@ -187,7 +203,9 @@ def _install_inline(md: MarkdownIt) -> None:
                 return tokens
             if newline:
                 parts = src.split("\n")
-                if all(part and part[-1] not in " \t" for part in parts):  # else a hard break, or an empty line
+                if all(
+                    part and part[-1] not in " \t" for part in parts
+                ):  # else a hard break, or an empty line
                     # the newline rule: a soft break, and the next line's leading spaces and tabs skipped
                     tokens.append(Token("text", "", 0, content=parts[0]))
                     for part in parts[1:]:

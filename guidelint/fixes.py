@@ -15,17 +15,17 @@ untouched on any error.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from guidelint.diagnostics import CheckedEdit, Edit, Span
+from guidelint.diagnostics import CheckedEdit, Edit
 
 MAX_PASSES = 4
 BOM = b"\xef\xbb\xbf"
-
 
 
 # ------------------------------------------------------------------ applying edits to text
@@ -95,13 +95,13 @@ class FileState:
     codes: list[str] = field(default_factory=list)
 
     @classmethod
-    def read(cls, path: Path) -> "FileState | None":
+    def read(cls, path: Path) -> FileState | None:
         try:
             data = path.read_bytes()
         except OSError:
             return None
         bom = data.startswith(BOM)
-        body = data[len(BOM):] if bom else data
+        body = data[len(BOM) :] if bom else data
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
@@ -133,7 +133,9 @@ def write_atomic(state: FileState) -> str | None:
     tmp = None
     try:
         st = path.stat()
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".guidelint-tmp")
+        fd, tmp = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".guidelint-tmp"
+        )
         with os.fdopen(fd, "wb") as fh:
             fh.write(state.encoded())
             fh.flush()
@@ -146,16 +148,20 @@ def write_atomic(state: FileState) -> str | None:
         return f"{path}: cannot write: {exc.strerror or exc}; not fixed"
     finally:
         if tmp is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            except OSError:
-                pass
 
 
 def unified_diff(state: FileState, display: str) -> str:
     before = state.original.decode("utf-8", errors="replace").lstrip("\ufeff").replace("\r\n", "\n")
-    return "".join(difflib.unified_diff(before.splitlines(keepends=True), state.text.splitlines(keepends=True),
-                                        fromfile=f"a/{display}", tofile=f"b/{display}"))
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True),
+            state.text.splitlines(keepends=True),
+            fromfile=f"a/{display}",
+            tofile=f"b/{display}",
+        )
+    )
 
 
 # ------------------------------------------------------------------ the fix loop
@@ -210,7 +216,9 @@ def fix_loop(run_once) -> FixResult:
         if not progress:
             break
         report = run_once(overlay)
-    return FixResult(first, report, {k: v for k, v in states.items() if v.changed}, skipped, unreadable)
+    return FixResult(
+        first, report, {k: v for k, v in states.items() if v.changed}, skipped, unreadable
+    )
 
 
 def overlay_analyzer(base, overlay: dict[Path, bytes]):
@@ -218,8 +226,12 @@ def overlay_analyzer(base, overlay: dict[Path, bytes]):
 
     def analyze(items, config, selected):
         if overlay:
-            items = [replace(i, data=overlay[i.path.resolve()]) if i.path is not None and i.data is None
-                     and i.path.resolve() in overlay else i for i in items]
+            items = [
+                replace(i, data=overlay[i.path.resolve()])
+                if i.path is not None and i.data is None and i.path.resolve() in overlay
+                else i
+                for i in items
+            ]
         return base(items, config, selected)
 
     return analyze
@@ -238,22 +250,37 @@ def run_fixes(paths: list[str], config, selected: frozenset[str], analyzer, *, w
 
     result = fix_loop(run_once)
     fixed = sum(s.fixed for s in result.files.values())
-    diff_text = "".join(unified_diff(state, display) for display, state in sorted(result.files.items()))
+    diff_text = "".join(
+        unified_diff(state, display) for display, state in sorted(result.files.items())
+    )
     for display in result.unreadable:
-        click.echo(f"guidelint: {display}: not fixed (unreadable, not UTF-8, or mixed line endings)", err=True)
+        click.echo(
+            f"guidelint: {display}: not fixed (unreadable, not UTF-8, or mixed line endings)",
+            err=True,
+        )
     if not write:
         remaining = len(result.last.diagnostics)
-        click.echo(f"guidelint: {fixed} fix{'es' if fixed != 1 else ''} would be applied to {len(result.files)} "
-                   f"file{'s' if len(result.files) != 1 else ''}; {remaining} problem"
-                   f"{'s' if remaining != 1 else ''} would remain", err=True)
+        click.echo(
+            f"guidelint: {fixed} fix{'es' if fixed != 1 else ''} would be applied to {len(result.files)} "
+            f"file{'s' if len(result.files) != 1 else ''}; {remaining} problem"
+            f"{'s' if remaining != 1 else ''} would remain",
+            err=True,
+        )
         return result.first, diff_text, result.first.diagnostics
     errors = [msg for state in result.files.values() if (msg := write_atomic(state)) is not None]
     for msg in errors:
         click.echo(f"guidelint: {msg}", err=True)
     written = len(result.files) - len(errors)
     if result.files:
-        click.echo(f"guidelint: fixed {fixed} problem{'s' if fixed != 1 else ''} in {written} "
-                   f"file{'s' if written != 1 else ''}" + (f" ({result.skipped} conflicting or stale edit(s) "
-                                                           "left alone)" if result.skipped else ""), err=True)
+        click.echo(
+            f"guidelint: fixed {fixed} problem{'s' if fixed != 1 else ''} in {written} "
+            f"file{'s' if written != 1 else ''}"
+            + (
+                f" ({result.skipped} conflicting or stale edit(s) left alone)"
+                if result.skipped
+                else ""
+            ),
+            err=True,
+        )
     report = result.last if not errors else run(paths, config, selected, analyzer=analyzer)
     return report, diff_text, result.first.diagnostics

@@ -99,18 +99,28 @@ def _span(node: Node, line_offset: int, lines: list[str] | None = None) -> Span:
         last = e.line - 1
         width = len(lines[last]) if lines is not None and last < len(lines) else s.column + 1
         return Span(s.line + line_offset + 1, s.column + 1, last + line_offset + 1, width + 1)
-    return Span(s.line + line_offset + 1, s.column + 1, e.line + line_offset + 1, max(e.column + 1, s.column + 2))
+    return Span(
+        s.line + line_offset + 1,
+        s.column + 1,
+        e.line + line_offset + 1,
+        max(e.column + 1, s.column + 2),
+    )
 
 
 def _first_line(span: Span, lines: list[str], line_offset: int) -> Span:
     """The part of ``span`` on its first line (for list items that run over several lines)."""
     if span.end_line == span.line:
         return span
-    text = lines[span.line - line_offset - 1] if 0 <= span.line - line_offset - 1 < len(lines) else ""
+    text = (
+        lines[span.line - line_offset - 1] if 0 <= span.line - line_offset - 1 < len(lines) else ""
+    )
     return Span(span.line, span.column, span.line, max(len(text.rstrip()) + 1, span.column + 1))
 
 
-_STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
+_STANDARD_TAGS = {
+    f"tag:yaml.org,2002:{t}"
+    for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+}
 
 
 class _Limit(Exception):
@@ -142,19 +152,26 @@ class _Builder:
     def build(self, node: Node, path: tuple) -> Any:
         self.count += 1
         if self.count > self.max_nodes:
-            raise _Limit(node, f"front matter expands to more than {self.max_nodes:,} values "
-                               "(limits.max_yaml_nodes); aliases may be multiplying it")
+            raise _Limit(
+                node,
+                f"front matter expands to more than {self.max_nodes:,} values "
+                "(limits.max_yaml_nodes); aliases may be multiplying it",
+            )
         if len(path) > 64:
             raise _Limit(node, "front matter is nested more than 64 levels deep")
         if node.tag not in _STANDARD_TAGS:
-            raise _Limit(node, f"YAML tag '{node.tag}' is not allowed in front matter (safe YAML only: "
-                               "text, numbers, true/false, lists and mappings)", code="GL905")
+            raise _Limit(
+                node,
+                f"YAML tag '{node.tag}' is not allowed in front matter (safe YAML only: "
+                "text, numbers, true/false, lists and mappings)",
+                code="GL905",
+            )
         if isinstance(node, ScalarNode):
             fn = _SCALARS.get(node.tag)
             if fn is not None:
                 try:
                     return fn(self.constructor, node)
-                except Exception:  # noqa: BLE001 - odd scalars stay text
+                except Exception:
                     return node.value
             return node.value  # str, timestamps and unknown tags stay text
         if id(node) in self.active:
@@ -165,8 +182,9 @@ class _Builder:
                 out = []
                 for i, item in enumerate(node.value):
                     item_span = _span(item, self.line_offset, self.lines)
-                    self.positions[path + (i,)] = Position(_first_line(item_span, self.lines, self.line_offset),
-                                                           item_span)
+                    self.positions[path + (i,)] = Position(
+                        _first_line(item_span, self.lines, self.line_offset), item_span
+                    )
                     out.append(self.build(item, path + (i,)))
                 return out
             if isinstance(node, MappingNode):
@@ -175,7 +193,10 @@ class _Builder:
                 for key_node, value_node in node.value:
                     key = self.build(key_node, path)
                     if isinstance(key, (list, dict)):
-                        raise _Limit(key_node, "a front-matter key must be a plain word, not a list or mapping")
+                        raise _Limit(
+                            key_node,
+                            "a front-matter key must be a plain word, not a list or mapping",
+                        )
                     key_span = _span(key_node, self.line_offset, self.lines)
                     if key in first_seen:
                         self.duplicates.append(
@@ -188,7 +209,9 @@ class _Builder:
                         )
                         continue
                     first_seen[key] = key_span.line
-                    self.positions[path + (key,)] = Position(key_span, _span(value_node, self.line_offset, self.lines))
+                    self.positions[path + (key,)] = Position(
+                        key_span, _span(value_node, self.line_offset, self.lines)
+                    )
                     result[key] = self.build(value_node, path + (key,))
                 return result
         finally:
@@ -206,13 +229,19 @@ def _dotted(path: tuple) -> str:
 dotted = _dotted
 
 
-def parse(yaml_text: str, start_line: int, end_line: int, max_nodes: int,
-          max_bytes: int) -> tuple[FrontMatter | None, list[Finding]]:
+def parse(
+    yaml_text: str, start_line: int, end_line: int, max_nodes: int, max_bytes: int
+) -> tuple[FrontMatter | None, list[Finding]]:
     """Compose the YAML between the fences. ``start_line`` is the opening fence (1-based)."""
     opening = Span(start_line, 1, start_line, 4)
     if len(yaml_text.encode("utf-8")) > max_bytes:
-        return None, [Finding("GL907", opening, f"front matter is larger than {max_bytes:,} bytes "
-                                                  "(limits.max_front_matter_bytes)")]
+        return None, [
+            Finding(
+                "GL907",
+                opening,
+                f"front matter is larger than {max_bytes:,} bytes (limits.max_front_matter_bytes)",
+            )
+        ]
     try:
         node = yaml.compose(yaml_text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
@@ -221,9 +250,14 @@ def parse(yaml_text: str, start_line: int, end_line: int, max_nodes: int,
         col = (mark.column + 1) if mark else 1
         problem = exc.problem or "invalid YAML"
         context = f" ({exc.context})" if exc.context else ""
-        return None, [Finding("GL905", Span.point(line, col),
-                              f"front matter is not valid YAML: {problem}{context}; "
-                              "check indentation, colons and quotes on this line")]
+        return None, [
+            Finding(
+                "GL905",
+                Span.point(line, col),
+                f"front matter is not valid YAML: {problem}{context}; "
+                "check indentation, colons and quotes on this line",
+            )
+        ]
     except yaml.YAMLError as exc:
         return None, [Finding("GL905", opening, f"front matter is not valid YAML: {exc}")]
     except RecursionError:
@@ -235,10 +269,21 @@ def parse(yaml_text: str, start_line: int, end_line: int, max_nodes: int,
     try:
         data = builder.build(node, ())
     except _Limit as exc:
-        return None, [Finding(exc.code, _first_line(_span(exc.node, start_line, lines), lines, start_line), exc.message)]
+        return None, [
+            Finding(
+                exc.code,
+                _first_line(_span(exc.node, start_line, lines), lines, start_line),
+                exc.message,
+            )
+        ]
     except RecursionError:
         return None, [Finding("GL907", opening, "front matter is nested too deeply to read")]
     if not isinstance(data, dict):
-        return None, [Finding("GL101", _first_line(_span(node, start_line, lines), lines, start_line),
-                              "front matter must be a mapping of keys to values (key: value lines)")]
+        return None, [
+            Finding(
+                "GL101",
+                _first_line(_span(node, start_line, lines), lines, start_line),
+                "front matter must be a mapping of keys to values (key: value lines)",
+            )
+        ]
     return FrontMatter(data, start_line, end_line, builder.positions), builder.duplicates

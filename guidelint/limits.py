@@ -20,22 +20,32 @@ if TYPE_CHECKING:  # pragma: no cover
 PARSER_MAX_NESTING = 100
 
 
-def check_page(page: "Page", limits: dict) -> list[Finding]:
+def check_page(page: Page, limits: dict) -> list[Finding]:
     """Findings for a page over the limits; trims ``page.links`` to ``limits.max_links``."""
     out: list[Finding] = []
     max_links = limits["max_links"]
     if len(page.links) > max_links:
         first_over = page.links[max_links]
-        out.append(Finding("GL909", first_over.span,
-                           f"page has {len(page.links):,} links and images, over the limit of {max_links:,} "
-                           "(limits.max_links); links from here on are not checked; split the page "
-                           "or raise the limit"))
+        out.append(
+            Finding(
+                "GL909",
+                first_over.span,
+                f"page has {len(page.links):,} links and images, over the limit of {max_links:,} "
+                "(limits.max_links); links from here on are not checked; split the page "
+                "or raise the limit",
+            )
+        )
         del page.links[max_links:]
     max_nesting = min(limits["max_nesting"], PARSER_MAX_NESTING - 1)
     if page.max_depth > max_nesting:
-        out.append(Finding("GL910", Span.point(_deep_line(page, max_nesting)),
-                           f"lists and blockquotes are nested {_depth_text(page.max_depth)} levels deep, over the limit "
-                           f"of {max_nesting} (limits.max_nesting); flatten the structure"))
+        out.append(
+            Finding(
+                "GL910",
+                Span.point(_deep_line(page, max_nesting)),
+                f"lists and blockquotes are nested {_depth_text(page.max_depth)} levels deep, over the limit "
+                f"of {max_nesting} (limits.max_nesting); flatten the structure",
+            )
+        )
     return out
 
 
@@ -43,7 +53,7 @@ def _depth_text(depth: int) -> str:
     return f"at least {depth}" if depth >= PARSER_MAX_NESTING - 1 else str(depth)
 
 
-def _deep_line(page: "Page", limit: int) -> int:
+def _deep_line(page: Page, limit: int) -> int:
     """The source line where the nesting first goes over ``limit`` (same counting as the page walker)."""
     depth = 0
     last_line = 0
@@ -54,6 +64,10 @@ def _deep_line(page: "Page", limit: int) -> int:
             depth += 1
             if depth > limit:
                 return last_line + 1
-        elif tok.nesting == -1 and tok.type not in ("heading_close", "paragraph_close", "table_close"):
+        elif tok.nesting == -1 and tok.type not in (
+            "heading_close",
+            "paragraph_close",
+            "table_close",
+        ):
             depth -= 1
     return 1

@@ -54,7 +54,7 @@ class Resolution:
     kind: str
     rel: str | None = None  # the page or file below the content root (or the path looked for)
     anchor: str | None = None  # the fragment, percent-decoded; None when the target has no '#'
-    page: "PageSummary | None" = None
+    page: PageSummary | None = None
     url: str | None = None  # for external links: the URL as written
     redirected_from: str | None = None  # the slug a links.redirects entry sent us from
     site_absolute: bool = False
@@ -67,12 +67,18 @@ class Resolution:
 class Resolver:
     """Resolves targets against one site; built once per run (see ``resolver_for``)."""
 
-    def __init__(self, site: "SiteIndex", config: "Config | None" = None) -> None:
+    def __init__(self, site: SiteIndex, config: Config | None = None) -> None:
         self.site = site
         links_cfg = config.get("links") if config is not None else {}
-        self.prefixes = sorted((links_cfg.get("site_prefixes") or {}).items(), key=lambda kv: -len(kv[0]))
-        self.redirects = {_norm_slug(k): _norm_slug(v) for k, v in (links_cfg.get("redirects") or {}).items()}
-        self.extensions = tuple(config["extensions"]) if config is not None else (".md", ".markdown")
+        self.prefixes = sorted(
+            (links_cfg.get("site_prefixes") or {}).items(), key=lambda kv: -len(kv[0])
+        )
+        self.redirects = {
+            _norm_slug(k): _norm_slug(v) for k, v in (links_cfg.get("redirects") or {}).items()
+        }
+        self.extensions = (
+            tuple(config["extensions"]) if config is not None else (".md", ".markdown")
+        )
         self.root: Path | None = config.content_root if config is not None else None
         # what was looked up on disk (not in the site index): the site snapshot re-checks these
         self._exists: dict[str, bool] = {}
@@ -126,7 +132,7 @@ class Resolver:
             joined = posixpath.join(posixpath.dirname(from_rel), path)
         trailing = path.endswith("/")
         norm = posixpath.normpath(joined) if joined else "."
-        if norm == ".." or norm.startswith("../") or norm.startswith("/"):
+        if norm == ".." or norm.startswith(("../", "/")):
             return Resolution(ESCAPES, norm, anchor, site_absolute=site_absolute)
         if norm == ".":
             norm = ""
@@ -159,7 +165,9 @@ class Resolver:
         candidates): what the snapshot keeps (answers no longer asked for are dropped)."""
         return {key: self._suggestions[key] for key in self._asked}
 
-    def suggest_page(self, wanted: str, from_rel: str, among: "frozenset[str] | None" = None) -> str | None:
+    def suggest_page(
+        self, wanted: str, from_rel: str, among: frozenset[str] | None = None
+    ) -> str | None:
         """The closest existing page to ``wanted`` (a path below the root), written relative to
         the linking page, or None. ``among`` limits the candidates to these page paths."""
         stem = _strip_ext(wanted, self.extensions)
@@ -172,14 +180,18 @@ class Resolver:
             return None
         return relative_link(self.site.by_slug[slug].rel, from_rel)
 
-    def _closest_slug(self, stem: str, among: "frozenset[str] | None") -> str | None:
+    def _closest_slug(self, stem: str, among: frozenset[str] | None) -> str | None:
         if among is not None:
             if among not in self._among:
-                self._among[among] = [s.slug for s in self.site.pages if s.rel in among and s.slug is not None]
+                self._among[among] = [
+                    s.slug for s in self.site.pages if s.rel in among and s.slug is not None
+                ]
             slugs = self._among[among]
             return _closest(stem, slugs, {posixpath.basename(x): x for x in reversed(slugs)})
         if self._names is None:
-            slugs = sorted(s.slug for s in self.site.pages if s.slug is not None and s.rel is not None)
+            slugs = sorted(
+                s.slug for s in self.site.pages if s.slug is not None and s.rel is not None
+            )
             bases: dict[str, str] = {}
             for slug in slugs:
                 bases.setdefault(posixpath.basename(slug), slug)
@@ -197,9 +209,12 @@ class Resolver:
         if not self.prefixes:
             return path.lstrip("/")
         for prefix, folder in self.prefixes:
-            if path == prefix.rstrip("/") or path.startswith(prefix if prefix.endswith("/") else prefix + "/") \
-                    or prefix == "/":
-                rest = path[len(prefix):] if path.startswith(prefix) else ""
+            if (
+                path == prefix.rstrip("/")
+                or path.startswith(prefix if prefix.endswith("/") else prefix + "/")
+                or prefix == "/"
+            ):
+                rest = path[len(prefix) :] if path.startswith(prefix) else ""
                 return posixpath.join(folder, rest.lstrip("/")) if folder else rest.lstrip("/")
         return None
 
@@ -213,7 +228,9 @@ class Resolver:
             out += [f"{norm}/index{ext}" for ext in self.extensions]
         return out
 
-    def _lookup(self, norm: str, trailing: bool, anchor: str | None, site_absolute: bool) -> Resolution:
+    def _lookup(
+        self, norm: str, trailing: bool, anchor: str | None, site_absolute: bool
+    ) -> Resolution:
         candidates = self._candidates(norm, trailing)
         for cand in candidates:
             page = self.site.by_rel.get(cand)
@@ -223,12 +240,17 @@ class Resolver:
         redirected = self._follow_redirects(slug) if self.redirects else None
         if redirected is not None and redirected in self.site.by_slug:
             page = self.site.by_slug[redirected]
-            return Resolution(PAGE, page.rel, anchor, page, redirected_from=slug, site_absolute=site_absolute)
+            return Resolution(
+                PAGE, page.rel, anchor, page, redirected_from=slug, site_absolute=site_absolute
+            )
         for cand in candidates:
             if self._on_disk(cand):
                 return Resolution(FILE, cand, anchor, site_absolute=site_absolute)
-        wanted = norm if (norm.endswith(self.extensions) or "." in posixpath.basename(norm)) else \
-            (candidates[0] if trailing or not norm else norm + self.extensions[0])
+        wanted = (
+            norm
+            if (norm.endswith(self.extensions) or "." in posixpath.basename(norm))
+            else (candidates[0] if trailing or not norm else norm + self.extensions[0])
+        )
         return Resolution(MISSING, wanted, anchor, site_absolute=site_absolute)
 
     def _follow_redirects(self, slug: str) -> str | None:
@@ -293,14 +315,16 @@ def relative_link(to_rel: str, from_rel: str) -> str:
     return posixpath.relpath(to_rel, posixpath.dirname(from_rel) or ".")
 
 
-def resolver_for(site: "SiteIndex", config: "Config | None") -> Resolver:
+def resolver_for(site: SiteIndex, config: Config | None) -> Resolver:
     resolver = site.cache.get("links.resolver")
     if resolver is None:
         resolver = site.cache["links.resolver"] = Resolver(site, config)
     return resolver
 
 
-def resolve(link: "Link | str", from_rel: str, site: "SiteIndex", config: "Config | None" = None) -> Resolution:
+def resolve(
+    link: Link | str, from_rel: str, site: SiteIndex, config: Config | None = None
+) -> Resolution:
     """Resolve one link (or target string) written on the page at ``from_rel``."""
     target = link if isinstance(link, str) else link.target
     return resolver_for(site, config).resolve(target, from_rel)
@@ -308,12 +332,12 @@ def resolve(link: "Link | str", from_rel: str, site: "SiteIndex", config: "Confi
 
 @dataclass(frozen=True, slots=True)
 class SiteLink:
-    source: "PageSummary"
-    link: "Link"
+    source: PageSummary
+    link: Link
     resolution: Resolution
 
 
-def site_links(site: "SiteIndex", config: "Config | None") -> list[SiteLink]:
+def site_links(site: SiteIndex, config: Config | None) -> list[SiteLink]:
     """Every link and image of every readable page, resolved once per run. When the index has a
     ``focus`` (a partial run served by the site snapshot), only the links of those pages: the
     snapshot chose them as every page whose links can change a finding on the reported pages."""
@@ -395,7 +419,9 @@ class _NameIndex:
             if g in vocab:
                 word_mask |= 1 << vocab[g]
         n = len(grams)
-        scored = sorted([(-(word_mask & masks[i]).bit_count() / (n + sizes[i]), i) for i in candidates])
+        scored = sorted(
+            [(-(word_mask & masks[i]).bit_count() / (n + sizes[i]), i) for i in candidates]
+        )
         shortlist = [self.names[i] for _score, i in scored[: self.SHORTLIST]]
         return _closest(word, shortlist)
 
@@ -409,15 +435,18 @@ def suggest_anchor(anchor: str, anchors) -> str | None:
     return match[0] if match else None
 
 
-def inbound_edges(site: "SiteIndex", config: "Config | None") -> list[tuple[str, str]]:
+def inbound_edges(site: SiteIndex, config: Config | None) -> list[tuple[str, str]]:
     """(from page, to page), as paths below the content root, for every body link and ``related``
     entry between two pages (once per run)."""
     cached = site.cache.get("links.edges")
     if cached is not None:
         return cached
     resolver = resolver_for(site, config)
-    edges = [(sl.source.rel, sl.resolution.page.rel) for sl in site_links(site, config)
-             if sl.link.kind == "link" and sl.resolution.kind == PAGE and sl.resolution.page is not None]
+    edges = [
+        (sl.source.rel, sl.resolution.page.rel)
+        for sl in site_links(site, config)
+        if sl.link.kind == "link" and sl.resolution.kind == PAGE and sl.resolution.page is not None
+    ]
     focus = site.focus
     for page in site.pages:
         rel = page.rel
@@ -432,7 +461,9 @@ def inbound_edges(site: "SiteIndex", config: "Config | None") -> list[tuple[str,
     return edges
 
 
-def link_data(site: "SiteIndex", config: "Config | None") -> dict[str, tuple[frozenset[str], tuple[str, ...], bool]]:
+def link_data(
+    site: SiteIndex, config: Config | None
+) -> dict[str, tuple[frozenset[str], tuple[str, ...], bool]]:
     """For the site snapshot, for every page whose links this run resolved (all, or the focus):
     (pages any of its links or images reach, its graph edges as in inbound_edges, whether a link
     or image finds nothing)."""
@@ -447,5 +478,12 @@ def link_data(site: "SiteIndex", config: "Config | None") -> dict[str, tuple[fro
     graph: dict[str, list[str]] = {}
     for src, dst in inbound_edges(site, config):
         graph.setdefault(src, []).append(dst)
-    return {page.rel: (frozenset(reached.get(page.rel, ())), tuple(graph.get(page.rel, ())), page.rel in missing)
-            for page in site.pages if site.focus is None or page.rel in site.focus}
+    return {
+        page.rel: (
+            frozenset(reached.get(page.rel, ())),
+            tuple(graph.get(page.rel, ())),
+            page.rel in missing,
+        )
+        for page in site.pages
+        if site.focus is None or page.rel in site.focus
+    }

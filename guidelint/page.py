@@ -33,7 +33,9 @@ def markdown_parser() -> MarkdownIt:
 
     from guidelint.fastparse import install
 
-    return install(MarkdownIt("commonmark", {"html": True, "maxNesting": 100}).enable("table"))  # limits.PARSER_MAX_NESTING
+    return install(
+        MarkdownIt("commonmark", {"html": True, "maxNesting": 100}).enable("table")
+    )  # limits.PARSER_MAX_NESTING
 
 
 # --------------------------------------------------------------------------- data
@@ -155,7 +157,9 @@ class Page:
     comments: list[Comment] = field(default_factory=list)
     html_anchors: list[str] = field(default_factory=list)  # id= and name= of raw HTML elements
     max_depth: int = 0
-    cache: dict[str, Any] = field(default_factory=dict)  # shared per-page results rules compute once
+    cache: dict[str, Any] = field(
+        default_factory=dict
+    )  # shared per-page results rules compute once
 
     # ------------------------------------------------------------- front matter
     @property
@@ -189,16 +193,23 @@ class Page:
 
 
 # --------------------------------------------------------------------------- helpers
-_REF_DEF = re.compile(r"^(?P<prefix>(?:[ \t]*>)*[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])?[ \t]*)\[(?P<label>(?:[^\]\\]|\\.){1,999})\]:[ \t]*(?P<target><[^>\n]*>|\S+)")
+_REF_DEF = re.compile(
+    r"^(?P<prefix>(?:[ \t]*>)*[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])?[ \t]*)\[(?P<label>(?:[^\]\\]|\\.){1,999})\]:[ \t]*(?P<target><[^>\n]*>|\S+)"
+)
 _COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 # an id or name attribute of an HTML start tag (<a id="eligibility"></a>): a link target, as on GitHub
-_HTML_ANCHOR = re.compile(r"""<[A-Za-z][\w-]*(?:\s+[^\s>"'=/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*?"""
-                          r"""\s+(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+_HTML_ANCHOR = re.compile(
+    r"""<[A-Za-z][\w-]*(?:\s+[^\s>"'=/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*?"""
+    r"""\s+(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""",
+    re.IGNORECASE,
+)
 # opening and closing tokens that are not a level of list or blockquote nesting (limits.max_nesting) ...
 _NOT_CONTAINER_OPEN = frozenset({"heading_open", "paragraph_open", "table_open"})
 _NOT_CONTAINER_CLOSE = frozenset({"heading_close", "paragraph_close", "table_close"})
 # ... and the leaf blocks, whose lines cannot hold a reference definition
-_LEAF = frozenset({"paragraph_open", "heading_open", "fence", "code_block", "html_block", "table_open", "hr"})
+_LEAF = frozenset(
+    {"paragraph_open", "heading_open", "fence", "code_block", "html_block", "table_open", "hr"}
+)
 
 
 def _match_bracket(s: str, i: int) -> int:
@@ -270,7 +281,9 @@ def _column(part: str, src: str) -> int:
 class _Inline:
     """Positions inside one inline token's ``content``."""
 
-    def __init__(self, content: str, lines: list[str], first_line: int, fixed: list[int] | None = None):
+    def __init__(
+        self, content: str, lines: list[str], first_line: int, fixed: list[int] | None = None
+    ):
         self.content = content
         self.first_line = first_line  # 0-based file line of content line 0
         parts = content.split("\n")
@@ -283,7 +296,10 @@ class _Inline:
             self.cols = fixed  # 0-based column of each content line in its source line
             return
         n = len(lines)
-        self.cols = [_column(part, lines[first_line + i] if first_line + i < n else "") for i, part in enumerate(parts)]
+        self.cols = [
+            _column(part, lines[first_line + i] if first_line + i < n else "")
+            for i, part in enumerate(parts)
+        ]
 
     def pos(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a content offset."""
@@ -352,9 +368,47 @@ def _plain_children(children: list[Token]) -> str:
 
 # --------------------------------------------------------------------------- sentences
 _ABBREV = {
-    "e.g", "i.e", "etc", "vs", "dr", "mr", "mrs", "ms", "st", "u.s", "u.k", "inc", "ltd", "co",
-    "jr", "sr", "approx", "dept", "est", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "dec", "mt", "ft", "a.m", "p.m", "ph.d", "m.d", "r.n", "b.s", "a.s",
+    "e.g",
+    "i.e",
+    "etc",
+    "vs",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "st",
+    "u.s",
+    "u.k",
+    "inc",
+    "ltd",
+    "co",
+    "jr",
+    "sr",
+    "approx",
+    "dept",
+    "est",
+    "fig",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "mt",
+    "ft",
+    "a.m",
+    "p.m",
+    "ph.d",
+    "m.d",
+    "r.n",
+    "b.s",
+    "a.s",
 }
 _BOUNDARY = re.compile(r"[.!?]+[\"')\]”’]*(?=\s+|$)")
 _INITIALS = re.compile(r"(?:[a-z]\.)*[a-z]")  # "a", "u.s.a"
@@ -414,9 +468,15 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 
 # --------------------------------------------------------------------------- builder
-def build_page(text: str, path: str, rel: str | None, slug: str | None,
-               front_matter: FrontMatter | None, fm_lines: tuple[int, int] | None,
-               slug_style: str = "github") -> Page:
+def build_page(
+    text: str,
+    path: str,
+    rel: str | None,
+    slug: str | None,
+    front_matter: FrontMatter | None,
+    fm_lines: tuple[int, int] | None,
+    slug_style: str = "github",
+) -> Page:
     lines = text.split("\n")
     body_lines = list(lines)
     if fm_lines is not None:
@@ -425,7 +485,15 @@ def build_page(text: str, path: str, rel: str | None, slug: str | None,
     body = "\n".join(body_lines)
     env: dict[str, Any] = {}
     tokens = markdown_parser().parse(body, env)
-    page = Page(path=path, rel=rel, slug=slug, text=text, lines=lines, front_matter=front_matter, tokens=tokens)
+    page = Page(
+        path=path,
+        rel=rel,
+        slug=slug,
+        text=text,
+        lines=lines,
+        front_matter=front_matter,
+        tokens=tokens,
+    )
     _Walker(page, lines, env, slug_style).walk()
     return page
 
@@ -450,7 +518,9 @@ def _unescape_url(href: str) -> str:
     return unquote(href)
 
 
-def _raw_target(content: str, close: int, style: str, label: str | None, href: str, env: dict) -> str:
+def _raw_target(
+    content: str, close: int, style: str, label: str | None, href: str, env: dict
+) -> str:
     """The destination as the writer wrote it (markdown-it percent-encodes its hrefs)."""
     if style == "inline":
         inner = content[close + 2 :]
@@ -482,7 +552,9 @@ class _Walker:
         container: list[str] = []
         last_paragraph: dict[int, str] = {}  # depth -> text of the last paragraph at that depth
         list_lead: list[str | None] = []
-        leaves: list[list[int]] = []  # line ranges of the leaf blocks: no reference definition in them
+        leaves: list[
+            list[int]
+        ] = []  # line ranges of the leaf blocks: no reference definition in them
         depth = max_depth = 0
         i = 0
         n = len(tokens)
@@ -611,11 +683,19 @@ class _Walker:
                     k = search_from
                 fixed = _Inline(content, self.lines, cursor_line, fixed=[k])
                 row_index = -1 if in_head else len(table.rows)
-                block = self._inline_block(tok, "table_cell", None, inline=fixed,
-                                           cell=(table_index, row_index, len(row)))
-                cell_span = fixed.span(0, len(content)) if content else Span.point(cursor_line + 1, k + 1)
-                row.append(Cell(block.text if block else "", cell_span,
-                                len(page.blocks) - 1 if block else None))
+                block = self._inline_block(
+                    tok, "table_cell", None, inline=fixed, cell=(table_index, row_index, len(row))
+                )
+                cell_span = (
+                    fixed.span(0, len(content)) if content else Span.point(cursor_line + 1, k + 1)
+                )
+                row.append(
+                    Cell(
+                        block.text if block else "",
+                        cell_span,
+                        len(page.blocks) - 1 if block else None,
+                    )
+                )
                 cursor = k + len(content)
             i += 1
         if start.map:
@@ -623,8 +703,16 @@ class _Walker:
             table.span = Span(start.map[0] + 1, 1, last + 1, len(self.lines[last]) + 1)
         return i + 1
 
-    def _inline_block(self, tok: Token, kind: str, lead_in: str | None, *, section: int | None = None,
-                      inline: _Inline | None = None, cell: tuple[int, int, int] | None = None) -> Block | None:
+    def _inline_block(
+        self,
+        tok: Token,
+        kind: str,
+        lead_in: str | None,
+        *,
+        section: int | None = None,
+        inline: _Inline | None = None,
+        cell: tuple[int, int, int] | None = None,
+    ) -> Block | None:
         page = self.page
         content = tok.content
         line0 = tok.map[0] if tok.map else 0
@@ -634,7 +722,9 @@ class _Walker:
         block_index = len(page.blocks)
         children = tok.children or []
         cursor = 0
-        link_stack: list[tuple[Token, int, int]] = []  # (token, start offset, prose length at start)
+        link_stack: list[
+            tuple[Token, int, int]
+        ] = []  # (token, start offset, prose length at start)
         has_link = False
         i = 0
         while i < len(children):
@@ -668,8 +758,19 @@ class _Walker:
                     k = cursor if k == -1 else k
                     href = c.attrGet("href") or ""
                     target = _unescape_url(href)
-                    page.links.append(Link("link", target, target, pos.span(k, end), "autolink", None, section,
-                                           block_index, cell))
+                    page.links.append(
+                        Link(
+                            "link",
+                            target,
+                            target,
+                            pos.span(k, end),
+                            "autolink",
+                            None,
+                            section,
+                            block_index,
+                            cell,
+                        )
+                    )
                     # skip the autolink's text and close
                     j = i + 1
                     while j < len(children) and children[j].type != "link_close":
@@ -695,8 +796,19 @@ class _Walker:
                     target = _raw_target(content, close, style, label, href, self.env)
                     if style == "reference" and label:
                         self.used_labels.add(normalize_label(label))
-                    page.links.append(Link("link", target, text.strip(), pos.span(k, end), style, label, section,
-                                           block_index, cell))
+                    page.links.append(
+                        Link(
+                            "link",
+                            target,
+                            text.strip(),
+                            pos.span(k, end),
+                            style,
+                            label,
+                            section,
+                            block_index,
+                            cell,
+                        )
+                    )
                     cursor = max(cursor, end)
             elif t == "image":
                 has_link = True
@@ -711,28 +823,51 @@ class _Walker:
                 target = _raw_target(content, close, style, label, src, self.env)
                 if style == "reference" and label:
                     self.used_labels.add(normalize_label(label))
-                page.links.append(Link("image", target, c.content, pos.span(k, end), style, label, section,
-                                       block_index, cell))
+                page.links.append(
+                    Link(
+                        "image",
+                        target,
+                        c.content,
+                        pos.span(k, end),
+                        style,
+                        label,
+                        section,
+                        block_index,
+                        cell,
+                    )
+                )
                 cursor = max(cursor, end)
                 prose.add(" ")
             i += 1
         text = prose.text()
         block = Block(kind, text, tuple(prose.segments), section, lead_in, has_link)
-        if not text.strip():
-            if cell is None and kind != "heading":
-                return None
+        if not text.strip() and cell is None and kind != "heading":
+            return None
         page.blocks.append(block)
         return block
 
     def _html_anchors(self, html: str) -> None:
         if "id" in html or "name" in html:
             for m in _HTML_ANCHOR.finditer(_COMMENT.sub("", html)):
-                value = m.group(1) if m.group(1) is not None else m.group(2) if m.group(2) is not None else m.group(3)
+                value = (
+                    m.group(1)
+                    if m.group(1) is not None
+                    else m.group(2)
+                    if m.group(2) is not None
+                    else m.group(3)
+                )
                 if value:
                     self.page.html_anchors.append(value)
 
-    def _html(self, html: str, line0: int | None, *, block_level: bool, inline: _Inline | None = None,
-              offset: int = 0) -> None:
+    def _html(
+        self,
+        html: str,
+        line0: int | None,
+        *,
+        block_level: bool,
+        inline: _Inline | None = None,
+        offset: int = 0,
+    ) -> None:
         if block_level:
             self._html_anchors(html)
         for m in _COMMENT.finditer(html):

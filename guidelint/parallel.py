@@ -42,7 +42,9 @@ from guidelint.site import PageSummary, slug_for
 # rules cost 5 ms a page; they now cost under 1 ms, so 16 is, if anything, a little low.)
 POOL_MIN_PAGES = 16  # uncached pages below which the analysis stays in this process
 MIN_PAGES_PER_WORKER = 8
-TRUSTED_SCHEMAS = "schemas.trusted"  # in the cache context folder (see guidelint.schema.adopt_trusted)
+TRUSTED_SCHEMAS = (
+    "schemas.trusted"  # in the cache context folder (see guidelint.schema.adopt_trusted)
+)
 
 
 def cpu_count() -> int:
@@ -54,7 +56,7 @@ def cpu_count() -> int:
 
 def resolve_jobs(jobs: int | None, config: Config) -> int:
     jobs = config["jobs"] if jobs is None else jobs
-    return cpu_count() if not jobs else jobs
+    return jobs if jobs else cpu_count()
 
 
 # a task: (display, rel, path or None, preloaded bytes or None, cache entry path or None)
@@ -62,22 +64,30 @@ Task = tuple[str, "str | None", "str | None", "bytes | None", "str | None"]
 
 
 def _problem(display: str, rel: str | None, finding) -> PageResult:
-    return PageResult(PageSummary(display, rel, slug_for(rel) if rel else None, ok=False), [finding])
+    return PageResult(
+        PageSummary(display, rel, slug_for(rel) if rel else None, ok=False), [finding]
+    )
 
 
-def _analyze_task(task: Task, config: Config, selected: frozenset[str]) -> tuple[PageResult, bytes | None]:
+def _analyze_task(
+    task: Task, config: Config, selected: frozenset[str]
+) -> tuple[PageResult, bytes | None]:
     """Read (unless preloaded), analyse and store one page. Returns (result, the hash of the bytes
     analysed or None if unreadable)."""
     display, rel, path, data, entry = task
     if data is None:
-        data, problem = read_item(FileItem(Path(path), display, rel), config["limits"]["max_file_bytes"])
+        data, problem = read_item(
+            FileItem(Path(path), display, rel), config["limits"]["max_file_bytes"]
+        )
         if problem is not None:
             return _problem(display, rel, problem), None
     result = analyze(display, rel, data, config, selected)
     file_digest = cache_mod.digest(data)
     if entry is None or any(f.code == "GL900" for f in result.findings):
         return result, file_digest  # a page that crashed a rule is analysed again next time
-    cache_mod.store(Path(entry), cache_mod.encode(file_digest, pickle.dumps(result, pickle.HIGHEST_PROTOCOL)))
+    cache_mod.store(
+        Path(entry), cache_mod.encode(file_digest, pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
+    )
     return result, file_digest
 
 
@@ -109,8 +119,13 @@ def _work(chunk: list[Task]) -> list[tuple[bytes, bytes, bytes | None]]:
     out = []
     for task in chunk:
         result, file_digest = _analyze_task(task, _WORKER["config"], _WORKER["selected"])
-        out.append((pickle.dumps(result.summary, pickle.HIGHEST_PROTOCOL),
-                    pickle.dumps((result.findings, result.lines), pickle.HIGHEST_PROTOCOL), file_digest))
+        out.append(
+            (
+                pickle.dumps(result.summary, pickle.HIGHEST_PROTOCOL),
+                pickle.dumps((result.findings, result.lines), pickle.HIGHEST_PROTOCOL),
+                file_digest,
+            )
+        )
     return out
 
 
@@ -124,14 +139,21 @@ class Analyzer:
         self.stats: dict = {}
         self.session: snapshot.Session | None = None  # the site snapshot of the last call
 
-    def __call__(self, items: list[FileItem], config: Config, selected: frozenset[str]) -> list[PageResult]:
+    def __call__(
+        self, items: list[FileItem], config: Config, selected: frozenset[str]
+    ) -> list[PageResult]:
         store = cache_mod.Cache.for_run(config, selected) if self.use_cache else None
         if store is not None and not store.enabled:
             store = None
         # pages below the content root are known to the site snapshot; the others only to the cache
-        session = self.session = snapshot.Session(snapshot.location(store.folder, config), config.content_root) \
-            if store is not None else None
-        if store is not None:  # schemas with these bytes passed their checks before (guidelint.schema)
+        session = self.session = (
+            snapshot.Session(snapshot.location(store.folder, config), config.content_root)
+            if store is not None
+            else None
+        )
+        if (
+            store is not None
+        ):  # schemas with these bytes passed their checks before (guidelint.schema)
             schema.adopt_trusted(config.schemas_dir, store.folder / TRUSTED_SCHEMAS)
         max_bytes = config["limits"]["max_file_bytes"]
         results: list = [None] * len(items)
@@ -156,7 +178,9 @@ class Analyzer:
                     if problem is not None:
                         results[i] = _problem(item.display, item.rel, problem)
                         continue
-                    if (stored := session.unchanged(item.rel, sig, cache_mod.digest(data))) is not None:
+                    if (
+                        stored := session.unchanged(item.rel, sig, cache_mod.digest(data))
+                    ) is not None:
                         results[i] = stored
                         continue
                 sigs[i] = sig
@@ -171,7 +195,18 @@ class Analyzer:
                     results[i] = hit
                     continue
                 entry = str(path)
-            todo.append((i, (item.display, item.rel, str(item.path) if item.path else None, item.data, entry)))
+            todo.append(
+                (
+                    i,
+                    (
+                        item.display,
+                        item.rel,
+                        str(item.path) if item.path else None,
+                        item.data,
+                        entry,
+                    ),
+                )
+            )
         workers = self._workers(len(todo))
         try:
             if workers > 1:
@@ -182,8 +217,15 @@ class Analyzer:
         except KeyboardInterrupt:
             if session is not None:  # keep what was analysed: the next run starts from there
                 self._note(session, items, sigs, digests, summaries)
-                session.save([(item.rel, r) for item, r in zip(items, results)
-                              if r is not None and item.rel is not None and item.path is not None], None, None)
+                session.save(
+                    [
+                        (item.rel, r)
+                        for item, r in zip(items, results)
+                        if r is not None and item.rel is not None and item.path is not None
+                    ],
+                    None,
+                    None,
+                )
             raise
         if session is not None:
             self._note(session, items, sigs, digests, summaries)
@@ -191,16 +233,30 @@ class Analyzer:
             schema.save_trusted(config.schemas_dir, store.folder / TRUSTED_SCHEMAS)
             store.prune()
         self.stats.clear()
-        self.stats.update({"pages": len(items), "analysed": len(todo), "cached": len(items) - len(todo),
-                           "unchanged": session.reused if session is not None else 0,
-                           "workers": workers, "cache": store is not None})
+        self.stats.update(
+            {
+                "pages": len(items),
+                "analysed": len(todo),
+                "cached": len(items) - len(todo),
+                "unchanged": session.reused if session is not None else 0,
+                "workers": workers,
+                "cache": store is not None,
+            }
+        )
         return results
 
     @staticmethod
-    def _note(session: snapshot.Session, items: list[FileItem], sigs: dict, digests: list,
-              summaries: dict[int, bytes]) -> None:
+    def _note(
+        session: snapshot.Session,
+        items: list[FileItem],
+        sigs: dict,
+        digests: list,
+        summaries: dict[int, bytes],
+    ) -> None:
         for i, sig in sigs.items():
-            if digests[i] is not None:  # read and analysed (an unreadable file is looked at again next time)
+            if (
+                digests[i] is not None
+            ):  # read and analysed (an unreadable file is looked at again next time)
                 session.note(items[i].rel, sig, digests[i], summaries.get(i))
 
     def _workers(self, pending: int) -> int:
@@ -208,8 +264,16 @@ class Analyzer:
             return 1
         return max(1, min(self.jobs, pending // MIN_PAGES_PER_WORKER))
 
-    def _pool(self, workers: int, todo: list[tuple[int, Task]], results: list, digests: list,
-              summaries: dict[int, bytes], config: Config, selected: frozenset[str]) -> None:
+    def _pool(
+        self,
+        workers: int,
+        todo: list[tuple[int, Task]],
+        results: list,
+        digests: list,
+        summaries: dict[int, bytes],
+        config: Config,
+        selected: frozenset[str],
+    ) -> None:
         # warm up what forked workers inherit (schemas, rules, the Markdown parser, the claims engine)
         from guidelint.claims import compile_engine
         from guidelint.page import markdown_parser
@@ -226,8 +290,10 @@ class Analyzer:
         method = "fork" if sys.platform.startswith("linux") and "fork" in methods else None
         ctx = multiprocessing.get_context(method)
         size = max(1, min(32, len(todo) // (workers * 6)))
-        chunks = [todo[k:k + size] for k in range(0, len(todo), size)]
-        pool = ctx.Pool(workers, initializer=_init_worker, initargs=(config, selected, method == "fork"))
+        chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
+        pool = ctx.Pool(
+            workers, initializer=_init_worker, initargs=(config, selected, method == "fork")
+        )
         pickled: list = []  # (index, pickled summary, pickled findings and lines, hash of the bytes)
         try:
             for chunk, out in zip(chunks, pool.imap(_work, [[t for _, t in c] for c in chunks])):
@@ -245,7 +311,9 @@ class Analyzer:
                 results[i] = PageResult(pickle.loads(summary), *pickle.loads(rest))
                 summaries[i] = summary
                 digests[i] = file_digest
-                pickled[k] = None  # each pickle freed as its result is built: never both whole at once
+                pickled[k] = (
+                    None  # each pickle freed as its result is built: never both whole at once
+                )
 
 
 def make_analyzer(jobs: int | None, config: Config, use_cache: bool | None = None) -> Analyzer:

@@ -35,9 +35,11 @@ class Progress:
         self._shown = False
         self._start = time.monotonic()
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         if self.enabled:
-            self._thread = threading.Thread(target=self._loop, name="guidelint-progress", daemon=True)
+            self._thread = threading.Thread(
+                target=self._loop, name="guidelint-progress", daemon=True
+            )
             self._thread.start()
         return self
 

@@ -16,8 +16,9 @@ import inspect
 import pkgutil
 import re
 import textwrap
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from guidelint.diagnostics import Severity, Span
 from guidelint.source import Finding
@@ -46,10 +47,10 @@ class Rule:
     locality: ClassVar[str | None] = None
     doc_override: str | None = None  # rules generated from data (claim packs) set their docs here
 
-    def check(self, page: "Page", ctx: "PageContext") -> Iterable[Finding]:
+    def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
         return ()
 
-    def check_site(self, site: "SiteIndex", ctx: "SiteContext") -> Iterable[tuple[str, Finding]]:
+    def check_site(self, site: SiteIndex, ctx: SiteContext) -> Iterable[tuple[str, Finding]]:
         """Yield (page rel path, finding) pairs."""
         return ()
 
@@ -63,7 +64,7 @@ class Rule:
             return self.doc_override
         return inspect.cleandoc(type(self).__doc__ or self.summary)
 
-    def examples(self) -> list["Example"]:
+    def examples(self) -> list[Example]:
         return parse_examples(self.doc)
 
 
@@ -85,10 +86,14 @@ class SiteContext:
 @dataclass(frozen=True)
 class Example:
     verdict: str  # "pass" | "fail"
-    files: dict[str, str | bytes]  # bytes for examples written with escapes (```markdown fail escaped)
+    files: dict[
+        str, str | bytes
+    ]  # bytes for examples written with escapes (```markdown fail escaped)
 
 
-_FENCE = re.compile(r"^```markdown[ \t]+(pass|fail)([ \t]+escaped)?[ \t]*\n(.*?)^```[ \t]*$", re.S | re.M)
+_FENCE = re.compile(
+    r"^```markdown[ \t]+(pass|fail)([ \t]+escaped)?[ \t]*\n(.*?)^```[ \t]*$", re.S | re.M
+)
 _FILE = re.compile(r"^=== (\S+) ===[ \t]*$", re.M)
 
 
@@ -161,13 +166,25 @@ def matches(code: str, patterns: Iterable[str]) -> bool:
     return any(p == "ALL" or code.startswith(p) for p in patterns)
 
 
-def selected_codes(select: Iterable[str], ignore: Iterable[str], extend_select: Iterable[str] = ()) -> frozenset[str]:
+def selected_codes(
+    select: Iterable[str], ignore: Iterable[str], extend_select: Iterable[str] = ()
+) -> frozenset[str]:
     """Codes enabled by select/ignore prefixes. The longest matching prefix wins (like Ruff)."""
     select = tuple(select) or ("ALL",)
     chosen = set()
     for rule in all_rules():
-        best_sel = max((len(p) if p != "ALL" else 0 for p in (*select, *extend_select) if p == "ALL" or rule.code.startswith(p)), default=-1)
-        best_ign = max((len(p) if p != "ALL" else 0 for p in ignore if p == "ALL" or rule.code.startswith(p)), default=-1)
+        best_sel = max(
+            (
+                len(p) if p != "ALL" else 0
+                for p in (*select, *extend_select)
+                if p == "ALL" or rule.code.startswith(p)
+            ),
+            default=-1,
+        )
+        best_ign = max(
+            (len(p) if p != "ALL" else 0 for p in ignore if p == "ALL" or rule.code.startswith(p)),
+            default=-1,
+        )
         if best_sel >= 0 and best_sel > best_ign:
             chosen.add(rule.code)
     return frozenset(chosen)

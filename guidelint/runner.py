@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from itertools import chain
-from typing import Callable, Iterable
+from pathlib import Path
 
 from guidelint.config import Config, ConfigError
 from guidelint.diagnostics import Diagnostic, Severity, Span
@@ -61,21 +61,33 @@ class Report:
 
 
 # ------------------------------------------------------------------ per page
-def analyze(display: str, rel: str | None, data: bytes, config: Config, selected: frozenset[str]) -> PageResult:
+def analyze(
+    display: str, rel: str | None, data: bytes, config: Config, selected: frozenset[str]
+) -> PageResult:
     """Analyse one page. Raises only ConfigError (an unusable schemas folder: exit code 2, not a
     finding on every page); any other unexpected error becomes a GL900 finding."""
     try:
         return _analyze(display, rel, data, config, selected)
     except ConfigError:
         raise
-    except Exception as exc:  # noqa: BLE001 - the safety net: report, never a traceback
+    except Exception as exc:
         summary = PageSummary(display, rel, slug_for(rel) if rel else None, ok=False)
-        return PageResult(summary, [Finding("GL900", Span.point(1),
-                                            f"internal error while checking this file ({type(exc).__name__}: {exc}); "
-                                            "please report it with the file")])
+        return PageResult(
+            summary,
+            [
+                Finding(
+                    "GL900",
+                    Span.point(1),
+                    f"internal error while checking this file ({type(exc).__name__}: {exc}); "
+                    "please report it with the file",
+                )
+            ],
+        )
 
 
-def _analyze(display: str, rel: str | None, data: bytes, config: Config, selected: frozenset[str]) -> PageResult:
+def _analyze(
+    display: str, rel: str | None, data: bytes, config: Config, selected: frozenset[str]
+) -> PageResult:
     from guidelint import frontmatter
     from guidelint.limits import check_page as check_limits
     from guidelint.page import build_page
@@ -90,8 +102,12 @@ def _analyze(display: str, rel: str | None, data: bytes, config: Config, selecte
         return PageResult(PageSummary(display, rel, slug, ok=False), findings)
     lines = text.split("\n")
 
-    def unreadable() -> PageResult:  # the page could not be parsed: its findings, no summary to speak of
-        return PageResult(PageSummary(display, rel, slug, ok=False), findings, shown_lines(lines, findings))
+    def unreadable() -> (
+        PageResult
+    ):  # the page could not be parsed: its findings, no summary to speak of
+        return PageResult(
+            PageSummary(display, rel, slug, ok=False), findings, shown_lines(lines, findings)
+        )
 
     split = frontmatter.split(lines)
     findings.extend(split.findings)
@@ -100,16 +116,25 @@ def _analyze(display: str, rel: str | None, data: bytes, config: Config, selecte
     fm = None
     if split.front_matter_lines:
         start, end = split.front_matter_lines
-        fm, fm_findings = frontmatter.parse(split.yaml_text, start, end, limits["max_yaml_nodes"],
-                                            limits["max_front_matter_bytes"])
+        fm, fm_findings = frontmatter.parse(
+            split.yaml_text, start, end, limits["max_yaml_nodes"], limits["max_front_matter_bytes"]
+        )
         findings.extend(fm_findings)
         if fm is None and any(f.code in ("GL101", "GL905", "GL907") for f in fm_findings):
             return unreadable()
     try:
-        page = build_page(text, display, rel, slug, fm, split.front_matter_lines, config.get("links.slug_style"))
+        page = build_page(
+            text, display, rel, slug, fm, split.front_matter_lines, config.get("links.slug_style")
+        )
     except RecursionError:
-        findings.append(Finding("GL910", Span.point(1), "the page is nested too deeply to parse "
-                                "(limits.max_nesting); flatten its lists and blockquotes"))
+        findings.append(
+            Finding(
+                "GL910",
+                Span.point(1),
+                "the page is nested too deeply to parse "
+                "(limits.max_nesting); flatten its lists and blockquotes",
+            )
+        )
         return unreadable()
     findings.extend(check_limits(page, limits))
     schemas = load_schemas(config.schemas_dir)
@@ -121,7 +146,9 @@ def _analyze(display: str, rel: str | None, data: bytes, config: Config, selecte
     return PageResult(summary, findings, shown_lines(lines, findings, summary))
 
 
-def shown_lines(lines: list[str], findings: list[Finding], summary: PageSummary | None = None) -> dict:
+def shown_lines(
+    lines: list[str], findings: list[Finding], summary: PageSummary | None = None
+) -> dict:
     """The lines of ``lines`` a report may show: those of the findings, and for the site rules'
     findings those of the links, headings and title (other lines are read again if needed)."""
     wanted = {f.span.line for f in findings}
@@ -133,7 +160,11 @@ def shown_lines(lines: list[str], findings: list[Finding], summary: PageSummary 
         if summary.title_span is not None:
             wanted.add(summary.title_span.line)
     n = len(lines)
-    return {i: (lines[i - 1] if len(lines[i - 1]) <= SOURCE_LINE_MAX else None) for i in wanted if 0 < i <= n}
+    return {
+        i: (lines[i - 1] if len(lines[i - 1]) <= SOURCE_LINE_MAX else None)
+        for i in wanted
+        if 0 < i <= n
+    }
 
 
 # ------------------------------------------------------------------ files
@@ -198,7 +229,9 @@ def _scan(folder: Path, config: Config) -> list[tuple[Path, str | None, bool]]:
     lexical = folder_str == str(root) or folder_str.startswith(root_prefix)
     out: list[tuple[Path, str | None, bool]] = []
 
-    stack = [folder_str]  # depth first, files before subfolders (a loop: a recursive closure is a cycle)
+    stack = [
+        folder_str
+    ]  # depth first, files before subfolders (a loop: a recursive closure is a cycle)
     while stack:
         dirpath = stack.pop()
         try:
@@ -223,10 +256,12 @@ def _scan(folder: Path, config: Config) -> list[tuple[Path, str | None, bool]]:
             link = entry.is_symlink()
             path = Path(full)
             if lexical and not link:
-                rel = full[len(root_prefix):].replace(os.sep, "/")
+                rel = full[len(root_prefix) :].replace(os.sep, "/")
             else:
                 rel = _rel(path, root)
-            if excludes and any(fnmatch.fnmatch(rel or path.as_posix(), pattern) for pattern in excludes):
+            if excludes and any(
+                fnmatch.fnmatch(rel or path.as_posix(), pattern) for pattern in excludes
+            ):
                 continue
             out.append((path, rel, link))
         stack.extend(reversed(subdirs))
@@ -237,7 +272,7 @@ def _display_fast(path: Path, cwd_prefix: str) -> str:
     """display_path for a regular file found by walking the resolved content root."""
     full = str(path)
     if full.startswith(cwd_prefix):
-        return full[len(cwd_prefix):].replace(os.sep, "/")
+        return full[len(cwd_prefix) :].replace(os.sep, "/")
     return display_path(path)
 
 
@@ -249,11 +284,19 @@ def gather(paths: list[str], config: Config) -> tuple[list[FileItem], list[FileI
     site: list[FileItem] = []
     if root.is_dir():
         cwd_prefix = str(_cwd()) + os.sep
-        site = [FileItem(p, _display_fast(p, cwd_prefix) if rel is not None and not link else display_path(p), rel)
-                for p, rel, link in _scan(root, config)]
+        site = [
+            FileItem(
+                p,
+                _display_fast(p, cwd_prefix) if rel is not None and not link else display_path(p),
+                rel,
+            )
+            for p, rel, link in _scan(root, config)
+        ]
     elif not paths:
-        raise ConfigError(f"content root '{config['content_root']}' does not exist; "
-                          "pass the pages to check or set content_root in [tool.guidelint]")
+        raise ConfigError(
+            f"content root '{config['content_root']}' does not exist; "
+            "pass the pages to check or set content_root in [tool.guidelint]"
+        )
     if not paths:
         return site, list(site)
     by_rel = {item.rel: item for item in site if item.rel is not None}
@@ -290,12 +333,20 @@ def read_item(item: FileItem, max_bytes: int) -> tuple[bytes | None, Finding | N
         if stat.S_ISDIR(st.st_mode):
             return None, Finding("GL901", Span.point(1), "is a folder, not a page")
         if not stat.S_ISREG(st.st_mode):  # a FIFO or a device would block or never end
-            return None, Finding("GL901", Span.point(1), "is not a regular file (a pipe, socket or device); "
-                                 "only Markdown text pages belong in the content root")
+            return None, Finding(
+                "GL901",
+                Span.point(1),
+                "is not a regular file (a pipe, socket or device); "
+                "only Markdown text pages belong in the content root",
+            )
         size = st.st_size
         if size > max_bytes:
-            return None, Finding("GL908", Span.point(1), f"file is {size:,} bytes, over the limit of "
-                                 f"{max_bytes:,} (limits.max_file_bytes); split the page or raise the limit")
+            return None, Finding(
+                "GL908",
+                Span.point(1),
+                f"file is {size:,} bytes, over the limit of "
+                f"{max_bytes:,} (limits.max_file_bytes); split the page or raise the limit",
+            )
         with open(item.path, "rb") as fh:
             # read(size + 1), not read(max_bytes + 1): that allocates the whole limit for every page
             data = fh.read(size + 1)
@@ -303,7 +354,9 @@ def read_item(item: FileItem, max_bytes: int) -> tuple[bytes | None, Finding | N
                 data += fh.read(max_bytes + 1 - len(data))
         return data, None
     except FileNotFoundError:
-        return None, Finding("GL901", Span.point(1), "file disappeared while checking (or is a broken symbolic link)")
+        return None, Finding(
+            "GL901", Span.point(1), "file disappeared while checking (or is a broken symbolic link)"
+        )
     except PermissionError:
         return None, Finding("GL901", Span.point(1), "file cannot be read: permission denied")
     except OSError as exc:
@@ -313,15 +366,23 @@ def read_item(item: FileItem, max_bytes: int) -> tuple[bytes | None, Finding | N
 Analyzer = Callable[[list[FileItem], Config, frozenset[str]], list[PageResult]]
 
 
-def analyze_items(items: list[FileItem], config: Config, selected: frozenset[str]) -> list[PageResult]:
+def analyze_items(
+    items: list[FileItem], config: Config, selected: frozenset[str]
+) -> list[PageResult]:
     """Sequential analysis; the cache and the process pool wrap this (guidelint.parallel)."""
     results = []
     max_bytes = config["limits"]["max_file_bytes"]
     for item in items:
         data, problem = read_item(item, max_bytes)
         if problem is not None:
-            results.append(PageResult(PageSummary(item.display, item.rel, slug_for(item.rel) if item.rel else None,
-                                                  ok=False), [problem]))
+            results.append(
+                PageResult(
+                    PageSummary(
+                        item.display, item.rel, slug_for(item.rel) if item.rel else None, ok=False
+                    ),
+                    [problem],
+                )
+            )
             continue
         results.append(analyze(item.display, item.rel, data, config, selected))
     return results
@@ -339,15 +400,32 @@ def severity_for(code: str, config: Config) -> Severity:
 
 def to_diagnostic(display: str, finding: Finding, config: Config) -> Diagnostic:
     s = finding.span
-    return Diagnostic(display, s.line, s.column, s.end_line, s.end_column, finding.code,
-                      severity_for(finding.code, config), finding.message, finding.fix)
+    return Diagnostic(
+        display,
+        s.line,
+        s.column,
+        s.end_line,
+        s.end_column,
+        finding.code,
+        severity_for(finding.code, config),
+        finding.message,
+        finding.fix,
+    )
 
 
-def run(paths: list[str], config: Config, selected: frozenset[str], *, stdin: FileItem | None = None,
-        analyzer: Analyzer | None = None) -> Report:
+def run(
+    paths: list[str],
+    config: Config,
+    selected: frozenset[str],
+    *,
+    stdin: FileItem | None = None,
+    analyzer: Analyzer | None = None,
+) -> Report:
     from guidelint.schema import refresh_folder
 
-    refresh_folder(config.schemas_dir)  # the schemas load when first needed (a run served whole by the
+    refresh_folder(
+        config.schemas_dir
+    )  # the schemas load when first needed (a run served whole by the
     # site snapshot needs none; the snapshot exists only for these schemas' bytes, which loaded then)
     site_items, targets = gather(paths, config)
     if stdin is not None:
@@ -363,8 +441,14 @@ def run(paths: list[str], config: Config, selected: frozenset[str], *, stdin: Fi
     whole_site = not paths and stdin is None
     keyed = [(_key(i), i, r) for i, r in zip(all_items, results)]
 
-    site_findings, site_stats = _site_findings(keyed, config, selected, report_keys, whole_site,
-                                               _session(analyzer) if stdin is None else None)
+    site_findings, site_stats = _site_findings(
+        keyed,
+        config,
+        selected,
+        report_keys,
+        whole_site,
+        _session(analyzer) if stdin is None else None,
+    )
 
     diagnostics: list[Diagnostic] = []
     severities: dict = {}
@@ -373,17 +457,37 @@ def run(paths: list[str], config: Config, selected: frozenset[str], *, stdin: Fi
         if key in report_keys:
             sources[item.display] = getattr(result, "lines", None) or {}
             page = getattr(result, "packed", None)  # served by the site snapshot: plain tuples
-            diagnostics.extend(_convert(item, chain(page if page is not None else result.findings,
-                                                    site_findings.get(key, ())), config, selected, severities))
-    from guidelint.suppressions import suppress_report  # inline <!-- guidelint-disable ... --> comments
+            diagnostics.extend(
+                _convert(
+                    item,
+                    chain(
+                        page if page is not None else result.findings, site_findings.get(key, ())
+                    ),
+                    config,
+                    selected,
+                    severities,
+                )
+            )
+    from guidelint.suppressions import (
+        suppress_report,
+    )  # inline <!-- guidelint-disable ... --> comments
 
-    diagnostics = suppress_report(diagnostics, [(item, result) for key, item, result in keyed if key in report_keys],
-                                  config, selected)
+    diagnostics = suppress_report(
+        diagnostics,
+        [(item, result) for key, item, result in keyed if key in report_keys],
+        config,
+        selected,
+    )
     diagnostics = sorted(set(diagnostics), key=Diagnostic.sort_key)
     outside = sum(1 for t in targets if t.rel is None and t.path is not None)
-    return Report(diagnostics, files_checked=len(targets), site_pages=len(site_items),
-                  stats={"outside_root": outside, **site_stats},
-                  files=[t.display for t in targets], sources=sources)
+    return Report(
+        diagnostics,
+        files_checked=len(targets),
+        site_pages=len(site_items),
+        stats={"outside_root": outside, **site_stats},
+        files=[t.display for t in targets],
+        sources=sources,
+    )
 
 
 def _key(item: FileItem) -> str:
@@ -391,8 +495,14 @@ def _key(item: FileItem) -> str:
     return item.rel if item.rel is not None else item.display
 
 
-def _site_findings(keyed, config: Config, selected: frozenset[str], report_keys: set[str],
-                   whole_site: bool, session) -> tuple[dict[str, list], dict]:
+def _site_findings(
+    keyed,
+    config: Config,
+    selected: frozenset[str],
+    report_keys: set[str],
+    whole_site: bool,
+    session,
+) -> tuple[dict[str, list], dict]:
     """Run the site rules, or take their findings from the site snapshot (``session``), which:
 
     * reuses the last whole-site findings when no page's summary or disk fact changed;
@@ -424,8 +534,12 @@ def _site_findings(keyed, config: Config, selected: frozenset[str], report_keys:
             report_rels = frozenset(focus)
             graph_rules = [r for r in rules if r.locality == "graph"]
     if focus is not None:
-        index = SiteIndex([r.stub() if isinstance(r, StoredResult) and k not in focus else r.summary
-                           for k, _i, r in keyed])
+        index = SiteIndex(
+            [
+                r.stub() if isinstance(r, StoredResult) and k not in focus else r.summary
+                for k, _i, r in keyed
+            ]
+        )
         index.focus, index.stored_edges = focus, session.stored_edges
     else:
         index = SiteIndex([r.summary for _k, _i, r in keyed])
@@ -435,8 +549,12 @@ def _site_findings(keyed, config: Config, selected: frozenset[str], report_keys:
     stored_suggestions = session.suggestions(pages) if usable else {}
     if usable:
         resolver_for(index, config).seed_suggestions(stored_suggestions)
-    ctx = SiteContext(config=config, schemas=load_schemas(config.schemas_dir), selected=selected,
-                      report_rels=report_rels)
+    ctx = SiteContext(
+        config=config,
+        schemas=load_schemas(config.schemas_dir),
+        selected=selected,
+        report_rels=report_rels,
+    )
     whole = replace(ctx, report_rels=None)
     found: dict[str, list] = {}
     for rule in rules:
@@ -455,17 +573,23 @@ def _site_findings(keyed, config: Config, selected: frozenset[str], report_keys:
         resolver = resolver_for(index, config)
         disk = resolver.disk_facts()
         suggestions = resolver.suggestions()
-        if focus is not None:  # facts about the other pages' links: the snapshot's, checked by neighbourhood()
+        if (
+            focus is not None
+        ):  # facts about the other pages' links: the snapshot's, checked by neighbourhood()
             before = session.previous_disk()
             disk = ({**before[0], **disk[0]}, {**before[1], **disk[1]})
             # and their "did you mean" answers: the pages are the same, so the stored answers hold
             suggestions = {**stored_suggestions, **suggestions}
-        session.save(pages, found if whole_site else known, disk, link_data(index, config), suggestions)
+        session.save(
+            pages, found if whole_site else known, disk, link_data(index, config), suggestions
+        )
     elif session is not None:
         session.save(pages, None, None)
     index.cache.clear()  # the link resolver it holds refers back to the index: no cycle left behind
-    return found, {"site_rules": "incremental" if whole_site and focus is not None else "ran",
-                   "site_focus": len(focus) if focus is not None else None}
+    return found, {
+        "site_rules": "incremental" if whole_site and focus is not None else "ran",
+        "site_focus": len(focus) if focus is not None else None,
+    }
 
 
 def _session(analyzer):
@@ -478,8 +602,9 @@ def _session(analyzer):
     return None
 
 
-def _convert(item: FileItem, findings: Iterable, config: Config, selected: frozenset[str],
-             severities: dict) -> list[Diagnostic]:
+def _convert(
+    item: FileItem, findings: Iterable, config: Config, selected: frozenset[str], severities: dict
+) -> list[Diagnostic]:
     """Diagnostics of ``findings``: Finding objects, or the snapshot's packed tuples
     (code, line, column, end_line, end_column, message, fix), which skip building Findings."""
     ignored = config.per_file_ignored(item.rel or item.display)
@@ -490,12 +615,21 @@ def _convert(item: FileItem, findings: Iterable, config: Config, selected: froze
             code, line, column, end_line, end_column, message, fix = f
         else:
             s = f.span
-            code, line, column, end_line, end_column, message, fix = (f.code, s.line, s.column, s.end_line,
-                                                                     s.end_column, f.message, f.fix)
+            code, line, column, end_line, end_column, message, fix = (
+                f.code,
+                s.line,
+                s.column,
+                s.end_line,
+                s.end_column,
+                f.message,
+                f.fix,
+            )
         if code not in selected and code != "GL900":
             continue
         if ignored and matches(code, ignored):
             continue
         severity = severities.get(code) or severities.setdefault(code, severity_for(code, config))
-        out.append(Diagnostic(display, line, column, end_line, end_column, code, severity, message, fix))
+        out.append(
+            Diagnostic(display, line, column, end_line, end_column, code, severity, message, fix)
+        )
     return out

@@ -54,8 +54,14 @@ def _resolve(schema: dict, docs: dict[str, dict], current: str) -> tuple[dict, s
 def _qualify(node: Any, file: str) -> Any:
     """Make the local references (``#/...``) of a node taken from ``file`` point into ``file``."""
     if isinstance(node, dict):
-        return {k: (file + v if k == "$ref" and isinstance(v, str) and v.startswith("#") else _qualify(v, file))
-                for k, v in node.items()}
+        return {
+            k: (
+                file + v
+                if k == "$ref" and isinstance(v, str) and v.startswith("#")
+                else _qualify(v, file)
+            )
+            for k, v in node.items()
+        }
     if isinstance(node, list):
         return [_qualify(v, file) for v in node]
     return node
@@ -68,8 +74,16 @@ def _title_from_slug(slug: str) -> str:
 
 
 class _Ctx:
-    def __init__(self, slug: str, title: str, today: dt.date, related: list[str], docs: dict) -> None:
-        self.slug, self.title, self.today, self.related, self.docs = slug, title, today, related, docs
+    def __init__(
+        self, slug: str, title: str, today: dt.date, related: list[str], docs: dict
+    ) -> None:
+        self.slug, self.title, self.today, self.related, self.docs = (
+            slug,
+            title,
+            today,
+            related,
+            docs,
+        )
         self.comments: dict[str, str] = {}
 
 
@@ -84,7 +98,8 @@ def _placeholder(key: str, schema: dict, ctx: _Ctx, file: str) -> Any:
     if "enum" in schema:
         values = schema["enum"]
         hint = schema.get("description") or "one of " + ", ".join(map(str, values[:8])) + (
-            ", ..." if len(values) > 8 else "")
+            ", ..." if len(values) > 8 else ""
+        )
         ctx.comments[key] = f"TODO: {hint}"
         return values[0]
     kind = schema.get("type")
@@ -94,7 +109,8 @@ def _placeholder(key: str, schema: dict, ctx: _Ctx, file: str) -> Any:
         items, ifile = _resolve(schema.get("items", {}), ctx.docs, file)
         count = max(int(schema.get("minItems", 0)), 1 if key == "related" else 0)
         if key == "related" or items.get("pattern") == ctx.docs.get("common.schema.json", {}).get(
-                "$defs", {}).get("slug", {}).get("pattern"):
+            "$defs", {}
+        ).get("slug", {}).get("pattern"):
             return ctx.related[: max(count, 1)]
         return [_placeholder(f"{key}[]", items, ctx, ifile) for _ in range(count)]
     if kind == "object" or "properties" in schema:
@@ -128,8 +144,11 @@ def _yaml_scalar(value: Any) -> str:
     if isinstance(value, (int, float)):
         return str(value)
     text = str(value)
-    if re.fullmatch(r"[A-Za-z][\w .,()/-]*", text) and not re.fullmatch(r"(?i)(yes|no|on|off|true|false|null|~)",
-                                                                        text) and ": " not in text:
+    if (
+        re.fullmatch(r"[A-Za-z][\w .,()/-]*", text)
+        and not re.fullmatch(r"(?i)(yes|no|on|off|true|false|null|~)", text)
+        and ": " not in text
+    ):
         return text
     return json.dumps(text, ensure_ascii=False)
 
@@ -170,13 +189,24 @@ def _example_heading(pattern: str) -> str | None:
         return None
 
 
-def render(page_type: str, slug: str, title: str | None, schemas_dir: Path, sections: dict | None,
-           today: dt.date, related: list[str]) -> str:
+def render(
+    page_type: str,
+    slug: str,
+    title: str | None,
+    schemas_dir: Path,
+    sections: dict | None,
+    today: dt.date,
+    related: list[str],
+) -> str:
     docs = _load_docs(schemas_dir)
     name = f"{page_type}.schema.json"
     if name not in docs:
-        raise ScaffoldError(f"no page type '{page_type}' (no {name} in {schemas_dir}); types: "
-                            + ", ".join(sorted(n[: -len('.schema.json')] for n in docs if n != 'common.schema.json')))
+        raise ScaffoldError(
+            f"no page type '{page_type}' (no {name} in {schemas_dir}); types: "
+            + ", ".join(
+                sorted(n[: -len(".schema.json")] for n in docs if n != "common.schema.json")
+            )
+        )
     schema, file = _resolve(docs[name], docs, name)
     ctx = _Ctx(slug, title or _title_from_slug(slug), today, related, docs)
     props = schema.get("properties", {})
@@ -200,11 +230,17 @@ def render(page_type: str, slug: str, title: str | None, schemas_dir: Path, sect
         if heading is None and entry.get("pattern"):
             heading = _example_heading(str(entry["pattern"]))
         if heading is None:
-            lines += [f"<!-- TODO: a section whose heading matches {entry.get('pattern')!s} -->", ""]
+            lines += [
+                f"<!-- TODO: a section whose heading matches {entry.get('pattern')!s} -->",
+                "",
+            ]
             continue
         lines += [f"{'#' * level} {heading}", ""]
         steps = spec.get("steps") if isinstance(spec.get("steps"), dict) else None
-        if steps and str(steps.get("table_in", "")).strip().casefold() == heading.strip().casefold():
+        if (
+            steps
+            and str(steps.get("table_in", "")).strip().casefold() == heading.strip().casefold()
+        ):
             lines += _steps_table(steps, slug, related) + [""]
             continue
         wanted = int(entry.get("links", 0))
@@ -219,7 +255,10 @@ def render(page_type: str, slug: str, title: str | None, schemas_dir: Path, sect
 def _steps_table(steps: dict, slug: str, related: list[str]) -> list[str]:
     """A one-row table for a steps spec (columns, row_pattern, links_column)."""
     columns = [str(c) for c in steps.get("columns") or ["Step"]]
-    first = _example_heading(str(steps.get("row_pattern", r"^(?P<number>[0-9]+)\. (?P<title>.+)$"))) or "1. TODO"
+    first = (
+        _example_heading(str(steps.get("row_pattern", r"^(?P<number>[0-9]+)\. (?P<title>.+)$")))
+        or "1. TODO"
+    )
     cells = []
     for i, column in enumerate(columns):
         if i == 0:
@@ -228,7 +267,11 @@ def _steps_table(steps: dict, slug: str, related: list[str]) -> list[str]:
             cells.append(_link_from(slug, related[0])[2:].split(":", 1)[0])
         else:
             cells.append("TODO")
-    return ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns), "| " + " | ".join(cells) + " |"]
+    return [
+        "| " + " | ".join(columns) + " |",
+        "|" + "---|" * len(columns),
+        "| " + " | ".join(cells) + " |",
+    ]
 
 
 def _link_from(slug: str, target: str) -> str:
@@ -255,17 +298,23 @@ def pick_related(slug: str, pages: list[tuple[str, str | None]]) -> list[str]:
     return out[:1] or ["index"]
 
 
-def create(config, schemas, page_type: str, slug: str, title: str | None, force: bool = False) -> Path:
+def create(
+    config, schemas, page_type: str, slug: str, title: str | None, force: bool = False
+) -> Path:
     from guidelint.runner import _rel, discover
     from guidelint.site import slug_for
 
     slug = slug.strip().removesuffix(".md").strip("/")
     if not SLUG_RE.match(slug):
-        raise ScaffoldError(f"slug '{slug}': use lower-case words joined by hyphens, with '/' for folders "
-                            "(e.g. states/oregon)")
+        raise ScaffoldError(
+            f"slug '{slug}': use lower-case words joined by hyphens, with '/' for folders "
+            "(e.g. states/oregon)"
+        )
     target = config.content_root / f"{slug}.md"
     if target.exists() and not force:
-        raise ScaffoldError(f"{target} already exists; choose another slug or edit the page (--force overwrites)")
+        raise ScaffoldError(
+            f"{target} already exists; choose another slug or edit the page (--force overwrites)"
+        )
     pages = []
     if config.content_root.is_dir():
         import yaml
@@ -282,8 +331,15 @@ def create(config, schemas, page_type: str, slug: str, title: str | None, force:
             except (OSError, UnicodeDecodeError, yaml.YAMLError):
                 pass
             pages.append((slug_for(rel), page_type_of))
-    text = render(page_type, slug, title, config.schemas_dir, schemas.sections.get(page_type), config.today,
-                  pick_related(slug, pages))
+    text = render(
+        page_type,
+        slug,
+        title,
+        config.schemas_dir,
+        schemas.sections.get(page_type),
+        config.today,
+        pick_related(slug, pages),
+    )
     target.parent.mkdir(parents=True, exist_ok=True)
     mode = "w" if force else "x"
     try:

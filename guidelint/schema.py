@@ -11,19 +11,20 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from guidelint.config import ConfigError
 from guidelint.schema_quick import compile_check
 from guidelint.source import Finding
 
 if TYPE_CHECKING:  # pragma: no cover
-    from guidelint.frontmatter import FrontMatter
     from jsonschema import Draft202012Validator
     from referencing import Resolver
+
+    from guidelint.frontmatter import FrontMatter
 
 
 class SchemaError(ConfigError):
@@ -35,8 +36,12 @@ class SchemaSet:
     directory: Path
     validators: Mapping[str, Draft202012Validator]
     sections: dict[str, dict]
-    quick: Mapping[str, Draft202012Validator]  # per type: the schema with its references inlined (_inline)
-    fast: dict[str, Callable[[Any], bool]] = field(default_factory=dict)  # per type: schema_quick.compile_check
+    quick: Mapping[
+        str, Draft202012Validator
+    ]  # per type: the schema with its references inlined (_inline)
+    fast: dict[str, Callable[[Any], bool]] = field(
+        default_factory=dict
+    )  # per type: schema_quick.compile_check
     type_names: tuple[str, ...] = ()
     inlined: dict[str, dict] = field(default_factory=dict, repr=False)  # per type: _inline's copy
 
@@ -86,7 +91,7 @@ def adopt_trusted(directory: Path, path: Path) -> None:
             magic, facts = pickle.load(fh)
         if magic != TRUSTED_MAGIC or not isinstance(facts, dict):
             return
-    except Exception:  # noqa: BLE001 - missing, partial or foreign: load the schemas as usual
+    except Exception:
         return
     entry = _STAMPS.get(directory) or (directory.resolve(), _mtimes(directory))
     _TRUSTED[entry] = facts
@@ -143,10 +148,19 @@ def _load(directory: Path, stamp: tuple) -> SchemaSet:
     facts = _TRUSTED.get((directory, stamp))
     if facts is not None:
         whole = functools.partial(_load_whole, directory, stamp)
-        return SchemaSet(directory, _Deferred(lambda: whole().validators), facts["sections"],
-                         _Deferred(lambda: whole().quick),
-                         {t: c for t, c in ((t, compile_check(doc)) for t, doc in facts["inlined"].items())
-                          if c is not None}, tuple(facts["types"]), facts["inlined"])
+        return SchemaSet(
+            directory,
+            _Deferred(lambda: whole().validators),
+            facts["sections"],
+            _Deferred(lambda: whole().quick),
+            {
+                t: c
+                for t, c in ((t, compile_check(doc)) for t, doc in facts["inlined"].items())
+                if c is not None
+            },
+            tuple(facts["types"]),
+            facts["inlined"],
+        )
     return _load_whole(directory, stamp)
 
 
@@ -166,7 +180,9 @@ def _read_schemas(directory: Path) -> SchemaSet:
     from referencing.jsonschema import DRAFT202012
 
     if not directory.is_dir():
-        raise SchemaError(f"schemas directory '{directory}' does not exist (set 'schemas' in the configuration)")
+        raise SchemaError(
+            f"schemas directory '{directory}' does not exist (set 'schemas' in the configuration)"
+        )
     resources = []
     documents: dict[str, dict] = {}
     for path in sorted(directory.glob("*.schema.json")):
@@ -198,13 +214,17 @@ def _read_schemas(directory: Path) -> SchemaSet:
         )
         inlined = _inline(doc, registry.resolver_with_root(DRAFT202012.create_resource(doc)))
         if inlined is not None:
-            quick[str(const)] = Draft202012Validator(inlined, format_checker=Draft202012Validator.FORMAT_CHECKER)
+            quick[str(const)] = Draft202012Validator(
+                inlined, format_checker=Draft202012Validator.FORMAT_CHECKER
+            )
             check = compile_check(inlined)
             if check is not None:
                 fast[str(const)] = check
                 inlined_docs[str(const)] = inlined
         if const != type_name:
-            raise SchemaError(f"{directory / name}: its type const {const!r} should match the file name")
+            raise SchemaError(
+                f"{directory / name}: its type const {const!r} should match the file name"
+            )
     if not validators:
         raise SchemaError(f"{directory}: no page-type schemas (*.schema.json with a 'type' const)")
     sections: dict[str, dict] = {}
@@ -218,16 +238,28 @@ def _read_schemas(directory: Path) -> SchemaSet:
             if not isinstance(data, dict):
                 raise SchemaError(f"{spath}: section rules must be a mapping")
             sections[type_name] = data
-    return SchemaSet(directory, validators, sections, quick, fast, tuple(sorted(validators)), inlined_docs)
+    return SchemaSet(
+        directory, validators, sections, quick, fast, tuple(sorted(validators)), inlined_docs
+    )
 
 
 # draft 2020-12 keywords whose value is a subschema, a list of them, or a mapping to them
-_SUBSCHEMA = frozenset({"additionalProperties", "contains", "else", "if", "items", "not", "propertyNames", "then"})
+_SUBSCHEMA = frozenset(
+    {"additionalProperties", "contains", "else", "if", "items", "not", "propertyNames", "then"}
+)
 _SUBSCHEMA_LIST = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
 _SUBSCHEMA_MAP = frozenset({"dependentSchemas", "patternProperties", "properties"})
 # keywords whose result depends on more than the subschema they are in
-_DYNAMIC = frozenset({"$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor",
-                      "unevaluatedItems", "unevaluatedProperties"})
+_DYNAMIC = frozenset(
+    {
+        "$dynamicRef",
+        "$dynamicAnchor",
+        "$recursiveRef",
+        "$recursiveAnchor",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+    }
+)
 _INLINE_LIMIT = 10_000
 
 
@@ -255,8 +287,12 @@ def _inline(schema: dict, resolver: Resolver) -> dict | None:
         if isinstance(node, bool):
             return node
         count += 1
-        if (not isinstance(node, dict) or count > _INLINE_LIMIT or not _DYNAMIC.isdisjoint(node)
-                or validator_for(node, default=Draft202012Validator) is not Draft202012Validator):
+        if (
+            not isinstance(node, dict)
+            or count > _INLINE_LIMIT
+            or not _DYNAMIC.isdisjoint(node)
+            or validator_for(node, default=Draft202012Validator) is not Draft202012Validator
+        ):
             raise _CannotInline
         copy: dict[str, Any] = {}
         for key, value in node.items():
@@ -276,7 +312,7 @@ def _inline(schema: dict, resolver: Resolver) -> dict | None:
             return copy
         try:
             resolved = resolver.lookup(node["$ref"])
-        except Exception:  # noqa: BLE001 - unresolvable, or not a URI at all: the original reports it
+        except Exception:
             raise _CannotInline from None
         if id(resolved.contents) in active:
             raise _CannotInline  # a recursive schema
@@ -314,8 +350,15 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
-_TYPE_WORDS = {"string": "text", "array": "a list", "object": "a mapping", "integer": "a whole number",
-               "number": "a number", "boolean": "true or false", "null": "empty"}
+_TYPE_WORDS = {
+    "string": "text",
+    "array": "a list",
+    "object": "a mapping",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "empty",
+}
 
 
 def _schema_description(error) -> str:
@@ -327,12 +370,22 @@ def validate(fm: FrontMatter, schemas: SchemaSet) -> list[Finding]:
     data = fm.data
     type_value = data.get("type")
     if "type" not in data:
-        return [Finding("GL102", fm.opening,
-                        f"missing required key 'type'; add 'type:' with one of {', '.join(schemas.types)}")]
+        return [
+            Finding(
+                "GL102",
+                fm.opening,
+                f"missing required key 'type'; add 'type:' with one of {', '.join(schemas.types)}",
+            )
+        ]
     if not isinstance(type_value, str) or type_value not in schemas.types:
-        return [Finding("GL105", fm.value_span(("type",)),
-                        f"type: {_show(type_value)} is not a page type; use one of "
-                        f"{', '.join(schemas.types)}{_suggest(type_value, schemas.types)}")]
+        return [
+            Finding(
+                "GL105",
+                fm.value_span(("type",)),
+                f"type: {_show(type_value)} is not a page type; use one of "
+                f"{', '.join(schemas.types)}{_suggest(type_value, schemas.types)}",
+            )
+        ]
     fast = schemas.fast.get(type_value)  # most pages are valid: say so without jsonschema when sure
     if fast is not None and fast(data):
         return []
@@ -343,7 +396,10 @@ def validate(fm: FrontMatter, schemas: SchemaSet) -> list[Finding]:
     findings: list[Finding] = []
     seen: set[tuple] = set()
     bad_paths: list[tuple] = []
-    errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    errors = sorted(
+        validator.iter_errors(data),
+        key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))),
+    )
     for error in errors:
         path = tuple(error.absolute_path)
         if any(path[: len(b)] == b for b in bad_paths):
@@ -353,7 +409,15 @@ def validate(fm: FrontMatter, schemas: SchemaSet) -> list[Finding]:
             if key not in seen:
                 seen.add(key)
                 findings.append(finding)
-        if error.validator in ("type", "enum", "const", "format", "pattern", "minLength", "maxLength"):
+        if error.validator in (
+            "type",
+            "enum",
+            "const",
+            "format",
+            "pattern",
+            "minLength",
+            "maxLength",
+        ):
             bad_paths.append(path)
     findings.sort(key=lambda f: (f.span.line, f.span.column))
     return findings
@@ -366,7 +430,9 @@ def _convert(error, path: tuple, fm: FrontMatter) -> list[Finding]:
     kind = error.validator
     value = error.instance
     if kind == "required":
-        missing = [k for k in error.validator_value if not isinstance(value, dict) or k not in value]
+        missing = [
+            k for k in error.validator_value if not isinstance(value, dict) or k not in value
+        ]
         out = []
         for key in missing:
             span = fm.opening if not path else fm.key_span(path)
@@ -382,25 +448,40 @@ def _convert(error, path: tuple, fm: FrontMatter) -> list[Finding]:
         allowed = list(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
         extras = [k for k in value if k not in allowed] if isinstance(value, dict) else []
         return [
-            Finding("GL103", fm.key_span(path + (k,)),
-                    f"unknown key '{dotted(path + (k,))}'{_suggest(k, allowed) or '; remove it'}"
-                    + ("" if _suggest(k, allowed) else f" (allowed: {', '.join(allowed)})"))
+            Finding(
+                "GL103",
+                fm.key_span(path + (k,)),
+                f"unknown key '{dotted(path + (k,))}'{_suggest(k, allowed) or '; remove it'}"
+                + ("" if _suggest(k, allowed) else f" (allowed: {', '.join(allowed)})"),
+            )
             for k in extras
         ]
-    if kind == "anyOf" and all(isinstance(s, dict) and set(s) == {"required"} for s in error.validator_value):
+    if kind == "anyOf" and all(
+        isinstance(s, dict) and set(s) == {"required"} for s in error.validator_value
+    ):
         options = [s["required"][0] for s in error.validator_value]
-        return [Finding("GL102", fm.key_span(path),
-                        f"{where} needs one of {' or '.join(repr(o) for o in options)}; "
-                        "'period' gives the reference period of its figures, 'accessed' the date you checked it")]
+        return [
+            Finding(
+                "GL102",
+                fm.key_span(path),
+                f"{where} needs one of {' or '.join(repr(o) for o in options)}; "
+                "'period' gives the reference period of its figures, 'accessed' the date you checked it",
+            )
+        ]
     if kind == "uniqueItems" and isinstance(value, list):
         seen: dict[str, int] = {}
         out = []
         for i, item in enumerate(value):
             key = json.dumps(item, sort_keys=True, default=str)
             if key in seen:
-                out.append(Finding("GL101", fm.key_span(path + (i,)),
-                                   f"{dotted(path + (i,))}: {_show(item)} repeats {dotted(path + (seen[key],))}; "
-                                   "remove the repeat"))
+                out.append(
+                    Finding(
+                        "GL101",
+                        fm.key_span(path + (i,)),
+                        f"{dotted(path + (i,))}: {_show(item)} repeats {dotted(path + (seen[key],))}; "
+                        "remove the repeat",
+                    )
+                )
             else:
                 seen[key] = i
         return out

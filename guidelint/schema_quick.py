@@ -20,17 +20,50 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 Check = Callable[[Any], bool]
 
 # keywords that only annotate: they never change whether a document is valid
-ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "$defs", "definitions", "title", "description", "default",
-                         "examples", "deprecated", "readOnly", "writeOnly"})
+ANNOTATIONS = frozenset(
+    {
+        "$schema",
+        "$id",
+        "$comment",
+        "$defs",
+        "definitions",
+        "title",
+        "description",
+        "default",
+        "examples",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+    }
+)
 # ("not" is left out on purpose: a "not sure" under it would turn into a wrong "valid")
-SUPPORTED = ANNOTATIONS | {"type", "enum", "const", "required", "properties", "additionalProperties", "items",
-                           "minItems", "maxItems", "uniqueItems", "minLength", "maxLength", "pattern", "format",
-                           "allOf", "anyOf", "oneOf", "minimum", "maximum"}
+SUPPORTED = ANNOTATIONS | {
+    "type",
+    "enum",
+    "const",
+    "required",
+    "properties",
+    "additionalProperties",
+    "items",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "format",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "minimum",
+    "maximum",
+}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)  # as jsonschema's "date" format
 
 
@@ -77,9 +110,16 @@ _TYPES: dict[str, Callable[[Any], bool]] = {
 
 
 # keyword -> (the values it applies to, how their length compares with it)
-_LENGTHS = {"minItems": (list, operator.ge), "maxItems": (list, operator.le),
-            "minLength": (str, operator.ge), "maxLength": (str, operator.le)}
-_BOUNDS = {"minimum": operator.ge, "maximum": operator.le}  # integer bounds (floats: jsonschema decides)
+_LENGTHS = {
+    "minItems": (list, operator.ge),
+    "maxItems": (list, operator.le),
+    "minLength": (str, operator.ge),
+    "maxLength": (str, operator.le),
+}
+_BOUNDS = {
+    "minimum": operator.ge,
+    "maximum": operator.le,
+}  # integer bounds (floats: jsonschema decides)
 
 
 def _compile(schema: Any) -> Check:
@@ -104,13 +144,19 @@ def _compile(schema: Any) -> Check:
     if "enum" in schema or "const" in schema:
         options = schema["enum"] if "enum" in schema else [schema["const"]]
         texts = frozenset(o for o in options if isinstance(o, str))
-        add(lambda v, texts=texts: isinstance(v, str) and v in texts)  # other values: jsonschema decides
+        add(
+            lambda v, texts=texts: isinstance(v, str) and v in texts
+        )  # other values: jsonschema decides
     if "required" in schema:
         keys = tuple(schema["required"])
         add(lambda v, keys=keys: not isinstance(v, dict) or all(k in v for k in keys))
     if "properties" in schema or "additionalProperties" in schema:
         props = {k: _compile(s) for k, s in schema.get("properties", {}).items()}
-        extra = _compile(schema["additionalProperties"]) if "additionalProperties" in schema else _always
+        extra = (
+            _compile(schema["additionalProperties"])
+            if "additionalProperties" in schema
+            else _always
+        )
 
         def properties(v: Any, props=props, extra=extra) -> bool:
             if not isinstance(v, dict):
@@ -130,9 +176,18 @@ def _compile(schema: Any) -> Check:
         add(lambda v, item=item: not isinstance(v, list) or all(item(x) for x in v))
     for key, (kind, holds) in _LENGTHS.items():
         if key in schema:
-            add(lambda v, n=int(schema[key]), kind=kind, holds=holds: not isinstance(v, kind) or holds(len(v), n))
+            add(
+                lambda v, n=int(schema[key]), kind=kind, holds=holds: (
+                    not isinstance(v, kind) or holds(len(v), n)
+                )
+            )
     if schema.get("uniqueItems") is True:  # text items only; anything else: jsonschema decides
-        add(lambda v: not isinstance(v, list) or (all(isinstance(x, str) for x in v) and len(set(v)) == len(v)))
+        add(
+            lambda v: (
+                not isinstance(v, list)
+                or (all(isinstance(x, str) for x in v) and len(set(v)) == len(v))
+            )
+        )
     if "pattern" in schema:
         rx = re.compile(schema["pattern"])
         add(lambda v, rx=rx: not isinstance(v, str) or rx.search(v) is not None)
@@ -145,7 +200,11 @@ def _compile(schema: Any) -> Check:
             bound = schema[key]
             if isinstance(bound, bool) or not isinstance(bound, int):
                 raise Unsupported(key)
-            add(lambda v, b=bound, holds=holds: not _TYPES["number"](v) or (isinstance(v, int) and holds(v, b)))
+            add(
+                lambda v, b=bound, holds=holds: (
+                    not _TYPES["number"](v) or (isinstance(v, int) and holds(v, b))
+                )
+            )
     if "allOf" in schema:
         parts = [_compile(s) for s in schema["allOf"]]
         add(lambda v, parts=parts: all(p(v) for p in parts))

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-
 from typing import TYPE_CHECKING
 
 from guidelint.diagnostics import Span
 
-if TYPE_CHECKING:  # pragma: no cover - the page model (and the Markdown parser) load only when a page is analysed
+if (
+    TYPE_CHECKING
+):  # pragma: no cover - the page model (and the Markdown parser) load only when a page is analysed
     from guidelint.page import Comment, Definition, Link, Page
 
 
@@ -53,14 +54,18 @@ class PageSummary:
     tables: tuple[TableInfo, ...] = ()
     extra: dict = field(default_factory=dict, compare=False)  # rule-specific facts, picklable
     html_anchors: tuple[str, ...] = ()  # id= and name= of raw HTML elements (link targets too)
-    front_matter_urls: tuple[tuple[str, Span], ...] = ()  # http(s) URLs among the front matter's values
+    front_matter_urls: tuple[
+        tuple[str, Span], ...
+    ] = ()  # http(s) URLs among the front matter's values
 
     @property
     def anchors(self) -> frozenset[str]:
         """The page's heading anchors and raw HTML ids (computed once; not part of the pickled state)."""
         found = self.__dict__.get("_anchors")
         if found is None:
-            found = self.__dict__["_anchors"] = frozenset(h.anchor for h in self.headings) | frozenset(self.html_anchors)
+            found = self.__dict__["_anchors"] = frozenset(
+                h.anchor for h in self.headings
+            ) | frozenset(self.html_anchors)
         return found
 
     def __getstate__(self) -> dict:
@@ -88,9 +93,16 @@ def summarize(page: Page, tables: bool = True) -> PageSummary:
         for i, value in enumerate(values):
             if isinstance(value, str):
                 related.append((value, page.front_matter.value_span(("related", i))))
-    title_span = page.front_matter.value_span(("title",)) if page.front_matter and "title" in page.meta else None
-    urls = tuple((url, page.front_matter.value_span(path)) for url, path in _urls(page.meta)) \
-        if page.front_matter else ()
+    title_span = (
+        page.front_matter.value_span(("title",))
+        if page.front_matter and "title" in page.meta
+        else None
+    )
+    urls = (
+        tuple((url, page.front_matter.value_span(path)) for url, path in _urls(page.meta))
+        if page.front_matter
+        else ()
+    )
     return PageSummary(
         path=page.path,
         rel=page.rel,
@@ -105,9 +117,15 @@ def summarize(page: Page, tables: bool = True) -> PageSummary:
         links=tuple(page.links),
         definitions=tuple(page.definitions),
         comments=tuple(page.comments),
-        tables=tuple(TableInfo(t.section, tuple(c.text for c in t.header),
-                               tuple(tuple((c.text, c.span) for c in row) for row in t.rows), t.span)
-                     for t in (page.tables if tables else ())),
+        tables=tuple(
+            TableInfo(
+                t.section,
+                tuple(c.text for c in t.header),
+                tuple(tuple((c.text, c.span) for c in row) for row in t.rows),
+                t.span,
+            )
+            for t in (page.tables if tables else ())
+        ),
         extra=dict(page.cache.get("summary_extra", {})),
         html_anchors=tuple(page.html_anchors),
         front_matter_urls=urls,

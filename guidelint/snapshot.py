@@ -76,17 +76,28 @@ def pack(findings, messages: dict[str, str]) -> tuple[Packed, ...]:
             out.append(f[:5] + (messages.setdefault(f[5], f[5]), f[6]))
             continue
         s = f.span
-        out.append((f.code, s.line, s.column, s.end_line, s.end_column, messages.setdefault(f.message, f.message),
-                    f.fix))
+        out.append(
+            (
+                f.code,
+                s.line,
+                s.column,
+                s.end_line,
+                s.end_column,
+                messages.setdefault(f.message, f.message),
+                f.fix,
+            )
+        )
     return tuple(out)
 
 
-def unpack(packed: tuple[Packed, ...]) -> list["Finding"]:
+def unpack(packed: tuple[Packed, ...]) -> list[Finding]:
     from guidelint.diagnostics import Span
     from guidelint.source import Finding
 
-    return [Finding(code, Span(line, col, end_line, end_col), message, fix)
-            for code, line, col, end_line, end_col, message, fix in packed]
+    return [
+        Finding(code, Span(line, col, end_line, end_col), message, fix)
+        for code, line, col, end_line, end_col, message, fix in packed
+    ]
 
 
 @dataclass
@@ -101,8 +112,10 @@ class PageRecord:
     comments: tuple  # the summary's comments and ok flag, for suppressions without unpickling
     ok: bool
     facts: tuple  # STUB_FIELDS of the summary, for a SummaryStub
-    links: "LinkData | None" = None  # where the page's links led, the last time they were resolved
-    lines: dict = field(default_factory=dict)  # the source lines of its last findings (PageResult.lines)
+    links: LinkData | None = None  # where the page's links led, the last time they were resolved
+    lines: dict = field(
+        default_factory=dict
+    )  # the source lines of its last findings (PageResult.lines)
 
 
 # What one page's links resolved to (guidelint.links.link_data): the page paths any link or image
@@ -142,7 +155,7 @@ class SummaryStub:
 class StoredResult:
     """A ``PageResult`` served from the snapshot; the summary is unpickled on first use."""
 
-    __slots__ = ("record", "_summary", "_findings")
+    __slots__ = ("_findings", "_summary", "record")
 
     def __init__(self, record: PageRecord) -> None:
         self.record = record
@@ -150,7 +163,7 @@ class StoredResult:
         self._findings = None
 
     @property
-    def findings(self) -> list["Finding"]:
+    def findings(self) -> list[Finding]:
         if self._findings is None:
             self._findings = unpack(self.record.findings)
         return self._findings
@@ -161,12 +174,12 @@ class StoredResult:
         return self.record.findings
 
     @property
-    def summary(self) -> "PageSummary":
+    def summary(self) -> PageSummary:
         if self._summary is None:
             self._summary = pickle.loads(self.record.summary_blob)
         return self._summary
 
-    def stub(self) -> "PageSummary | SummaryStub":
+    def stub(self) -> PageSummary | SummaryStub:
         """The summary if it was unpickled already, else a stub that unpickles it when needed."""
         return self._summary if self._summary is not None else SummaryStub(self.record)
 
@@ -188,8 +201,12 @@ class Snapshot:
     pages: dict[str, PageRecord] = field(default_factory=dict)  # by path below the content root
     # the site rules' findings (packed) of the last whole-site run, by page; None when that run was partial
     site_findings: dict[str, tuple[Packed, ...]] | None = None
-    exists: dict[str, bool] = field(default_factory=dict)  # non-page files looked up, and found or not
-    listings: dict[str, tuple[str, ...] | None] = field(default_factory=dict)  # folders listed (GL311)
+    exists: dict[str, bool] = field(
+        default_factory=dict
+    )  # non-page files looked up, and found or not
+    listings: dict[str, tuple[str, ...] | None] = field(
+        default_factory=dict
+    )  # folders listed (GL311)
     # the link resolver's "did you mean" answers ((path wanted, candidates) -> page): they depend on
     # nothing but the set of pages, and finding them was a third of a site-rules pass at 10k pages
     suggestions: dict = field(default_factory=dict)
@@ -199,8 +216,9 @@ class Snapshot:
     site_blob: bytes | None = field(default=None, repr=False, compare=False)
 
     def disk_unchanged(self, root: Path) -> bool:
-        return all(is_file(root / rel) == found for rel, found in self.exists.items()) and \
-            all(list_folder(root / folder) == names for folder, names in self.listings.items())
+        return all(is_file(root / rel) == found for rel, found in self.exists.items()) and all(
+            list_folder(root / folder) == names for folder, names in self.listings.items()
+        )
 
 
 class Session:
@@ -212,14 +230,20 @@ class Session:
         self.root = root
         self.started = time.time_ns()
         self.previous = load(path)
-        self.seen: dict[str, tuple[Signature | None, bytes]] = {}  # key -> (signature, digest) this run
+        self.seen: dict[
+            str, tuple[Signature | None, bytes]
+        ] = {}  # key -> (signature, digest) this run
         self.blobs: dict[str, bytes] = {}  # pickled summaries of the pages analysed in this run
         self.reused = 0  # pages served from the snapshot
 
-    def unchanged(self, key: str, sig: Signature | None, digest: bytes | None = None) -> StoredResult | None:
+    def unchanged(
+        self, key: str, sig: Signature | None, digest: bytes | None = None
+    ) -> StoredResult | None:
         """The stored result of ``key`` if its signature (or, given, the hash of its bytes) matches."""
         rec = self.previous.pages.get(key) if self.previous is not None else None
-        if rec is None or not ((sig is not None and rec.sig == sig) or (digest is not None and rec.digest == digest)):
+        if rec is None or not (
+            (sig is not None and rec.sig == sig) or (digest is not None and rec.digest == digest)
+        ):
             return None
         self.seen[key] = (sig, rec.digest)
         self.reused += 1
@@ -229,20 +253,26 @@ class Session:
         """The snapshot has a record of ``key`` (whose signature did not match)."""
         return self.previous is not None and key in self.previous.pages
 
-    def note(self, key: str, sig: Signature | None, digest: bytes, summary_blob: bytes | None = None) -> None:
+    def note(
+        self, key: str, sig: Signature | None, digest: bytes, summary_blob: bytes | None = None
+    ) -> None:
         """A page read and analysed in this run (``summary_blob``: its summary, pickled, if at hand)."""
         self.seen[key] = (sig, digest)
         if summary_blob is not None:
             self.blobs[key] = summary_blob
 
-    def site_findings(self, pages: list[tuple[str, object]]) -> dict[str, tuple[Packed, ...]] | None:
+    def site_findings(
+        self, pages: list[tuple[str, object]]
+    ) -> dict[str, tuple[Packed, ...]] | None:
         """The stored site findings (packed), if they hold for these (key, result) pages; else None."""
         prev = self.previous
         if prev is None or prev.site_findings is None or not self._same_pages(pages):
             return None
         for key, result in pages:
-            if not isinstance(result, StoredResult) and \
-                    summary_digest(self._blob(key, result)) != prev.pages[key].summary_hash:
+            if (
+                not isinstance(result, StoredResult)
+                and summary_digest(self._blob(key, result)) != prev.pages[key].summary_hash
+            ):
                 return None
         return prev.site_findings if prev.disk_unchanged(self.root) else None
 
@@ -288,8 +318,12 @@ class Session:
     def _links_hold(self, pages: list[tuple[str, object]]) -> bool:
         """The stored link data holds for this run: same pages, link data for each, same disk facts."""
         prev = self.previous
-        return prev is not None and self._same_pages(pages) \
-            and all(rec.links is not None for rec in prev.pages.values()) and prev.disk_unchanged(self.root)
+        return (
+            prev is not None
+            and self._same_pages(pages)
+            and all(rec.links is not None for rec in prev.pages.values())
+            and prev.disk_unchanged(self.root)
+        )
 
     def stored_site_findings(self, key: str) -> tuple[Packed, ...]:
         """The site findings of ``key`` in the last whole-site run (see edited_neighbourhood)."""
@@ -302,7 +336,11 @@ class Session:
 
     def previous_disk(self) -> tuple[dict[str, bool], dict]:
         """The disk facts of the snapshot (checked by site_findings or neighbourhood before use)."""
-        return (dict(self.previous.exists), dict(self.previous.listings)) if self.previous else ({}, {})
+        return (
+            (dict(self.previous.exists), dict(self.previous.listings))
+            if self.previous
+            else ({}, {})
+        )
 
     def stored_edges(self, key: str) -> tuple[str, ...]:
         return self.previous.pages[key].links[1]
@@ -312,16 +350,28 @@ class Session:
         prev = self.previous
         return dict(prev.suggestions) if prev is not None and self._same_pages(pages) else {}
 
-    def save(self, pages: list[tuple[str, object]], site_findings: dict[str, list] | None,
-             disk: tuple[dict[str, bool], dict] | None, link_data: dict[str, LinkData] | None = None,
-             suggestions: dict | None = None) -> None:
+    def save(
+        self,
+        pages: list[tuple[str, object]],
+        site_findings: dict[str, list] | None,
+        disk: tuple[dict[str, bool], dict] | None,
+        link_data: dict[str, LinkData] | None = None,
+        suggestions: dict | None = None,
+    ) -> None:
         """Write the snapshot of this run, unless it would say what the previous one says."""
         messages: dict[str, str] = {}
-        reused = site_findings is not None and self.previous is not None \
+        reused = (
+            site_findings is not None
+            and self.previous is not None
             and site_findings is self.previous.site_findings
-        snap = Snapshot(site_findings=self.previous.site_findings if reused else
-                        None if site_findings is None else
-                        {key: pack(found, messages) for key, found in site_findings.items()})
+        )
+        snap = Snapshot(
+            site_findings=self.previous.site_findings
+            if reused
+            else None
+            if site_findings is None
+            else {key: pack(found, messages) for key, found in site_findings.items()}
+        )
         if disk is not None:
             snap.exists, snap.listings = disk
         if suggestions is not None:
@@ -330,8 +380,10 @@ class Session:
             snap.suggestions = self.previous.suggestions
         changed = False
         for key, result in pages:
-            if key not in self.seen or (not isinstance(result, StoredResult)
-                                        and any(f.code == "GL900" for f in result.findings)):
+            if key not in self.seen or (
+                not isinstance(result, StoredResult)
+                and any(f.code == "GL900" for f in result.findings)
+            ):
                 continue  # unreadable, or a rule crashed: look at it again next time
             sig, digest = self.seen[key]
             if sig is not None and max(sig[0], sig[1]) >= self.started - RACY_NS:
@@ -346,14 +398,28 @@ class Session:
                 blob = self._blob(key, result)
                 summary = result.summary
                 hashed = summary_digest(blob)
-                if links is None:  # not resolved in this run: the old data holds if the summary is the same
+                if (
+                    links is None
+                ):  # not resolved in this run: the old data holds if the summary is the same
                     old = self.previous.pages.get(key) if self.previous is not None else None
                     links = old.links if old is not None and old.summary_hash == hashed else None
                 packed = pack(result.findings, messages)
-                rec = PageRecord(sig, digest, packed, blob, hashed, tuple(summary.comments), summary.ok,
-                                 tuple(getattr(summary, name) for name in STUB_FIELDS), links,
-                                 _shown(result.lines, packed, snap.site_findings.get(key, ())
-                                        if snap.site_findings is not None else None))
+                rec = PageRecord(
+                    sig,
+                    digest,
+                    packed,
+                    blob,
+                    hashed,
+                    tuple(summary.comments),
+                    summary.ok,
+                    tuple(getattr(summary, name) for name in STUB_FIELDS),
+                    links,
+                    _shown(
+                        result.lines,
+                        packed,
+                        snap.site_findings.get(key, ()) if snap.site_findings is not None else None,
+                    ),
+                )
                 changed = True
             snap.pages[key] = rec
         if reused and not changed and snap.pages.keys() == self.previous.pages.keys():
@@ -378,10 +444,11 @@ def _shown(lines: dict, packed: tuple[Packed, ...], site: tuple[Packed, ...] | N
     return {n: text for n, text in lines.items() if n in used}
 
 
-def location(folder: Path, config: "Config") -> Path:
+def location(folder: Path, config: Config) -> Path:
     """One snapshot per content root and working folder (display paths depend on both)."""
-    key = hashlib.blake2b(f"{config.content_root}\0{os.getcwd()}".encode("utf-8", "surrogateescape"),
-                          digest_size=12).hexdigest()
+    key = hashlib.blake2b(
+        f"{config.content_root}\0{os.getcwd()}".encode("utf-8", "surrogateescape"), digest_size=12
+    ).hexdigest()
     return folder / f"site-{key}.snapshot"
 
 
@@ -402,20 +469,33 @@ def _write(fh, snap: Snapshot, previous: Snapshot | None, site_reused: bool) -> 
     if site_reused and previous is not None and previous.site_blob is not None:
         site_blob = previous.site_blob
     else:
-        site_blob = None if snap.site_findings is None else pickle.dumps(snap.site_findings, pickle.HIGHEST_PROTOCOL)
-    pickle.dump((MAGIC, SHARDS, site_blob, snap.exists, snap.listings, snap.suggestions), fh, pickle.HIGHEST_PROTOCOL)
+        site_blob = (
+            None
+            if snap.site_findings is None
+            else pickle.dumps(snap.site_findings, pickle.HIGHEST_PROTOCOL)
+        )
+    pickle.dump(
+        (MAGIC, SHARDS, site_blob, snap.exists, snap.listings, snap.suggestions),
+        fh,
+        pickle.HIGHEST_PROTOCOL,
+    )
     groups: list[dict[str, PageRecord]] = [{} for _ in range(SHARDS)]
     for key, rec in snap.pages.items():
         groups[shard_of(key)][key] = rec
     old = previous.pages if previous is not None and len(previous.shard_blobs) == SHARDS else None
     for i, group in enumerate(groups):
-        if old is not None and len(group) == previous.shard_sizes[i] and \
-                all(old.get(key) is rec for key, rec in group.items()):
+        if (
+            old is not None
+            and len(group) == previous.shard_sizes[i]
+            and all(old.get(key) is rec for key, rec in group.items())
+        ):
             blob = previous.shard_blobs[i]  # not a page of it changed
         else:
             # (messages shared by pack(), or read from one shard, are one object: pickled once)
-            blob = pickle.dumps({key: tuple(getattr(rec, name) for name in _FIELDS)
-                                 for key, rec in group.items()}, pickle.HIGHEST_PROTOCOL)
+            blob = pickle.dumps(
+                {key: tuple(getattr(rec, name) for name in _FIELDS) for key, rec in group.items()},
+                pickle.HIGHEST_PROTOCOL,
+            )
         pickle.dump(blob, fh, pickle.HIGHEST_PROTOCOL)
 
 
@@ -428,8 +508,14 @@ def load(path: Path) -> Snapshot | None:
             blobs = [pickle.load(fh) for _ in range(SHARDS)]
         if not all(type(blob) is bytes for blob in blobs):
             return None
-        snap = Snapshot(site_findings=None if site_blob is None else pickle.loads(site_blob), exists=exists,
-                        listings=listings, suggestions=suggestions, shard_blobs=blobs, site_blob=site_blob)
+        snap = Snapshot(
+            site_findings=None if site_blob is None else pickle.loads(site_blob),
+            exists=exists,
+            listings=listings,
+            suggestions=suggestions,
+            shard_blobs=blobs,
+            site_blob=site_blob,
+        )
         pages = snap.pages
         for blob in blobs:
             group = pickle.loads(blob)
@@ -437,5 +523,5 @@ def load(path: Path) -> Snapshot | None:
             for key, fields in group.items():
                 pages[key] = PageRecord(*fields)
         return snap
-    except Exception:  # noqa: BLE001 - missing, partial, corrupt or from another version: no snapshot
+    except Exception:
         return None

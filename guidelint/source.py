@@ -44,9 +44,11 @@ def decode(data: bytes, max_bytes: int) -> tuple[str | None, list[Finding]]:
             )
         ]
     if data.startswith(BOM):
-        data = data[len(BOM):]
+        data = data[len(BOM) :]
     if not data.strip():
-        return None, [Finding("GL904", Span.point(1), "file is empty; write the page or delete the file")]
+        return None, [
+            Finding("GL904", Span.point(1), "file is empty; write the page or delete the file")
+        ]
     nul = data.find(b"\x00")
     if nul != -1:
         line, col = _line_col(data, nul)

@@ -49,7 +49,7 @@ class SectionEntry:
             return self.heading
         return self.name or (self.pattern.pattern if self.pattern else "?")
 
-    def matches(self, heading: "Heading") -> bool:
+    def matches(self, heading: Heading) -> bool:
         if heading.level != self.level:
             return False
         if self.heading is not None:
@@ -104,16 +104,31 @@ def parse_spec(data: dict) -> SectionSpec:
         if not isinstance(raw, dict) or ("heading" in raw) == ("pattern" in raw):
             raise ValueError(f"sections[{i}] needs exactly one of 'heading' or 'pattern'")
         pattern = re.compile(str(raw["pattern"])) if "pattern" in raw else None
-        entries.append(SectionEntry(i, str(raw["heading"]) if "heading" in raw else None, pattern,
-                                    int(raw.get("level", 2)), bool(raw.get("repeated", False)), raw.get("name"),
-                                    int(raw.get("links", 0)), bool(raw.get("last", False))))
+        entries.append(
+            SectionEntry(
+                i,
+                str(raw["heading"]) if "heading" in raw else None,
+                pattern,
+                int(raw.get("level", 2)),
+                bool(raw.get("repeated", False)),
+                raw.get("name"),
+                int(raw.get("links", 0)),
+                bool(raw.get("last", False)),
+            )
+        )
     steps = None
     if isinstance(data.get("steps"), dict):
         s = data["steps"]
-        steps = StepsSpec(str(s["table_in"]), tuple(str(c) for c in s.get("columns", ())),
-                          re.compile(str(s.get("row_pattern", r"^(?P<number>[0-9]+)\. (?P<title>.+)$"))),
-                          s.get("links_column"), s.get("section"))
-    return SectionSpec(data.get("h1") == "title", bool(data.get("ordered", False)), tuple(entries), steps)
+        steps = StepsSpec(
+            str(s["table_in"]),
+            tuple(str(c) for c in s.get("columns", ())),
+            re.compile(str(s.get("row_pattern", r"^(?P<number>[0-9]+)\. (?P<title>.+)$"))),
+            s.get("links_column"),
+            s.get("section"),
+        )
+    return SectionSpec(
+        data.get("h1") == "title", bool(data.get("ordered", False)), tuple(entries), steps
+    )
 
 
 @dataclass
@@ -124,7 +139,7 @@ class Match:
     by_heading: dict[int, int] = field(default_factory=dict)  # heading index -> entry index
 
 
-def match_sections(page: "Page", spec: SectionSpec) -> Match:
+def match_sections(page: Page, spec: SectionSpec) -> Match:
     cached = page.cache.get("structure.match")
     if cached is not None and cached[0] is spec:
         return cached[1]
@@ -142,27 +157,27 @@ def match_sections(page: "Page", spec: SectionSpec) -> Match:
     return result
 
 
-def section_of_heading(page: "Page", heading_index: int):
+def section_of_heading(page: Page, heading_index: int):
     for sec in page.sections:
         if sec.heading == heading_index:
             return sec
     return None
 
 
-def section_line_range(page: "Page", heading_index: int) -> tuple[int, int]:
+def section_line_range(page: Page, heading_index: int) -> tuple[int, int]:
     """First and last line of a section including its sub-sections."""
     sec = section_of_heading(page, heading_index)
     assert sec is not None
     end = len(page.lines)
     level = page.headings[heading_index].level
-    for h in page.headings[heading_index + 1:]:
+    for h in page.headings[heading_index + 1 :]:
         if h.level <= level:
             end = h.line - 1
             break
     return sec.start_line, end
 
 
-def h1_index(page: "Page") -> int | None:
+def h1_index(page: Page) -> int | None:
     return next((h.index for h in page.headings if h.level == 1), None)
 
 
@@ -189,14 +204,18 @@ def find_steps_table(headings, tables, steps: StepsSpec) -> tuple[int | None, St
 
     ``headings`` have ``.text``; ``tables`` are ``page.tables`` (Cell objects) or ``summary.tables``
     (TableInfo with text and span tuples)."""
-    heading = next((i for i, h in enumerate(headings) if norm_text(h.text) == norm_text(steps.table_in)), None)
+    heading = next(
+        (i for i, h in enumerate(headings) if norm_text(h.text) == norm_text(steps.table_in)), None
+    )
     if heading is None:
         return None, None
     for ti, t in enumerate(tables):
         if t.section != heading:
             continue
         header = tuple(c if isinstance(c, str) else c.text for c in t.header)
-        rows = tuple(tuple(c if isinstance(c, tuple) else (c.text, c.span) for c in row) for row in t.rows)
+        rows = tuple(
+            tuple(c if isinstance(c, tuple) else (c.text, c.span) for c in row) for row in t.rows
+        )
         return heading, StepsTable(heading, ti, header, rows, t.span)
     return heading, None
 

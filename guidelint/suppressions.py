@@ -20,8 +20,8 @@ GL95x findings cannot themselves be suppressed inline: fix the comment, or use `
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from guidelint.diagnostics import Diagnostic, Edit, Span
 from guidelint.source import Finding
@@ -82,8 +82,14 @@ def parse(comments: Iterable, require_reason: bool) -> Parsed:
         kind = m.group("kind").lower() if m else ""
         if kind not in KINDS:
             word = text.split()[0]
-            out.findings.append(Finding("GL953", comment.span, f"unknown directive '{word}'; write one of "
-                                        + ", ".join(PREFIX + k for k in KINDS)))
+            out.findings.append(
+                Finding(
+                    "GL953",
+                    comment.span,
+                    f"unknown directive '{word}'; write one of "
+                    + ", ".join(PREFIX + k for k in KINDS),
+                )
+            )
             continue
         rest = m.group("rest")
         codes_part, sep, reason = rest.partition(" -- ")
@@ -95,15 +101,25 @@ def parse(comments: Iterable, require_reason: bool) -> Parsed:
         bad = False
         for tok in tokens:
             if not _CODE.match(tok):
-                out.findings.append(Finding("GL953", comment.span,
-                                            f"'{tok}' in {PREFIX}{kind} is not a rule code or prefix (such as "
-                                            f"GL401 or GL4); put the reason after ' -- '"))
+                out.findings.append(
+                    Finding(
+                        "GL953",
+                        comment.span,
+                        f"'{tok}' in {PREFIX}{kind} is not a rule code or prefix (such as "
+                        f"GL401 or GL4); put the reason after ' -- '",
+                    )
+                )
                 bad = True
                 continue
             if not any(k.startswith(tok) for k in known):
-                out.findings.append(Finding("GL951", comment.span,
-                                            f"{tok} in {PREFIX}{kind}: no rule has this code or prefix "
-                                            "(see 'guidelint rules'); correct or remove it"))
+                out.findings.append(
+                    Finding(
+                        "GL951",
+                        comment.span,
+                        f"{tok} in {PREFIX}{kind}: no rule has this code or prefix "
+                        "(see 'guidelint rules'); correct or remove it",
+                    )
+                )
                 continue
             entries.append(Entry(tok))
         if kind == "enable":
@@ -111,14 +127,24 @@ def parse(comments: Iterable, require_reason: bool) -> Parsed:
             continue
         if not tokens:
             if not bad:
-                out.findings.append(Finding("GL953", comment.span,
-                                            f"{PREFIX}{kind} names no rule; name the codes to silence, e.g. "
-                                            f"<!-- {PREFIX}{kind} GL401 -- reason -->"))
+                out.findings.append(
+                    Finding(
+                        "GL953",
+                        comment.span,
+                        f"{PREFIX}{kind} names no rule; name the codes to silence, e.g. "
+                        f"<!-- {PREFIX}{kind} GL401 -- reason -->",
+                    )
+                )
             continue
         if require_reason and not reason:
-            out.findings.append(Finding("GL952", comment.span,
-                                        f"{PREFIX}{kind} {','.join(tokens)} gives no reason; add one after "
-                                        "' -- ', e.g. -- quoted from the state law"))
+            out.findings.append(
+                Finding(
+                    "GL952",
+                    comment.span,
+                    f"{PREFIX}{kind} {','.join(tokens)} gives no reason; add one after "
+                    "' -- ', e.g. -- quoted from the state law",
+                )
+            )
         if not entries:
             continue
         d = Directive(kind, comment.span, entries, reason, comment.standalone)
@@ -129,18 +155,28 @@ def parse(comments: Iterable, require_reason: bool) -> Parsed:
             open_blocks.extend((d, e) for e in entries)
         out.directives.append(d)
     for d, e in open_blocks:
-        out.findings.append(Finding("GL953", d.span,
-                                    f"{PREFIX}disable {e.token} is never closed, so it runs to the end of the "
-                                    f"file; add <!-- {PREFIX}enable {e.token} --> where it should end, or use "
-                                    f"{PREFIX}disable-file"))
+        out.findings.append(
+            Finding(
+                "GL953",
+                d.span,
+                f"{PREFIX}disable {e.token} is never closed, so it runs to the end of the "
+                f"file; add <!-- {PREFIX}enable {e.token} --> where it should end, or use "
+                f"{PREFIX}disable-file",
+            )
+        )
     return out
 
 
 def _enable(comment, tokens: list[str], open_blocks: list, out: Parsed) -> None:
     if not tokens:
         if not open_blocks:
-            out.findings.append(Finding("GL953", comment.span,
-                                        f"{PREFIX}enable without an open {PREFIX}disable block; remove it"))
+            out.findings.append(
+                Finding(
+                    "GL953",
+                    comment.span,
+                    f"{PREFIX}enable without an open {PREFIX}disable block; remove it",
+                )
+            )
         closing = list(open_blocks)
         open_blocks.clear()
     else:
@@ -148,9 +184,14 @@ def _enable(comment, tokens: list[str], open_blocks: list, out: Parsed) -> None:
         for tok in tokens:
             match = [ob for ob in open_blocks if ob[1].token == tok]
             if not match:
-                out.findings.append(Finding("GL953", comment.span,
-                                            f"{PREFIX}enable {tok} without an open {PREFIX}disable {tok} "
-                                            "block; the codes must match the disable comment's"))
+                out.findings.append(
+                    Finding(
+                        "GL953",
+                        comment.span,
+                        f"{PREFIX}enable {tok} without an open {PREFIX}disable {tok} "
+                        "block; the codes must match the disable comment's",
+                    )
+                )
                 continue
             closing.append(match[-1])
             open_blocks.remove(match[-1])
@@ -162,8 +203,14 @@ def _matches(code: str, token: str) -> bool:
     return code.startswith(token)
 
 
-def apply(diagnostics: list[Diagnostic], comments: Iterable, *, require_reason: bool,
-          ran: frozenset[str], page_ok: bool = True) -> tuple[list[Diagnostic], list[Finding]]:
+def apply(
+    diagnostics: list[Diagnostic],
+    comments: Iterable,
+    *,
+    require_reason: bool,
+    ran: frozenset[str],
+    page_ok: bool = True,
+) -> tuple[list[Diagnostic], list[Finding]]:
     """Drop the diagnostics of one page that a directive covers.
 
     Returns (kept diagnostics, findings about the directives). ``ran`` is the set of rule codes
@@ -191,13 +238,15 @@ def apply(diagnostics: list[Diagnostic], comments: Iterable, *, require_reason: 
                 continue
             names = ",".join(e.token for e in unused)
             if len(unused) == len(d.entries):
-                msg = (f"unused suppression: nothing it covers triggers {names}; remove the comment")
+                msg = f"unused suppression: nothing it covers triggers {names}; remove the comment"
                 fix = (_removal(d),) if d.standalone else ()
             else:
                 msg = f"{names} in this suppression matched nothing; remove {'it' if len(unused) == 1 else 'them'}"
                 fix = ()
             if any(m.startswith(e.token) for e in unused for m in META_CODES):
-                msg += " (GL95x findings cannot be suppressed inline: use ignore or per_file_ignores)"
+                msg += (
+                    " (GL95x findings cannot be suppressed inline: use ignore or per_file_ignores)"
+                )
             findings.append(Finding("GL950", d.span, msg, fix))
     return kept, findings
 
@@ -207,7 +256,9 @@ def _removal(d: Directive) -> Edit:
     return Edit(Span(d.span.line, 1, d.span.end_line + 1, 1), "")
 
 
-def suppress_report(diagnostics: list[Diagnostic], pages: list[tuple], config, selected: frozenset[str]) -> list[Diagnostic]:
+def suppress_report(
+    diagnostics: list[Diagnostic], pages: list[tuple], config, selected: frozenset[str]
+) -> list[Diagnostic]:
     """Apply every reported page's directives. ``pages``: (FileItem, result) pairs, where a result
     has the page's ``comments`` and ``ok`` (a PageResult, or one served by the site snapshot)."""
     from guidelint.registry import matches
@@ -229,8 +280,9 @@ def suppress_report(diagnostics: list[Diagnostic], pages: list[tuple], config, s
             continue
         ignored = config.per_file_ignored(item.rel or item.display)
         ran = frozenset(c for c in selected if not (ignored and matches(c, ignored)))
-        kept, findings = apply(page_diags, summary.comments, require_reason=require_reason, ran=ran,
-                               page_ok=summary.ok)
+        kept, findings = apply(
+            page_diags, summary.comments, require_reason=require_reason, ran=ran, page_ok=summary.ok
+        )
         out.extend(kept)
         out.extend(to_diagnostic(item.display, f, config) for f in findings if f.code in ran)
     for rest in by_path.values():

@@ -29,14 +29,24 @@ def _with_example_config(cfg: Config, text: str | bytes) -> Config:
     return Config(root=cfg.root, source=None, values=_merge(cfg.values, values), today=cfg.today)
 
 
-def run_files(files: dict[str, str | bytes], select: frozenset[str], config: Config | None = None,
-              today: dt.date = EXAMPLE_TODAY, paths: list[str] | None = None) -> list[Diagnostic]:
+def run_files(
+    files: dict[str, str | bytes],
+    select: frozenset[str],
+    config: Config | None = None,
+    today: dt.date = EXAMPLE_TODAY,
+    paths: list[str] | None = None,
+) -> list[Diagnostic]:
     import os
 
-    base = config or load_config(Path(__file__).resolve().parent.parent / "pyproject.toml") \
-        if (Path(__file__).resolve().parent.parent / "pyproject.toml").is_file() else load_config(None)
+    base = (
+        config or load_config(Path(__file__).resolve().parent.parent / "pyproject.toml")
+        if (Path(__file__).resolve().parent.parent / "pyproject.toml").is_file()
+        else load_config(None)
+    )
     files = dict(files)
-    overrides = files.pop(EXAMPLE_CONFIG, None)  # an example's own settings (TOML, [tool.guidelint] keys)
+    overrides = files.pop(
+        EXAMPLE_CONFIG, None
+    )  # an example's own settings (TOML, [tool.guidelint] keys)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         content = root / "content"
@@ -48,8 +58,12 @@ def run_files(files: dict[str, str | bytes], select: frozenset[str], config: Con
             else:
                 target.write_text(text, encoding="utf-8")
         content.mkdir(exist_ok=True)
-        cfg = Config(root=root, source=None, values=dict(base.values, content_root="content",
-                                                          schemas=str(base.schemas_dir)), today=today)
+        cfg = Config(
+            root=root,
+            source=None,
+            values=dict(base.values, content_root="content", schemas=str(base.schemas_dir)),
+            today=today,
+        )
         if overrides is not None:
             cfg = _with_example_config(cfg, overrides)
         old = os.getcwd()

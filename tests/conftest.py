@@ -17,9 +17,19 @@ def run_cli(tmp_path):
     def _run(*args, cwd=None, input=None, env=None):
         full_env = dict(os.environ, GUIDELINT_TODAY=TODAY.isoformat(), NO_COLOR="1")
         full_env.update(env or {})
-        proc = subprocess.run([sys.executable, "-m", "guidelint", *args], cwd=cwd or tmp_path, input=input,
-                              capture_output=True, env=full_env, timeout=120)
-        return proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
+        proc = subprocess.run(
+            [sys.executable, "-m", "guidelint", *args],
+            cwd=cwd or tmp_path,
+            input=input,
+            capture_output=True,
+            env=full_env,
+            timeout=120,
+        )
+        return (
+            proc.returncode,
+            proc.stdout.decode("utf-8", "replace"),
+            proc.stderr.decode("utf-8", "replace"),
+        )
 
     return _run
 
@@ -31,7 +41,8 @@ def site(tmp_path):
     def _make(files: dict, config: str = ""):
         (tmp_path / "pyproject.toml").write_text(
             f'[tool.guidelint]\ncontent_root = "content"\nschemas = "{(REPO / "schemas").as_posix()}"\n{config}',
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         for name, text in files.items():
             target = tmp_path / "content" / name
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -46,4 +57,6 @@ def site(tmp_path):
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: a slow test (real pre-commit, PyPI); deselect with -m 'not slow'")
+    config.addinivalue_line(
+        "markers", "slow: a slow test (real pre-commit, PyPI); deselect with -m 'not slow'"
+    )

@@ -8,9 +8,15 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def _gen(n: int, out: Path) -> dict[str, bytes]:
-    subprocess.run([sys.executable, str(REPO / "benchmarks" / "gen_site.py"), str(n), str(out)], check=True,
-                   capture_output=True)
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted((out / "content").rglob("*.md"))}
+    subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "gen_site.py"), str(n), str(out)],
+        check=True,
+        capture_output=True,
+    )
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted((out / "content").rglob("*.md"))
+    }
 
 
 def test_generator_is_deterministic_and_realistic(tmp_path):
@@ -19,11 +25,16 @@ def test_generator_is_deterministic_and_realistic(tmp_path):
     assert a == b and len(a) == 120
     average = sum(map(len, a.values())) / len(a)
     assert 4_000 < average < 8_000  # about 5.8 KB, like the peers' corpus
-    assert any(b"-missing.md" in data or b"#no-such-section" in data for data in a.values())  # some broken links
+    assert any(
+        b"-missing.md" in data or b"#no-such-section" in data for data in a.values()
+    )  # some broken links
     assert all(data.startswith(b"---\n") for data in a.values())
 
 
 def test_run_script_help():
-    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "run.py"), "--help"], capture_output=True,
-                          text=True)
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--help"],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0 and "--sizes" in proc.stdout

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import typing
 from pathlib import Path
 
 import pytest
@@ -101,21 +102,31 @@ def test_corrupt_partial_and_foreign_entries_are_ignored(gen_site, tmp_path):
     outside = tmp_path / "drafts"
     outside.mkdir()
     for page in sorted((tmp_path / "content").glob("guide-*.md"))[:10]:
-        (outside / page.name).write_text(page.read_text().replace("status: published", "status: bogus"))
+        (outside / page.name).write_text(
+            page.read_text().replace("status: published", "status: bogus")
+        )
 
     def check():
         analyzer = parallel.make_analyzer(1, config, use_cache=True)
-        return run(["drafts"], config, selected, analyzer=analyzer).diagnostics, dict(analyzer.stats)
+        return run(["drafts"], config, selected, analyzer=analyzer).diagnostics, dict(
+            analyzer.stats
+        )
 
     expected, stats = check()
     assert expected and stats["analysed"] == stats["pages"] == 40
-    entries = sorted(p for p in (tmp_path / ".guidelint_cache").rglob("*") if p.is_file()
-                     and len(p.name) == 32)
-    assert len(entries) == 10  # one per file outside the root; the pages below it are in the snapshot
+    entries = sorted(
+        p for p in (tmp_path / ".guidelint_cache").rglob("*") if p.is_file() and len(p.name) == 32
+    )
+    assert (
+        len(entries) == 10
+    )  # one per file outside the root; the pages below it are in the snapshot
     for i, entry in enumerate(entries):
         blob = entry.read_bytes()
-        entry.write_bytes([b"", blob[: len(blob) // 2], b"garbage", pickle.dumps(("x", 1, 2)),
-                           pickle.dumps(42)][i % 5])
+        entry.write_bytes(
+            [b"", blob[: len(blob) // 2], b"garbage", pickle.dumps(("x", 1, 2)), pickle.dumps(42)][
+                i % 5
+            ]
+        )
     snapshots = list((tmp_path / ".guidelint_cache").rglob("*.snapshot"))
     assert len(snapshots) == 1
     snapshots[0].write_bytes(snapshots[0].read_bytes()[:1000])  # a partial write
@@ -146,7 +157,12 @@ def test_snapshot_serves_unchanged_pages_and_reuses_site_findings(gen_site, tmp_
     cold, stats = _report(config, selected)
     assert stats["analysed"] == 40 and stats["site_rules"] == "ran"
     warm, stats = _report(config, selected)
-    assert warm == cold and stats["unchanged"] == 40 and stats["analysed"] == 0 and stats["site_rules"] == "reused"
+    assert (
+        warm == cold
+        and stats["unchanged"] == 40
+        and stats["analysed"] == 0
+        and stats["site_rules"] == "reused"
+    )
     # prose added at the end moves no link or heading: only that page is analysed, site findings hold
     page = tmp_path / "content" / "guide-00003.md"
     page.write_text(page.read_text() + "\nOne more plain sentence.\n")
@@ -162,8 +178,17 @@ def test_snapshot_serves_unchanged_pages_and_reuses_site_findings(gen_site, tmp_
     assert stats["analysed"] == 1 and again == run([], config, selected).diagnostics
 
 
-@pytest.mark.parametrize("change", ["new broken link", "heading renamed", "page deleted", "page added",
-                                    "image deleted", "image added"])
+@pytest.mark.parametrize(
+    "change",
+    [
+        "new broken link",
+        "heading renamed",
+        "page deleted",
+        "page added",
+        "image deleted",
+        "image added",
+    ],
+)
 def test_snapshot_site_findings_follow_every_kind_of_change(gen_site, tmp_path, change):
     config = gen_site(30)
     selected = _selected()
@@ -193,7 +218,10 @@ def test_snapshot_site_findings_follow_every_kind_of_change(gen_site, tmp_path, 
     after, stats = _report(config, selected)
     plain = run([], config, selected).diagnostics
     assert stats["site_rules"] == "ran" and after == plain
-    if change in ("image deleted", "image added"):  # the site findings changed with the file on disk
+    if change in (
+        "image deleted",
+        "image added",
+    ):  # the site findings changed with the file on disk
         assert any("figure.png" in d.message for d in after) == (change == "image deleted")
         assert any("later.png" in d.message for d in after) == (change != "image added")
 
@@ -215,16 +243,27 @@ def test_snapshot_partial_runs_match_plain_runs(gen_site, tmp_path):
     page.write_text(page.read_text() + "\nLook for programs accredited by CAHEEP.\n")
     partial, stats = _report(config, selected, one)
     assert stats["analysed"] == 1 and stats["site_rules"] == "reused"
-    assert partial == run(one, config, selected).diagnostics and any(d.code == "GL510" for d in partial)
+    assert partial == run(one, config, selected).diagnostics and any(
+        d.code == "GL510" for d in partial
+    )
     # a page edited so that its links change: only the pages that matter are resolved again
     page.write_text(page.read_text() + "\nSee [the missing guide](guide-0404.md).\n")
     partial, stats = _report(config, selected, one)
     assert stats["site_focus"] is not None and stats["site_focus"] < 30
-    assert partial == run(one, config, selected).diagnostics and any(d.code == "GL301" for d in partial)
+    assert partial == run(one, config, selected).diagnostics and any(
+        d.code == "GL301" for d in partial
+    )
 
 
-@pytest.mark.parametrize("edit", ["rename a heading others link to", "unpublish", "remove the links out",
-                                  "link to a missing page"])
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "rename a heading others link to",
+        "unpublish",
+        "remove the links out",
+        "link to a missing page",
+    ],
+)
 def test_snapshot_partial_run_sees_links_from_pages_it_does_not_check(gen_site, tmp_path, edit):
     """A pre-commit run on one changed page still reports what the change broke elsewhere
     (links into it from unchanged pages, its place in the link graph)."""
@@ -270,8 +309,17 @@ Nothing here links anywhere.
 """
 
 
-@pytest.mark.parametrize("edit", ["line added at the top", "heading renamed", "broken link added",
-                                  "link to the lonely page removed", "links out removed", "unpublished"])
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "line added at the top",
+        "heading renamed",
+        "broken link added",
+        "link to the lonely page removed",
+        "links out removed",
+        "unpublished",
+    ],
+)
 def test_whole_site_run_after_an_edit_checks_only_the_neighbourhood_again(gen_site, tmp_path, edit):
     """After an edit that moves or changes links, a whole-site run checks again the edited page
     and the pages linking to it, recomputes the link graph for orphans and reachability, and
@@ -282,8 +330,10 @@ def test_whole_site_run_after_an_edit_checks_only_the_neighbourhood_again(gen_si
     (content / "lonely.md").write_text(LONELY)
     page = content / "guide-00006.md"
     # (and a broken link: a finding that moves when a line is added above it)
-    page.write_text(page.read_text() + "\nSee also [the lonely guide](lonely.md) and [this](gone-page.md).\n"
-                    "\n## Where to check\n\nAsk the state board.\n")
+    page.write_text(
+        page.read_text() + "\nSee also [the lonely guide](lonely.md) and [this](gone-page.md).\n"
+        "\n## Where to check\n\nAsk the state board.\n"
+    )
     other = content / "guide-00010.md"  # links to a heading of the page
     other.write_text(other.read_text() + "\nSee [where to check](guide-00006.md#where-to-check).\n")
     _age(content.rglob("*.md"))
@@ -298,7 +348,9 @@ def test_whole_site_run_after_an_edit_checks_only_the_neighbourhood_again(gen_si
         text = text.replace("\n## ", "\n## Renamed ")
     elif edit == "broken link added":
         text = text[:end] + "\nSee [the missing guide](guide-0404.md).\n" + text[end:]
-    elif edit == "link to the lonely page removed":  # a page the edit does not touch becomes an orphan
+    elif (
+        edit == "link to the lonely page removed"
+    ):  # a page the edit does not touch becomes an orphan
         text = text.replace("[the lonely guide](lonely.md)", "the lonely guide")
     elif edit == "links out removed":
         import re
@@ -310,7 +362,9 @@ def test_whole_site_run_after_an_edit_checks_only_the_neighbourhood_again(gen_si
     after, stats = _report(config, selected)
     plain = run([], config, selected).diagnostics
     assert after == plain and after != before
-    if edit == "unpublished":  # the page's identity changed (what other pages and the graph read of it)
+    if (
+        edit == "unpublished"
+    ):  # the page's identity changed (what other pages and the graph read of it)
         assert stats["site_rules"] == "ran"
     else:
         assert stats["site_rules"] == "incremental" and 1 <= stats["site_focus"] < 41
@@ -331,7 +385,7 @@ def test_a_site_rule_of_unknown_reach_runs_on_the_whole_site(gen_site, tmp_path)
 
     class Counting(Rule):
         code, name, summary, scope = "GL399", "counting", "Counts the pages it sees", "site"
-        seen: list = []
+        seen: typing.ClassVar[list] = []
 
         def check_site(self, site, ctx):
             Counting.seen.append(len([p for p in site.pages if ctx.report_rels is None]))
@@ -359,7 +413,9 @@ def _text(config, selected, use_cache=True, before_format=None):
     from guidelint.formatters import FormatContext
     from guidelint.formatters.text import format_report
 
-    report = run([], config, selected, analyzer=parallel.make_analyzer(1, config, use_cache=use_cache))
+    report = run(
+        [], config, selected, analyzer=parallel.make_analyzer(1, config, use_cache=use_cache)
+    )
     if before_format is not None:
         before_format()
     return format_report(report, FormatContext(known=report.sources))
@@ -448,9 +504,13 @@ def test_old_contexts_are_pruned(tmp_path):
 # ------------------------------------------------------------------ several processes
 def _cli(root: Path, *args: str) -> subprocess.Popen:
     env = dict(os.environ, GUIDELINT_TODAY=EXAMPLE_TODAY.isoformat(), NO_COLOR="1")
-    return subprocess.Popen([sys.executable, "-m", "guidelint", "check", "--format", "json", "--ignore", "GL4", *args],
-                            cwd=root,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    return subprocess.Popen(
+        [sys.executable, "-m", "guidelint", "check", "--format", "json", "--ignore", "GL4", *args],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
 
 
 def _finish(proc: subprocess.Popen) -> tuple[int, str, str]:
@@ -478,7 +538,9 @@ def test_eight_simultaneous_runs_share_one_cache(tmp_path):
     for code, out, err in results:
         assert "Traceback" not in err, err
         assert (code, json.loads(out)) == (reference[0], json.loads(reference[1]))
-    assert _entries_all_valid(tmp_path / ".guidelint_cache") == 0  # pages below the root: in the snapshot only
+    assert (
+        _entries_all_valid(tmp_path / ".guidelint_cache") == 0
+    )  # pages below the root: in the snapshot only
     assert not list((tmp_path / ".guidelint_cache").rglob(".tmp-*"))
     from guidelint import snapshot
 
@@ -497,13 +559,15 @@ def test_interrupted_run_leaves_a_usable_cache(tmp_path):
     proc = _cli(tmp_path, "--jobs", "2")
     deadline = time.time() + 120
     children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
-    while time.time() < deadline and proc.poll() is None:  # the pool has started: analysis under way
+    while (
+        time.time() < deadline and proc.poll() is None
+    ):  # the pool has started: analysis under way
         if children.exists() and len(children.read_text().split()) >= 2:
             break
         time.sleep(0.02)
     time.sleep(0.3)
     proc.send_signal(signal.SIGINT)
-    code, out, err = _finish(proc)
+    code, _out, err = _finish(proc)
     assert "Traceback" not in err, err
     assert code == 130, (code, err)
     from guidelint import snapshot
@@ -547,7 +611,7 @@ def test_interrupted_run_saves_what_it_analysed(gen_site, tmp_path, monkeypatch,
 
 
 def test_link_suggestions_are_reused_while_the_pages_are_the_same(gen_site, tmp_path, monkeypatch):
-    """"Did you mean" answers depend only on the set of pages: a run whose site rules run again
+    """ "Did you mean" answers depend only on the set of pages: a run whose site rules run again
     over the same pages takes them from the snapshot; a new page makes them be worked out again."""
     from guidelint import links
 
@@ -583,7 +647,9 @@ def test_link_suggestions_are_reused_while_the_pages_are_the_same(gen_site, tmp_
     retitled, stats = _report(config, selected)
     assert stats["site_rules"] == "ran" and calls == []
     assert retitled == run([], config, selected).diagnostics
-    (content / "guide-09999.md").write_text((content / "guide-00001.md").read_text())  # another set of pages
+    (content / "guide-09999.md").write_text(
+        (content / "guide-00001.md").read_text()
+    )  # another set of pages
     calls.clear()
     added, stats = _report(config, selected)
     assert "guide-0012" in calls  # worked out again

@@ -1,6 +1,5 @@
 """Claims engine: clause scope, negation, hedges, questions, myths, actors, lead-ins, figures."""
 
-
 import pytest
 
 from guidelint.claims import Engine, FigureContext
@@ -12,39 +11,42 @@ def codes(sentence, **kw):
     return sorted({m.code for m in ENGINE.check(sentence, **kw)})
 
 
-@pytest.mark.parametrize("sentence,expected", [
-    # negation governs only its own clause
-    ("Certification is not required by law, but most employers in this area require it.", []),
-    ("Training is not free, and you must be certified to work.", ["GL401"]),
-    # contractions
-    ("Certification isn't required.", []),
-    ("You don't need to be certified.", []),
-    ("You aren't required to get certified.", []),
-    ("You won't need a certification for office roles.", []),
-    # double negatives assert the claim
-    ("You cannot work as a medical assistant without certification.", ["GL401"]),
-    ("No clinic will hire you without a CMA.", ["GL401"]),
-    ("Neither federal law nor most states require medical assistants to be certified.", []),
-    # questions assert nothing
-    ("Do you need certification?", []),
-    ("Is a medical assistant a nurse?", []),
-    # quoted or rejected myths
-    ("A common myth is that you must be certified.", []),
-    ("Ignore ads claiming 'instant certification'.", []),
-    ("That you must be certified is a myth.", []),
-    ("People often say certification is mandatory, but that is a misconception.", []),
-    # hedges and aggravators
-    ("Many employers require certification.", []),
-    ("Employers always require certification.", ["GL401"]),
-    # other professions and neutral mentions
-    ("Nurses must be licensed.", []),
-    ("A medical assistant supports licensed providers.", []),
-    ("This guide explains certification, licensing, training length, and pay.", []),
-    # several claims in one sentence
-    ("You must be certified and hold a medical assistant license.", ["GL401", "GL402"]),
-    # pronouns refer back inside the sentence
-    ("Certification isn't cheap, but it is required for all medical assistants.", ["GL401"]),
-])
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        # negation governs only its own clause
+        ("Certification is not required by law, but most employers in this area require it.", []),
+        ("Training is not free, and you must be certified to work.", ["GL401"]),
+        # contractions
+        ("Certification isn't required.", []),
+        ("You don't need to be certified.", []),
+        ("You aren't required to get certified.", []),
+        ("You won't need a certification for office roles.", []),
+        # double negatives assert the claim
+        ("You cannot work as a medical assistant without certification.", ["GL401"]),
+        ("No clinic will hire you without a CMA.", ["GL401"]),
+        ("Neither federal law nor most states require medical assistants to be certified.", []),
+        # questions assert nothing
+        ("Do you need certification?", []),
+        ("Is a medical assistant a nurse?", []),
+        # quoted or rejected myths
+        ("A common myth is that you must be certified.", []),
+        ("Ignore ads claiming 'instant certification'.", []),
+        ("That you must be certified is a myth.", []),
+        ("People often say certification is mandatory, but that is a misconception.", []),
+        # hedges and aggravators
+        ("Many employers require certification.", []),
+        ("Employers always require certification.", ["GL401"]),
+        # other professions and neutral mentions
+        ("Nurses must be licensed.", []),
+        ("A medical assistant supports licensed providers.", []),
+        ("This guide explains certification, licensing, training length, and pay.", []),
+        # several claims in one sentence
+        ("You must be certified and hold a medical assistant license.", ["GL401", "GL402"]),
+        # pronouns refer back inside the sentence
+        ("Certification isn't cheap, but it is required for all medical assistants.", ["GL401"]),
+    ],
+)
 def test_scope(sentence, expected):
     assert codes(sentence) == expected
 
@@ -52,7 +54,7 @@ def test_scope(sentence, expected):
 def test_offsets_underline_the_claim():
     s = "Training is not free, and you must be certified to work."
     (m,) = ENGINE.check(s)
-    assert s[m.start:m.end] == m.text == "must be certified"
+    assert s[m.start : m.end] == m.text == "must be certified"
     assert m.policy == "P1" and m.suggestion and m.why and m.severity == "error"
 
 
@@ -70,25 +72,41 @@ def test_curly_quotes_and_apostrophes():
 
 def test_lead_in_context():
     assert codes("a CMA or RMA credential", lead_in="Some employers ask for:") == []
-    ms = ENGINE.check("a national certification such as the CMA", lead_in="To work as a medical assistant you must have:")
+    ms = ENGINE.check(
+        "a national certification such as the CMA",
+        lead_in="To work as a medical assistant you must have:",
+    )
     assert [m.code for m in ms] == ["GL401"]
     assert ms[0].start >= 0 and ms[0].end <= len("a national certification such as the CMA")
-    assert codes("instant certification with no exam", lead_in="Red flags to watch for include:") == []
+    assert (
+        codes("instant certification with no exam", lead_in="Red flags to watch for include:") == []
+    )
     # only the lead-in's last sentence governs the list
-    assert codes("bring any credential you hold", lead_in="Nothing here is legally allowed to do. When you move:") == []
+    assert (
+        codes(
+            "bring any credential you hold",
+            lead_in="Nothing here is legally allowed to do. When you move:",
+        )
+        == []
+    )
 
 
 def test_section_heading_rejects():
     s = "Postings that promise a guaranteed job."
     assert codes("Promised a guaranteed job after graduation.") == ["GL408"]
-    assert codes("Promised a guaranteed job after graduation.", section=["Red flags in postings"]) == []
+    assert (
+        codes("Promised a guaranteed job after graduation.", section=["Red flags in postings"])
+        == []
+    )
     assert codes(s, section=["What to avoid before paying for a program"]) == []
 
 
 def test_headings_and_table_cells():
     assert codes("Do you need certification?", kind="heading") == []
     assert codes("Voluntary, but often preferred by employers", kind="table") == []
-    assert codes("Certification required", kind="table") == []  # no verb: not asserted as a sentence
+    assert (
+        codes("Certification required", kind="table") == []
+    )  # no verb: not asserted as a sentence
 
 
 def test_figures_and_promises():
@@ -100,12 +118,14 @@ def test_figures_and_promises():
     assert codes(s, figures=FigureContext(front_matter_dated_source=True)) == []
     assert codes(s, figures=FigureContext(source_in_paragraph=True, period_in_paragraph=True)) == []
     assert codes(s, figures=FigureContext(source_in_paragraph=True)) == ["GL420"]
-    assert [f[2] for f in ENGINE.find_figures("Jobs are projected to grow 14 percent.")] == ["GL420"]
+    assert [f[2] for f in ENGINE.find_figures("Jobs are projected to grow 14 percent.")] == [
+        "GL420"
+    ]
     assert [m.code for m in ENGINE.find_promises("Guaranteed job placement.")] == ["GL408"]
 
 
 def test_required_claims():
-    reqs = dict((q.name, q) for q, _ in ENGINE.requirements_for("guide", "certification"))
+    reqs = {q.name: q for q, _ in ENGINE.requirements_for("guide", "certification")}
     q = reqs["certification-voluntary-stated"]
     assert ENGINE.requirement_met(q, ["Certification is generally voluntary."])
     assert ENGINE.requirement_met(q, ["It is not a legal requirement in most states."])
@@ -114,8 +134,10 @@ def test_required_claims():
     assert not ENGINE.requirement_met(q, ["Certification helps you get hired."])
     hub = ENGINE.requirements_for("hub", "how-to-become-a-medical-assistant")
     assert [a.section.pattern for _, a in hub] == ["^do you need certification"]
-    (scope, _), = ENGINE.requirements_for("guide", "scope-of-practice")
-    assert ENGINE.requirement_met(scope, ["What you may do depends on state law, employer policy and supervision."])
+    ((scope, _),) = ENGINE.requirements_for("guide", "scope-of-practice")
+    assert ENGINE.requirement_met(
+        scope, ["What you may do depends on state law, employer policy and supervision."]
+    )
     assert not ENGINE.requirement_met(scope, ["What you may do depends on state law."])
 
 
@@ -125,8 +147,10 @@ def test_very_long_sentence_still_finds_its_one_violation():
     from guidelint.claims import Engine
 
     engine = Engine.load()
-    filler = ("the clinic schedules the patient visit and it is required that this office keeps "
-              "the records current for the physician who reviews them ")
+    filler = (
+        "the clinic schedules the patient visit and it is required that this office keeps "
+        "the records current for the physician who reviews them "
+    )
     words = []
     while sum(len(w) + 1 for w in words) < 26_000:
         words.append(filler)
@@ -136,7 +160,7 @@ def test_very_long_sentence_still_finds_its_one_violation():
     found = [m for m in engine.check(text) if m.code == "GL401"]
     assert len(found) == 1
     assert found[0].text == "must be certified"
-    assert text[found[0].start:found[0].end] == "must be certified"
+    assert text[found[0].start : found[0].end] == "must be certified"
 
 
 # ------------------------------------------------------------------ the prefilter skips work only
@@ -148,12 +172,17 @@ PREFILTER_EDGE_CASES = [
     "You must be certified;but not everywhere.",
     "Certification is required-but only in some states.",
     "Guaranteed 100%placement, 100% placement, 100%-placement.",
-    "MAs must be licensed.", "mas must be licensed.", "The CMAs are licensed nurses.",
+    "MAs must be licensed.",
+    "mas must be licensed.",
+    "The CMAs are licensed nurses.",
     "Our CAHEEP-accredited program and the ABHESS school.",
     "Earn 45,000 dollars (USD) per year, or 12 percent more.",
     "Medical assistants earn about $40,000 a year (2024 data).",
-    "It is a myth that you must be certified.", "Red flags: certification is mandatory.",
-    "Certification\tis\nrequired.", "Certification is\u00a0required.", "\u201cYou must be certified,\u201d they say.",
+    "It is a myth that you must be certified.",
+    "Red flags: certification is mandatory.",
+    "Certification\tis\nrequired.",
+    "Certification is\u00a0required.",
+    "\u201cYou must be certified,\u201d they say.",
 ]
 
 
@@ -163,9 +192,16 @@ def _prefilter_sentences():
     from guidelint.claims.evaluate import load_set
 
     here = Path(__file__).parent / "claims"
-    items = [(it.text, it.lead_in) for name in ("devset", "heldout", "reviewer-heldout")
-             for it in load_set(here / f"{name}.yaml")]
-    items += [(s, None) for r in [*ENGINE.rules, *ENGINE.figure_rules] for s in (*r.examples.ok, *r.examples.violation)]
+    items = [
+        (it.text, it.lead_in)
+        for name in ("devset", "heldout", "reviewer-heldout")
+        for it in load_set(here / f"{name}.yaml")
+    ]
+    items += [
+        (s, None)
+        for r in [*ENGINE.rules, *ENGINE.figure_rules]
+        for s in (*r.examples.ok, *r.examples.violation)
+    ]
     items += [(s, None) for s in PREFILTER_EDGE_CASES]
     items += [(s, "You must:") for s in PREFILTER_EDGE_CASES]
     return items
@@ -181,8 +217,16 @@ def test_prefilter_changes_no_result(monkeypatch):
     sections = [(), ("Red flags",)]
 
     def run():
-        return ([ENGINE.check(s, lead_in=lead_in, section=sections[i % 2]) for i, (s, lead_in) in enumerate(items)],
-                [[ENGINE.asserts(s, patterns, lead_in=lead_in) for patterns in required] for s, lead_in in items])
+        return (
+            [
+                ENGINE.check(s, lead_in=lead_in, section=sections[i % 2])
+                for i, (s, lead_in) in enumerate(items)
+            ],
+            [
+                [ENGINE.asserts(s, patterns, lead_in=lead_in) for patterns in required]
+                for s, lead_in in items
+            ],
+        )
 
     with_prefilter = run()
     assert sum(map(len, with_prefilter[0])) > 100 and any(map(any, with_prefilter[1]))
@@ -195,7 +239,7 @@ def test_prefilter_rules_out_sentences_by_whole_words():
     assert pf.screen("The clinic opens at nine and closes at five.") is None
     # "in" and "year" are words here, not parts of "within" and "yearly": GL405 cannot match
     assert pf.screen("Train within the yearly budget.") is None
-    bits, plan, figures = pf.screen("Become a medical assistant in 6 weeks.")
+    _bits, plan, figures = pf.screen("Become a medical assistant in 6 weeks.")
     assert [r.code for r, _ in plan] == ["GL405"] and figures == []
     assert pf.screen("Medical assistants earn $40,000 a year.")[2] == ENGINE.figure_rules
 
@@ -205,8 +249,21 @@ def test_clause_cues_cover_every_terminator():
     terminator match must contain one of them."""
     from guidelint.claims import text as tx
 
-    words = ["but", "However", "ALTHOUGH", "though", "Whereas", "yet", "EXCEPT", "while", "Because",
-             "and", "So", "since", "which"]
+    words = [
+        "but",
+        "However",
+        "ALTHOUGH",
+        "though",
+        "Whereas",
+        "yet",
+        "EXCEPT",
+        "while",
+        "Because",
+        "and",
+        "So",
+        "since",
+        "which",
+    ]
     joints = [" ", ", ", ",", "; ", " - ", "? ", ": ", ":", "\t-\t", "?\n", " -", "- "]
     samples = [f"a{j}{w} b" for w in words for j in joints] + [f"a{j}b" for j in joints]
     samples += [s for s, _ in _prefilter_sentences()]

@@ -1,8 +1,8 @@
 """Measured quality: the engine must meet its targets on the devset (a regression fails CI)."""
 
-import pytest
-
 from pathlib import Path
+
+import pytest
 
 from guidelint.claims import evaluate, format_report
 from guidelint.claims.evaluate import load_set
@@ -19,7 +19,9 @@ def test_devset_size_and_spread():
     texts = [(i.text, i.lead_in, i.kind) for i in items]
     assert len(set(texts)) == len(texts), "duplicate sentences in the devset"
     held = load_set(HERE / "heldout.yaml")
-    assert not {i.text for i in held} & {i.text for i in items}, "held-out sentences must not be in the devset"
+    assert not {i.text for i in held} & {i.text for i in items}, (
+        "held-out sentences must not be in the devset"
+    )
 
 
 def test_devset_meets_targets():

@@ -1,7 +1,5 @@
 """Claims packs: the shipped pack's examples, and validation errors with file and line."""
 
-from pathlib import Path
-
 import pytest
 
 from guidelint.claims import Engine, PackError, load_pack
@@ -22,7 +20,9 @@ def test_builtin_pack_loads_and_covers_every_policy():
     assert "GL410" in codes and "GL420" in codes
 
 
-@pytest.mark.parametrize("code,verdict,sentence", CASES, ids=[f"{c}-{v}-{i}" for i, (c, v, _) in enumerate(CASES)])
+@pytest.mark.parametrize(
+    "code,verdict,sentence", CASES, ids=[f"{c}-{v}-{i}" for i, (c, v, _) in enumerate(CASES)]
+)
 def test_pack_examples(code, verdict, sentence):
     found = {m.code for m in ENGINE.check(sentence)}
     if verdict == "violation":
@@ -67,19 +67,43 @@ def test_minimal_pack_works(tmp_path):
     assert eng.check("Widgets aren't really required.") == []
 
 
-@pytest.mark.parametrize("mutate,line,needle", [
-    (lambda t: t.replace("rules:\n", "rules:\n  - [unclosed\n"), 4, "invalid YAML"),
-    (lambda t: t.replace("    why: w\n", "    why: w\n    colour: red\n"), 13, "unknown key 'colour'"),
-    (lambda t: t.replace('claims: ["{subject} (is|are) _ required"]',
-                         "claims:\n      - 're:(unclosed'"), 10, "bad regular expression"),
-    (lambda t: t.replace('claims: ["{subject} (is|are) _ required"]', 'claims: ["(is|are required"]'), 9, "missing ')'"),
-    (lambda t: t.replace('claims: ["{subject} (is|are) _ required"]', 'claims: ["{nosuch} required"]'), 9, "unknown term list"),
-    (lambda t: t.replace("severity: error", "severity: fatal"), 6, "severity"),
-    (lambda t: t.replace("name: tiny-rule", "name: Tiny Rule"), 4, "kebab-case"),
-    (lambda t: t.replace("    message: m\n", ""), 3, "missing required key 'message'"),
-    (lambda t: t.replace("code: XX401", "code: 401"), 3, "code"),
-    (lambda t: t + "  - {code: XX401}\n", 14, "missing required key"),
-])
+@pytest.mark.parametrize(
+    "mutate,line,needle",
+    [
+        (lambda t: t.replace("rules:\n", "rules:\n  - [unclosed\n"), 4, "invalid YAML"),
+        (
+            lambda t: t.replace("    why: w\n", "    why: w\n    colour: red\n"),
+            13,
+            "unknown key 'colour'",
+        ),
+        (
+            lambda t: t.replace(
+                'claims: ["{subject} (is|are) _ required"]', "claims:\n      - 're:(unclosed'"
+            ),
+            10,
+            "bad regular expression",
+        ),
+        (
+            lambda t: t.replace(
+                'claims: ["{subject} (is|are) _ required"]', 'claims: ["(is|are required"]'
+            ),
+            9,
+            "missing ')'",
+        ),
+        (
+            lambda t: t.replace(
+                'claims: ["{subject} (is|are) _ required"]', 'claims: ["{nosuch} required"]'
+            ),
+            9,
+            "unknown term list",
+        ),
+        (lambda t: t.replace("severity: error", "severity: fatal"), 6, "severity"),
+        (lambda t: t.replace("name: tiny-rule", "name: Tiny Rule"), 4, "kebab-case"),
+        (lambda t: t.replace("    message: m\n", ""), 3, "missing required key 'message'"),
+        (lambda t: t.replace("code: XX401", "code: 401"), 3, "code"),
+        (lambda t: t + "  - {code: XX401}\n", 14, "missing required key"),
+    ],
+)
 def test_pack_errors_have_file_and_line(tmp_path, mutate, line, needle):
     path = _write(tmp_path, mutate(MINIMAL))
     with pytest.raises(PackError) as info:
@@ -121,8 +145,10 @@ def test_disable_and_severity_override(tmp_path):
 def test_regexes_are_compiled_on_first_use(tmp_path):
     """Loading a pack checks every pattern but compiles only those with raw ``re:`` parts (so a run
     that checks no page compiles nothing more); checking a sentence compiles what it uses."""
-    text = MINIMAL.replace('claims: ["{subject} (is|are) _ required"]',
-                           'claims: ["{subject} (is|are) _ required", "re:widgets galore"]')
+    text = MINIMAL.replace(
+        'claims: ["{subject} (is|are) _ required"]',
+        'claims: ["{subject} (is|are) _ required", "re:widgets galore"]',
+    )
     pack = load_pack(_write(tmp_path, text))
     claims = pack.rules[0].claims
     assert [c.regex._compiled is not None for c in claims] == [False, True]
@@ -133,7 +159,9 @@ def test_regexes_are_compiled_on_first_use(tmp_path):
 
 def test_raw_term_that_breaks_a_pattern_is_an_error_at_load(tmp_path):
     text = MINIMAL.replace("rules:\n", "terms:\n  thing: ['re:(?i)widgets?']\nrules:\n")
-    text = text.replace('claims: ["{subject} (is|are) _ required"]', 'claims: ["the {thing} (is|are) required"]')
+    text = text.replace(
+        'claims: ["{subject} (is|are) _ required"]', 'claims: ["the {thing} (is|are) required"]'
+    )
     with pytest.raises(PackError, match="compiles to an invalid regex") as info:
         load_pack(_write(tmp_path, text))
     assert info.value.line == 11

@@ -19,6 +19,7 @@ title: {title}
 
 def diags(files, select=("GL4",)):
     from guidelint.registry import all_rules
+
     codes = frozenset(r.code for r in all_rules() if any(r.code.startswith(p) for p in select))
     return run_files(files, codes)
 
@@ -28,7 +29,7 @@ def test_claim_span_and_message():
     (d,) = diags({"page.md": GUIDE.format(title="A page", body=body)})
     assert d.code == "GL401" and d.line == 7
     line = body.splitlines()[0]
-    assert line[d.column - 1:d.end_column - 1] == "must be certified"
+    assert line[d.column - 1 : d.end_column - 1] == "must be certified"
     assert d.message.startswith("P1: ") and "Suggestion:" in d.message
 
 
@@ -49,8 +50,10 @@ def test_required_claim_on_h1_and_section():
     assert d.code == "GL410" and d.line == 5
     ok = GUIDE.format(title="Certification", body="Certification is a voluntary credential.\n")
     assert diags({"certification.md": ok}, select=("GL410",)) == []
-    hub = ("---\ntitle: Hub\ntype: hub\n---\n\n# Hub\n\n## Do you need certification?\n\n"
-           "It helps with jobs.\n\n## Do you need a degree?\n\nNot necessarily.\n")
+    hub = (
+        "---\ntitle: Hub\ntype: hub\n---\n\n# Hub\n\n## Do you need certification?\n\n"
+        "It helps with jobs.\n\n## Do you need a degree?\n\nNot necessarily.\n"
+    )
     (d,) = diags({"hub.md": hub}, select=("GL410",))
     assert d.line == 8
 
@@ -58,8 +61,10 @@ def test_required_claim_on_h1_and_section():
 def test_figure_attribution_uses_page_context():
     body = "Medical assistants earn about $40,000 a year.\n"
     assert [d.code for d in diags({"page.md": GUIDE.format(title="Pay", body=body)})] == ["GL420"]
-    sourced = ("---\ntitle: Pay\nsources:\n  - {title: OES, publisher: BLS, url: 'https://www.bls.gov/oes/', "
-               "period: May 2024}\n---\n\n# Pay\n\n" + body)
+    sourced = (
+        "---\ntitle: Pay\nsources:\n  - {title: OES, publisher: BLS, url: 'https://www.bls.gov/oes/', "
+        "period: May 2024}\n---\n\n# Pay\n\n" + body
+    )
     assert diags({"page.md": sourced}) == []
     linked = "Medical assistants earn about $40,000 a year ([BLS, May 2024](https://www.bls.gov/oes/)).\n"
     assert diags({"page.md": GUIDE.format(title="Pay", body=linked)}) == []
@@ -75,11 +80,17 @@ def test_rules_are_registered_with_docs():
 
 def test_configure_extra_pack_and_builtin_off(tmp_path):
     from guidelint.claims import PackError, configure
-    from guidelint.config import Config, load_config
+    from guidelint.config import load_config
 
     pack = tmp_path / "extra.yaml"
-    pack.write_text(Path(__file__).parent.joinpath("test_claims_pack.py").read_text().split('MINIMAL = """\\\n')[1]
-                    .split('"""')[0], encoding="utf-8")
+    pack.write_text(
+        Path(__file__)
+        .parent.joinpath("test_claims_pack.py")
+        .read_text()
+        .split('MINIMAL = """\\\n')[1]
+        .split('"""')[0],
+        encoding="utf-8",
+    )
     base = load_config(None)
     cfg = base.with_overrides(claims={"packs": [str(pack)], "builtin": False})
     try:
@@ -96,14 +107,23 @@ def test_configure_extra_pack_and_builtin_off(tmp_path):
     assert get_rule("GL401") is not None and get_rule("XX401") is None
 
 
-@pytest.mark.parametrize("line, found", [
-    ("Accredited by CAHEEP.", ["'CAHEEP' should be spelt 'CAAHEP'"]),
-    ("Accredited by CA*HEEP*.", ["'CAHEEP' should be spelt 'CAAHEP'"]),  # split by markup in the source
-    ("Accredités par CAHEEP, à Lyon.", ["'CAHEEP' should be spelt 'CAAHEP'"]),  # not ASCII: no quick skip
-    ("Accredited by Caahep.", ["'Caahep' should be spelt 'CAAHEP'"]),
-    ("Accredited by CAAHEP, see caheep.org.", []),
-    ("Nothing to see here.", []),
-])
+@pytest.mark.parametrize(
+    "line, found",
+    [
+        ("Accredited by CAHEEP.", ["'CAHEEP' should be spelt 'CAAHEP'"]),
+        (
+            "Accredited by CA*HEEP*.",
+            ["'CAHEEP' should be spelt 'CAAHEP'"],
+        ),  # split by markup in the source
+        (
+            "Accredités par CAHEEP, à Lyon.",
+            ["'CAHEEP' should be spelt 'CAAHEP'"],
+        ),  # not ASCII: no quick skip
+        ("Accredited by Caahep.", ["'Caahep' should be spelt 'CAAHEP'"]),
+        ("Accredited by CAAHEP, see caheep.org.", []),
+        ("Nothing to see here.", []),
+    ],
+)
 def test_known_names_found_whatever_the_quick_skip_says(line, found):
     # GL510 skips a page whose lower-cased ASCII prose contains no form; these pages must not be skipped
     got = [d.message for d in diags({"content/a.md": f"# A\n\n{line}\n"}, select=("GL510",))]

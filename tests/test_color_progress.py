@@ -17,8 +17,14 @@ ESC = "\x1b["
 def _run_in_pty(args, cwd, env):
     """Run the CLI with standard output and error on a pseudo-terminal; returns (code, output)."""
     master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "guidelint", *args], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                            stdout=slave, stderr=slave)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "guidelint", *args],
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=slave,
+        stderr=slave,
+    )
     os.close(slave)
     chunks = []
     while True:
@@ -43,7 +49,9 @@ def test_colour_on_a_terminal_unless_no_color(site, tmp_path):
     assert code == 1 and ESC not in out and "GL501" in out
     code, out = _run_in_pty(["check", "--select", "GL5", "--no-color"], tmp_path, env)
     assert ESC not in out
-    code, out = _run_in_pty(["check", "--select", "GL5", "--format", "json", "--color"], tmp_path, env)
+    code, out = _run_in_pty(
+        ["check", "--select", "GL5", "--format", "json", "--color"], tmp_path, env
+    )
     assert ESC not in out  # machine formats never carry colour
 
 
@@ -89,5 +97,5 @@ def test_progress_line_appears_on_long_runs_and_is_erased(monkeypatch):
 
 def test_no_progress_on_stdout_or_when_piped(site, run_cli):
     site({"old.md": OLD})
-    code, out, err = run_cli("check", "--select", "GL5", env={"CI": ""})
+    _code, out, err = run_cli("check", "--select", "GL5", env={"CI": ""})
     assert "guidelint:" not in out and "analysing" not in err

@@ -13,5 +13,7 @@ def test_content_is_clean(run_cli):
     code, out, err = run_cli("check", "--format", "json", cwd=REPO, env={"GUIDELINT_TODAY": ""})
     assert "Traceback" not in err
     findings = json.loads(out) if out.strip() else []
-    assert findings == [], "\n".join(f"{d['path']}:{d['line']}: {d['code']} {d['message']}" for d in findings)
+    assert findings == [], "\n".join(
+        f"{d['path']}:{d['line']}: {d['code']} {d['message']}" for d in findings
+    )
     assert code == 0

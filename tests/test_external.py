@@ -4,8 +4,8 @@ Every test is bounded: short timeouts, at most a few retries with tiny backoffs,
 counter that the assertions read. No test opens any other network address.
 """
 
-import json
 import http.server
+import json
 import threading
 import time
 from collections import Counter
@@ -89,8 +89,16 @@ def server(monkeypatch):
 
 
 def _opts(**kw):
-    base = dict(timeout=1.0, concurrency=4, per_host=2, retries=1, cache_days=0, cache_dir=None, backoff=0.01,
-                max_retry_after=1.0)
+    base = {
+        "timeout": 1.0,
+        "concurrency": 4,
+        "per_host": 2,
+        "retries": 1,
+        "cache_days": 0,
+        "cache_dir": None,
+        "backoff": 0.01,
+        "max_retry_after": 1.0,
+    }
     base.update(kw)
     return Options(**base)
 
@@ -160,7 +168,9 @@ def test_cache_expiry_has_jitter(server, tmp_path):
     import json
 
     urls = [f"{server.url}/busy{i}" for i in range(6)]
-    check_urls(urls, _opts(cache_days=7, cache_dir=tmp_path, concurrency=6, per_host=6), now=lambda: 0.0)
+    check_urls(
+        urls, _opts(cache_days=7, cache_dir=tmp_path, concurrency=6, per_host=6), now=lambda: 0.0
+    )
     entries = json.loads((tmp_path / "external-links.json").read_text())["urls"]
     lives = {e["expires"] for e in entries.values()}
     assert all(0.8 * 7 * 86400 - 1 <= life <= 7 * 86400 for life in lives)
@@ -184,7 +194,8 @@ def test_gl310_opt_in(server, tmp_path):
     assert sum(server.hits.values()) == 0
     config = load_config(None, start=tmp_path).with_overrides(
         cache_dir=str(tmp_path / "cache"),
-        links={"check_external": True, "external_timeout": 2, "external_retries": 0})
+        links={"check_external": True, "external_timeout": 2, "external_retries": 0},
+    )
     found = run_files(files, frozenset({"GL310"}), config=config)
     column = len(f"[ok]({server.url}/ok) and ") + 1
     assert [(d.code, d.line, d.column) for d in found] == [("GL310", 3, column)]
@@ -194,11 +205,28 @@ def test_gl310_opt_in(server, tmp_path):
 def test_cli_check_external_flag(server, site, run_cli):
     page = f"# Jobs\n\n[ok]({server.url}/ok) and [gone]({server.url}/missing)\n"
     root = site({"jobs.md": page})
-    env = {"http_proxy": "", "https_proxy": "", "HTTP_PROXY": "", "HTTPS_PROXY": "", "no_proxy": "127.0.0.1"}
-    code, out, _ = run_cli("check", "--select", "GL310", "--no-cache", "--format", "json", cwd=root, env=env)
+    env = {
+        "http_proxy": "",
+        "https_proxy": "",
+        "HTTP_PROXY": "",
+        "HTTPS_PROXY": "",
+        "no_proxy": "127.0.0.1",
+    }
+    code, out, _ = run_cli(
+        "check", "--select", "GL310", "--no-cache", "--format", "json", cwd=root, env=env
+    )
     assert code == 0 and json.loads(out) == [] and sum(server.hits.values()) == 0
-    code, out, err = run_cli("check", "--select", "GL310", "--check-external", "--no-cache", "--format", "json",
-                             cwd=root, env=env)
+    code, out, err = run_cli(
+        "check",
+        "--select",
+        "GL310",
+        "--check-external",
+        "--no-cache",
+        "--format",
+        "json",
+        cwd=root,
+        env=env,
+    )
     assert "Traceback" not in err
     assert [(d["code"], d["line"]) for d in json.loads(out)] == [("GL310", 3)]
     assert code == 1
@@ -208,15 +236,22 @@ def test_gl310_checks_front_matter_urls_when_opted_in(server, tmp_path):
     from guidelint.config import load_config
     from guidelint.testing import run_files
 
-    page = (f"---\ntitle: Jobs\nsources:\n  - title: Gone\n    url: {server.url}/missing\n"
-            f"  - title: Fine\n    url: {server.url}/ok\nnote: https:///not-a-url\n---\n# Jobs\n\nText.\n")
+    page = (
+        f"---\ntitle: Jobs\nsources:\n  - title: Gone\n    url: {server.url}/missing\n"
+        f"  - title: Fine\n    url: {server.url}/ok\nnote: https:///not-a-url\n---\n# Jobs\n\nText.\n"
+    )
     files = {"jobs.md": page}
-    assert run_files(dict(files), frozenset({"GL310"})) == []  # no network, and shape is GL101's job
+    assert (
+        run_files(dict(files), frozenset({"GL310"})) == []
+    )  # no network, and shape is GL101's job
     assert sum(server.hits.values()) == 0
     config = load_config(None, start=tmp_path).with_overrides(
         cache_dir=str(tmp_path / "cache"),
-        links={"check_external": True, "external_timeout": 2, "external_retries": 0})
+        links={"check_external": True, "external_timeout": 2, "external_retries": 0},
+    )
     found = run_files(dict(files), frozenset({"GL310"}), config=config)
-    assert [(d.code, d.line, d.column) for d in found] == [("GL310", 5, 10)]  # the value of the url key
+    assert [(d.code, d.line, d.column) for d in found] == [
+        ("GL310", 5, 10)
+    ]  # the value of the url key
     assert "front-matter URL" in found[0].message and "HTTP 404" in found[0].message
     assert server.hits[("HEAD", "/ok")] == 1 and server.hits[("HEAD", "/missing")] == 1

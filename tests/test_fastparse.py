@@ -47,7 +47,9 @@ def test_installed_on_the_page_parser():
 
 
 def test_same_tokens_on_the_site_and_the_test_pages():
-    pages = sorted((REPO / "content").rglob("*.md")) + sorted((REPO / "tests" / "fixtures").rglob("*.md"))
+    pages = sorted((REPO / "content").rglob("*.md")) + sorted(
+        (REPO / "tests" / "fixtures").rglob("*.md")
+    )
     assert len(pages) > 20
     for page in pages:
         text = page.read_bytes().decode("utf-8", "replace")
@@ -55,8 +57,11 @@ def test_same_tokens_on_the_site_and_the_test_pages():
 
 
 def test_same_tokens_on_a_benchmark_site(tmp_path):
-    subprocess.run([sys.executable, str(REPO / "benchmarks" / "gen_site.py"), "30", str(tmp_path)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "gen_site.py"), "30", str(tmp_path)],
+        check=True,
+        capture_output=True,
+    )
     pages = sorted(tmp_path.rglob("*.md"))
     assert len(pages) >= 30
     for page in pages:
@@ -93,24 +98,89 @@ def test_same_tokens_on_hostile_input(text):
 
 
 # lines that start with every character a block rule tests first, and with ordinary text
-STARTS = ["", " ", "  ", "   ", "    ", "     ", "\t", "> ", ">", "- ", "* ", "+ ", "1. ", "2) ", "9. ", "0) ",
-          "# ", "## ", "|:-:|", ":--|--:", "| :-- |",
-          "```", "~~~", "---", "***", "___", "===", "|", ":", "[a]: /x", "[a]", "<div>", "<!--", "-->", "</div>",
-          "<p>", "text ", "x", "a | b", "|---|---|", "| --- |", ":-:", "-:", "-", "_", "=", "\\", "`", "1."]
+STARTS = [
+    "",
+    " ",
+    "  ",
+    "   ",
+    "    ",
+    "     ",
+    "\t",
+    "> ",
+    ">",
+    "- ",
+    "* ",
+    "+ ",
+    "1. ",
+    "2) ",
+    "9. ",
+    "0) ",
+    "# ",
+    "## ",
+    "|:-:|",
+    ":--|--:",
+    "| :-- |",
+    "```",
+    "~~~",
+    "---",
+    "***",
+    "___",
+    "===",
+    "|",
+    ":",
+    "[a]: /x",
+    "[a]",
+    "<div>",
+    "<!--",
+    "-->",
+    "</div>",
+    "<p>",
+    "text ",
+    "x",
+    "a | b",
+    "|---|---|",
+    "| --- |",
+    ":-:",
+    "-:",
+    "-",
+    "_",
+    "=",
+    "\\",
+    "`",
+    "1.",
+]
 TAILS = ["", "text", " | b |", "x y z", "```", "-", "*", "<", "[b]", " 2", "\t", "  ", "> q"]
 
 
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.sampled_from(STARTS), st.sampled_from(STARTS), st.sampled_from(TAILS)),
-                max_size=25))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(STARTS), st.sampled_from(STARTS), st.sampled_from(TAILS)),
+        max_size=25,
+    )
+)
 def test_same_tokens_on_generated_markdown(lines):
     assert_same("\n".join(a + b + c for a, b, c in lines) + "\n")
 
 
-TEMPLATES = ["{c}\n", "{c}{c}{c}\n", "{c} x\n", "{c}x\n", "para\n{c}\n", "para\n{c}{c}{c}\n", "para\n{c} x\n",
-             "- item\n  {c} x\n- item\n{c}{c}{c}\n", "> q\n> {c} x\n{c}{c}{c}\n", "a | b\n{c}-|--\n",
-             "a\n{c}-\n", "| a |\n{c}{c}{c}\n", "1. x\n\n   {c}{c}{c}\n", "{c}{c}{c} x\ny\n{c}{c}{c}\n",
-             "    {c}\n{c}\n", "{c}[x]: /y\n"]
+TEMPLATES = [
+    "{c}\n",
+    "{c}{c}{c}\n",
+    "{c} x\n",
+    "{c}x\n",
+    "para\n{c}\n",
+    "para\n{c}{c}{c}\n",
+    "para\n{c} x\n",
+    "- item\n  {c} x\n- item\n{c}{c}{c}\n",
+    "> q\n> {c} x\n{c}{c}{c}\n",
+    "a | b\n{c}-|--\n",
+    "a\n{c}-\n",
+    "| a |\n{c}{c}{c}\n",
+    "1. x\n\n   {c}{c}{c}\n",
+    "{c}{c}{c} x\ny\n{c}{c}{c}\n",
+    "    {c}\n{c}\n",
+    "{c}[x]: /y\n",
+]
 
 
 @pytest.mark.parametrize("template", TEMPLATES)
@@ -125,7 +195,7 @@ def test_an_unknown_rule_is_tried_on_every_line():
     # inside lists and quotes too, and as a paragraph interrupter
     def percent(state, start, end, silent):
         pos = state.bMarks[start] + state.tShift[start]
-        if state.src[pos:pos + 2] != "%%":
+        if state.src[pos : pos + 2] != "%%":
             return False
         if not silent:
             token = state.push("percent", "", 0)
@@ -135,7 +205,9 @@ def test_an_unknown_rule_is_tried_on_every_line():
 
     def with_plugin() -> MarkdownIt:
         md = stock()
-        md.block.ruler.before("paragraph", "percent", percent, {"alt": ["paragraph", "blockquote", "list"]})
+        md.block.ruler.before(
+            "paragraph", "percent", percent, {"alt": ["paragraph", "blockquote", "list"]}
+        )
         return md
 
     plain, fast = with_plugin(), fastparse.install(with_plugin())
@@ -151,8 +223,12 @@ def test_an_unknown_markdown_it_version_is_left_alone(monkeypatch):
     assert_same("# title\n\ntext\n", md)
 
 
-INLINE_ALPHABET = list("ab Z9.,;:#%()'\"/-+=|") + ["\n", "\t", "  ", "\n  ", " \n", "  \n", "\t\n", "\n\t"] + \
-    list("!&*<[]\\_`~") + ["&amp;", "[x](/y)", "*e*", "`c`", "<b>", "\u00a0", "\u2028"]
+INLINE_ALPHABET = (
+    list("ab Z9.,;:#%()'\"/-+=|")
+    + ["\n", "\t", "  ", "\n  ", " \n", "  \n", "\t\n", "\n\t"]
+    + list("!&*<[]\\_`~")
+    + ["&amp;", "[x](/y)", "*e*", "`c`", "<b>", "\u00a0", "\u2028"]
+)
 
 
 @settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -161,14 +237,32 @@ def test_same_inline_tokens_for_plain_and_marked_up_text(parts):
     # parseInline hands the text to the inline parser as it is: no block rule strips or splits it,
     # so leading and trailing newlines, blank and tab-only lines and trailing spaces all reach it
     text = "".join(parts)
-    assert [t.as_dict() for t in FAST.parseInline(text)] == [t.as_dict() for t in STOCK.parseInline(text)]
+    assert [t.as_dict() for t in FAST.parseInline(text)] == [
+        t.as_dict() for t in STOCK.parseInline(text)
+    ]
     assert_same(text)
 
 
-@pytest.mark.parametrize("text", ["plain words", "one\ntwo", "one\n   two\n\tthree", "hard  \nbreak",
-                                  "soft \nbreak", "tab\t\nend", "\nlead", "trail\n", "a\n\t\nb", "", "x: y # z"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain words",
+        "one\ntwo",
+        "one\n   two\n\tthree",
+        "hard  \nbreak",
+        "soft \nbreak",
+        "tab\t\nend",
+        "\nlead",
+        "trail\n",
+        "a\n\t\nb",
+        "",
+        "x: y # z",
+    ],
+)
 def test_plain_text_shortcut_matches_the_rules(text):
-    assert [t.as_dict() for t in FAST.parseInline(text)] == [t.as_dict() for t in STOCK.parseInline(text)]
+    assert [t.as_dict() for t in FAST.parseInline(text)] == [
+        t.as_dict() for t in STOCK.parseInline(text)
+    ]
 
 
 def test_plain_text_shortcut_is_off_with_an_unknown_inline_rule():
@@ -189,5 +283,7 @@ def test_plain_text_shortcut_is_off_with_an_unknown_inline_rule():
     plain, fast = with_plugin(), fastparse.install(with_plugin())
     assert "parse" not in vars(fast.inline)
     assert_same("50% of them\n", fast, plain)
-    assert "percent" in [c.type for t in fast.parse("50% of them\n") if t.children for c in t.children]
+    assert "percent" in [
+        c.type for t in fast.parse("50% of them\n") if t.children for c in t.children
+    ]
     assert "parse" in vars(FAST.inline)  # the stock rules: the shortcut is installed

@@ -1,9 +1,6 @@
 """--fix and --diff: mechanical edits, applied atomically and only when safe."""
 
 import os
-from pathlib import Path
-
-import pytest
 
 from guidelint import fixes
 from guidelint.diagnostics import Edit, Span
@@ -21,22 +18,31 @@ CONFIG = '[tool.guidelint.links]\nredirects = { pay = "salary" }\n'
 
 def test_apply_edits_basic_and_conflicts():
     text = "one two three\nfour\n"
-    new, applied, skipped = apply_edits(text, [Edit(Span(1, 5, 1, 8), "2"), Edit(Span(2, 1, 2, 5), "4")])
+    new, applied, skipped = apply_edits(
+        text, [Edit(Span(1, 5, 1, 8), "2"), Edit(Span(2, 1, 2, 5), "4")]
+    )
     assert (new, applied, skipped) == ("one 2 three\n4\n", 2, 0)
     # overlapping edits: neither is applied, the third one is
-    new, applied, skipped = apply_edits(text, [Edit(Span(1, 1, 1, 8), "x"), Edit(Span(1, 5, 1, 14), "y"),
-                                               Edit(Span(2, 1, 2, 5), "4")])
+    new, applied, skipped = apply_edits(
+        text,
+        [Edit(Span(1, 1, 1, 8), "x"), Edit(Span(1, 5, 1, 14), "y"), Edit(Span(2, 1, 2, 5), "4")],
+    )
     assert (new, applied, skipped) == ("one two three\n4\n", 1, 2)
     # identical edits count once; touching edits are fine
-    new, applied, _ = apply_edits(text, [Edit(Span(1, 1, 1, 4), "1"), Edit(Span(1, 1, 1, 4), "1"),
-                                         Edit(Span(1, 4, 1, 5), "_")])
+    new, applied, _ = apply_edits(
+        text,
+        [Edit(Span(1, 1, 1, 4), "1"), Edit(Span(1, 1, 1, 4), "1"), Edit(Span(1, 4, 1, 5), "_")],
+    )
     assert new == "1_two three\nfour\n" and applied == 2
     # two insertions at one place: order unknown, so neither
-    new, applied, skipped = apply_edits(text, [Edit(Span(1, 1, 1, 1), "a"), Edit(Span(1, 1, 1, 1), "b")])
+    new, applied, skipped = apply_edits(
+        text, [Edit(Span(1, 1, 1, 1), "a"), Edit(Span(1, 1, 1, 1), "b")]
+    )
     assert new == text and skipped == 2
     # a checked edit whose text moved on is skipped; spans past a line's end are skipped
-    new, applied, skipped = apply_edits(text, [CheckedEdit(Span(1, 1, 1, 4), "1", expect="two"),
-                                               Edit(Span(2, 3, 2, 40), "x")])
+    new, applied, skipped = apply_edits(
+        text, [CheckedEdit(Span(1, 1, 1, 4), "1", expect="two"), Edit(Span(2, 3, 2, 40), "x")]
+    )
     assert new == text and skipped == 2
     # deleting whole lines up to the end of the file
     assert apply_edits("a\nb\n", [Edit(Span(2, 1, 3, 1), "")])[0] == "a\n"
@@ -91,7 +97,10 @@ def test_diff_writes_nothing_and_keeps_the_exit_code(site, run_cli):
     assert code == 1, err
     assert (root / "content" / "jobs.md").read_bytes() == before
     assert "--- a/content/jobs.md" in out and "+++ b/content/jobs.md" in out
-    assert "+Programs accredited by CAAHEP or ABHES. Read the [salary guide](salary.md#ranges) and [more][pay]." in out
+    assert (
+        "+Programs accredited by CAAHEP or ABHES. Read the [salary guide](salary.md#ranges) and [more][pay]."
+        in out
+    )
     assert "+[pay]: ./salary" in out
     assert "would be applied" in err
     assert run_cli("check", "--select", "GL3,GL510", "--diff", "--exit-zero")[0] == 0
@@ -111,8 +120,10 @@ def test_fix_writes_and_reports_what_is_left(site, run_cli):
 
 
 def test_fix_removes_unused_suppression_and_exit_code_clears(site, run_cli):
-    page = ("---\ntitle: A fresh page\nlast_reviewed: 2026-11-01\n---\n\n# A fresh page\n\n"
-            "<!-- guidelint-disable-next-line GL501 -- was stale -->\nText.\n")
+    page = (
+        "---\ntitle: A fresh page\nlast_reviewed: 2026-11-01\n---\n\n# A fresh page\n\n"
+        "<!-- guidelint-disable-next-line GL501 -- was stale -->\nText.\n"
+    )
     root = site({"page.md": page})
     assert run_cli("check", "--select", "GL5,GL95")[0] == 1
     code, out, err = run_cli("check", "--select", "GL5,GL95", "--fix")
@@ -134,9 +145,11 @@ def test_fix_with_stdin_is_a_usage_error(site, run_cli):
 
 
 def test_names_from_configuration(site, run_cli):
-    root = site({"p.md": "# P\n\nThe Example Board (EXB) is often written EXBB.\n"},
-                '[tool.guidelint.names]\nbuiltin = false\nspellings = { EXBB = "EXB" }\n')
+    site(
+        {"p.md": "# P\n\nThe Example Board (EXB) is often written EXBB.\n"},
+        '[tool.guidelint.names]\nbuiltin = false\nspellings = { EXBB = "EXB" }\n',
+    )
     code, out, _ = run_cli("check", "--select", "GL510")
     assert code == 1 and "'EXBB' should be spelt 'EXB'" in out
-    root2 = site({"p.md": "# P\n\nCAHEEP.\n"}, '[tool.guidelint.names]\nbuiltin = false\n')
+    site({"p.md": "# P\n\nCAHEEP.\n"}, "[tool.guidelint.names]\nbuiltin = false\n")
     assert run_cli("check", "--select", "GL510")[0] == 0

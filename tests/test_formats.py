@@ -7,11 +7,15 @@ from pathlib import Path
 
 import pytest
 
-SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+SARIF_SCHEMA = (
+    Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+)
 FORMATS = ["text", "json", "github", "sarif", "junit"]
 
-OLD = ("---\ntitle: An old page\nlast_reviewed: 2019-01-15\n---\n\n# An old page\n\n"
-       "Café menu: ünïcode before the problem.\n")
+OLD = (
+    "---\ntitle: An old page\nlast_reviewed: 2019-01-15\n---\n\n# An old page\n\n"
+    "Café menu: ünïcode before the problem.\n"
+)
 FRESH = "---\ntitle: A fresh page\nlast_reviewed: 2026-11-01\n---\n\n# A fresh page\n"
 
 
@@ -22,7 +26,9 @@ def two_pages(site):
 
 def test_sarif_is_valid_against_the_official_schema(two_pages, run_cli):
     if not SARIF_SCHEMA.is_file():
-        pytest.skip(f"SARIF 2.1.0 schema not found at {SARIF_SCHEMA} (expected ../shared/schemas beside the clone)")
+        pytest.skip(
+            f"SARIF 2.1.0 schema not found at {SARIF_SCHEMA} (expected ../shared/schemas beside the clone)"
+        )
     import jsonschema
 
     code, out, err = run_cli("check", "--select", "GL5,GL95", "--format", "sarif")
@@ -52,17 +58,27 @@ def test_sarif_empty_run_and_odd_paths_are_valid(two_pages, run_cli, tmp_path):
 
     schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
     validator = jsonschema.validators.validator_for(schema)(schema)
-    code, out, _ = run_cli("check", "content/sub dir/fresh.md", "--select", "GL5", "--format", "sarif")
+    code, out, _ = run_cli(
+        "check", "content/sub dir/fresh.md", "--select", "GL5", "--format", "sarif"
+    )
     assert code == 0
     validator.validate(json.loads(out))
     (tmp_path / "content" / "sub dir" / "fresh.md").write_text(
-        FRESH + "\n<!-- guidelint-disable-file GL501 -- x -->\n", encoding="utf-8")
-    code, out, _ = run_cli("check", "content/sub dir/fresh.md", "--select", "GL5,GL95", "--format", "sarif")
+        FRESH + "\n<!-- guidelint-disable-file GL501 -- x -->\n", encoding="utf-8"
+    )
+    code, out, _ = run_cli(
+        "check", "content/sub dir/fresh.md", "--select", "GL5,GL95", "--format", "sarif"
+    )
     doc = json.loads(out)
     validator.validate(doc)
     [result] = doc["runs"][0]["results"]
-    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "content/sub%20dir/fresh.md"
-    assert result["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"] == ""
+    assert (
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        == "content/sub%20dir/fresh.md"
+    )
+    assert (
+        result["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"] == ""
+    )
 
 
 def test_junit_is_well_formed(two_pages, run_cli):
@@ -84,7 +100,9 @@ def test_junit_is_well_formed(two_pages, run_cli):
 def test_exit_code_never_depends_on_format(two_pages, run_cli, fmt):
     assert run_cli("check", "--select", "GL5", "--format", fmt)[0] == 1
     assert run_cli("check", "--select", "GL5", "--format", fmt, "--exit-zero")[0] == 0
-    assert run_cli("check", "--select", "GL5", "--format", fmt, "--fail-on", "error")[0] == 0  # GL501 is a warning
+    assert (
+        run_cli("check", "--select", "GL5", "--format", fmt, "--fail-on", "error")[0] == 0
+    )  # GL501 is a warning
     assert run_cli("check", "content/sub dir/fresh.md", "--select", "GL5", "--format", fmt)[0] == 0
     assert run_cli("check", "--select", "GL5", "--format", fmt, "--statistics")[0] == 1
     assert run_cli("check", "--select", "NOPE", "--format", fmt)[0] == 2
@@ -93,7 +111,9 @@ def test_exit_code_never_depends_on_format(two_pages, run_cli, fmt):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_output_file(two_pages, run_cli, tmp_path, fmt):
     target = tmp_path / "report.out"
-    code, out, _ = run_cli("check", "--select", "GL5", "--format", fmt, "--output-file", str(target))
+    code, out, _ = run_cli(
+        "check", "--select", "GL5", "--format", fmt, "--output-file", str(target)
+    )
     assert code == 1 and out == ""
     text = target.read_text(encoding="utf-8")
     assert "GL501" in text
@@ -110,4 +130,6 @@ def test_statistics_text_and_machine_formats(two_pages, run_cli):
 def test_github_annotations(two_pages, run_cli):
     code, out, _ = run_cli("check", "--select", "GL5", "--format", "github")
     assert code == 1
-    assert out.startswith("::warning file=content/old.md,line=3,col=16,endLine=3,endColumn=26,title=GL501::GL501 ")
+    assert out.startswith(
+        "::warning file=content/old.md,line=3,col=16,endLine=3,endColumn=26,title=GL501::GL501 "
+    )

@@ -12,16 +12,16 @@ FIXTURES = Path(__file__).parent / "fixtures" / "frontmatter"
 # file -> the exact (line, column, code) of every diagnostic, nothing more
 EXPECTED = {
     "many-errors.md": [
-        (2, 8, "GL101"),    # title too short
-        (3, 14, "GL101"),   # description too short
-        (5, 9, "GL101"),    # status: publish
-        (6, 16, "GL101"),   # last_reviewed: 2026-13-01
-        (7, 1, "GL103"),    # titel
-        (9, 5, "GL102"),    # sources[0] has neither period nor accessed
+        (2, 8, "GL101"),  # title too short
+        (3, 14, "GL101"),  # description too short
+        (5, 9, "GL101"),  # status: publish
+        (6, 16, "GL101"),  # last_reviewed: 2026-13-01
+        (7, 1, "GL103"),  # titel
+        (9, 5, "GL102"),  # sources[0] has neither period nor accessed
         (11, 10, "GL101"),  # sources[0].url
-        (12, 5, "GL102"),   # sources[1] has no publisher
-        (16, 5, "GL101"),   # related[0]: not a slug
-        (18, 5, "GL101"),   # related[2] repeats related[1]
+        (12, 5, "GL102"),  # sources[1] has no publisher
+        (16, 5, "GL101"),  # related[0]: not a slug
+        (18, 5, "GL101"),  # related[2] repeats related[1]
     ],
     "duplicate.md": [(1, 1, "GL102")] * 5 + [(4, 1, "GL104")],
     "broken-yaml.md": [(5, 1, "GL905")],
@@ -40,8 +40,16 @@ EXPECTED = {
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_fixture_diagnostics(name, run_cli):
-    code, out, err = run_cli("check", "--config", str(Path(__file__).parent.parent / "pyproject.toml"),
-                             "--select", "GL1,GL5,GL9", "--format", "json", str(FIXTURES / name))
+    code, out, err = run_cli(
+        "check",
+        "--config",
+        str(Path(__file__).parent.parent / "pyproject.toml"),
+        "--select",
+        "GL1,GL5,GL9",
+        "--format",
+        "json",
+        str(FIXTURES / name),
+    )
     assert "Traceback" not in err
     found = [(d["line"], d["column"], d["code"]) for d in json.loads(out)]
     assert sorted(found) == sorted(EXPECTED[name])
@@ -49,8 +57,16 @@ def test_fixture_diagnostics(name, run_cli):
 
 
 def test_messages_read_like_advice(run_cli):
-    code, out, _ = run_cli("check", "--config", str(Path(__file__).parent.parent / "pyproject.toml"),
-                           "--select", "GL1", "--format", "json", str(FIXTURES / "many-errors.md"))
+    _code, out, _ = run_cli(
+        "check",
+        "--config",
+        str(Path(__file__).parent.parent / "pyproject.toml"),
+        "--select",
+        "GL1",
+        "--format",
+        "json",
+        str(FIXTURES / "many-errors.md"),
+    )
     messages = {d["line"]: d["message"] for d in json.loads(out)}
     assert messages[6] == "last_reviewed: '2026-13-01' is not a date; write YYYY-MM-DD"
     assert "did you mean 'title'" in messages[7]
@@ -73,7 +89,7 @@ def test_key_positions_for_nested_values():
 def test_dates_stay_text_and_bad_dates_do_not_raise():
     text = "---\nlast_reviewed: 2026-13-45\nok: 2026-01-02\n---\n"
     sp = split(text.split("\n"))
-    fm, findings = parse(sp.yaml_text, *sp.front_matter_lines, max_nodes=100, max_bytes=10_000)
+    fm, _findings = parse(sp.yaml_text, *sp.front_matter_lines, max_nodes=100, max_bytes=10_000)
     assert fm.data == {"last_reviewed": "2026-13-45", "ok": "2026-01-02"}
 
 
@@ -117,31 +133,58 @@ def _fm(data: dict):
 def test_a_schema_with_its_references_inlined_accepts_what_the_original_accepts(tmp_path):
     from guidelint.schema import validate
 
-    common = {"$id": "https://x.test/common.schema.json",
-              "$defs": {"name": {"type": "string", "minLength": 3},
-                        "names": {"type": "array", "items": {"$ref": "#/$defs/name"}}}}
-    page = {"type": "object", "properties": {
-        "type": {"const": "page"},
-        "title": {"$ref": "common.schema.json#/$defs/name", "maxLength": 5},  # a $ref beside another keyword
-        "tags": {"$ref": "common.schema.json#/$defs/names"}}, "additionalProperties": False}
+    common = {
+        "$id": "https://x.test/common.schema.json",
+        "$defs": {
+            "name": {"type": "string", "minLength": 3},
+            "names": {"type": "array", "items": {"$ref": "#/$defs/name"}},
+        },
+    }
+    page = {
+        "type": "object",
+        "properties": {
+            "type": {"const": "page"},
+            "title": {
+                "$ref": "common.schema.json#/$defs/name",
+                "maxLength": 5,
+            },  # a $ref beside another keyword
+            "tags": {"$ref": "common.schema.json#/$defs/names"},
+        },
+        "additionalProperties": False,
+    }
     schemas = _schemas(tmp_path / "schemas", page, common)
     assert "$ref" not in json.dumps(schemas.quick["page"].schema)
-    for data in ({"type": "page", "title": "abcd", "tags": ["abc"]}, {"type": "page", "title": "ab"},
-                 {"type": "page", "title": "abcdef"}, {"type": "page", "tags": ["abc", "x"]},
-                 {"type": "page", "extra": 1}, {"type": "page", "title": 5}):
+    for data in (
+        {"type": "page", "title": "abcd", "tags": ["abc"]},
+        {"type": "page", "title": "ab"},
+        {"type": "page", "title": "abcdef"},
+        {"type": "page", "tags": ["abc", "x"]},
+        {"type": "page", "extra": 1},
+        {"type": "page", "title": 5},
+    ):
         original = list(schemas.validators["page"].iter_errors(data))
         assert schemas.quick["page"].is_valid(data) == (not original)
-        assert [f.code for f in validate(_fm(data), schemas)] == (["GL103"] if "extra" in data else
-                                                                   ["GL101"] * len(original))
+        assert [f.code for f in validate(_fm(data), schemas)] == (
+            ["GL103"] if "extra" in data else ["GL101"] * len(original)
+        )
 
 
 def test_a_recursive_schema_is_validated_without_an_inlined_copy(tmp_path):
     from guidelint.schema import validate
 
-    common = {"$defs": {"node": {"type": "object", "properties": {"child": {"$ref": "#/$defs/node"}}}}}
-    page = {"type": "object", "properties": {"type": {"const": "page"},
-                                             "tree": {"$ref": "common.schema.json#/$defs/node"}}}
+    common = {
+        "$defs": {"node": {"type": "object", "properties": {"child": {"$ref": "#/$defs/node"}}}}
+    }
+    page = {
+        "type": "object",
+        "properties": {
+            "type": {"const": "page"},
+            "tree": {"$ref": "common.schema.json#/$defs/node"},
+        },
+    }
     schemas = _schemas(tmp_path / "schemas", page, common)
     assert "page" not in schemas.quick
     assert validate(_fm({"type": "page", "tree": {"child": {"child": {}}}}), schemas) == []
-    assert [f.code for f in validate(_fm({"type": "page", "tree": {"child": {"child": 3}}}), schemas)] == ["GL101"]
+    assert [
+        f.code for f in validate(_fm({"type": "page", "tree": {"child": {"child": 3}}}), schemas)
+    ] == ["GL101"]

@@ -3,15 +3,13 @@ memory, through the real command line, with no traceback and never GL900 (an int
 
 import json
 import os
-import resource
-import sys
 import tracemalloc
 from pathlib import Path
 
 import pytest
 
 from guidelint import runner
-from guidelint.config import Config, load_config
+from guidelint.config import load_config
 from guidelint.frontmatter import parse, split
 from guidelint.parallel import make_analyzer
 from guidelint.registry import all_rules
@@ -44,29 +42,105 @@ def _big_page(size: int) -> bytes:
 CASES = {
     # name: (files, extra config, CLI paths, expected exit code, [(code, path, line)])
     "alias-bomb": ({"bomb.md": BOMB}, "", [], 1, [("GL907", "content/bomb.md", 2)]),
-    "nul-byte": ({"nul.md": FM.encode() + b"Text\x00more\n"}, "", [], 1, [("GL903", "content/nul.md", 8)]),
-    "invalid-utf8": ({"latin1.md": FM.encode() + b"Caf\xe9 au lait\n"}, "", [], 1,
-                     [("GL902", "content/latin1.md", 8)]),
-    "too-many-links": ({"links.md": FM + "".join(f"[link {i}](links.md)\n" for i in range(10_000))}, "", [], 1,
-                       [("GL909", "content/links.md", FM_LINES + 5_001)]),
-    "links-under-raised-limit": ({"links.md": FM + "".join(f"[l{i}](links.md)\n" for i in range(600))},
-                                 "[tool.guidelint.limits]\nmax_links = 500\n", [], 1,
-                                 [("GL909", "content/links.md", FM_LINES + 501)]),
-    "deep-blockquotes": ({"quotes.md": FM + ">" * 300 + " deep\n\nAfter.\n"}, "", [], 1,
-                         [("GL910", "content/quotes.md", FM_LINES + 1)]),
-    "deep-lists": ({"lists.md": FM + "".join("  " * i + "- item\n" for i in range(80)) + "\nAfter.\n"}, "", [], 1,
-                   # list + item = 2 levels per indent: level 51 is reached on the 26th item
-                   [("GL910", "content/lists.md", FM_LINES + 26)]),
-    "nesting-limit-lowered": ({"q.md": FM + "> > > > three\n"}, "[tool.guidelint.limits]\nmax_nesting = 2\n", [], 1,
-                              [("GL910", "content/q.md", FM_LINES + 1)]),
-    "deep-inline-brackets": ({"brackets.md": FM + "[" * 20_000 + "x" + "]" * 20_000 + "(y)\n\n" + "*" * 20_000
-                              + "x\n\n" + "`" * 5_000 + "\n\n" + "<" * 10_000 + "\n"}, "", [], None, []),
+    "nul-byte": (
+        {"nul.md": FM.encode() + b"Text\x00more\n"},
+        "",
+        [],
+        1,
+        [("GL903", "content/nul.md", 8)],
+    ),
+    "invalid-utf8": (
+        {"latin1.md": FM.encode() + b"Caf\xe9 au lait\n"},
+        "",
+        [],
+        1,
+        [("GL902", "content/latin1.md", 8)],
+    ),
+    "too-many-links": (
+        {"links.md": FM + "".join(f"[link {i}](links.md)\n" for i in range(10_000))},
+        "",
+        [],
+        1,
+        [("GL909", "content/links.md", FM_LINES + 5_001)],
+    ),
+    "links-under-raised-limit": (
+        {"links.md": FM + "".join(f"[l{i}](links.md)\n" for i in range(600))},
+        "[tool.guidelint.limits]\nmax_links = 500\n",
+        [],
+        1,
+        [("GL909", "content/links.md", FM_LINES + 501)],
+    ),
+    "deep-blockquotes": (
+        {"quotes.md": FM + ">" * 300 + " deep\n\nAfter.\n"},
+        "",
+        [],
+        1,
+        [("GL910", "content/quotes.md", FM_LINES + 1)],
+    ),
+    "deep-lists": (
+        {"lists.md": FM + "".join("  " * i + "- item\n" for i in range(80)) + "\nAfter.\n"},
+        "",
+        [],
+        1,
+        # list + item = 2 levels per indent: level 51 is reached on the 26th item
+        [("GL910", "content/lists.md", FM_LINES + 26)],
+    ),
+    "nesting-limit-lowered": (
+        {"q.md": FM + "> > > > three\n"},
+        "[tool.guidelint.limits]\nmax_nesting = 2\n",
+        [],
+        1,
+        [("GL910", "content/q.md", FM_LINES + 1)],
+    ),
+    "deep-inline-brackets": (
+        {
+            "brackets.md": FM
+            + "[" * 20_000
+            + "x"
+            + "]" * 20_000
+            + "(y)\n\n"
+            + "*" * 20_000
+            + "x\n\n"
+            + "`" * 5_000
+            + "\n\n"
+            + "<" * 10_000
+            + "\n"
+        },
+        "",
+        [],
+        None,
+        [],
+    ),
     "very-long-line": ({"long.md": FM + "word " * 40_000 + "\n"}, "", [], None, []),
-    "wide-table": ({"table.md": FM + "|" + "a|" * 300 + "\n|" + "-|" * 300 + "\n" + ("|" + "x|" * 300 + "\n") * 5},
-                   "", [], None, []),
-    "ten-megabyte-page": ({"big.md": _big_page(10 * 1024 * 1024)}, "", [], 1, [("GL908", "content/big.md", 1)]),
-    "ten-megabyte-page-raised-limit": ({"big.md": _big_page(10 * 1024 * 1024)},
-                                       "[tool.guidelint.limits]\nmax_file_bytes = 20000000\n", [], None, []),
+    "wide-table": (
+        {
+            "table.md": FM
+            + "|"
+            + "a|" * 300
+            + "\n|"
+            + "-|" * 300
+            + "\n"
+            + ("|" + "x|" * 300 + "\n") * 5
+        },
+        "",
+        [],
+        None,
+        [],
+    ),
+    "ten-megabyte-page": (
+        {"big.md": _big_page(10 * 1024 * 1024)},
+        "",
+        [],
+        1,
+        [("GL908", "content/big.md", 1)],
+    ),
+    "ten-megabyte-page-raised-limit": (
+        {"big.md": _big_page(10 * 1024 * 1024)},
+        "[tool.guidelint.limits]\nmax_file_bytes = 20000000\n",
+        [],
+        None,
+        [],
+    ),
     # a folder named like a page is a folder: searched for pages, not read as one
     "folder-named-like-a-page": ({"ok.md": FM + "Text.\n"}, "", ["content/dir.md"], 0, []),
 }
@@ -76,7 +150,8 @@ def _write_site(root: Path, files: dict, config: str) -> None:
     repo = Path(__file__).resolve().parent.parent
     (root / "pyproject.toml").write_text(
         f'[tool.guidelint]\ncontent_root = "content"\nschemas = "{(repo / "schemas").as_posix()}"\n{config}',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     content = root / "content"
     content.mkdir(exist_ok=True)
     (content / "dir.md").mkdir(exist_ok=True)
@@ -109,7 +184,9 @@ def test_alias_bomb_bounded_memory():
     sp = split(lines)
     tracemalloc.start()
     try:
-        fm, findings = parse(sp.yaml_text, *sp.front_matter_lines, max_nodes=10_000, max_bytes=65_536)
+        fm, findings = parse(
+            sp.yaml_text, *sp.front_matter_lines, max_nodes=10_000, max_bytes=65_536
+        )
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -138,8 +215,10 @@ def test_fifo_named_like_a_page_does_not_hang(tmp_path, run_cli):
 
 def test_unreadable_file(tmp_path, run_cli):
     if os.geteuid() == 0:
-        pytest.skip("running as root: chmod 000 does not stop root from reading "
-                    "(the FIFO and folder cases cover unreadable pages)")
+        pytest.skip(
+            "running as root: chmod 000 does not stop root from reading "
+            "(the FIFO and folder cases cover unreadable pages)"
+        )
     _write_site(tmp_path, {"ok.md": FM + "Text.\n", "secret.md": FM + "Text.\n"}, "")
     (tmp_path / "content" / "secret.md").chmod(0)
     try:
@@ -153,7 +232,7 @@ def test_content_root_is_a_file(tmp_path, run_cli):
     _write_site(tmp_path, {}, "")
     (tmp_path / "pyproject.toml").write_text('[tool.guidelint]\ncontent_root = "page.md"\n')
     (tmp_path / "page.md").write_text(FM)
-    code, out, err = run_cli("check", cwd=tmp_path)
+    code, _out, err = run_cli("check", cwd=tmp_path)
     assert code == 2 and "Traceback" not in err
     assert "is a file, not a folder" in err
 

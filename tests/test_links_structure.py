@@ -9,7 +9,18 @@ import pytest
 
 from guidelint.config import load_config
 from guidelint.diagnostics import Span
-from guidelint.links import ESCAPES, EXTERNAL, FILE, MISSING, OTHER, PAGE, Resolver, relative_link, resolve, suggest_anchor
+from guidelint.links import (
+    ESCAPES,
+    EXTERNAL,
+    FILE,
+    MISSING,
+    OTHER,
+    PAGE,
+    Resolver,
+    relative_link,
+    resolve,
+    suggest_anchor,
+)
 from guidelint.page import Link
 from guidelint.registry import selected_codes
 from guidelint.runner import run
@@ -18,8 +29,20 @@ from guidelint.slug import Slugger, slugify
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site_defects"
 # this rules (other GL3xx rules, such as GL320 for --fix, have their own tests)
-SELECT = ("GL201", "GL202", "GL203", "GL204", "GL205", "GL206", "GL207", "GL210", "GL211", "GL212", "GL213",
-          *(f"GL3{n:02d}" for n in range(1, 13)))
+SELECT = (
+    "GL201",
+    "GL202",
+    "GL203",
+    "GL204",
+    "GL205",
+    "GL206",
+    "GL207",
+    "GL210",
+    "GL211",
+    "GL212",
+    "GL213",
+    *(f"GL3{n:02d}" for n in range(1, 13)),
+)
 
 # Every defect of the fixture site, exactly: (path, line, column, code).
 EXPECTED = [
@@ -67,7 +90,7 @@ def test_fixture_site_exact_diagnostics(monkeypatch):
     assert _keys(found) == sorted(EXPECTED)
     # every GL2xx/GL3xx rule (but the opt-in network part of GL310) has an instance
     codes = {c for *_rest, c in EXPECTED}
-    assert codes == {r for r in selected_codes(SELECT, ())}
+    assert codes == set(selected_codes(SELECT, ()))
 
 
 def test_fixture_messages_suggest_fixes(monkeypatch):
@@ -88,7 +111,10 @@ def test_file_by_file_gives_the_same_cross_file_findings(monkeypatch):
     pages = sorted(p.relative_to(FIXTURE).as_posix() for p in (FIXTURE / "content").rglob("*.md"))
     attributed = 0
     for page in pages:
-        alone = {(d.path, d.line, d.column, d.code, d.message) for d in _run([page], FIXTURE, monkeypatch)}
+        alone = {
+            (d.path, d.line, d.column, d.code, d.message)
+            for d in _run([page], FIXTURE, monkeypatch)
+        }
         assert {d[0] for d in alone} <= {page}
         assert by_path.get(page, set()) <= alone, page
         for extra in alone - by_path.get(page, set()):
@@ -106,15 +132,22 @@ def test_file_by_file_gives_the_same_cross_file_findings(monkeypatch):
 def site_copy(tmp_path):
     dest = tmp_path / "site"
     shutil.copytree(FIXTURE, dest)
-    (dest / "guidelint.toml").write_text((FIXTURE / "guidelint.toml").read_text().replace(
-        '"../../../schemas"', json.dumps((FIXTURE.parent.parent.parent / "schemas").as_posix())))
+    (dest / "guidelint.toml").write_text(
+        (FIXTURE / "guidelint.toml")
+        .read_text()
+        .replace(
+            '"../../../schemas"', json.dumps((FIXTURE.parent.parent.parent / "schemas").as_posix())
+        )
+    )
     return dest
 
 
 def test_cli_one_changed_file_reports_the_anchors_it_breaks(site_copy, run_cli):
     page = site_copy / "content" / "salary.md"
     page.write_text(page.read_text().replace("## What moves pay?", "## What affects pay?"))
-    code, out, err = run_cli("check", "content/salary.md", "--select", "GL302", "--format", "json", cwd=site_copy)
+    code, out, err = run_cli(
+        "check", "content/salary.md", "--select", "GL302", "--format", "json", cwd=site_copy
+    )
     assert code == 1, err
     diags = json.loads(out)
     diags = diags["diagnostics"] if isinstance(diags, dict) else diags
@@ -127,8 +160,9 @@ def test_cli_one_changed_file_reports_the_anchors_it_breaks(site_copy, run_cli):
 def test_cli_renamed_page_reports_the_links_to_its_old_path(site_copy, run_cli):
     content = site_copy / "content"
     (content / "salary.md").rename(content / "salary-guide.md")
-    code, out, err = run_cli("check", "content/salary-guide.md", "--select", "GL301", "--format", "json",
-                             cwd=site_copy)
+    code, out, err = run_cli(
+        "check", "content/salary-guide.md", "--select", "GL301", "--format", "json", cwd=site_copy
+    )
     assert code == 1, err
     diags = json.loads(out)
     diags = diags["diagnostics"] if isinstance(diags, dict) else diags
@@ -139,19 +173,25 @@ def test_cli_renamed_page_reports_the_links_to_its_old_path(site_copy, run_cli):
     diags = json.loads(out)
     diags = diags["diagnostics"] if isinstance(diags, dict) else diags
     assert not [d for d in diags if d["path"] == "content/salary-guide.md"]
-    assert any(d["path"] == "content/hub.md" and "did you mean 'salary-guide.md'" in d["message"] for d in diags)
+    assert any(
+        d["path"] == "content/hub.md" and "did you mean 'salary-guide.md'" in d["message"]
+        for d in diags
+    )
 
 
 # --------------------------------------------------------------------------- slugs
-@pytest.mark.parametrize("text,expected", [
-    ("How to check your state's rules", "how-to-check-your-states-rules"),
-    ("Step 1: Understand the role", "step-1-understand-the-role"),
-    ("Pay & benefits", "pay--benefits"),
-    ("What moves pay?", "what-moves-pay"),
-    ("CMA (AAMA) vs. RMA", "cma-aama-vs-rma"),
-    ("snake_case stays", "snake_case-stays"),
-    ("Café au lait", "café-au-lait"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("How to check your state's rules", "how-to-check-your-states-rules"),
+        ("Step 1: Understand the role", "step-1-understand-the-role"),
+        ("Pay & benefits", "pay--benefits"),
+        ("What moves pay?", "what-moves-pay"),
+        ("CMA (AAMA) vs. RMA", "cma-aama-vs-rma"),
+        ("snake_case stays", "snake_case-stays"),
+        ("Café au lait", "café-au-lait"),
+    ],
+)
 def test_github_slugs_documented_examples(text, expected):
     assert slugify(text) == expected
 
@@ -163,7 +203,12 @@ def test_slug_styles():
 
 def test_duplicate_headings_get_numbered_anchors():
     s = Slugger()
-    assert [s.slug(t) for t in ["FAQ", "FAQ", "FAQ", "FAQ 1"]] == ["faq", "faq-1", "faq-2", "faq-1-1"]
+    assert [s.slug(t) for t in ["FAQ", "FAQ", "FAQ", "FAQ 1"]] == [
+        "faq",
+        "faq-1",
+        "faq-2",
+        "faq-1-1",
+    ]
 
 
 def test_page_anchors_follow_configured_style(site):
@@ -181,15 +226,19 @@ def test_raw_html_ids_are_anchors_but_not_in_code_or_comments():
 
     files = {
         "a.md": "# A\n\nSee [one](#eligibility), [two](b.md#pay-table), [three](#old-name), [four](#in-code) "
-                "and [five](b.md#in-fence).\n\nSome text <a id=\"eligibility\"></a> inline.\n\n"
-                "<!-- <a id=\"old-name\"></a> -->\n\n`<a id=\"in-code\">`\n",
+        'and [five](b.md#in-fence).\n\nSome text <a id="eligibility"></a> inline.\n\n'
+        '<!-- <a id="old-name"></a> -->\n\n`<a id="in-code">`\n',
         "b.md": "# B\n\n<div class=\"x\" id='pay-table'>\n\n| a |\n|---|\n| 1 |\n\n</div>\n\n"
-                "```html\n<a id=\"in-fence\"></a>\n```\n<p data-id=\"data\">\n",
+        '```html\n<a id="in-fence"></a>\n```\n<p data-id="data">\n',
     }
     found = run_files(files, frozenset({"GL302"}))
     import re
 
-    assert sorted(re.search(r"'(#[\w-]+)'", d.message).group(1) for d in found) == ["#in-code", "#in-fence", "#old-name"]
+    assert sorted(re.search(r"'(#[\w-]+)'", d.message).group(1) for d in found) == [
+        "#in-code",
+        "#in-fence",
+        "#old-name",
+    ]
     assert all(d.path.endswith("a.md") for d in found)
 
 
@@ -201,41 +250,60 @@ def _summary(rel, status="published", headings=()):
 
 @pytest.fixture
 def resolver(tmp_path):
-    site = SiteIndex([_summary("jobs.md", headings=["How to apply"]), _summary("salary.md"),
-                      _summary("states/index.md"), _summary("states/texas.md", "draft")])
+    site = SiteIndex(
+        [
+            _summary("jobs.md", headings=["How to apply"]),
+            _summary("salary.md"),
+            _summary("states/index.md"),
+            _summary("states/texas.md", "draft"),
+        ]
+    )
     (tmp_path / "content" / "images").mkdir(parents=True)
     (tmp_path / "content" / "images" / "a.png").write_bytes(b"png")
     config = load_config(None, start=tmp_path).with_overrides(
-        links={"site_prefixes": {"/guides/": "", "/states/": "states/"}, "redirects": {"old-jobs": "jobs"}})
+        links={
+            "site_prefixes": {"/guides/": "", "/states/": "states/"},
+            "redirects": {"old-jobs": "jobs"},
+        }
+    )
     return Resolver(site, config)
 
 
-@pytest.mark.parametrize("target,from_rel,kind,rel,anchor", [
-    ("jobs.md", "salary.md", PAGE, "jobs.md", None),
-    ("jobs", "salary.md", PAGE, "jobs.md", None),
-    ("./jobs.md#how-to-apply", "salary.md", PAGE, "jobs.md", "how-to-apply"),
-    ("../jobs.md", "states/texas.md", PAGE, "jobs.md", None),
-    ("index.md", "states/texas.md", PAGE, "states/index.md", None),
-    ("states/", "jobs.md", PAGE, "states/index.md", None),
-    ("states", "jobs.md", PAGE, "states/index.md", None),
-    ("#how-to-apply", "jobs.md", PAGE, "jobs.md", "how-to-apply"),
-    ("#caf%C3%A9", "jobs.md", PAGE, "jobs.md", "café"),
-    ("/guides/jobs#how-to-apply", "states/texas.md", PAGE, "jobs.md", "how-to-apply"),
-    ("/states/", "jobs.md", PAGE, "states/index.md", None),
-    ("/states/texas", "jobs.md", PAGE, "states/texas.md", None),
-    ("/about", "jobs.md", OTHER, None, None),  # outside the mapped prefixes: another part of the site
-    ("old-jobs.md", "salary.md", PAGE, "jobs.md", None),  # links.redirects
-    ("images/a.png", "jobs.md", FILE, "images/a.png", None),
-    ("../images/a.png", "states/texas.md", FILE, "images/a.png", None),
-    ("images/b.png", "jobs.md", MISSING, "images/b.png", None),
-    ("salaries.md", "jobs.md", MISSING, "salaries.md", None),
-    ("salaries", "jobs.md", MISSING, "salaries.md", None),
-    ("../../etc/passwd", "states/texas.md", ESCAPES, "../etc/passwd", None),
-    ("../x.md", "jobs.md", ESCAPES, "../x.md", None),
-    ("https://www.bls.gov/", "jobs.md", EXTERNAL, None, None),
-    ("//example.org/x", "jobs.md", EXTERNAL, None, None),
-    ("mailto:a@example.org", "jobs.md", OTHER, None, None),
-])
+@pytest.mark.parametrize(
+    "target,from_rel,kind,rel,anchor",
+    [
+        ("jobs.md", "salary.md", PAGE, "jobs.md", None),
+        ("jobs", "salary.md", PAGE, "jobs.md", None),
+        ("./jobs.md#how-to-apply", "salary.md", PAGE, "jobs.md", "how-to-apply"),
+        ("../jobs.md", "states/texas.md", PAGE, "jobs.md", None),
+        ("index.md", "states/texas.md", PAGE, "states/index.md", None),
+        ("states/", "jobs.md", PAGE, "states/index.md", None),
+        ("states", "jobs.md", PAGE, "states/index.md", None),
+        ("#how-to-apply", "jobs.md", PAGE, "jobs.md", "how-to-apply"),
+        ("#caf%C3%A9", "jobs.md", PAGE, "jobs.md", "café"),
+        ("/guides/jobs#how-to-apply", "states/texas.md", PAGE, "jobs.md", "how-to-apply"),
+        ("/states/", "jobs.md", PAGE, "states/index.md", None),
+        ("/states/texas", "jobs.md", PAGE, "states/texas.md", None),
+        (
+            "/about",
+            "jobs.md",
+            OTHER,
+            None,
+            None,
+        ),  # outside the mapped prefixes: another part of the site
+        ("old-jobs.md", "salary.md", PAGE, "jobs.md", None),  # links.redirects
+        ("images/a.png", "jobs.md", FILE, "images/a.png", None),
+        ("../images/a.png", "states/texas.md", FILE, "images/a.png", None),
+        ("images/b.png", "jobs.md", MISSING, "images/b.png", None),
+        ("salaries.md", "jobs.md", MISSING, "salaries.md", None),
+        ("salaries", "jobs.md", MISSING, "salaries.md", None),
+        ("../../etc/passwd", "states/texas.md", ESCAPES, "../etc/passwd", None),
+        ("../x.md", "jobs.md", ESCAPES, "../x.md", None),
+        ("https://www.bls.gov/", "jobs.md", EXTERNAL, None, None),
+        ("//example.org/x", "jobs.md", EXTERNAL, None, None),
+        ("mailto:a@example.org", "jobs.md", OTHER, None, None),
+    ],
+)
 def test_resolve(resolver, target, from_rel, kind, rel, anchor):
     res = resolver.resolve(target, from_rel)
     assert (res.kind, res.rel, res.anchor) == (kind, rel, anchor)
@@ -243,8 +311,12 @@ def test_resolve(resolver, target, from_rel, kind, rel, anchor):
 
 def test_default_site_prefix_maps_root_to_content(tmp_path):
     site = SiteIndex([_summary("jobs.md")])
-    res = resolve(Link("link", "/jobs", "", Span.point(1), "inline", None, None, None), "jobs.md", site,
-                  load_config(None, start=tmp_path))
+    res = resolve(
+        Link("link", "/jobs", "", Span.point(1), "inline", None, None, None),
+        "jobs.md",
+        site,
+        load_config(None, start=tmp_path),
+    )
     assert (res.kind, res.rel) == (PAGE, "jobs.md")
 
 

@@ -39,26 +39,41 @@ Text.
 
 def _families() -> str:
     present = {r.code[:3] for r in all_rules()}
-    return ",".join(f for f in ("GL1", "GL2", "GL3", "GL5", "GL9") if any(p.startswith(f) for p in present))
+    return ",".join(
+        f for f in ("GL1", "GL2", "GL3", "GL5", "GL9") if any(p.startswith(f) for p in present)
+    )
 
 
-@pytest.mark.parametrize("page_type,slug", [("guide", "jobs-2"), ("state", "states/oregon"), ("index", "states/more"),
-                                            ("hub", "start-here")])
+@pytest.mark.parametrize(
+    "page_type,slug",
+    [
+        ("guide", "jobs-2"),
+        ("state", "states/oregon"),
+        ("index", "states/more"),
+        ("hub", "start-here"),
+    ],
+)
 def test_new_page_passes_front_matter_and_structure(site, run_cli, page_type, slug):
     root = site({"states/index.md": INDEX, "jobs.md": INDEX.replace("type: index", "type: index")})
     code, out, err = run_cli("new", page_type, slug, "--title", "A brand new page")
     assert code == 0, err
     path = root / "content" / f"{slug}.md"
     text = path.read_text(encoding="utf-8")
-    assert "status: draft" in text and "last_reviewed: 2026-11-25" in text and "# A brand new page" in text
-    code, out, err = run_cli("check", f"content/{slug}.md", "--select", _families(), "--format", "json")
+    assert (
+        "status: draft" in text
+        and "last_reviewed: 2026-11-25" in text
+        and "# A brand new page" in text
+    )
+    code, out, err = run_cli(
+        "check", f"content/{slug}.md", "--select", _families(), "--format", "json"
+    )
     assert json.loads(out) == [], out
     assert code == 0
 
 
 def test_new_refuses_to_overwrite(site, run_cli):
     root = site({"states/index.md": INDEX})
-    code, out, err = run_cli("new", "state", "states/index")
+    code, _out, err = run_cli("new", "state", "states/index")
     assert code == 2 and "already exists" in err
     assert (root / "content" / "states" / "index.md").read_text(encoding="utf-8") == INDEX
 

@@ -37,14 +37,20 @@ Visit <https://example.org/x> now.
 def make(text=PAGE):
     lines = text.split("\n")
     sp = split(lines)
-    fm, _ = parse(sp.yaml_text, *sp.front_matter_lines, max_nodes=100, max_bytes=10_000) if sp.front_matter_lines else (None, [])
+    fm, _ = (
+        parse(sp.yaml_text, *sp.front_matter_lines, max_nodes=100, max_bytes=10_000)
+        if sp.front_matter_lines
+        else (None, [])
+    )
     return build_page(text, "t.md", "t.md", "t", fm, sp.front_matter_lines)
 
 
 def test_headings_and_sections():
     page = make()
     assert [(h.level, h.text, h.anchor, h.line) for h in page.headings] == [
-        (1, "Test page", "test-page", 6), (2, "Section two", "section-two", 10)]
+        (1, "Test page", "test-page", 6),
+        (2, "Section two", "section-two", 10),
+    ]
     assert page.headings[1].span.column == 4
     assert page.sections[1].parent == 0
     assert page.sections[0].blocks == 1
@@ -52,14 +58,20 @@ def test_headings_and_sections():
 
 def test_links_with_positions_and_styles():
     page = make()
-    links = [(l.kind, l.target, l.style, l.span.line, l.span.column, l.span.end_column) for l in page.links]
+    links = [
+        (ln.kind, ln.target, ln.style, ln.span.line, ln.span.column, ln.span.end_column)
+        for ln in page.links
+    ]
     assert ("link", "other.md#x", "inline", 8, 14, 36) in links
     assert ("link", "https://example.com", "reference", 12, 16, 31) in links
     assert ("image", "img.png", "inline", 13, 13, 33) in links
     assert ("link", "https://example.org/x", "autolink", 21, 7, 30) in links
-    assert not any(l.target == "nowhere.md" for l in page.links)  # code is not prose
-    cell_links = [l for l in page.links if l.cell]
-    assert [(l.target, l.cell) for l in cell_links] == [("what.md", (0, 0, 2)), ("duties.md", (0, 0, 2))]
+    assert not any(ln.target == "nowhere.md" for ln in page.links)  # code is not prose
+    cell_links = [ln for ln in page.links if ln.cell]
+    assert [(ln.target, ln.cell) for ln in cell_links] == [
+        ("what.md", (0, 0, 2)),
+        ("duties.md", (0, 0, 2)),
+    ]
 
 
 def test_reference_definitions_and_comments():
@@ -105,6 +117,8 @@ def test_multiline_paragraph_positions():
 
 def test_split_sentences():
     assert [t[a:b] for t in ["Ask the U.S. Bureau. Then go."] for a, b in split_sentences(t)] == [
-        "Ask the U.S. Bureau.", "Then go."]
+        "Ask the U.S. Bureau.",
+        "Then go.",
+    ]
     assert len(split_sentences("1. Understand the role")) == 1
     assert len(split_sentences("Is it required? No. It is voluntary!")) == 3

@@ -43,20 +43,37 @@ Text.
 
 
 def _git(*args, cwd, env, check=True, timeout=TIMEOUT):
-    return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=check,
-                          timeout=timeout)
+    return subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=check,
+        timeout=timeout,
+    )
 
 
 @pytest.fixture
 def git_env(tmp_path):
     gitconfig = tmp_path / "gitconfig"
-    gitconfig.write_text("[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n", encoding="utf-8")
+    gitconfig.write_text(
+        "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n", encoding="utf-8"
+    )
     venv_bin = str(Path(sys.executable).parent)
-    env = dict(os.environ, GIT_CONFIG_GLOBAL=str(gitconfig), GIT_CONFIG_NOSYSTEM="1",
-               GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="test@example.org",
-               GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="test@example.org",
-               PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), GUIDELINT_TODAY="2026-11-25",
-               NO_COLOR="1", PATH=venv_bin + os.pathsep + os.environ.get("PATH", ""))
+    env = dict(
+        os.environ,
+        GIT_CONFIG_GLOBAL=str(gitconfig),
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_AUTHOR_NAME="Test",
+        GIT_AUTHOR_EMAIL="test@example.org",
+        GIT_COMMITTER_NAME="Test",
+        GIT_COMMITTER_EMAIL="test@example.org",
+        PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"),
+        GUIDELINT_TODAY="2026-11-25",
+        NO_COLOR="1",
+        PATH=venv_bin + os.pathsep + os.environ.get("PATH", ""),
+    )
     env.pop("GIT_DIR", None)
     env.pop("GIT_INDEX_FILE", None)
     return env
@@ -64,8 +81,16 @@ def git_env(tmp_path):
 
 def _snapshot(dest: Path, env) -> str:
     """Commit this working tree (as it is now) into a fresh repository; returns the commit id."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO,
-                            capture_output=True, check=True).stdout.decode("utf-8").split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=REPO,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode("utf-8")
+        .split("\0")
+    )
     dest.mkdir()
     for rel in filter(None, listed):
         src = REPO / rel
@@ -92,17 +117,31 @@ def test_precommit_hook_blocks_bad_pages_and_reports_only_changed_files(tmp_path
     shutil.copytree(REPO / "schemas", site / "schemas")
     (site / "pyproject.toml").write_text(
         '[tool.guidelint]\ncontent_root = "content"\nschemas = "schemas"\n'
-        '# the test is about the hook, not about rules other engineers are still tuning\n'
-        'select = ["GL1", "GL5", "GL9"]\n', encoding="utf-8")
+        "# the test is about the hook, not about rules other engineers are still tuning\n"
+        'select = ["GL1", "GL5", "GL9"]\n',
+        encoding="utf-8",
+    )
     (site / ".pre-commit-config.yaml").write_text(
         f"repos:\n  - repo: {hook_repo.as_posix()}\n    rev: {sha}\n    hooks:\n"
-        "      - id: guidelint\n        files: ^content/\n", encoding="utf-8")
+        "      - id: guidelint\n        files: ^content/\n",
+        encoding="utf-8",
+    )
     (site / "content" / "jobs.md").write_text(GOOD, encoding="utf-8")
-    (site / "content" / "other.md").write_text(GOOD.replace("related: [other]", "related: [jobs]")
-                                               .replace("[Other](other.md)", "[Jobs](jobs.md)"), encoding="utf-8")
+    (site / "content" / "other.md").write_text(
+        GOOD.replace("related: [other]", "related: [jobs]").replace(
+            "[Other](other.md)", "[Jobs](jobs.md)"
+        ),
+        encoding="utf-8",
+    )
     _git("init", "-q", cwd=site, env=env)
-    subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=site, env=env, check=True,
-                   capture_output=True, timeout=TIMEOUT)
+    subprocess.run(
+        [sys.executable, "-m", "pre_commit", "install"],
+        cwd=site,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=TIMEOUT,
+    )
 
     # 1. a clean site commits (the first run builds the hook's environment)
     _git("add", "-A", cwd=site, env=env)
@@ -111,7 +150,9 @@ def test_precommit_hook_blocks_bad_pages_and_reports_only_changed_files(tmp_path
     assert "guidelint" in first.stdout + first.stderr
 
     # 2. an old, stale page is already in the repository (committed without the hook)
-    (site / "content" / "old.md").write_text(GOOD.replace("2026-11-01", "2019-01-15"), encoding="utf-8")
+    (site / "content" / "old.md").write_text(
+        GOOD.replace("2026-11-01", "2019-01-15"), encoding="utf-8"
+    )
     _git("add", "-A", cwd=site, env=env)
     _git("commit", "-q", "-m", "old", "--no-verify", cwd=site, env=env)
 
@@ -137,15 +178,23 @@ def test_precommit_hook_blocks_bad_pages_and_reports_only_changed_files(tmp_path
 
 def test_hook_manifest_and_repo_config_are_valid():
     pre_commit = [sys.executable, "-m", "pre_commit"]
-    for args in (["validate-manifest", str(REPO / ".pre-commit-hooks.yaml")],
-                 ["validate-config", str(REPO / ".pre-commit-config.yaml")]):
+    for args in (
+        ["validate-manifest", str(REPO / ".pre-commit-hooks.yaml")],
+        ["validate-config", str(REPO / ".pre-commit-config.yaml")],
+    ):
         proc = subprocess.run(pre_commit + args, capture_output=True, text=True, timeout=120)
         assert proc.returncode == 0, proc.stdout + proc.stderr
     import yaml
 
     [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook["id"] == "guidelint" and hook["entry"] == "guidelint check"
-    assert hook["language"] == "python" and hook["types"] == ["markdown"] and hook["pass_filenames"] is True
+    assert (
+        hook["language"] == "python"
+        and hook["types"] == ["markdown"]
+        and hook["pass_filenames"] is True
+    )
     config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     for repo in config["repos"]:
-        assert repo["repo"] in ("local", "meta"), "CI has no network to GitHub: local and meta hooks only"
+        assert repo["repo"] in ("local", "meta"), (
+            "CI has no network to GitHub: local and meta hooks only"
+        )

@@ -21,26 +21,73 @@ from guidelint.testing import EXAMPLE_TODAY
 REPO = Path(__file__).resolve().parent.parent
 
 FRAGMENTS = [
-    "---\n", "title: A page title\n", "type: guide\n", "type: hub\n", "status: published\n",
-    "last_reviewed: 2026-11-01\n", "related: [other, &a x, *a]\n", "sources:\n  - url: x\n", "key: [\n", "a: *b\n",
-    "# Heading\n", "## What to read next\n", "### Step 1: Start\n", "- item\n", "  - nested\n", "1. one\n",
-    "> quote\n", ">>>>>> deep\n", "| a | b |\n|---|---|\n| c | d |\n", "[link](other.md#part)\n",
-    "[ref][r]\n", "[r]: https://example.org\n", "![img](pic.png)\n", "<https://example.org>\n",
-    "<!-- guidelint-disable GL401 -- reason -->\n", "<!-- guidelint-disable-next-line -->\n", "```\ncode\n```\n",
-    "```", "    indented code\n", "<div>\n", "&amp; &#x0; &bogus;\n", "*em* **strong** `code`\n", "\\[x\\]\n",
-    "You must be certified to work as a medical assistant.\n", "Pay is $45,000 a year.\n", "e.g. Dr. Smith.\n",
-    "\r\n", "\r", "\n\n", "\t", "\ufeff", "\u200b", "\U0001f600", "é", "\x00", "[", "]", "(", ")", "<!--", "-->",
+    "---\n",
+    "title: A page title\n",
+    "type: guide\n",
+    "type: hub\n",
+    "status: published\n",
+    "last_reviewed: 2026-11-01\n",
+    "related: [other, &a x, *a]\n",
+    "sources:\n  - url: x\n",
+    "key: [\n",
+    "a: *b\n",
+    "# Heading\n",
+    "## What to read next\n",
+    "### Step 1: Start\n",
+    "- item\n",
+    "  - nested\n",
+    "1. one\n",
+    "> quote\n",
+    ">>>>>> deep\n",
+    "| a | b |\n|---|---|\n| c | d |\n",
+    "[link](other.md#part)\n",
+    "[ref][r]\n",
+    "[r]: https://example.org\n",
+    "![img](pic.png)\n",
+    "<https://example.org>\n",
+    "<!-- guidelint-disable GL401 -- reason -->\n",
+    "<!-- guidelint-disable-next-line -->\n",
+    "```\ncode\n```\n",
+    "```",
+    "    indented code\n",
+    "<div>\n",
+    "&amp; &#x0; &bogus;\n",
+    "*em* **strong** `code`\n",
+    "\\[x\\]\n",
+    "You must be certified to work as a medical assistant.\n",
+    "Pay is $45,000 a year.\n",
+    "e.g. Dr. Smith.\n",
+    "\r\n",
+    "\r",
+    "\n\n",
+    "\t",
+    "\ufeff",
+    "\u200b",
+    "\U0001f600",
+    "é",
+    "\x00",
+    "[",
+    "]",
+    "(",
+    ")",
+    "<!--",
+    "-->",
 ]
 
 
 def markdownish():
     piece = st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12))
-    return st.lists(piece, max_size=30).map(lambda parts: "".join(parts).encode("utf-8", "surrogatepass"))
+    return st.lists(piece, max_size=30).map(
+        lambda parts: "".join(parts).encode("utf-8", "surrogatepass")
+    )
 
 
 def page_bytes():
-    return st.one_of(st.binary(max_size=400), markdownish(),
-                     markdownish().map(lambda b: b"---\ntitle: x\n---\n" + b))
+    return st.one_of(
+        st.binary(max_size=400),
+        markdownish(),
+        markdownish().map(lambda b: b"---\ntitle: x\n---\n" + b),
+    )
 
 
 _STATE: dict = {}
@@ -70,9 +117,16 @@ def _write_site(root: Path, pages: dict[str, bytes]) -> Config:
     (root / "content").mkdir(parents=True, exist_ok=True)
     for name, data in pages.items():
         (root / "content" / name).write_bytes(data)
-    return Config(root=root, source=None,
-                  values=dict(load_config(REPO / "pyproject.toml").values, content_root="content",
-                              schemas=str(REPO / "schemas")), today=EXAMPLE_TODAY)
+    return Config(
+        root=root,
+        source=None,
+        values=dict(
+            load_config(REPO / "pyproject.toml").values,
+            content_root="content",
+            schemas=str(REPO / "schemas"),
+        ),
+        today=EXAMPLE_TODAY,
+    )
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -80,7 +134,7 @@ def _write_site(root: Path, pages: dict[str, bytes]) -> Config:
 def test_findings_do_not_depend_on_file_order(pages, seed):
     names = [f"p{i}.md" for i in range(len(pages))] + ["other.md"]
     pages = pages + [b"---\ntitle: Other page\ntype: guide\n---\n\n# Other page\n\n## Part\n"]
-    config, selected = _config_and_selected()
+    _config, selected = _config_and_selected()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         cfg = _write_site(root, dict(zip(names, pages)))
@@ -120,11 +174,28 @@ related: [{other}]
 - [The page called {other}]({other}.md): the other page.
 """
 
-WORDS = "the a page text reader guide plan week table office nothing particular about some".split()
+WORDS = [
+    "the",
+    "a",
+    "page",
+    "text",
+    "reader",
+    "guide",
+    "plan",
+    "week",
+    "table",
+    "office",
+    "nothing",
+    "particular",
+    "about",
+    "some",
+]
 
 
 def _has_fix() -> bool:
-    out = subprocess.run([sys.executable, "-m", "guidelint", "check", "--help"], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "guidelint", "check", "--help"], capture_output=True, text=True
+    )
     return "--fix" in out.stdout
 
 
@@ -136,21 +207,31 @@ def test_clean_page_survives_fix_round_trip(words, crlf):
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "pyproject.toml").write_text(
-            f'[tool.guidelint]\ncontent_root = "content"\nschemas = "{(REPO / "schemas").as_posix()}"\n')
+            f'[tool.guidelint]\ncontent_root = "content"\nschemas = "{(REPO / "schemas").as_posix()}"\n'
+        )
         (root / "content").mkdir()
         for name, other in (("one", "two"), ("two", "one")):
             text = CLEAN.format(name=name, other=other, prose=prose)
-            (root / "content" / f"{name}.md").write_bytes(text.replace("\n", "\r\n" if crlf else "\n").encode())
+            (root / "content" / f"{name}.md").write_bytes(
+                text.replace("\n", "\r\n" if crlf else "\n").encode()
+            )
         before = {p.name: p.read_bytes() for p in (root / "content").iterdir()}
         env = dict(os.environ, GUIDELINT_TODAY=EXAMPLE_TODAY.isoformat(), NO_COLOR="1")
 
         def check(*args):
-            return subprocess.run([sys.executable, "-m", "guidelint", "check", "--no-cache", *args], cwd=root,
-                                  capture_output=True, text=True, env=env)
+            return subprocess.run(
+                [sys.executable, "-m", "guidelint", "check", "--no-cache", *args],
+                cwd=root,
+                capture_output=True,
+                text=True,
+                env=env,
+            )
 
         first = check()
         assert first.returncode == 0, first.stdout  # the words and template are chosen to pass
         fixed = check("--fix")
-        assert fixed.returncode == 0 and "Traceback" not in fixed.stderr, fixed.stdout + fixed.stderr
+        assert fixed.returncode == 0 and "Traceback" not in fixed.stderr, (
+            fixed.stdout + fixed.stderr
+        )
         assert {p.name: p.read_bytes() for p in (root / "content").iterdir()} == before
         assert check().returncode == 0

@@ -14,7 +14,9 @@ README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encodi
 def _table_from_registry() -> str:
     rows = ["| code | name | severity | fix | summary |", "|---|---|---|---|---|"]
     for r in all_rules():
-        rows.append(f"| {r.code} | {r.name} | {r.severity.value} | {'yes' if r.fixable else ''} | {r.summary} |")
+        rows.append(
+            f"| {r.code} | {r.name} | {r.severity.value} | {'yes' if r.fixable else ''} | {r.summary} |"
+        )
     return "\n".join(rows)
 
 
@@ -22,7 +24,8 @@ def test_rule_table_matches_registry():
     m = re.search(r"<!-- rules-table:start -->\n(.*?)\n<!-- rules-table:end -->", README, re.S)
     assert m, "README lacks the rules table markers"
     assert m.group(1).strip() == _table_from_registry(), (
-        "README rule table is stale: regenerate it with `guidelint rules --format markdown`")
+        "README rule table is stale: regenerate it with `guidelint rules --format markdown`"
+    )
 
 
 def _commands(group: click.Group, prefix=""):
@@ -40,8 +43,12 @@ def test_every_command_and_option_is_documented():
         for param in cmd.params:
             if isinstance(param, click.Option):
                 for opt in param.opts + param.secondary_opts:
-                    if opt.startswith("--") and opt not in ("--help",) and f"`{opt}" not in README \
-                            and f" {opt}" not in README:
+                    if (
+                        opt.startswith("--")
+                        and opt not in ("--help",)
+                        and f"`{opt}" not in README
+                        and f" {opt}" not in README
+                    ):
                         missing.append(f"{name} {opt}")
     assert not missing, "undocumented in README: " + ", ".join(missing)
 

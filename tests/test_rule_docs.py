@@ -9,20 +9,26 @@ from guidelint.testing import run_example
 CASES = [(rule.code, i, ex) for rule in all_rules() for i, ex in enumerate(rule.examples())]
 
 
-@pytest.mark.parametrize("code,index,example", CASES, ids=[f"{c}-{i}-{e.verdict}" for c, i, e in CASES])
+@pytest.mark.parametrize(
+    "code,index,example", CASES, ids=[f"{c}-{i}-{e.verdict}" for c, i, e in CASES]
+)
 def test_documented_example(code, index, example):
     found = run_example(code, example)
     if example.verdict == "fail":
         assert found, f"{code} example {index} should fail but produced no {code} finding"
     else:
-        assert not found, f"{code} example {index} should pass but produced: {[d.message for d in found]}"
+        assert not found, (
+            f"{code} example {index} should pass but produced: {[d.message for d in found]}"
+        )
 
 
 def test_rules_with_checks_document_examples():
     for rule in all_rules():
         if rule.scope in ("page", "site"):
             verdicts = {e.verdict for e in rule.examples()}
-            assert verdicts == {"pass", "fail"}, f"{rule.code} needs a passing and a failing example"
+            assert verdicts == {"pass", "fail"}, (
+                f"{rule.code} needs a passing and a failing example"
+            )
 
 
 def test_codes_and_names_unique():

@@ -24,14 +24,43 @@ def _front_matter(path: Path):
 
 PAGES = [_front_matter(p) for p in sorted((REPO / "content").rglob("*.md"))]
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(-2, 2, allow_nan=False),
-                    st.sampled_from(["", "x", "draft", "published", "guide", "hub", "2026-02-30", "2026-01-05",
-                                     "https://www.bls.gov/ooh/", "certification", "Not A Slug", "May 2024",
-                                     "A title long enough", "a" * 60, "a" * 200]))
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                       st.dictionaries(st.sampled_from(
-                                                           ["title", "publisher", "url", "period", "accessed",
-                                                            "extra"]), inner, max_size=5)), max_leaves=12)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.floats(-2, 2, allow_nan=False),
+    st.sampled_from(
+        [
+            "",
+            "x",
+            "draft",
+            "published",
+            "guide",
+            "hub",
+            "2026-02-30",
+            "2026-01-05",
+            "https://www.bls.gov/ooh/",
+            "certification",
+            "Not A Slug",
+            "May 2024",
+            "A title long enough",
+            "a" * 60,
+            "a" * 200,
+        ]
+    ),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(
+            st.sampled_from(["title", "publisher", "url", "period", "accessed", "extra"]),
+            inner,
+            max_size=5,
+        ),
+    ),
+    max_leaves=12,
+)
 
 
 @st.composite
@@ -76,8 +105,13 @@ EVERY_KEYWORD = {
         "a": {"type": ["string", "null"], "minLength": 2, "maxLength": 5, "pattern": "^[a-z]+$"},
         "b": {"enum": ["x", "draft", 1, True, None]},
         "c": {"const": 1},
-        "d": {"type": "array", "items": {"type": "string", "format": "date"}, "minItems": 1, "maxItems": 2,
-              "uniqueItems": True},
+        "d": {
+            "type": "array",
+            "items": {"type": "string", "format": "date"},
+            "minItems": 1,
+            "maxItems": 2,
+            "uniqueItems": True,
+        },
         "e": {"type": "integer", "minimum": 0, "maximum": 2},
         "f": {"type": "number"},
         "g": {"anyOf": [{"type": "boolean"}, {"required": ["url"]}], "oneOf": [{"type": "object"}]},
@@ -88,33 +122,63 @@ EVERY_KEYWORD = {
 
 
 @settings(max_examples=600, deadline=None)
-@given(st.dictionaries(st.sampled_from(["a", "b", "c", "d", "e", "f", "g", "h", "z"]), values, max_size=6))
+@given(
+    st.dictionaries(
+        st.sampled_from(["a", "b", "c", "d", "e", "f", "g", "h", "z"]), values, max_size=6
+    )
+)
 def test_every_supported_keyword_is_conservative(data):
     check = compile_check(EVERY_KEYWORD)
     assert check is not None
-    validator = Draft202012Validator(EVERY_KEYWORD, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    validator = Draft202012Validator(
+        EVERY_KEYWORD, format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
     if check(data):
         assert validator.is_valid(data), data
 
 
-@pytest.mark.parametrize("value, expected", [
-    ({"a": "ab"}, True), ({"a": None}, True), ({}, False), ({"a": "a"}, False), ({"a": "AB"}, False),
-    ({"a": "ab", "b": "draft"}, True), ({"a": "ab", "b": "nope"}, False),
-    ({"a": "ab", "d": ["2026-01-05"]}, True), ({"a": "ab", "d": ["2026-02-30"]}, False),
-    ({"a": "ab", "d": ["2026-01-05", "2026-01-05"]}, False), ({"a": "ab", "e": 2}, True), ({"a": "ab", "e": 3}, False),
-    ({"a": "ab", "z": "text"}, True), ({"a": "ab", "z": 5}, False),
-    # the subtle cases are left to jsonschema ("not sure"), even when they are valid
-    ({"a": "ab", "b": True}, False), ({"a": "ab", "c": 1}, False), ({"a": "ab", "e": 1.0}, False),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ({"a": "ab"}, True),
+        ({"a": None}, True),
+        ({}, False),
+        ({"a": "a"}, False),
+        ({"a": "AB"}, False),
+        ({"a": "ab", "b": "draft"}, True),
+        ({"a": "ab", "b": "nope"}, False),
+        ({"a": "ab", "d": ["2026-01-05"]}, True),
+        ({"a": "ab", "d": ["2026-02-30"]}, False),
+        ({"a": "ab", "d": ["2026-01-05", "2026-01-05"]}, False),
+        ({"a": "ab", "e": 2}, True),
+        ({"a": "ab", "e": 3}, False),
+        ({"a": "ab", "z": "text"}, True),
+        ({"a": "ab", "z": 5}, False),
+        # the subtle cases are left to jsonschema ("not sure"), even when they are valid
+        ({"a": "ab", "b": True}, False),
+        ({"a": "ab", "c": 1}, False),
+        ({"a": "ab", "e": 1.0}, False),
+    ],
+)
 def test_fast_check_answers(value, expected):
     assert compile_check(EVERY_KEYWORD)(value) is expected
     if expected:
-        assert Draft202012Validator(EVERY_KEYWORD, format_checker=Draft202012Validator.FORMAT_CHECKER).is_valid(value)
+        assert Draft202012Validator(
+            EVERY_KEYWORD, format_checker=Draft202012Validator.FORMAT_CHECKER
+        ).is_valid(value)
 
 
-@pytest.mark.parametrize("schema", [{"not": {"type": "string"}}, {"format": "email"}, {"$ref": "#/$defs/x"},
-                                    {"prefixItems": [{"type": "string"}]}, {"type": "bogus"},
-                                    {"properties": {"a": {"if": {"type": "string"}}}}])
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"not": {"type": "string"}},
+        {"format": "email"},
+        {"$ref": "#/$defs/x"},
+        {"prefixItems": [{"type": "string"}]},
+        {"type": "bogus"},
+        {"properties": {"a": {"if": {"type": "string"}}}},
+    ],
+)
 def test_schemas_it_cannot_answer_for_are_not_compiled(schema):
     assert compile_check(schema) is None
 

@@ -35,22 +35,32 @@ def _site(tmp_path: Path) -> Path:
 
 def _check(root: Path, *args: str) -> tuple[int, list, bool]:
     env = dict(os.environ, GUIDELINT_TODAY=EXAMPLE_TODAY.isoformat(), NO_COLOR="1")
-    proc = subprocess.run([sys.executable, "-c", PROBE, *args], cwd=root, capture_output=True, text=True,
-                          env=env, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert "Traceback" not in proc.stderr, proc.stderr
     return proc.returncode, json.loads(proc.stdout), "jsonschema imported: True" in proc.stderr
 
 
 def test_a_trusted_run_skips_jsonschema_until_a_page_needs_it(tmp_path):
     _site(tmp_path)
-    code, cold, imported = _check(tmp_path)
+    _code, cold, imported = _check(tmp_path)
     assert imported  # the first run checks the schemas themselves
     assert list((tmp_path / ".guidelint_cache").rglob("schemas.trusted"))
     bad_front_matter = {d["path"] for d in cold if d["code"].startswith("GL1")}
-    name = next(f"content/guide-{i:05d}.md" for i in range(1, 20) if f"content/guide-{i:05d}.md" not in bad_front_matter)
+    name = next(
+        f"content/guide-{i:05d}.md"
+        for i in range(1, 20)
+        if f"content/guide-{i:05d}.md" not in bad_front_matter
+    )
     page = tmp_path / name
     page.write_text(page.read_text() + "\nOne more sentence.\n")
-    code2, warm, imported = _check(tmp_path, name)
+    _code2, warm, imported = _check(tmp_path, name)
     assert not imported
     assert warm == [d for d in cold if d["path"] == name]
     # a page the fast check is not sure about: jsonschema explains it, as without a cache
@@ -66,10 +76,16 @@ def test_changed_or_damaged_schemas_are_not_trusted(tmp_path):
     schemas.mkdir()
     for path in (REPO / "schemas").iterdir():
         (schemas / path.name).write_bytes(path.read_bytes())
-    (tmp_path / "pyproject.toml").write_text('[tool.guidelint]\ncontent_root = "content"\nschemas = "schemas"\n')
-    code, before, _ = _check(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.guidelint]\ncontent_root = "content"\nschemas = "schemas"\n'
+    )
+    _code, before, _ = _check(tmp_path)
     bad_front_matter = {d["path"] for d in before if d["code"].startswith("GL1")}
-    name = next(f"content/guide-{i:05d}.md" for i in range(1, 20) if f"content/guide-{i:05d}.md" not in bad_front_matter)
+    name = next(
+        f"content/guide-{i:05d}.md"
+        for i in range(1, 20)
+        if f"content/guide-{i:05d}.md" not in bad_front_matter
+    )
     page = tmp_path / name
     [trusted] = list((tmp_path / ".guidelint_cache").rglob("schemas.trusted"))
     trusted.write_bytes(b"garbage")  # a damaged record is ignored, and written again
@@ -81,6 +97,11 @@ def test_changed_or_damaged_schemas_are_not_trusted(tmp_path):
     doc = json.loads(guide.read_text())
     doc["properties"]["title"]["minLength"] = "five"  # not a valid JSON Schema any more
     guide.write_text(json.dumps(doc))
-    proc = subprocess.run([sys.executable, "-m", "guidelint", "check"], cwd=tmp_path, capture_output=True, text=True,
-                          env=dict(os.environ, GUIDELINT_TODAY=EXAMPLE_TODAY.isoformat()))
+    proc = subprocess.run(
+        [sys.executable, "-m", "guidelint", "check"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, GUIDELINT_TODAY=EXAMPLE_TODAY.isoformat()),
+    )
     assert proc.returncode == 2 and "not a valid JSON Schema" in proc.stderr

@@ -3,8 +3,8 @@
 import pytest
 
 from guidelint.config import load_config
-from guidelint.registry import Rule, add_rule, remove_rules, selected_codes
 from guidelint.diagnostics import Span
+from guidelint.registry import Rule, add_rule, remove_rules, selected_codes
 from guidelint.testing import run_files
 
 OLD = "---\ntitle: An old page\nlast_reviewed: 2019-01-15\n---\n"
@@ -15,8 +15,10 @@ def codes(diags):
 
 
 def test_next_line_suppresses_only_that_line():
-    page = ("---\ntitle: An old page\nlast_reviewed: 2019-01-15\n---\n\n"
-            "<!-- guidelint-disable-next-line GL950 -- testing -->\nText.\n")
+    page = (
+        "---\ntitle: An old page\nlast_reviewed: 2019-01-15\n---\n\n"
+        "<!-- guidelint-disable-next-line GL950 -- testing -->\nText.\n"
+    )
     diags = run_files({"page.md": page}, selected_codes(["GL5", "GL95"], []))
     # GL501 is on line 3, not the line after the comment: not suppressed; GL950 cannot be suppressed
     assert ("GL501", 3) in codes(diags)
@@ -48,7 +50,11 @@ def test_unused_respects_per_file_ignores():
 
     page = "---\ntitle: A fresh page\nlast_reviewed: 2026-11-01\n---\n\n<!-- guidelint-disable-file GL501 -- why -->\n"
     base = load_config(None)
-    cfg = Config(root=base.root, source=None, values=dict(base.values, per_file_ignores={"page.md": ("GL501",)}))
+    cfg = Config(
+        root=base.root,
+        source=None,
+        values=dict(base.values, per_file_ignores={"page.md": ("GL501",)}),
+    )
     assert run_files({"page.md": page}, selected_codes(["GL5", "GL95"], []), config=cfg) == []
 
 
@@ -67,14 +73,20 @@ def test_reason_required_and_configurable():
     diags = run_files({"page.md": page}, selected_codes(["GL5", "GL95"], []))
     assert codes(diags) == [("GL952", 6)]  # still suppresses GL501
     base = load_config(None)
-    cfg = Config(root=base.root, source=None, values=dict(base.values, suppressions={"require_reason": False}))
+    cfg = Config(
+        root=base.root,
+        source=None,
+        values=dict(base.values, suppressions={"require_reason": False}),
+    )
     assert run_files({"page.md": page}, selected_codes(["GL5", "GL95"], []), config=cfg) == []
 
 
 def test_unknown_and_malformed():
-    page = ("# T\n\n<!-- guidelint-disable-next-line GL999 -- typo -->\nA\n\n"
-            "<!-- guidelint-disabel GL101 -- typo -->\n\n<!-- guidelint-disable-next-line -- no codes -->\n\n"
-            "<!-- guidelint-disable-next-line because -- x -->\n\n<!-- guidelint-enable GL101 -->\n")
+    page = (
+        "# T\n\n<!-- guidelint-disable-next-line GL999 -- typo -->\nA\n\n"
+        "<!-- guidelint-disabel GL101 -- typo -->\n\n<!-- guidelint-disable-next-line -- no codes -->\n\n"
+        "<!-- guidelint-disable-next-line because -- x -->\n\n<!-- guidelint-enable GL101 -->\n"
+    )
     diags = run_files({"page.md": page}, selected_codes(["GL95"], []))
     assert codes(diags) == [("GL951", 3), ("GL953", 6), ("GL953", 8), ("GL953", 10), ("GL953", 12)]
 
@@ -106,8 +118,11 @@ class _SiteFlag(Rule):
 @pytest.fixture
 def flag_rules():
     page_rule = type("PageFlag", (_Flag,), {"code": "GL998", "name": "test-flag", "summary": "t"})()
-    site_rule = type("SiteFlag", (_SiteFlag,), {"code": "GL997", "name": "test-site-flag", "summary": "t",
-                                                "scope": "site"})()
+    site_rule = type(
+        "SiteFlag",
+        (_SiteFlag,),
+        {"code": "GL997", "name": "test-site-flag", "summary": "t", "scope": "site"},
+    )()
     add_rule(page_rule)
     add_rule(site_rule)
     yield frozenset({"GL998", "GL997", "GL950", "GL951", "GL952", "GL953"})
@@ -115,27 +130,29 @@ def flag_rules():
 
 
 def test_blocks_next_line_and_site_rules(flag_rules):
-    page = "\n".join([
-        "# T",                                                          # 1
-        "",                                                             # 2
-        "FLAG one",                                                     # 3 reported
-        "<!-- guidelint-disable-next-line GL998 -- quoted -->",         # 4
-        "FLAG two",                                                     # 5 suppressed
-        "FLAG three",                                                   # 6 reported
-        "",                                                             # 7
-        "<!-- guidelint-disable GL998,GL997 -- a copied table -->",     # 8
-        "",                                                             # 9
-        "FLAG four and [x](flag.md)",                                   # 10 both suppressed
-        "",                                                             # 11
-        "<!-- guidelint-enable GL998 -->",                              # 12
-        "",                                                             # 13
-        "FLAG five and [y](flag.md)",                                   # 14 GL998 reported, GL997 still off
-        "",                                                             # 15
-        "<!-- guidelint-enable -->",                                    # 16
-        "",                                                             # 17
-        "[z](flag.md)",                                                 # 18 GL997 reported
-        "",
-    ])
+    page = "\n".join(
+        [
+            "# T",  # 1
+            "",  # 2
+            "FLAG one",  # 3 reported
+            "<!-- guidelint-disable-next-line GL998 -- quoted -->",  # 4
+            "FLAG two",  # 5 suppressed
+            "FLAG three",  # 6 reported
+            "",  # 7
+            "<!-- guidelint-disable GL998,GL997 -- a copied table -->",  # 8
+            "",  # 9
+            "FLAG four and [x](flag.md)",  # 10 both suppressed
+            "",  # 11
+            "<!-- guidelint-enable GL998 -->",  # 12
+            "",  # 13
+            "FLAG five and [y](flag.md)",  # 14 GL998 reported, GL997 still off
+            "",  # 15
+            "<!-- guidelint-enable -->",  # 16
+            "",  # 17
+            "[z](flag.md)",  # 18 GL997 reported
+            "",
+        ]
+    )
     diags = run_files({"page.md": page, "flag.md": "# F\n"}, flag_rules, paths=["content/page.md"])
     assert codes(diags) == [("GL997", 18), ("GL998", 3), ("GL998", 6), ("GL998", 14)]
 
@@ -152,6 +169,8 @@ def test_cli_suppression_changes_exit_code(site, run_cli):
     code, out, _ = run_cli("check", "--select", "GL501,GL95")
     assert code == 1 and "GL501" in out
     (root / "content" / "page.md").write_text(
-        OLD + "\n<!-- guidelint-disable-file GL501 -- archived page -->\n# An old page\n", encoding="utf-8")
+        OLD + "\n<!-- guidelint-disable-file GL501 -- archived page -->\n# An old page\n",
+        encoding="utf-8",
+    )
     code, out, _ = run_cli("check", "--select", "GL501,GL95")
     assert code == 0, out

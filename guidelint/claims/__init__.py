@@ -9,8 +9,8 @@ Public API::
 """
 
 from .engine import ClaimMatch, Engine, FigureContext
-from .pack import FigureRule, Pack, PackError, Requirement, Rule, builtin_pack_paths, load_pack
 from .evaluate import evaluate, format_report
+from .pack import FigureRule, Pack, PackError, Requirement, Rule, builtin_pack_paths, load_pack
 
 
 def configure(config):
@@ -28,6 +28,18 @@ def compile_engine(config, selected):
 
 
 __all__ = [
-    "ClaimMatch", "Engine", "FigureContext", "FigureRule", "Pack", "PackError", "Requirement", "Rule",
-    "builtin_pack_paths", "load_pack", "evaluate", "format_report", "configure", "compile_engine",
+    "ClaimMatch",
+    "Engine",
+    "FigureContext",
+    "FigureRule",
+    "Pack",
+    "PackError",
+    "Requirement",
+    "Rule",
+    "builtin_pack_paths",
+    "compile_engine",
+    "configure",
+    "evaluate",
+    "format_report",
+    "load_pack",
 ]

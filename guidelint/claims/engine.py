@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import accumulate
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 from . import text as tx
 from .pack import FigureRule, Pack, PackError, Requirement, Rule, builtin_pack_paths, load_pack
@@ -71,9 +71,11 @@ class ClaimMatch:
 class FigureContext:
     """What the page around a sentence says about its figures (filled in by the rule module)."""
 
-    source_in_paragraph: bool = False     # the paragraph (or sentence) links to a source
-    period_in_paragraph: bool = False     # the paragraph names a reference period (e.g. "May 2024")
-    front_matter_dated_source: bool = False  # front matter lists a source with a period/accessed date
+    source_in_paragraph: bool = False  # the paragraph (or sentence) links to a source
+    period_in_paragraph: bool = False  # the paragraph names a reference period (e.g. "May 2024")
+    front_matter_dated_source: bool = (
+        False  # front matter lists a source with a period/accessed date
+    )
 
 
 class _Sentence:
@@ -81,21 +83,49 @@ class _Sentence:
     sentence that no rule can match (see :mod:`prefilter`) costs one normalisation and a few
     look-ups. Offsets: see :mod:`text`."""
 
-    __slots__ = ("text", "full", "offset", "question", "bits", "_engine", "_section", "_cache",
-                 "_clauses", "_segments", "_toks", "_tok_starts", "_tok_ends", "_negs", "_neg_starts",
-                 "_neg_maxlen", "_quotes", "_quote_starts", "_scopes")
+    __slots__ = (
+        "_cache",
+        "_clauses",
+        "_engine",
+        "_neg_maxlen",
+        "_neg_starts",
+        "_negs",
+        "_quote_starts",
+        "_quotes",
+        "_scopes",
+        "_section",
+        "_segments",
+        "_tok_ends",
+        "_tok_starts",
+        "_toks",
+        "bits",
+        "full",
+        "offset",
+        "question",
+        "text",
+    )
 
-    def __init__(self, engine: "Engine", text: str, full: str, offset: int, question: bool, section=(),
-                 bits: int | None = None):
-        self.text = text            # the caller's sentence
-        self.full = full            # normalised lead-in + sentence
-        self.offset = offset        # where the sentence starts in ``full``
+    def __init__(
+        self,
+        engine: Engine,
+        text: str,
+        full: str,
+        offset: int,
+        question: bool,
+        section=(),
+        bits: int | None = None,
+    ):
+        self.text = text  # the caller's sentence
+        self.full = full  # normalised lead-in + sentence
+        self.offset = offset  # where the sentence starts in ``full``
         self.question = question
-        self.bits = bits            # the prefilter's literal sets met by ``full`` (None: unknown)
+        self.bits = bits  # the prefilter's literal sets met by ``full`` (None: unknown)
         self._engine = engine
         self._section = section
         self._cache: dict = {}
-        self._clauses = self._segments = self._toks = self._negs = self._quotes = self._scopes = None
+        self._clauses = self._segments = self._toks = self._negs = self._quotes = self._scopes = (
+            None
+        )
 
     def may_contain(self, rx: Regex) -> bool:
         """False when the prefilter knows that ``rx`` matches nowhere in ``full`` nor in any of its
@@ -124,7 +154,7 @@ class _Sentence:
 
     def words_between(self, start: int, end: int) -> int:
         """How many word tokens lie entirely within [start, end) (tokens never overlap)."""
-        self.toks
+        _ = self.toks  # builds the token offsets
         i = bisect_left(self._tok_starts, start)
         j = bisect_right(self._tok_ends, end)
         return j - i if j > i else 0
@@ -137,8 +167,11 @@ class _Sentence:
             pseudo = [m.span() for m in _PSEUDO.finditer(full)]
             pseudo_starts = [a for a, _ in pseudo]
             pseudo_max_end = list(accumulate((b for _, b in pseudo), max))
-            rx = [_NEG] + [c.negations for c in self._engine.cues
-                           if c.negations is not None and self.may_contain(c.negations)]
+            rx = [_NEG] + [
+                c.negations
+                for c in self._engine.cues
+                if c.negations is not None and self.may_contain(c.negations)
+            ]
             for r in rx:
                 for m in r.finditer(full):
                     a = m.start()
@@ -198,12 +231,12 @@ class _Sentence:
         k = bisect_right(self._quote_starts, start)
         if not k:
             return False
-        a, b = quotes[k - 1]
+        _a, b = quotes[k - 1]
         if end <= b:
             return True
         # spans are disjoint and sorted, so no earlier one reaches further; but be exact for an
         # empty [start, end) that could sit in several
-        return any(a <= start and end <= b for a, b in quotes[:k - 1]) if end <= start else False
+        return any(a <= start and end <= b for a, b in quotes[: k - 1]) if end <= start else False
 
     def spans(self, rx: Regex, start: int, end: int) -> list[tuple[int, int]]:
         """``[m.span() for m in rx.finditer(full, start, end)]``, computed once per window."""
@@ -248,13 +281,21 @@ class _Sentence:
 class Engine:
     """Holds the loaded packs (merged) and checks sentences against them."""
 
-    def __init__(self, packs: Sequence[Pack], *, disabled: Iterable[str] = (), severities: dict[str, str] | None = None):
+    def __init__(
+        self,
+        packs: Sequence[Pack],
+        *,
+        disabled: Iterable[str] = (),
+        severities: dict[str, str] | None = None,
+    ):
         self.packs = list(packs)
         disabled = {c.upper() for c in disabled}
         severities = {k.upper(): v for k, v in (severities or {}).items()}
         for code, sev in severities.items():
             if sev not in ("error", "warning", "info"):
-                raise PackError(f"severity override for {code} must be error, warning or info, not {sev!r}")
+                raise PackError(
+                    f"severity override for {code} must be error, warning or info, not {sev!r}"
+                )
         self.rules: list[Rule] = []
         self.figure_rules: list[FigureRule] = []
         self.requirements: list[Requirement] = []
@@ -262,7 +303,11 @@ class Engine:
         for p in self.packs:
             for r in [*p.rules, *p.figures]:
                 if r.code in seen:
-                    raise PackError(f"rule code {r.code} is defined twice (also in {seen[r.code]})", p.path, r.line)
+                    raise PackError(
+                        f"rule code {r.code} is defined twice (also in {seen[r.code]})",
+                        p.path,
+                        r.line,
+                    )
                 seen[r.code] = p.path
         for p in self.packs:
             for r in p.rules:
@@ -270,10 +315,14 @@ class Engine:
                     self.rules.append(replace(r, severity=severities.get(r.code, r.severity)))
             for f in p.figures:
                 if f.code not in disabled:
-                    self.figure_rules.append(replace(f, severity=severities.get(f.code, f.severity)))
+                    self.figure_rules.append(
+                        replace(f, severity=severities.get(f.code, f.severity))
+                    )
             for q in p.required:
                 if q.code not in disabled:
-                    self.requirements.append(replace(q, severity=severities.get(q.code, q.severity)))
+                    self.requirements.append(
+                        replace(q, severity=severities.get(q.code, q.severity))
+                    )
         self.cues = [p.cues for p in self.packs]
         self._prefilter: Prefilter | None = None
         self._codes_needed: dict[frozenset[str], frozenset[str] | None] = {}
@@ -281,8 +330,14 @@ class Engine:
 
     # -- construction -------------------------------------------------------------------------
     @classmethod
-    def load(cls, paths: Iterable[str | Path] = (), *, builtin: bool = True, disabled: Iterable[str] = (),
-             severities: dict[str, str] | None = None) -> "Engine":
+    def load(
+        cls,
+        paths: Iterable[str | Path] = (),
+        *,
+        builtin: bool = True,
+        disabled: Iterable[str] = (),
+        severities: dict[str, str] | None = None,
+    ) -> Engine:
         """Build an engine from the built-in packs (``claims.builtin``) plus ``claims.packs``."""
         packs = [load_pack(p) for p in builtin_pack_paths()] if builtin else []
         packs += [load_pack(p) for p in paths]
@@ -313,9 +368,13 @@ class Engine:
         first use (see patterns.Regex). A process pool calls this before forking its workers, so
         that they inherit the compiled engine instead of each compiling it again."""
         claims = [p for r in self.rules for p in (*r.claims, *r.subjects, *r.exceptions)]
-        figures = [rx for f in self.figure_rules for rx in (f.figures, f.context, f.sources, f.periods)]
-        for rx in [p.regex for p in (*claims, *self._required_patterns())] + self._cue_regexes() + figures:
-            rx.compiled
+        figures = [
+            rx for f in self.figure_rules for rx in (f.figures, f.context, f.sources, f.periods)
+        ]
+        for rx in (
+            [p.regex for p in (*claims, *self._required_patterns())] + self._cue_regexes() + figures
+        ):
+            _ = rx.compiled  # compile now, not on first use
         self.prefilter()
 
     def prefilter(self) -> Prefilter:
@@ -327,7 +386,9 @@ class Engine:
         return self._prefilter
 
     def _required_patterns(self) -> list[Compiled]:
-        return [p for q in self.requirements for p in (*q.any, *(p for group in q.all for p in group))]
+        return [
+            p for q in self.requirements for p in (*q.any, *(p for group in q.all for p in group))
+        ]
 
     def _cue_regexes(self) -> list[Regex]:
         """The cue lists of the packs and of the rules (hedges, aggravators, rejections, ...)."""
@@ -335,7 +396,9 @@ class Engine:
         return cues + [rx for r in self.rules for rx in (r.hedges, r.aggravators) if rx is not None]
 
     # -- sentence analysis --------------------------------------------------------------------
-    def _prepare(self, sentence: str, lead_in: str | None, section: Iterable[str] = ()) -> _Sentence:
+    def _prepare(
+        self, sentence: str, lead_in: str | None, section: Iterable[str] = ()
+    ) -> _Sentence:
         full, offset = _normalised(sentence, lead_in)
         bits = self.prefilter().bits(full)
         return _Sentence(self, sentence, full, offset, tx.is_question(sentence), section, bits)
@@ -345,13 +408,22 @@ class Engine:
         got = self._rejecting_titles.get(title)
         if got is None:
             text = tx.normalise(title)
-            got = any(c.reject_before is not None and c.reject_before.search(text) for c in self.cues)
+            got = any(
+                c.reject_before is not None and c.reject_before.search(text) for c in self.cues
+            )
             if len(self._rejecting_titles) < 4096:
                 self._rejecting_titles[title] = got
         return got
 
-    def _cue_in(self, s: _Sentence, attr: str, start: int, end: int, extra: Regex | None,
-                owned: list[tuple[int, int]] = ()) -> bool:
+    def _cue_in(
+        self,
+        s: _Sentence,
+        attr: str,
+        start: int,
+        end: int,
+        extra: Regex | None,
+        owned: list[tuple[int, int]] = (),
+    ) -> bool:
         """Is a cue (hedge, aggravator) present in [start, end)? Cues inside the claim's own
         ``!``-marked words are part of the claim, not cues."""
         rxs = [getattr(c, attr) for c in self.cues if getattr(c, attr) is not None]
@@ -365,7 +437,9 @@ class Engine:
                     return True
         return False
 
-    def _negation_count(self, s: _Sentence, clause: tx.Clause, start: int, end: int, owned: list[tuple[int, int]]) -> int:
+    def _negation_count(
+        self, s: _Sentence, clause: tx.Clause, start: int, end: int, owned: list[tuple[int, int]]
+    ) -> int:
         negs = s.negs
         if not negs:
             return 0
@@ -389,9 +463,13 @@ class Engine:
         j = bisect_left(starts, start)
         while j < len(negs) and negs[j][0] < end:
             a, b, w = negs[j]
-            if cs <= a and b <= ce and b <= end:
-                if not any(oa <= a and b <= ob for oa, ob in owned):
-                    found.append(w)
+            if (
+                cs <= a
+                and b <= ce
+                and b <= end
+                and not any(oa <= a and b <= ob for oa, ob in owned)
+            ):
+                found.append(w)
             j += 1
         if all(w in found for w in _NEITHER_NOR):
             found.remove("nor")
@@ -430,9 +508,16 @@ class Engine:
                     best = (last, label)
         return bool(best and best[1] == "other")
 
-    def check(self, sentence: str, *, lead_in: str | None = None, kind: str = "text",
-              figures: FigureContext | Callable[[], FigureContext] | None = None,
-              codes: Iterable[str] | None = None, section: Iterable[str] = ()) -> list[ClaimMatch]:
+    def check(
+        self,
+        sentence: str,
+        *,
+        lead_in: str | None = None,
+        kind: str = "text",
+        figures: FigureContext | Callable[[], FigureContext] | None = None,
+        codes: Iterable[str] | None = None,
+        section: Iterable[str] = (),
+    ) -> list[ClaimMatch]:
         """Check one sentence (inline markup already removed).
 
         ``lead_in``: the sentence introducing the list this sentence is an item of.
@@ -484,13 +569,17 @@ class Engine:
                     if any(_overlaps(s, ex.regex, cs, ce, start, end) for ex in rule.exceptions):
                         continue
                     gd = m.groupdict()
-                    owned = [m.span(k) for k, v in gd.items() if k.startswith("N") and v is not None]
+                    owned = [
+                        m.span(k) for k, v in gd.items() if k.startswith("N") and v is not None
+                    ]
                     span_start, span_end = start, end
                     if pat.has_subject:
                         subj = gd.get("S0")
                         if subj is not None and subj.lower() in PRONOUNS:
                             x = m.start("S0")
-                            if not any(s.search_before(sp.regex, sp.safe, 0, x) for sp in rule.subjects):
+                            if not any(
+                                s.search_before(sp.regex, sp.safe, 0, x) for sp in rule.subjects
+                            ):
                                 continue
                     elif rule.subjects:
                         sm = None
@@ -501,7 +590,9 @@ class Engine:
                         if sm is None:
                             # a pronoun in the clause may stand for a subject named earlier in the sentence
                             pm = _first_pronoun(s, cs, ce, start)
-                            if pm is None or not any(s.search_before(sp.regex, sp.safe, 0, pm[0]) for sp in rule.subjects):
+                            if pm is None or not any(
+                                s.search_before(sp.regex, sp.safe, 0, pm[0]) for sp in rule.subjects
+                            ):
                                 continue
                             sm_start, sm_end = pm
                         else:
@@ -516,7 +607,11 @@ class Engine:
                     if rule.negatable and self.is_negated(s, clause, start, end, owned):
                         continue
                     aggravated = self._cue_in(s, "aggravators", cs, ce, rule.aggravators, owned)
-                    if rule.hedgeable and not aggravated and self._cue_in(s, "hedges", cs, ce, rule.hedges, owned):
+                    if (
+                        rule.hedgeable
+                        and not aggravated
+                        and self._cue_in(s, "hedges", cs, ce, rule.hedges, owned)
+                    ):
                         continue
                     hits.append((span_start, span_end, aggravated))
         if not hits:
@@ -533,17 +628,28 @@ class Engine:
         n = len(s.text)
         for a, b, ag in merged:
             if s.offset:
-                if b <= s.offset:       # wholly in the lead-in: the item completes the claim
+                if b <= s.offset:  # wholly in the lead-in: the item completes the claim
                     a, b = 0, n
                 else:
                     a, b = max(a - s.offset, 0), min(b - s.offset, n)
                     if a >= b:
                         a, b = 0, n
-            out.append(ClaimMatch(
-                code=rule.code, policy=rule.policy, severity=rule.severity, start=a, end=b,
-                text=s.text[a:b], message=rule.message, suggestion=rule.suggestion, why=rule.why,
-                name=rule.name, kind="claim", aggravated=ag,
-            ))
+            out.append(
+                ClaimMatch(
+                    code=rule.code,
+                    policy=rule.policy,
+                    severity=rule.severity,
+                    start=a,
+                    end=b,
+                    text=s.text[a:b],
+                    message=rule.message,
+                    suggestion=rule.suggestion,
+                    why=rule.why,
+                    name=rule.name,
+                    kind="claim",
+                    aggravated=ag,
+                )
+            )
         return out
 
     # -- figures (P8-style) -------------------------------------------------------------------
@@ -560,13 +666,25 @@ class Engine:
     def find_promises(self, sentence: str, *, lead_in: str | None = None) -> list[ClaimMatch]:
         """Promises (claims of the figure rules' policies, e.g. "you will earn", "guaranteed job")."""
         policies = {f.policy for f in self.figure_rules}
-        return [m for m in self.check(sentence, lead_in=lead_in) if m.policy in policies and m.kind == "claim"]
+        return [
+            m
+            for m in self.check(sentence, lead_in=lead_in)
+            if m.policy in policies and m.kind == "claim"
+        ]
 
-    def _check_figure(self, fr: FigureRule, s: _Sentence,
-                      figures: FigureContext | Callable[[], FigureContext] | None) -> list[ClaimMatch]:
+    def _check_figure(
+        self,
+        fr: FigureRule,
+        s: _Sentence,
+        figures: FigureContext | Callable[[], FigureContext] | None,
+    ) -> list[ClaimMatch]:
         if s.question or not fr.context.search(s.full):
             return []
-        figs = [m for m in fr.figures.finditer(s.full) if m.end() > s.offset and not self._rejected(s, m.start(), m.end())]
+        figs = [
+            m
+            for m in fr.figures.finditer(s.full)
+            if m.end() > s.offset and not self._rejected(s, m.start(), m.end())
+        ]
         if not figs:
             return []
         ctx = figures() if callable(figures) else figures or FigureContext()
@@ -578,13 +696,26 @@ class Engine:
             return []
         a, b = figs[0].start() - s.offset, figs[-1].end() - s.offset
         a = max(a, 0)
-        return [ClaimMatch(
-            code=fr.code, policy=fr.policy, severity=fr.severity, start=a, end=b, text=s.text[a:b],
-            message=fr.message, suggestion=fr.suggestion, why=fr.why, name=fr.name, kind="figure",
-        )]
+        return [
+            ClaimMatch(
+                code=fr.code,
+                policy=fr.policy,
+                severity=fr.severity,
+                start=a,
+                end=b,
+                text=s.text[a:b],
+                message=fr.message,
+                suggestion=fr.suggestion,
+                why=fr.why,
+                name=fr.name,
+                kind="figure",
+            )
+        ]
 
     # -- required claims ----------------------------------------------------------------------
-    def requirements_for(self, page_type: str | None, slug: str | None) -> list[tuple[Requirement, object]]:
+    def requirements_for(
+        self, page_type: str | None, slug: str | None
+    ) -> list[tuple[Requirement, object]]:
         """(requirement, applies_to entry) pairs that apply to a page; entry.section may be a regex."""
         out = []
         for q in self.requirements:
@@ -606,7 +737,11 @@ class Engine:
         for clause in s.clauses:
             for pat in patterns:
                 for m in pat.regex.finditer(s.full, clause.start, clause.end):
-                    owned = [m.span(k) for k, v in m.groupdict().items() if k.startswith("N") and v is not None]
+                    owned = [
+                        m.span(k)
+                        for k, v in m.groupdict().items()
+                        if k.startswith("N") and v is not None
+                    ]
                     if self._rejected(s, *m.span()):
                         continue
                     if self.is_negated(s, clause, m.start(), m.end(), owned):
@@ -619,10 +754,7 @@ class Engine:
         sentences = [x for x in sentences if x and x.strip()]
         if req.any and not any(self.asserts(x, req.any) for x in sentences):
             return False
-        for group in req.all:
-            if not any(self.asserts(x, group) for x in sentences):
-                return False
-        return True
+        return all(any(self.asserts(x, group) for x in sentences) for group in req.all)
 
 
 def _normalised(sentence: str, lead_in: str | None) -> tuple[str, int]:

@@ -19,8 +19,8 @@ from typing import Any
 
 import yaml
 
-from .engine import Engine
 from . import text as tx
+from .engine import Engine
 
 
 @dataclass
@@ -44,8 +44,15 @@ def load_set(path: str | Path) -> list[Item]:
                 codes, text = it
                 out.append(Item(policy, str(text), frozenset(codes)))
             else:
-                out.append(Item(policy, str(it["text"]), frozenset(it.get("codes", [])),
-                                it.get("lead_in"), it.get("kind", "text")))
+                out.append(
+                    Item(
+                        policy,
+                        str(it["text"]),
+                        frozenset(it.get("codes", [])),
+                        it.get("lead_in"),
+                        it.get("kind", "text"),
+                    )
+                )
     return out
 
 
@@ -53,7 +60,9 @@ def _baseline(engine: Engine, item: Item) -> set[str]:
     full = tx.normalise(((item.lead_in or "") + " " + item.text).strip())
     found = set()
     for r in engine.rules:
-        if any(c.regex.search(full) for c in r.claims) and (not r.subjects or any(s.regex.search(full) for s in r.subjects)):
+        if any(c.regex.search(full) for c in r.claims) and (
+            not r.subjects or any(s.regex.search(full) for s in r.subjects)
+        ):
             found.add(r.code)
     for f in engine.figure_rules:
         if f.figures.search(full) and f.context.search(full):
@@ -65,10 +74,19 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, Any]:
     p = tp / (tp + fp) if tp + fp else 1.0
     r = tp / (tp + fn) if tp + fn else 1.0
     f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"tp": tp, "fp": fp, "fn": fn, "precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
+    return {
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(f, 4),
+    }
 
 
-def _score(items: list[Item], predicted: list[set[str]], code_policy: dict[str, str]) -> dict[str, Any]:
+def _score(
+    items: list[Item], predicted: list[set[str]], code_policy: dict[str, str]
+) -> dict[str, Any]:
     per: dict[str, list[int]] = {}
     tot = [0, 0, 0]
     errors = []
@@ -101,7 +119,9 @@ def evaluate(path: str | Path, engine: Engine | None = None) -> dict[str, Any]:
     code_policy = {r.code: r.policy for r in engine.all_rules()}
     engine.compile()  # the time measured is that of checking sentences, not of compiling the packs
     t0 = time.perf_counter()
-    predicted = [{m.code for m in engine.check(it.text, lead_in=it.lead_in, kind=it.kind)} for it in items]
+    predicted = [
+        {m.code for m in engine.check(it.text, lead_in=it.lead_in, kind=it.kind)} for it in items
+    ]
     elapsed = time.perf_counter() - t0
     base = [_baseline(engine, it) for it in items]
     engine_score = _score(items, predicted, code_policy)

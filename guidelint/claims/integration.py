@@ -16,9 +16,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from guidelint.diagnostics import Severity, Span
 from guidelint.registry import Rule as RegistryRule
@@ -85,7 +86,9 @@ def _page(sentence: str, title: str = "Example page") -> str:
     return f"---\ntitle: {title}\n---\n\n{sentence}\n"
 
 
-def _doc_for(r: Rule | FigureRule | Requirement, *, requirements: list[Requirement] | None = None) -> str:
+def _doc_for(
+    r: Rule | FigureRule | Requirement, *, requirements: list[Requirement] | None = None
+) -> str:
     lines = [f"{r.summary}", ""]
     lines.append(f"Policy {r.policy} (claims pack `{r.pack}`, {Path(r.path).name} line {r.line}).")
     lines.append("")
@@ -96,25 +99,47 @@ def _doc_for(r: Rule | FigureRule | Requirement, *, requirements: list[Requireme
     lines.append(f"Suggested rewrite: {r.suggestion}")
     lines.append("")
     if isinstance(r, Rule):
-        lines.append("Negation, hedges, questions, quoted or rejected claims and other clauses of the sentence "
-                     "are taken into account; see the pack for the exact patterns.")
+        lines.append(
+            "Negation, hedges, questions, quoted or rejected claims and other clauses of the sentence "
+            "are taken into account; see the pack for the exact patterns."
+        )
         lines.append("")
     if requirements is not None:
         for q in requirements:
             where = "; ".join(
-                ", ".join(x for x in (f"type {a.type}" if a.type else "", f"slug /{a.slug.pattern}/" if a.slug else "",
-                                      f"section /{a.section.pattern}/" if a.section else "") if x)
-                for a in q.applies_to)
+                ", ".join(
+                    x
+                    for x in (
+                        f"type {a.type}" if a.type else "",
+                        f"slug /{a.slug.pattern}/" if a.slug else "",
+                        f"section /{a.section.pattern}/" if a.section else "",
+                    )
+                    if x
+                )
+                for a in q.applies_to
+            )
             lines.append(f"- `{q.name}` ({q.policy}): {q.summary} Applies to: {where}.")
         lines.append("")
         for q in requirements:
-            slug = next((a.slug.pattern.strip("^$") for a in q.applies_to if a.slug is not None and a.section is None
-                         and a.type is None), None)
+            slug = next(
+                (
+                    a.slug.pattern.strip("^$")
+                    for a in q.applies_to
+                    if a.slug is not None and a.section is None and a.type is None
+                ),
+                None,
+            )
             if not slug or not all(c.isalnum() or c in "-/" for c in slug):
                 continue
             for verdict, items in (("pass", q.examples.ok), ("fail", q.examples.violation)):
                 for s in items:
-                    lines += [f"```markdown {verdict}", f"=== {slug}.md ===", _page(s).rstrip("\n"), "```", ""]
+                    lines += [
+                        f"```markdown {verdict}",
+                        f"=== {slug}.md ===",
+                        _page(s).rstrip("\n"),
+                        "```",
+                        "",
+                    ]
         return "\n".join(lines)
     for verdict, items in (("pass", r.examples.ok), ("fail", r.examples.violation)):
         for s in items:
@@ -157,7 +182,9 @@ _KINDS = {"heading": "heading", "table_cell": "table", "list_item": "list"}
 _EXTERNAL = ("http://", "https://")
 
 
-def page_matches(page, config: Any | None, selected: frozenset[str] | None = None) -> list[tuple[int, ClaimMatch]]:
+def page_matches(
+    page, config: Any | None, selected: frozenset[str] | None = None
+) -> list[tuple[int, ClaimMatch]]:
     """The claim/figure matches on the page: (sentence index, match). Computed once per page.
 
     ``selected``: the codes the run reports (None: all); the matches of the others may be left out.
@@ -174,9 +201,13 @@ def page_matches(page, config: Any | None, selected: frozenset[str] | None = Non
         """The figure context of block ``b``, computed when a sentence of it has a figure."""
         if b not in contexts:
             contexts[b] = FigureContext(
-                source_in_paragraph=any(l.block == b and l.kind == "link" and l.target.startswith(_EXTERNAL)
-                                        for l in page.links),
-                period_in_paragraph=any(f.periods.search(page.blocks[b].text) for f in engine.figure_rules),
+                source_in_paragraph=any(
+                    ln.block == b and ln.kind == "link" and ln.target.startswith(_EXTERNAL)
+                    for ln in page.links
+                ),
+                period_in_paragraph=any(
+                    f.periods.search(page.blocks[b].text) for f in engine.figure_rules
+                ),
                 front_matter_dated_source=_front_matter_dated_source(page),
             )
         return contexts[b]
@@ -184,9 +215,14 @@ def page_matches(page, config: Any | None, selected: frozenset[str] | None = Non
     for si, sent in enumerate(page.sentences):
         block = page.blocks[sent.block]
         lead_in = block.lead_in if (block.kind == "list_item" and sent.start == 0) else None
-        for m in engine.check(sent.text, lead_in=lead_in, kind=_KINDS.get(block.kind, "text"), codes=codes,
-                              figures=partial(figure_context, sent.block),
-                              section=_section_titles(page, block.section)):
+        for m in engine.check(
+            sent.text,
+            lead_in=lead_in,
+            kind=_KINDS.get(block.kind, "text"),
+            codes=codes,
+            figures=partial(figure_context, sent.block),
+            section=_section_titles(page, block.section),
+        ):
             out.append((si, m))
     page.cache[key] = out
     return out
@@ -246,18 +282,26 @@ class RequiredClaimRule(RegistryRule):
                     continue
                 h1 = next((h for h in page.headings if h.level == 1), None)
                 span = h1.span if h1 else Span.point(page.body_start)
-                yield self.finding(span, f"{req.policy}: {req.message} {req.why} Suggestion: {req.suggestion}")
+                yield self.finding(
+                    span, f"{req.policy}: {req.message} {req.why} Suggestion: {req.suggestion}"
+                )
                 continue
             for sec in page.sections:
                 heading = page.headings[sec.heading]
                 if not applies.section.search(heading.text):
                     continue
-                sentences = [s.text for s in page.sentences
-                             if sec.start_line < page.blocks[s.block].position(s.start)[0] <= sec.end_line]
+                sentences = [
+                    s.text
+                    for s in page.sentences
+                    if sec.start_line < page.blocks[s.block].position(s.start)[0] <= sec.end_line
+                ]
                 if engine.requirement_met(req, sentences):
                     continue
-                yield self.finding(heading.span, f"{req.policy}: section \u201c{heading.text}\u201d: {req.message} "
-                                                 f"{req.why} Suggestion: {req.suggestion}")
+                yield self.finding(
+                    heading.span,
+                    f"{req.policy}: section \u201c{heading.text}\u201d: {req.message} "
+                    f"{req.why} Suggestion: {req.suggestion}",
+                )
 
 
 def _registry_rules(engine: Engine, kinds: Iterable[str]) -> list[RegistryRule]:

@@ -33,6 +33,7 @@ class PackError(Exception):
 
 # --- YAML with line numbers ------------------------------------------------------------------
 
+
 class _L:
     line: int = 0
 
@@ -60,7 +61,9 @@ def _located(node: yaml.Node, path: str, loader: Any = None) -> Any:
         for k, v in node.value:
             key = _located(k, path, loader)
             if not isinstance(key, str):
-                raise PackError(f"mapping keys must be strings, got {key!r}", path, k.start_mark.line + 1)
+                raise PackError(
+                    f"mapping keys must be strings, got {key!r}", path, k.start_mark.line + 1
+                )
             if key in d:
                 raise PackError(f"duplicate key {key!r}", path, k.start_mark.line + 1)
             d[str(key)] = _located(v, path, loader)
@@ -98,7 +101,9 @@ def load_yaml(path: str | Path, text: str | None = None) -> Any:
             node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise PackError(f"invalid YAML: {exc.problem or exc}", path, mark.line + 1 if mark else None) from None
+        raise PackError(
+            f"invalid YAML: {exc.problem or exc}", path, mark.line + 1 if mark else None
+        ) from None
     except yaml.YAMLError as exc:  # pragma: no cover
         raise PackError(f"invalid YAML: {exc}", path) from None
     if node is None:
@@ -111,6 +116,7 @@ def _line(obj: Any, default: int | None = None) -> int | None:
 
 
 # --- the pack model --------------------------------------------------------------------------
+
 
 @dataclass
 class Examples:
@@ -180,9 +186,7 @@ class AppliesTo:
     def matches(self, page_type: str | None, slug: str | None) -> bool:
         if self.type is not None and self.type != page_type:
             return False
-        if self.slug is not None and not (slug and self.slug.search(slug)):
-            return False
-        return True
+        return not (self.slug is not None and not (slug and self.slug.search(slug)))
 
 
 @dataclass
@@ -234,14 +238,67 @@ class Pack:
 
 # --- validation ------------------------------------------------------------------------------
 
-_TOP = {"pack", "version", "description", "terms", "cues", "actors", "rules", "figures", "required_claims"}
+_TOP = {
+    "pack",
+    "version",
+    "description",
+    "terms",
+    "cues",
+    "actors",
+    "rules",
+    "figures",
+    "required_claims",
+}
 _CUES = {"hedges", "aggravators", "rejections_before", "rejections_after", "negations"}
-_RULE_REQ = {"code", "name", "policy", "severity", "summary", "claims", "message", "suggestion", "why", "examples"}
-_RULE_OPT = {"subjects", "exceptions", "hedges", "aggravators", "negatable", "hedgeable", "questions",
-             "rejectable", "actor_check"}
-_FIG_REQ = {"code", "name", "policy", "severity", "summary", "figures", "context", "sources", "periods",
-            "message", "suggestion", "why", "examples"}
-_REQ_REQ = {"code", "name", "policy", "severity", "summary", "applies_to", "message", "suggestion", "why"}
+_RULE_REQ = {
+    "code",
+    "name",
+    "policy",
+    "severity",
+    "summary",
+    "claims",
+    "message",
+    "suggestion",
+    "why",
+    "examples",
+}
+_RULE_OPT = {
+    "subjects",
+    "exceptions",
+    "hedges",
+    "aggravators",
+    "negatable",
+    "hedgeable",
+    "questions",
+    "rejectable",
+    "actor_check",
+}
+_FIG_REQ = {
+    "code",
+    "name",
+    "policy",
+    "severity",
+    "summary",
+    "figures",
+    "context",
+    "sources",
+    "periods",
+    "message",
+    "suggestion",
+    "why",
+    "examples",
+}
+_REQ_REQ = {
+    "code",
+    "name",
+    "policy",
+    "severity",
+    "summary",
+    "applies_to",
+    "message",
+    "suggestion",
+    "why",
+}
 _REQ_OPT = {"any", "all", "examples"}
 
 
@@ -259,13 +316,18 @@ class _Validator:
         for k in node:
             if k not in required and k not in optional:
                 allowed = ", ".join(sorted(required | optional))
-                self.err(f"unknown key {k!r} in {what} (allowed: {allowed})", line=node.key_lines.get(k, node.line))
+                self.err(
+                    f"unknown key {k!r} in {what} (allowed: {allowed})",
+                    line=node.key_lines.get(k, node.line),
+                )
         for k in sorted(required):
             if k not in node:
                 self.err(f"{what} is missing required key {k!r}", node)
         return node
 
-    def string(self, node: LDict, key: str, what: str, rx: re.Pattern[str] | None = None, hint: str = "") -> str:
+    def string(
+        self, node: LDict, key: str, what: str, rx: re.Pattern[str] | None = None, hint: str = ""
+    ) -> str:
         v = node.get(key)
         line = node.key_lines.get(key, node.line)
         if not isinstance(v, str) or not v.strip():
@@ -291,8 +353,16 @@ class _Validator:
         return node
 
 
-def _compile_list(v: _Validator, comp: Compiler, items: LList, what: str, subject: list[str] | None = None, *,
-                  named: bool = True, literals: bool = True) -> list[Compiled]:
+def _compile_list(
+    v: _Validator,
+    comp: Compiler,
+    items: LList,
+    what: str,
+    subject: list[str] | None = None,
+    *,
+    named: bool = True,
+    literals: bool = True,
+) -> list[Compiled]:
     out = []
     for item, line in zip(items, items.item_lines):
         try:
@@ -312,9 +382,22 @@ def _alternation(v: _Validator, comp: Compiler, items: Any, what: str) -> Regex 
 def _examples(v: _Validator, node: LDict, what: str, required: bool = True) -> Examples:
     if "examples" not in node:
         return Examples([], [])
-    ex = v.mapping(node["examples"], f"{what}.examples", {"ok", "violation"} if required else set(), {"ok", "violation"})
-    ok = [str(s) for s in v.str_list(ex.get("ok", LList()), f"{what}.examples.ok", allow_empty=not required)]
-    bad = [str(s) for s in v.str_list(ex.get("violation", LList()), f"{what}.examples.violation", allow_empty=not required)]
+    ex = v.mapping(
+        node["examples"],
+        f"{what}.examples",
+        {"ok", "violation"} if required else set(),
+        {"ok", "violation"},
+    )
+    ok = [
+        str(s)
+        for s in v.str_list(ex.get("ok", LList()), f"{what}.examples.ok", allow_empty=not required)
+    ]
+    bad = [
+        str(s)
+        for s in v.str_list(
+            ex.get("violation", LList()), f"{what}.examples.violation", allow_empty=not required
+        )
+    ]
     return Examples(ok, bad)
 
 
@@ -333,7 +416,10 @@ def parse_pack(data: Any, path: str) -> Pack:
     terms: dict[str, list[str]] = {}
     for k, items in terms_node.items():
         if not re.fullmatch(r"[a-z][a-z0-9_-]*", k) or k == "subject":
-            v.err(f"term list name {k!r} must be lower-case (and not 'subject')", line=terms_node.key_lines.get(k))
+            v.err(
+                f"term list name {k!r} must be lower-case (and not 'subject')",
+                line=terms_node.key_lines.get(k),
+            )
         v.str_list(items, f"terms.{k}")
         terms[k] = [str(i) for i in items]
     comp = Compiler(terms)
@@ -348,8 +434,12 @@ def parse_pack(data: Any, path: str) -> Pack:
     cues = Cues(
         hedges=_alternation(v, comp, cues_node.get("hedges"), "cues.hedges"),
         aggravators=_alternation(v, comp, cues_node.get("aggravators"), "cues.aggravators"),
-        reject_before=_alternation(v, comp, cues_node.get("rejections_before"), "cues.rejections_before"),
-        reject_after=_alternation(v, comp, cues_node.get("rejections_after"), "cues.rejections_after"),
+        reject_before=_alternation(
+            v, comp, cues_node.get("rejections_before"), "cues.rejections_before"
+        ),
+        reject_after=_alternation(
+            v, comp, cues_node.get("rejections_after"), "cues.rejections_after"
+        ),
         negations=_alternation(v, comp, cues_node.get("negations"), "cues.negations"),
         self_actors=_alternation(v, comp, actors_node.get("self"), "actors.self"),
         other_actors=_alternation(v, comp, actors_node.get("other"), "actors.other"),
@@ -370,7 +460,10 @@ def parse_pack(data: Any, path: str) -> Pack:
         v.mapping(rn, what, _RULE_REQ, _RULE_OPT)
         code = claim_code(rn, what)
         if code in codes:
-            v.err(f"duplicate rule code {code} (first defined at line {codes[code]})", line=rn.key_lines["code"])
+            v.err(
+                f"duplicate rule code {code} (first defined at line {codes[code]})",
+                line=rn.key_lines["code"],
+            )
         codes[code] = rn.line
         what = f"rule {code}"
         subj_src = None
@@ -379,29 +472,49 @@ def parse_pack(data: Any, path: str) -> Pack:
             v.str_list(rn["subjects"], f"{what}.subjects")
             subj_src = [str(s) for s in rn["subjects"]]
             subjects = _compile_list(v, comp, rn["subjects"], f"{what}.subjects", literals=False)
-        claims = _compile_list(v, comp, v.str_list(rn["claims"], f"{what}.claims"), f"{what}.claims", subj_src)
+        claims = _compile_list(
+            v, comp, v.str_list(rn["claims"], f"{what}.claims"), f"{what}.claims", subj_src
+        )
         exceptions = []
         if "exceptions" in rn:
             v.str_list(rn["exceptions"], f"{what}.exceptions")
-            exceptions = _compile_list(v, comp, rn["exceptions"], f"{what}.exceptions", subj_src, literals=False)
+            exceptions = _compile_list(
+                v, comp, rn["exceptions"], f"{what}.exceptions", subj_src, literals=False
+            )
         sev = v.string(rn, "severity", what)
         if sev not in SEVERITIES:
-            v.err(f"{what}.severity must be one of {', '.join(SEVERITIES)}", line=rn.key_lines["severity"])
+            v.err(
+                f"{what}.severity must be one of {', '.join(SEVERITIES)}",
+                line=rn.key_lines["severity"],
+            )
         ex = _examples(v, rn, what)
-        rules.append(Rule(
-            code=code, name=v.string(rn, "name", what, _NAME, " (use kebab-case)"),
-            policy=v.string(rn, "policy", what, _POLICY), severity=sev,
-            summary=v.string(rn, "summary", what), message=v.string(rn, "message", what),
-            suggestion=v.string(rn, "suggestion", what), why=v.string(rn, "why", what),
-            claims=claims, subjects=subjects, subject_sources=subj_src or [], exceptions=exceptions,
-            hedges=_alternation(v, comp, rn.get("hedges"), f"{what}.hedges"),
-            aggravators=_alternation(v, comp, rn.get("aggravators"), f"{what}.aggravators"),
-            examples=ex,
-            negatable=v.boolean(rn, "negatable", what, True), hedgeable=v.boolean(rn, "hedgeable", what, True),
-            questions=v.boolean(rn, "questions", what, False), rejectable=v.boolean(rn, "rejectable", what, True),
-            actor_check=v.boolean(rn, "actor_check", what, False),
-            pack=name, path=path, line=rn.line,
-        ))
+        rules.append(
+            Rule(
+                code=code,
+                name=v.string(rn, "name", what, _NAME, " (use kebab-case)"),
+                policy=v.string(rn, "policy", what, _POLICY),
+                severity=sev,
+                summary=v.string(rn, "summary", what),
+                message=v.string(rn, "message", what),
+                suggestion=v.string(rn, "suggestion", what),
+                why=v.string(rn, "why", what),
+                claims=claims,
+                subjects=subjects,
+                subject_sources=subj_src or [],
+                exceptions=exceptions,
+                hedges=_alternation(v, comp, rn.get("hedges"), f"{what}.hedges"),
+                aggravators=_alternation(v, comp, rn.get("aggravators"), f"{what}.aggravators"),
+                examples=ex,
+                negatable=v.boolean(rn, "negatable", what, True),
+                hedgeable=v.boolean(rn, "hedgeable", what, True),
+                questions=v.boolean(rn, "questions", what, False),
+                rejectable=v.boolean(rn, "rejectable", what, True),
+                actor_check=v.boolean(rn, "actor_check", what, False),
+                pack=name,
+                path=path,
+                line=rn.line,
+            )
+        )
 
     figures: list[FigureRule] = []
     fig_node = top.get("figures")
@@ -413,23 +526,39 @@ def parse_pack(data: Any, path: str) -> Pack:
             v.mapping(fn, what, _FIG_REQ, set())
             code = claim_code(fn, what)
             if code in codes:
-                v.err(f"duplicate rule code {code} (first defined at line {codes[code]})", line=fn.key_lines["code"])
+                v.err(
+                    f"duplicate rule code {code} (first defined at line {codes[code]})",
+                    line=fn.key_lines["code"],
+                )
             codes[code] = fn.line
             what = f"figure rule {code}"
             sev = v.string(fn, "severity", what)
             if sev not in SEVERITIES:
-                v.err(f"{what}.severity must be one of {', '.join(SEVERITIES)}", line=fn.key_lines["severity"])
+                v.err(
+                    f"{what}.severity must be one of {', '.join(SEVERITIES)}",
+                    line=fn.key_lines["severity"],
+                )
             alts = {}
             for key in ("figures", "context", "sources", "periods"):
                 v.str_list(fn[key], f"{what}.{key}")
                 alts[key] = _alternation(v, comp, fn[key], f"{what}.{key}")
-            figures.append(FigureRule(
-                code=code, name=v.string(fn, "name", what, _NAME, " (use kebab-case)"),
-                policy=v.string(fn, "policy", what, _POLICY), severity=sev,
-                summary=v.string(fn, "summary", what), message=v.string(fn, "message", what),
-                suggestion=v.string(fn, "suggestion", what), why=v.string(fn, "why", what),
-                examples=_examples(v, fn, what), pack=name, path=path, line=fn.line, **alts,
-            ))
+            figures.append(
+                FigureRule(
+                    code=code,
+                    name=v.string(fn, "name", what, _NAME, " (use kebab-case)"),
+                    policy=v.string(fn, "policy", what, _POLICY),
+                    severity=sev,
+                    summary=v.string(fn, "summary", what),
+                    message=v.string(fn, "message", what),
+                    suggestion=v.string(fn, "suggestion", what),
+                    why=v.string(fn, "why", what),
+                    examples=_examples(v, fn, what),
+                    pack=name,
+                    path=path,
+                    line=fn.line,
+                    **alts,
+                )
+            )
 
     required: list[Requirement] = []
     req_node = top.get("required_claims")
@@ -446,7 +575,10 @@ def parse_pack(data: Any, path: str) -> Pack:
             what = f"required claim {v.string(qn, 'name', what, _NAME, ' (use kebab-case)')}"
             sev = v.string(qn, "severity", what)
             if sev not in SEVERITIES:
-                v.err(f"{what}.severity must be one of {', '.join(SEVERITIES)}", line=qn.key_lines["severity"])
+                v.err(
+                    f"{what}.severity must be one of {', '.join(SEVERITIES)}",
+                    line=qn.key_lines["severity"],
+                )
             applies = []
             at = qn["applies_to"]
             if not isinstance(at, list) or not at:
@@ -464,27 +596,56 @@ def parse_pack(data: Any, path: str) -> Pack:
                         try:
                             setattr(item, key, re.compile(src, re.IGNORECASE))
                         except re.error as exc:
-                            v.err(f"{what}.applies_to.{key}: bad regular expression: {exc}", line=a.key_lines[key])
+                            v.err(
+                                f"{what}.applies_to.{key}: bad regular expression: {exc}",
+                                line=a.key_lines[key],
+                            )
                 applies.append(item)
-            any_ = _compile_list(v, comp, v.str_list(qn["any"], f"{what}.any"), f"{what}.any") if "any" in qn else []
+            any_ = (
+                _compile_list(v, comp, v.str_list(qn["any"], f"{what}.any"), f"{what}.any")
+                if "any" in qn
+                else []
+            )
             all_: list[list[Compiled]] = []
             if "all" in qn:
                 if not isinstance(qn["all"], list) or not qn["all"]:
                     v.err(f"{what}.all must be a non-empty list of pattern lists", qn["all"])
                 for group in qn["all"]:
-                    all_.append(_compile_list(v, comp, v.str_list(group, f"{what}.all item"), f"{what}.all"))
+                    all_.append(
+                        _compile_list(v, comp, v.str_list(group, f"{what}.all item"), f"{what}.all")
+                    )
             if not any_ and not all_:
                 v.err(f"{what} needs 'any' or 'all' patterns", qn)
-            required.append(Requirement(
-                code=code, name=v.string(qn, "name", what, _NAME), policy=v.string(qn, "policy", what, _POLICY),
-                severity=sev, summary=v.string(qn, "summary", what), message=v.string(qn, "message", what),
-                suggestion=v.string(qn, "suggestion", what), why=v.string(qn, "why", what),
-                applies_to=applies, any=any_, all=all_, examples=_examples(v, qn, what, required=False),
-                pack=name, path=path, line=qn.line,
-            ))
+            required.append(
+                Requirement(
+                    code=code,
+                    name=v.string(qn, "name", what, _NAME),
+                    policy=v.string(qn, "policy", what, _POLICY),
+                    severity=sev,
+                    summary=v.string(qn, "summary", what),
+                    message=v.string(qn, "message", what),
+                    suggestion=v.string(qn, "suggestion", what),
+                    why=v.string(qn, "why", what),
+                    applies_to=applies,
+                    any=any_,
+                    all=all_,
+                    examples=_examples(v, qn, what, required=False),
+                    pack=name,
+                    path=path,
+                    line=qn.line,
+                )
+            )
 
-    return Pack(name=name, path=path, version=version, description=description, rules=rules,
-                figures=figures, required=required, cues=cues)
+    return Pack(
+        name=name,
+        path=path,
+        version=version,
+        description=description,
+        rules=rules,
+        figures=figures,
+        required=required,
+        cues=cues,
+    )
 
 
 def load_pack(path: str | Path, text: str | None = None) -> Pack:

@@ -20,8 +20,9 @@ from __future__ import annotations
 import functools
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import ClassVar, Iterator
+from typing import ClassVar
 
 SEP = r"(?:[,\"')]*\s+[\"'(]*|,)"
 GAP_WORD = r"[^\s,;:\"()]+"
@@ -96,17 +97,24 @@ class Regex:
     which occurs in every match (see Compiled.anchors); None when unknown.
     """
 
-    __slots__ = ("pattern", "flags", "safe", "anchors", "_compiled")
+    __slots__ = ("_compiled", "anchors", "flags", "pattern", "safe")
 
-    def __init__(self, pattern: str, flags: int = re.IGNORECASE, *, safe: bool = False,
-                 anchors: frozenset[Literal] | None = None, check: bool = False):
+    def __init__(
+        self,
+        pattern: str,
+        flags: int = re.IGNORECASE,
+        *,
+        safe: bool = False,
+        anchors: frozenset[Literal] | None = None,
+        check: bool = False,
+    ):
         self.pattern = pattern
         self.flags = flags
         self.safe = safe
         self.anchors = anchors
         self._compiled: re.Pattern[str] | None = None
         if check:
-            self.compiled  # raises re.error
+            _ = self.compiled  # raises re.error
 
     @property
     def compiled(self) -> re.Pattern[str]:
@@ -118,7 +126,9 @@ class Regex:
     def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         return self.compiled.search(string, pos, endpos)
 
-    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+    def finditer(
+        self, string: str, pos: int = 0, endpos: int = sys.maxsize
+    ) -> Iterator[re.Match[str]]:
         return self.compiled.finditer(string, pos, endpos)
 
     def __repr__(self) -> str:
@@ -166,8 +176,14 @@ class Compiler:
         self._raw = False
 
     # -- public -------------------------------------------------------------------------------
-    def compile(self, src: str, *, subject: list[str] | None = None, named: bool = True,
-                literals: bool = True) -> Compiled:
+    def compile(
+        self,
+        src: str,
+        *,
+        subject: list[str] | None = None,
+        named: bool = True,
+        literals: bool = True,
+    ) -> Compiled:
         """Translate and check one pattern. ``literals``: also find its prefilter literals
         (Compiled.requires), for the patterns the prefilter looks at."""
         self._owned = 0
@@ -198,7 +214,9 @@ class Compiler:
         anchors = None
         if requires:
             anchors = max(requires, key=_selectivity)
-        return Compiled(src, rx, self._subjects > 0, anchors=anchors, requires=requires or None, safe=safe)
+        return Compiled(
+            src, rx, self._subjects > 0, anchors=anchors, requires=requires or None, safe=safe
+        )
 
     def alternation(self, parts: list[Compiled]) -> Regex | None:
         """One regex matching any of ``parts`` (cue lists, compiled with ``named=False``)."""
@@ -209,11 +227,17 @@ class Compiler:
         for c in parts:
             anchors = anchors | c.anchors if anchors is not None and c.anchors is not None else None
         # with raw parts the joined regex may still fail to compile: check it now (raises re.error)
-        return Regex("|".join(f"(?:{c.regex.pattern})" for c in parts), safe=not raw,
-                     anchors=frozenset(anchors) if anchors is not None else None, check=raw)
+        return Regex(
+            "|".join(f"(?:{c.regex.pattern})" for c in parts),
+            safe=not raw,
+            anchors=frozenset(anchors) if anchors is not None else None,
+            check=raw,
+        )
 
     # -- prefilter literals -------------------------------------------------------------------
-    def requires(self, src: str, subject: list[str] | None = None) -> tuple[frozenset[Literal], ...] | None:
+    def requires(
+        self, src: str, subject: list[str] | None = None
+    ) -> tuple[frozenset[Literal], ...] | None:
         """Literal sets, one per required element of pattern ``src`` that has literals: every match
         contains a literal of each set (see Compiled.requires)."""
         if src.startswith("re:"):
@@ -230,8 +254,9 @@ class Compiler:
                 out.append(x)
         return tuple(out) or None
 
-    def _anchor_seq(self, toks: tuple[str, ...], i: int, subject,
-                    every: list | None = None) -> tuple[frozenset[Literal] | None, int]:
+    def _anchor_seq(
+        self, toks: tuple[str, ...], i: int, subject, every: list | None = None
+    ) -> tuple[frozenset[Literal] | None, int]:
         best: frozenset[Literal] | None = None
         best_key = None
         while i < len(toks) and toks[i] != "|" and not toks[i].startswith(")"):
@@ -428,7 +453,9 @@ class Compiler:
             self._active.append(name)
             saved_raw, self._raw = self._raw, False
             try:
-                self._terms[name] = "(?:" + "|".join(self._compile_list(self._terms_src[name], name)) + ")"
+                self._terms[name] = (
+                    "(?:" + "|".join(self._compile_list(self._terms_src[name], name)) + ")"
+                )
                 self._term_raw[name] = self._raw
             finally:
                 self._active.pop()
@@ -472,8 +499,16 @@ def _raw_requires(body: str) -> tuple[frozenset[Literal], ...] | None:
         _raw_seq(sre_parse, list(tree), True, sets)
     except Exception:  # pragma: no cover - anything unexpected: no prefilter
         return None
-    return tuple(frozenset(Literal(x[1:], Literal.TEXT, True) if x[0] == CASE else Literal(x, Literal.TEXT)
-                           for x in lits) for lits in sets) or None
+    return (
+        tuple(
+            frozenset(
+                Literal(x[1:], Literal.TEXT, True) if x[0] == CASE else Literal(x, Literal.TEXT)
+                for x in lits
+            )
+            for lits in sets
+        )
+        or None
+    )
 
 
 def _raw_seq(sp, items, icase: bool, sets: list) -> None:
@@ -493,7 +528,12 @@ def _raw_seq(sp, items, icase: bool, sets: list) -> None:
     for op, av in items:
         if op is c.LITERAL:
             run = {x + chr(av) for x in run}
-        elif op is c.IN and len(av) <= 4 and all(o is c.LITERAL for o, _ in av) and len(run) * len(av) <= 16:
+        elif (
+            op is c.IN
+            and len(av) <= 4
+            and all(o is c.LITERAL for o, _ in av)
+            and len(run) * len(av) <= 16
+        ):
             run = {x + chr(v) for x in run for _, v in av}
         elif op is c.SUBPATTERN:
             flush()

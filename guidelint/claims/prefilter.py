@@ -35,9 +35,9 @@ literal sets (a raw ``re:`` regex with no certain literal).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from functools import reduce
 from operator import or_
-from typing import Iterable, Sequence
 
 from .pack import FigureRule, Rule
 from .patterns import WORD_RUN, Compiled, Literal, Regex
@@ -53,8 +53,12 @@ class Prefilter:
     literal of its ``figures`` and one of its ``context``) and ``others`` (required claims'
     patterns, cue regexes)."""
 
-    def __init__(self, rules: Sequence[Rule], figure_rules: Sequence[FigureRule] = (),
-                 others: Iterable[Compiled | Regex] = ()):
+    def __init__(
+        self,
+        rules: Sequence[Rule],
+        figure_rules: Sequence[FigureRule] = (),
+        others: Iterable[Compiled | Regex] = (),
+    ):
         self._rules = list(rules)
         bit_of: dict[frozenset[Literal], int] = {}
 
@@ -78,20 +82,26 @@ class Prefilter:
         self._anchors = 0
         for anchor in self._filed:
             self._anchors |= anchor
-        self._figure_needs = [(fr, need_of((fr.figures.anchors, fr.context.anchors))) for fr in figure_rules]
+        self._figure_needs = [
+            (fr, need_of((fr.figures.anchors, fr.context.anchors))) for fr in figure_rules
+        ]
         # a sentence with none of these bits meets no claim pattern's anchor and no figure rule's needs
         self._any_bit = self._anchors | reduce(or_, (need for _fr, need in self._figure_needs), 0)
-        self._some_need_nothing = bool(self._always) or any(not need for _fr, need in self._figure_needs)
+        self._some_need_nothing = bool(self._always) or any(
+            not need for _fr, need in self._figure_needs
+        )
         self._figure_rules = list(figure_rules)
         # id(item) -> (item, the bits it needs): the item stays alive, so its id stays its own
-        self._others = {id(p): (p, need_of((p.requires or ()) if isinstance(p, Compiled) else (p.anchors,)))
-                        for p in others}
+        self._others = {
+            id(p): (p, need_of((p.requires or ()) if isinstance(p, Compiled) else (p.anchors,)))
+            for p in others
+        }
         # literal -> the bits of the sets it belongs to, by how it is looked up
-        self._words: dict[str, int] = {}         # a lower-cased word run
-        self._cased_words: dict[str, int] = {}   # a word run as written
-        self._prefixes: dict[tuple[str, bool], int] = {}   # (prefix, cased) of a word run
-        self._texts: dict[tuple[str, bool], int] = {}      # (text, cased) within a token
-        self._spaced: dict[tuple[str, bool], int] = {}     # (text, cased) within the whole text
+        self._words: dict[str, int] = {}  # a lower-cased word run
+        self._cased_words: dict[str, int] = {}  # a word run as written
+        self._prefixes: dict[tuple[str, bool], int] = {}  # (prefix, cased) of a word run
+        self._texts: dict[tuple[str, bool], int] = {}  # (text, cased) within a token
+        self._spaced: dict[tuple[str, bool], int] = {}  # (text, cased) within the whole text
         for lits, bit in bit_of.items():
             for lit in lits:
                 if lit.kind == Literal.WORD:

@@ -11,15 +11,25 @@ import re
 from dataclasses import dataclass
 
 # One-for-one replacements (length preserving).
-_NORMALISE = str.maketrans({
-    "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
-    "\u00a0": " ", "\u2011": "-",
-})
+_NORMALISE = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+        "\u2011": "-",
+    }
+)
 
 
 def normalise(text: str) -> str:
     """Straighten quotes and dashes without changing the length of ``text``."""
-    return text if text.isascii() else text.translate(_NORMALISE)  # only non-ASCII characters change
+    return (
+        text if text.isascii() else text.translate(_NORMALISE)
+    )  # only non-ASCII characters change
 
 
 _WORD = re.compile(r"[\w$%]+(?:['.\-][\w$%]+)*")
@@ -38,10 +48,10 @@ def tokens(text: str) -> list[Token]:
 
 # Clause terminators (NegEx/ConText style): scope of a cue never crosses one of these.
 # Strong terminators also end the forward scope of a "rejection" cue ("A myth is that ..., but ...").
-_STRONG = r"(?:\bbut\b|\bhowever\b|\balthough\b|\bthough\b|\bwhereas\b|\byet\b|\bexcept\b|;|\s-\s|\?\s)"
-_WEAK = (
-    r"(?:[:]|,\s*(?:and|so|while|whereas|because|since|which)\b|\bwhile\b|\bbecause\b)"
+_STRONG = (
+    r"(?:\bbut\b|\bhowever\b|\balthough\b|\bthough\b|\bwhereas\b|\byet\b|\bexcept\b|;|\s-\s|\?\s)"
 )
+_WEAK = r"(?:[:]|,\s*(?:and|so|while|whereas|because|since|which)\b|\bwhile\b|\bbecause\b)"
 _STRONG_RE = re.compile(_STRONG, re.IGNORECASE)
 _BOUNDARY_RE = re.compile(f"{_STRONG}|{_WEAK}", re.IGNORECASE)
 # Every match of _STRONG contains one of _STRONG_CUES, and every match of _WEAK one of _WEAK_CUES

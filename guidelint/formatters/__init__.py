@@ -6,9 +6,8 @@ The exit code never depends on the format.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Callable
 
 from guidelint.runner import Report
 
@@ -21,7 +20,9 @@ class FormatContext:
     show_source: bool = True
     stdin_text: dict[str, str] = field(default_factory=dict)  # display path -> text
     statistics: bool = False
-    known: dict[str, dict] = field(default_factory=dict)  # display path -> {line: text or None} (Report.sources)
+    known: dict[str, dict] = field(
+        default_factory=dict
+    )  # display path -> {line: text or None} (Report.sources)
     _lines: dict[str, list] = field(default_factory=dict)  # the lines of the file read last
 
     def line(self, path: str, number: int) -> str | None:
@@ -67,16 +68,19 @@ Formatter = Callable[[Report, FormatContext], str]
 def get_formatters() -> dict[str, Formatter]:
     from guidelint.formatters import github, json_format, text
 
-    found: dict[str, Formatter] = {"text": text.format_report, "json": json_format.format_report,
-                                   "github": github.format_report}
+    found: dict[str, Formatter] = {
+        "text": text.format_report,
+        "json": json_format.format_report,
+        "github": github.format_report,
+    }
     try:  # formats added by later modules
-        from guidelint.formatters import sarif  # noqa: F401
+        from guidelint.formatters import sarif
 
         found["sarif"] = sarif.format_report
     except ImportError:
         pass
     try:
-        from guidelint.formatters import junit  # noqa: F401
+        from guidelint.formatters import junit
 
         found["junit"] = junit.format_report
     except ImportError:

@@ -16,7 +16,9 @@ def _prop(value: str) -> str:
 def format_report(report, ctx) -> str:
     out = []
     for d in report.diagnostics:
-        props = (f"file={_prop(d.path)},line={d.line},col={d.column},endLine={d.end_line},"
-                 f"endColumn={d.end_column},title={_prop(d.code)}")
+        props = (
+            f"file={_prop(d.path)},line={d.line},col={d.column},endLine={d.end_line},"
+            f"endColumn={d.end_column},title={_prop(d.code)}"
+        )
         out.append(f"::{LEVEL[d.severity.value]} {props}::{_data(d.code + ' ' + d.message)}")
     return "\n".join(out) + ("\n" if out else "")

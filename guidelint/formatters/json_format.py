@@ -7,4 +7,6 @@ import json
 
 
 def format_report(report, ctx) -> str:
-    return json.dumps([d.as_dict() for d in report.diagnostics], indent=2, ensure_ascii=False) + "\n"
+    return (
+        json.dumps([d.as_dict() for d in report.diagnostics], indent=2, ensure_ascii=False) + "\n"
+    )

@@ -16,15 +16,26 @@ def format_report(report, ctx) -> str:
         by_path.setdefault(d.path, []).append(d)
     files = list(dict.fromkeys([*report.files, *by_path]))  # checked files, then any others
     failing = sum(1 for f in files if by_path.get(f))
-    suites = ET.Element("testsuites", name="guidelint", tests=str(len(files)), failures=str(failing),
-                        errors="0")
-    suite = ET.SubElement(suites, "testsuite", name="guidelint", tests=str(len(files)),
-                          failures=str(failing), errors="0", skipped="0")
+    suites = ET.Element(
+        "testsuites", name="guidelint", tests=str(len(files)), failures=str(failing), errors="0"
+    )
+    suite = ET.SubElement(
+        suites,
+        "testsuite",
+        name="guidelint",
+        tests=str(len(files)),
+        failures=str(failing),
+        errors="0",
+        skipped="0",
+    )
     for path in files:
         case = ET.SubElement(suite, "testcase", classname="guidelint", name=path, file=path)
         for d in by_path.get(path, []):
-            failure = ET.SubElement(case, "failure", type=d.code,
-                                    message=f"{d.code} {d.message}")
-            failure.text = f"{d.path}:{d.line}:{d.column}: {d.code} {d.message} ({d.severity.value})"
+            failure = ET.SubElement(case, "failure", type=d.code, message=f"{d.code} {d.message}")
+            failure.text = (
+                f"{d.path}:{d.line}:{d.column}: {d.code} {d.message} ({d.severity.value})"
+            )
     ET.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    )

@@ -55,8 +55,12 @@ def artifact_uri(path: str) -> dict:
 
 
 def _region(span) -> dict:
-    return {"startLine": span.line, "startColumn": span.column, "endLine": span.end_line,
-            "endColumn": max(span.end_column, 1)}
+    return {
+        "startLine": span.line,
+        "startColumn": span.column,
+        "endLine": span.end_line,
+        "endColumn": max(span.end_column, 1),
+    }
 
 
 def format_report(report, ctx) -> str:
@@ -70,36 +74,55 @@ def format_report(report, ctx) -> str:
             "ruleId": d.code,
             "level": LEVEL[d.severity.value],
             "message": {"text": d.message},
-            "locations": [{"physicalLocation": {"artifactLocation": artifact_uri(d.path),
-                                                "region": _region(d)}}],
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": artifact_uri(d.path),
+                        "region": _region(d),
+                    }
+                }
+            ],
         }
         if d.code in index:
             result["ruleIndex"] = index[d.code]
         if d.fix:
-            result["fixes"] = [{
-                "description": {"text": "guidelint --fix"},
-                "artifactChanges": [{
-                    "artifactLocation": artifact_uri(d.path),
-                    "replacements": [{"deletedRegion": _region(e.span), "insertedContent": {"text": e.text}}
-                                     for e in d.fix],
-                }],
-            }]
+            result["fixes"] = [
+                {
+                    "description": {"text": "guidelint --fix"},
+                    "artifactChanges": [
+                        {
+                            "artifactLocation": artifact_uri(d.path),
+                            "replacements": [
+                                {
+                                    "deletedRegion": _region(e.span),
+                                    "insertedContent": {"text": e.text},
+                                }
+                                for e in d.fix
+                            ],
+                        }
+                    ],
+                }
+            ]
         results.append(result)
     sarif = {
         "$schema": SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "guidelint",
-                "version": __version__,
-                "semanticVersion": __version__,
-                "informationUri": "https://guidelint.dev",
-                "rules": [_rule_descriptor(r) for r in rules],
-            }},
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().resolve().as_uri() + "/"}},
-            "columnKind": "unicodeCodePoints",
-            "invocations": [{"executionSuccessful": True}],
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "guidelint",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": "https://guidelint.dev",
+                        "rules": [_rule_descriptor(r) for r in rules],
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().resolve().as_uri() + "/"}},
+                "columnKind": "unicodeCodePoints",
+                "invocations": [{"executionSuccessful": True}],
+                "results": results,
+            }
+        ],
     }
     return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"

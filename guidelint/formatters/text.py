@@ -8,8 +8,14 @@ from collections import Counter
 from guidelint.diagnostics import Severity
 from guidelint.source import SOURCE_LINE_MAX
 
-COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m", "bold": "\033[1m",
-          "dim": "\033[2m", "reset": "\033[0m"}
+COLORS = {
+    "error": "\033[31m",
+    "warning": "\033[33m",
+    "info": "\033[36m",
+    "bold": "\033[1m",
+    "dim": "\033[2m",
+    "reset": "\033[0m",
+}
 
 
 def _c(ctx, name: str, text: str) -> str:
@@ -29,7 +35,9 @@ def iter_report(report, ctx, batch: int = 2000):
     color = ctx.color
     show_source = ctx.show_source
     line_of = ctx.line
-    names = {s: s.value for s in Severity}  # an enum's .value is a slow property; a report reads it per line
+    names = {
+        s: s.value for s in Severity
+    }  # an enum's .value is a slow property; a report reads it per line
     for d in report.diagnostics:
         if len(out) >= batch:
             yield "\n".join(out) + "\n"
@@ -52,8 +60,12 @@ def iter_report(report, ctx, batch: int = 2000):
                 gutter = f"{number:>5} | "
                 if color:
                     append(_c(ctx, "dim", gutter) + src)
-                    append(" " * (len(gutter) - 2) + _c(ctx, "dim", "| ") + " " * (column - 1)
-                           + _c(ctx, sev, "^" * width))
+                    append(
+                        " " * (len(gutter) - 2)
+                        + _c(ctx, "dim", "| ")
+                        + " " * (column - 1)
+                        + _c(ctx, sev, "^" * width)
+                    )
                 else:
                     append(gutter + src)
                     append(f"{' ' * (len(gutter) - 2)}| {' ' * (column - 1)}{'^' * width}")
@@ -66,11 +78,17 @@ def iter_report(report, ctx, batch: int = 2000):
     if not report.diagnostics:
         out.append(f"All checks passed: {files} {noun} checked, no problems.")
     else:
-        parts = [f"{counts[k]} {k}{'s' if counts[k] != 1 else ''}" for k in ("error", "warning", "info") if counts[k]]
+        parts = [
+            f"{counts[k]} {k}{'s' if counts[k] != 1 else ''}"
+            for k in ("error", "warning", "info")
+            if counts[k]
+        ]
         with_problems = len({d.path for d in report.diagnostics})
         fixable = sum(1 for d in report.diagnostics if d.fix)
-        line = (f"Found {len(report.diagnostics)} problem{'s' if len(report.diagnostics) != 1 else ''} "
-                f"({', '.join(parts)}) in {with_problems} of {files} {noun}.")
+        line = (
+            f"Found {len(report.diagnostics)} problem{'s' if len(report.diagnostics) != 1 else ''} "
+            f"({', '.join(parts)}) in {with_problems} of {files} {noun}."
+        )
         if fixable:
             line += f" {fixable} fixable with --fix."
         out.append(line)

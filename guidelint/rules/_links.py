@@ -22,7 +22,10 @@ def where(site_link) -> str:
 
 
 def where_list(site_links, limit: int = 5) -> str:
-    items = sorted({where(sl) for sl in site_links}, key=lambda w: (w.rsplit(":", 1)[0], int(w.rsplit(":", 1)[1])))
+    items = sorted(
+        {where(sl) for sl in site_links},
+        key=lambda w: (w.rsplit(":", 1)[0], int(w.rsplit(":", 1)[1])),
+    )
     more = f" and {len(items) - limit} more" if len(items) > limit else ""
     return ", ".join(items[:limit]) + more
 

@@ -32,6 +32,8 @@ class NoFrontMatter(Rule):
 
     def check(self, page, ctx):
         if page.front_matter is None and page.rel is not None:
-            yield self.finding(Span.point(1, 1, len(page.lines[0]) if page.lines else 1),
-                               "page has no front matter; start it with a '---' line, the keys its type "
-                               "requires (title, description, type, status, last_reviewed...), and '---'")
+            yield self.finding(
+                Span.point(1, 1, len(page.lines[0]) if page.lines else 1),
+                "page has no front matter; start it with a '---' line, the keys its type "
+                "requires (title, description, type, status, last_reviewed...), and '---'",
+            )

@@ -77,20 +77,32 @@ class MissingSection(Rule):
             if entry.last:
                 where = " as the last section of the page"
             else:
-                before = [e for e in spec.entries if e.index < entry.index and e.index in match.by_entry]
+                before = [
+                    e for e in spec.entries if e.index < entry.index and e.index in match.by_entry
+                ]
                 where = ""
                 if before:
                     prev = page.headings[match.by_entry[before[-1].index][-1]].text
                     where = f" after the section '{prev}'"
             links = f" with at least {entry.links} link(s)" if entry.links else ""
             if entry.heading is not None:
-                free = {norm_text(h.text): h for h in page.headings
-                        if h.level == entry.level and h.index not in match.by_heading}
-                near = difflib.get_close_matches(norm_text(entry.heading), list(free), n=1, cutoff=0.75)
+                free = {
+                    norm_text(h.text): h
+                    for h in page.headings
+                    if h.level == entry.level and h.index not in match.by_heading
+                }
+                near = difflib.get_close_matches(
+                    norm_text(entry.heading), list(free), n=1, cutoff=0.75
+                )
                 if near:
                     h = free[near[0]]
-                    yield self.finding(h.span, f"{page.type} pages need a {what} section; rename '{h.text}' "
-                                               f"to '{entry.heading}'")
+                    yield self.finding(
+                        h.span,
+                        f"{page.type} pages need a {what} section; rename '{h.text}' "
+                        f"to '{entry.heading}'",
+                    )
                     continue
-            yield self.finding(anchor_span(page), f"{page.type} pages need a {what} section (H{entry.level}); "
-                                                  f"{add}{where}{links}")
+            yield self.finding(
+                anchor_span(page),
+                f"{page.type} pages need a {what} section (H{entry.level}); {add}{where}{links}",
+            )

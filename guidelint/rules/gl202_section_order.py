@@ -82,7 +82,9 @@ class SectionOrder(Rule):
         entries = {e.index: e for e in spec.entries}
         reported = set()
         if spec.ordered:
-            present = sorted(match.by_heading.items())  # (heading index, entry index) in document order
+            present = sorted(
+                match.by_heading.items()
+            )  # (heading index, entry index) in document order
             keep = _longest_ordered([e for _h, e in present])
             for i, (h, e) in enumerate(present):
                 if i in keep:
@@ -97,9 +99,11 @@ class SectionOrder(Rule):
                     ref = page.headings[match.by_entry[later[0].index][0]].text
                     hint = f"move it before '{ref}'"
                 reported.add(h)
-                yield self.finding(page.headings[h].span,
-                                   f"section '{page.headings[h].text}' is out of order for a {page.type} page; "
-                                   f"{hint} (the order is in {page.type}.sections.yaml)")
+                yield self.finding(
+                    page.headings[h].span,
+                    f"section '{page.headings[h].text}' is out of order for a {page.type} page; "
+                    f"{hint} (the order is in {page.type}.sections.yaml)",
+                )
                 del entry
         for entry in spec.entries:
             if not entry.last or entry.index not in match.by_entry:
@@ -107,9 +111,11 @@ class SectionOrder(Rule):
             h = match.by_entry[entry.index][-1]
             if h in reported:
                 continue
-            after = [x for x in page.headings[h + 1:] if x.level <= entry.level]
+            after = [x for x in page.headings[h + 1 :] if x.level <= entry.level]
             if after:
-                yield self.finding(page.headings[h].span,
-                                   f"'{page.headings[h].text}' must be the last section, but "
-                                   f"'{after[0].text}' (line {after[0].line}) follows it; move "
-                                   f"'{after[0].text}' above it")
+                yield self.finding(
+                    page.headings[h].span,
+                    f"'{page.headings[h].text}' must be the last section, but "
+                    f"'{after[0].text}' (line {after[0].line}) follows it; move "
+                    f"'{after[0].text}' above it",
+                )

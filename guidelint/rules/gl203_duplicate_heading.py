@@ -53,8 +53,11 @@ class DuplicateHeading(Rule):
                 continue
             if key in first:
                 f = first[key]
-                yield self.finding(h.span, f"H{h.level} '{h.text}' repeats the heading on line {f.line}; its anchor "
-                                           f"becomes #{h.anchor}, so links to #{f.anchor} reach only the first one; "
-                                           "rename one of them or merge the sections")
+                yield self.finding(
+                    h.span,
+                    f"H{h.level} '{h.text}' repeats the heading on line {f.line}; its anchor "
+                    f"becomes #{h.anchor}, so links to #{f.anchor} reach only the first one; "
+                    "rename one of them or merge the sections",
+                )
             else:
                 first[key] = h

@@ -46,4 +46,6 @@ class EmptySection(Rule):
             if sec.blocks or i in children:
                 continue
             h = page.headings[sec.heading]
-            yield self.finding(h.span, f"section '{h.text}' is empty; write its content or remove the heading")
+            yield self.finding(
+                h.span, f"section '{h.text}' is empty; write its content or remove the heading"
+            )

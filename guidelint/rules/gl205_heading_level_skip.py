@@ -44,6 +44,9 @@ class HeadingLevelSkip(Rule):
         for h in page.headings:
             if prev is not None and h.level > prev.level + 1:
                 want = prev.level + 1
-                yield self.finding(h.span, f"H{h.level} '{h.text}' follows the H{prev.level} on line {prev.line}; "
-                                           f"make it an H{want} ({'#' * want}) or add the missing level above it")
+                yield self.finding(
+                    h.span,
+                    f"H{h.level} '{h.text}' follows the H{prev.level} on line {prev.line}; "
+                    f"make it an H{want} ({'#' * want}) or add the missing level above it",
+                )
             prev = h

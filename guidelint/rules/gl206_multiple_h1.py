@@ -38,5 +38,8 @@ class MultipleH1(Rule):
     def check(self, page, ctx):
         h1s = [h for h in page.headings if h.level == 1]
         for h in h1s[1:]:
-            yield self.finding(h.span, f"second H1 '{h.text}' (the first is on line {h1s[0].line}); a page has one "
-                                       "H1, its title: make this an H2 (##)")
+            yield self.finding(
+                h.span,
+                f"second H1 '{h.text}' (the first is on line {h1s[0].line}); a page has one "
+                "H1, its title: make this an H2 (##)",
+            )

@@ -52,10 +52,15 @@ class H1TitleMismatch(Rule):
             return
         h1 = next((h for h in page.headings if h.level == 1), None)
         if h1 is None:
-            yield self.finding(Span.point(page.body_start),
-                               f"the page has no H1; start the body with '# {page.title}' (its front-matter title)")
+            yield self.finding(
+                Span.point(page.body_start),
+                f"the page has no H1; start the body with '# {page.title}' (its front-matter title)",
+            )
             return
         if _norm(h1.text) != _norm(page.title):
             line = page.front_matter.value_span(("title",)).line
-            yield self.finding(h1.span, f"H1 '{h1.text}' differs from the front-matter title '{page.title}' "
-                                        f"(line {line}); make them the same")
+            yield self.finding(
+                h1.span,
+                f"H1 '{h1.text}' differs from the front-matter title '{page.title}' "
+                f"(line {line}); make them the same",
+            )

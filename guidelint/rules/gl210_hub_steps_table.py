@@ -61,17 +61,31 @@ class HubStepsTable(Rule):
         if heading is None:
             return  # GL201 reports the missing section
         if table is None:
-            yield self.finding(page.headings[heading].span,
-                               f"no steps table under '{page.headings[heading].text}'; add a table with the columns "
-                               f"{', '.join(steps.columns)} and one row per step")
+            yield self.finding(
+                page.headings[heading].span,
+                f"no steps table under '{page.headings[heading].text}'; add a table with the columns "
+                f"{', '.join(steps.columns)} and one row per step",
+            )
             return
-        if steps.columns and [c.strip().casefold() for c in table.header] != [c.casefold() for c in steps.columns]:
+        if steps.columns and [c.strip().casefold() for c in table.header] != [
+            c.casefold() for c in steps.columns
+        ]:
             cells = page.tables[table.table].header
-            span = Span(cells[0].span.line, cells[0].span.column, cells[-1].span.end_line,
-                        cells[-1].span.end_column) if cells else Span.point(table.span.line)
-            yield self.finding(span,
-                               f"the steps table's columns are {', '.join(table.header) or '(none)'}; "
-                               f"use {', '.join(steps.columns)}")
+            span = (
+                Span(
+                    cells[0].span.line,
+                    cells[0].span.column,
+                    cells[-1].span.end_line,
+                    cells[-1].span.end_column,
+                )
+                if cells
+                else Span.point(table.span.line)
+            )
+            yield self.finding(
+                span,
+                f"the steps table's columns are {', '.join(table.header) or '(none)'}; "
+                f"use {', '.join(steps.columns)}",
+            )
         if not table.rows:
             yield self.finding(table.span, "the steps table has no rows; add one row per step")
         for i, row in enumerate(table.rows):
@@ -80,8 +94,14 @@ class HubStepsTable(Rule):
             text, span = row[0]
             parsed = parse_row(steps, text)
             if parsed is None:
-                yield self.finding(span, f"row {i + 1}: '{text}' does not read like '{i + 1}. <step title>' "
-                                         f"(row_pattern {steps.row_pattern.pattern!r})")
+                yield self.finding(
+                    span,
+                    f"row {i + 1}: '{text}' does not read like '{i + 1}. <step title>' "
+                    f"(row_pattern {steps.row_pattern.pattern!r})",
+                )
             elif parsed[0] != i + 1:
-                yield self.finding(span, f"row {i + 1} is numbered {parsed[0]}; number the steps 1 to "
-                                         f"{len(table.rows)} in order")
+                yield self.finding(
+                    span,
+                    f"row {i + 1} is numbered {parsed[0]}; number the steps 1 to "
+                    f"{len(table.rows)} in order",
+                )

@@ -1,5 +1,5 @@
 from guidelint.registry import Rule, register
-from guidelint.structure import find_steps_table, match_sections, norm_text, parse_row, spec_for
+from guidelint.structure import find_steps_table, norm_text, parse_row, spec_for
 
 
 @register
@@ -89,8 +89,11 @@ class HubStepSections(Rule):
             return  # GL201 reports the missing steps
         for pos, (h, number, _title) in enumerate(sections, 1):
             if number != pos:
-                yield self.finding(h.span, f"'{h.text}' is the {_ordinal(pos)} step section but is numbered {number}; "
-                                           f"number the Step sections 1 to {len(sections)} in order")
+                yield self.finding(
+                    h.span,
+                    f"'{h.text}' is the {_ordinal(pos)} step section but is numbered {number}; "
+                    f"number the Step sections 1 to {len(sections)} in order",
+                )
         _heading, table = find_steps_table(page.headings, page.tables, spec.steps)
         if table is None:
             return  # GL210 reports it
@@ -104,15 +107,24 @@ class HubStepSections(Rule):
             by_number.setdefault(number, (h, title))
             row = rows.get(number)
             if row is None:
-                yield self.finding(h.span, f"'{h.text}' has no row {number} in the steps table; add the row "
-                                           f"'{number}. {title}' or remove the section")
+                yield self.finding(
+                    h.span,
+                    f"'{h.text}' has no row {number} in the steps table; add the row "
+                    f"'{number}. {title}' or remove the section",
+                )
             elif norm_text(row[0]) != norm_text(title):
-                yield self.finding(h.span, f"step {number} is called '{title}' here but '{row[0]}' in the steps table "
-                                           f"(line {row[1].line}); use one title in both places")
+                yield self.finding(
+                    h.span,
+                    f"step {number} is called '{title}' here but '{row[0]}' in the steps table "
+                    f"(line {row[1].line}); use one title in both places",
+                )
         for number, (title, span, _i) in sorted(rows.items()):
             if number not in by_number:
-                yield self.finding(span, f"step {number} '{title}' has no section; add '## Step {number}: {title}' "
-                                         "in its place among the step sections")
+                yield self.finding(
+                    span,
+                    f"step {number} '{title}' has no section; add '## Step {number}: {title}' "
+                    "in its place among the step sections",
+                )
 
 
 def _ordinal(n):

@@ -104,12 +104,22 @@ class HubGoDeeperLink(Rule):
             for r, row in enumerate(table.rows):
                 if col >= len(row):
                     continue
-                text, span = row[col]
-                links = [link for link in page.links if link.kind == "link" and link.cell == (table.table, r, col)]
+                _text, span = row[col]
+                links = [
+                    link
+                    for link in page.links
+                    if link.kind == "link" and link.cell == (table.table, r, col)
+                ]
                 step = row[0][0] if row else f"row {r + 1}"
                 if not links:
-                    yield page.rel, self.finding(span, f"step '{step}' has no link in {spec.steps.links_column}; link "
-                                                       "the guide that goes deeper into this step")
+                    yield (
+                        page.rel,
+                        self.finding(
+                            span,
+                            f"step '{step}' has no link in {spec.steps.links_column}; link "
+                            "the guide that goes deeper into this step",
+                        ),
+                    )
                     continue
                 problems = []
                 for link in links:
@@ -121,6 +131,12 @@ class HubGoDeeperLink(Rule):
                     else:
                         problems.append(f"'{link.target}' is not a page of the site")
                 else:
-                    yield page.rel, self.finding(span, f"step '{step}': no link in {spec.steps.links_column} leads to a "
-                                                       f"published page ({'; '.join(problems)}); link a published "
-                                                       "guide")
+                    yield (
+                        page.rel,
+                        self.finding(
+                            span,
+                            f"step '{step}': no link in {spec.steps.links_column} leads to a "
+                            f"published page ({'; '.join(problems)}); link a published "
+                            "guide",
+                        ),
+                    )

@@ -54,12 +54,17 @@ class SectionLinks(Rule):
             for h in match.by_entry.get(entry.index, ()):
                 level = page.headings[h].level
                 inside = {h}
-                for later in page.headings[h + 1:]:
+                for later in page.headings[h + 1 :]:
                     if later.level <= level:
                         break
                     inside.add(later.index)
-                count = sum(1 for link in page.links if link.kind == "link" and link.section in inside)
+                count = sum(
+                    1 for link in page.links if link.kind == "link" and link.section in inside
+                )
                 if count < entry.links:
                     heading = page.headings[h]
-                    yield self.finding(heading.span, f"section '{heading.text}' has {count} link(s); link at least "
-                                                     f"{entry.links} page(s) a reader should go to next")
+                    yield self.finding(
+                        heading.span,
+                        f"section '{heading.text}' has {count} link(s); link at least "
+                        f"{entry.links} page(s) a reader should go to next",
+                    )

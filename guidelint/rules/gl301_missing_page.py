@@ -59,18 +59,36 @@ class MissingPage(Rule):
                 continue
             if reported(sl.source, ctx):
                 suggestion = resolver.suggest_page(res.rel, sl.source.rel)
-                hint = f"; did you mean '{suggestion}'?" if suggestion else "; fix the path or remove the link"
-                yield sl.source.rel, self.finding(sl.link.span, f"link to '{sl.link.target}': no page or file at "
-                                                                f"'{res.rel}' in the content root{hint}")
-            elif outside_run(sl, ctx) and (suggestion := resolver.suggest_page(res.rel, sl.source.rel,
-                                                                                among=ctx.report_rels)):
+                hint = (
+                    f"; did you mean '{suggestion}'?"
+                    if suggestion
+                    else "; fix the path or remove the link"
+                )
+                yield (
+                    sl.source.rel,
+                    self.finding(
+                        sl.link.span,
+                        f"link to '{sl.link.target}': no page or file at "
+                        f"'{res.rel}' in the content root{hint}",
+                    ),
+                )
+            elif outside_run(sl, ctx) and (
+                suggestion := resolver.suggest_page(res.rel, sl.source.rel, among=ctx.report_rels)
+            ):
                 import posixpath
 
-                target = posixpath.normpath(posixpath.join(posixpath.dirname(sl.source.rel), suggestion))
+                target = posixpath.normpath(
+                    posixpath.join(posixpath.dirname(sl.source.rel), suggestion)
+                )
                 if target in ctx.report_rels and target in site.by_rel:
                     renamed[(target, res.rel)].append(sl)
         for (rel, old), links in sorted(renamed.items()):
-            yield rel, self.finding(page_span(site.by_rel[rel]),
-                                    f"{len(links)} link(s) on pages not checked in this run point at '{old}', which "
-                                    f"does not exist ({where_list(links)}); if this page replaced it, update those "
-                                    "links or add a links.redirects entry")
+            yield (
+                rel,
+                self.finding(
+                    page_span(site.by_rel[rel]),
+                    f"{len(links)} link(s) on pages not checked in this run point at '{old}', which "
+                    f"does not exist ({where_list(links)}); if this page replaced it, update those "
+                    "links or add a links.redirects entry",
+                ),
+            )

@@ -85,9 +85,17 @@ class MissingAnchor(Rule):
             if reported(sl.source, ctx):
                 near = suggest_anchor(res.anchor, anchors)
                 on = "this page" if res.page.rel == sl.source.rel else f"'{res.page.rel}'"
-                hint = f"; did you mean '#{near}'?" if near else "; link to an existing heading or remove the anchor"
-                yield sl.source.rel, self.finding(sl.link.span, f"no heading on {on} has the anchor "
-                                                                f"'#{res.anchor}'{hint}")
+                hint = (
+                    f"; did you mean '#{near}'?"
+                    if near
+                    else "; link to an existing heading or remove the anchor"
+                )
+                yield (
+                    sl.source.rel,
+                    self.finding(
+                        sl.link.span, f"no heading on {on} has the anchor '#{res.anchor}'{hint}"
+                    ),
+                )
             elif outside_run(sl, ctx) and res.page.rel in ctx.report_rels:
                 broken[(res.page.rel, res.anchor)].append(sl)
         for (rel, anchor), links in sorted(broken.items()):
@@ -95,8 +103,17 @@ class MissingAnchor(Rule):
             near = suggest_anchor(anchor, page.anchors)
             heading = next((h for h in page.headings if h.anchor == near), None) if near else None
             span = heading.span if heading else page_span(page)
-            guess = f"; if the heading '{heading.text}' (#{heading.anchor}) replaced it, update those links" \
-                if heading else "; restore the heading or update those links"
-            yield rel, self.finding(span, f"no heading here has the anchor '#{anchor}', but {len(links)} link(s) on "
-                                          f"pages not checked in this run point at it: "
-                                          f"{where_list(links)}{guess}")
+            guess = (
+                f"; if the heading '{heading.text}' (#{heading.anchor}) replaced it, update those links"
+                if heading
+                else "; restore the heading or update those links"
+            )
+            yield (
+                rel,
+                self.finding(
+                    span,
+                    f"no heading here has the anchor '#{anchor}', but {len(links)} link(s) on "
+                    f"pages not checked in this run point at it: "
+                    f"{where_list(links)}{guess}",
+                ),
+            )

@@ -65,14 +65,25 @@ class LinkToDraft(Rule):
         to_draft = defaultdict(list)
         for sl in site_links(site, ctx.config):
             res = sl.resolution
-            if sl.link.kind != "link" or res.kind != PAGE or res.page is None or res.page is sl.source:
+            if (
+                sl.link.kind != "link"
+                or res.kind != PAGE
+                or res.page is None
+                or res.page is sl.source
+            ):
                 continue
             if not sl.source.published or res.page.published or not res.page.ok:
                 continue
             if reported(sl.source, ctx):
-                yield sl.source.rel, self.finding(sl.link.span, f"published page links to '{res.page.rel}', which has "
-                                                                f"status: {res.page.status or '(none)'}; remove the link "
-                                                                "until that page is published")
+                yield (
+                    sl.source.rel,
+                    self.finding(
+                        sl.link.span,
+                        f"published page links to '{res.page.rel}', which has "
+                        f"status: {res.page.status or '(none)'}; remove the link "
+                        "until that page is published",
+                    ),
+                )
             elif outside_run(sl, ctx) and res.page.rel in ctx.report_rels:
                 to_draft[res.page.rel].append(sl)
         resolver = resolver_for(site, ctx.config)
@@ -82,11 +93,22 @@ class LinkToDraft(Rule):
             for slug, span in page.related:
                 res = resolver.resolve_slug(slug)
                 if res.page is not None and res.page.ok and not res.page.published:
-                    yield page.rel, self.finding(span, f"related: '{slug}' is a page with status: "
-                                                       f"{res.page.status or '(none)'}; published pages recommend "
-                                                       "published pages only")
+                    yield (
+                        page.rel,
+                        self.finding(
+                            span,
+                            f"related: '{slug}' is a page with status: "
+                            f"{res.page.status or '(none)'}; published pages recommend "
+                            "published pages only",
+                        ),
+                    )
         for rel, links in sorted(to_draft.items()):
-            yield rel, self.finding(page_span(site.by_rel[rel]),
-                                    f"this page is not published but {len(links)} link(s) on published pages not "
-                                    f"checked in this run point at it: {where_list(links)}; publish it or remove "
-                                    "those links")
+            yield (
+                rel,
+                self.finding(
+                    page_span(site.by_rel[rel]),
+                    f"this page is not published but {len(links)} link(s) on published pages not "
+                    f"checked in this run point at it: {where_list(links)}; publish it or remove "
+                    "those links",
+                ),
+            )

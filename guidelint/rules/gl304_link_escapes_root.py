@@ -41,6 +41,12 @@ class LinkEscapesRoot(Rule):
         for sl in site_links(site, ctx.config):
             if sl.resolution.kind == ESCAPES and reported(sl.source, ctx):
                 what = "image" if sl.link.kind == "image" else "link"
-                yield sl.source.rel, self.finding(sl.link.span, f"{what} to '{sl.link.target}' leaves the content root "
-                                                                "(it was not opened); point it at a file inside the "
-                                                                "content root or use a full https:// URL")
+                yield (
+                    sl.source.rel,
+                    self.finding(
+                        sl.link.span,
+                        f"{what} to '{sl.link.target}' leaves the content root "
+                        "(it was not opened); point it at a file inside the "
+                        "content root or use a full https:// URL",
+                    ),
+                )

@@ -1,6 +1,6 @@
 from guidelint.diagnostics import Severity
-from guidelint.slug import normalize_label
 from guidelint.registry import Rule, register
+from guidelint.slug import normalize_label
 
 
 @register
@@ -48,5 +48,8 @@ class UnusedReference(Rule):
             if d.label in used or d.label in seen:
                 continue  # a repeat is GL306's
             seen.add(d.label)
-            yield self.finding(d.span, f"reference definition [{d.raw_label}] is never used; use it in a link "
-                                       f"([text][{d.raw_label}]) or delete it")
+            yield self.finding(
+                d.span,
+                f"reference definition [{d.raw_label}] is never used; use it in a link "
+                f"([text][{d.raw_label}]) or delete it",
+            )

@@ -39,7 +39,10 @@ class DuplicateReference(Rule):
         for d in page.definitions:
             if d.label in first:
                 f = first[d.label]
-                yield self.finding(d.span, f"[{d.raw_label}] is already defined on line {f.span.line} (that one "
-                                           f"wins: {f.target}); delete this definition or give it another label")
+                yield self.finding(
+                    d.span,
+                    f"[{d.raw_label}] is already defined on line {f.span.line} (that one "
+                    f"wins: {f.target}); delete this definition or give it another label",
+                )
             else:
                 first[d.label] = d

@@ -58,9 +58,15 @@ class UnknownRelated(Rule):
                 if res.page is not None and res.redirected_from is None:
                     continue
                 if res.page is not None:
-                    msg = f"related: '{slug}' was renamed (links.redirects); write '{res.page.slug}'"
+                    msg = (
+                        f"related: '{slug}' was renamed (links.redirects); write '{res.page.slug}'"
+                    )
                 else:
                     near = difflib.get_close_matches(slug, slugs, n=1, cutoff=0.6)
-                    hint = f"; did you mean '{near[0]}'?" if near else "; use a page's path without .md"
+                    hint = (
+                        f"; did you mean '{near[0]}'?"
+                        if near
+                        else "; use a page's path without .md"
+                    )
                     msg = f"related: '{slug}' is not a page of the site{hint}"
                 yield page.rel, self.finding(span, msg)

@@ -16,9 +16,12 @@ def orphans(site, config):
     cached = site.cache.get("links.orphans")
     if cached is None:
         published = published_rels(site)
-        linked = {dst for src, dst in inbound_edges(site, config) if src in published and src != dst}
+        linked = {
+            dst for src, dst in inbound_edges(site, config) if src in published and src != dst
+        }
         cached = site.cache["links.orphans"] = {
-            p.rel for p in site.pages
+            p.rel
+            for p in site.pages
             if p.ok and p.rel in published and p.type != "hub" and p.rel not in linked
         }
     return cached
@@ -84,6 +87,12 @@ class OrphanPage(Rule):
         for rel in sorted(orphans(site, ctx.config)):
             page = site.by_rel[rel]
             if reported(page, ctx):
-                yield rel, self.finding(page_span(page), "no published page links to this page; link it from the "
-                                                         "hub, an index or a related guide (or list it in their "
-                                                         "related:)")
+                yield (
+                    rel,
+                    self.finding(
+                        page_span(page),
+                        "no published page links to this page; link it from the "
+                        "hub, an index or a related guide (or list it in their "
+                        "related:)",
+                    ),
+                )

@@ -1,6 +1,6 @@
-from guidelint.diagnostics import Severity
 from collections import defaultdict, deque
 
+from guidelint.diagnostics import Severity
 from guidelint.links import inbound_edges
 from guidelint.registry import Rule, register
 from guidelint.rules._links import page_span, reported
@@ -97,8 +97,20 @@ class UnreachableFromHub(Rule):
                     queue.append(nxt)
         skip = orphans(site, ctx.config)
         for page in site.pages:
-            if not page.ok or not page.published or page.rel in seen or page.rel in skip or not reported(page, ctx):
+            if (
+                not page.ok
+                or not page.published
+                or page.rel in seen
+                or page.rel in skip
+                or not reported(page, ctx)
+            ):
                 continue
-            yield page.rel, self.finding(page_span(page), f"this page cannot be reached from the hub "
-                                                          f"'{hub.rel}' by following links; link it from the hub "
-                                                          "or from a page on the hub's path")
+            yield (
+                page.rel,
+                self.finding(
+                    page_span(page),
+                    f"this page cannot be reached from the hub "
+                    f"'{hub.rel}' by following links; link it from the hub "
+                    "or from a page on the hub's path",
+                ),
+            )

@@ -45,23 +45,38 @@ class BrokenExternalLink(Rule):
 
     def check_site(self, site, ctx):
         # (page, url, span, what it is): body links first, then the front matter's URLs
-        urls = [(sl.source, sl.resolution.url, sl.link.span, "external link")
-                for sl in site_links(site, ctx.config) if sl.resolution.kind == EXTERNAL and reported(sl.source, ctx)]
+        urls = [
+            (sl.source, sl.resolution.url, sl.link.span, "external link")
+            for sl in site_links(site, ctx.config)
+            if sl.resolution.kind == EXTERNAL and reported(sl.source, ctx)
+        ]
         external = ctx.config.get("links.check_external")
         if external:
-            urls += [(page, url, span, "front-matter URL") for page in site.pages
-                     if page.ok and reported(page, ctx) for url, span in page.front_matter_urls]
+            urls += [
+                (page, url, span, "front-matter URL")
+                for page in site.pages
+                if page.ok and reported(page, ctx)
+                for url, span in page.front_matter_urls
+            ]
         if not urls:
             return
-        from guidelint.external import check_config, well_formed  # urllib.request, threads: only when needed
+        from guidelint.external import (
+            check_config,
+            well_formed,
+        )  # urllib.request, threads: only when needed
 
         good = []
         for page, url, span, what in urls:
             problem = well_formed(url)
             if problem is None:
                 good.append((page, url, span, what))
-            elif what == "external link":  # a malformed front-matter value is the schema's finding (GL101)
-                yield page.rel, self.finding(span, f"{what} '{url}' cannot work: {problem}; fix the URL")
+            elif (
+                what == "external link"
+            ):  # a malformed front-matter value is the schema's finding (GL101)
+                yield (
+                    page.rel,
+                    self.finding(span, f"{what} '{url}' cannot work: {problem}; fix the URL"),
+                )
         if not good or not external:
             return
         results = check_config([url for _page, url, _span, _what in good], ctx.config)
@@ -69,6 +84,12 @@ class BrokenExternalLink(Rule):
             result = results.get(url.split("#", 1)[0])
             if result is None or result.ok:
                 continue
-            yield page.rel, self.finding(span, f"{what} '{url}' is broken: {result.describe()} after "
-                                               f"{result.attempts} attempt(s); update it to the page's current "
-                                               "address or remove it")
+            yield (
+                page.rel,
+                self.finding(
+                    span,
+                    f"{what} '{url}' is broken: {result.describe()} after "
+                    f"{result.attempts} attempt(s); update it to the page's current "
+                    "address or remove it",
+                ),
+            )

@@ -52,12 +52,29 @@ class MissingImage(Rule):
                 near = None
                 names = resolver.files_in(folder)
                 if names:
-                    match = difflib.get_close_matches(posixpath.basename(res.rel), names, n=1, cutoff=0.6)
+                    match = difflib.get_close_matches(
+                        posixpath.basename(res.rel), names, n=1, cutoff=0.6
+                    )
                     near = match[0] if match else None
-                hint = f"; did you mean '{posixpath.join(posixpath.dirname(sl.link.target), near)}'?" if near else \
-                    "; add the file or fix the path"
-                yield sl.source.rel, self.finding(sl.link.span, f"image '{sl.link.target}': no file at '{res.rel}' in "
-                                                                f"the content root{hint}")
+                hint = (
+                    f"; did you mean '{posixpath.join(posixpath.dirname(sl.link.target), near)}'?"
+                    if near
+                    else "; add the file or fix the path"
+                )
+                yield (
+                    sl.source.rel,
+                    self.finding(
+                        sl.link.span,
+                        f"image '{sl.link.target}': no file at '{res.rel}' in "
+                        f"the content root{hint}",
+                    ),
+                )
             elif res.kind == PAGE:
-                yield sl.source.rel, self.finding(sl.link.span, f"image '{sl.link.target}' points at a page, not an "
-                                                                "image file; fix the path")
+                yield (
+                    sl.source.rel,
+                    self.finding(
+                        sl.link.span,
+                        f"image '{sl.link.target}' points at a page, not an "
+                        "image file; fix the path",
+                    ),
+                )

@@ -1,8 +1,8 @@
 import re
 
 from guidelint.diagnostics import Span
-from guidelint.slug import normalize_label
 from guidelint.registry import Rule, register
+from guidelint.slug import normalize_label
 
 # [text][label] and [text][] (not preceded by a backslash); images too, through the '!'
 _FULL = re.compile(r"(?<!\\)(!?)\[((?:[^\[\]\\\n]|\\.){0,999})\]\[((?:[^\[\]\\]|\\.){0,999})\]")
@@ -91,7 +91,15 @@ class UndefinedReference(Rule):
                 start = m.start()
                 li = max(i for i, s in enumerate(starts) if s <= start)
                 end_li = max(i for i, s in enumerate(starts) if s <= m.end() - 1)
-                span = Span(first + li + 1, start - starts[li] + 1, first + end_li + 1, m.end() - starts[end_li] + 1)
+                span = Span(
+                    first + li + 1,
+                    start - starts[li] + 1,
+                    first + end_li + 1,
+                    m.end() - starts[end_li] + 1,
+                )
                 what = "image" if m.group(1) else "link"
-                yield self.finding(span, f"{what} label [{label}] has no definition, so the page shows the brackets "
-                                         f"as text; add '[{label}]: <url>' below the paragraph or fix the label")
+                yield self.finding(
+                    span,
+                    f"{what} label [{label}] has no definition, so the page shows the brackets "
+                    f"as text; add '[{label}]: <url>' below the paragraph or fix the label",
+                )

@@ -1,14 +1,15 @@
 import posixpath
 
-from guidelint.diagnostics import Severity, Span
-from guidelint.diagnostics import CheckedEdit
+from guidelint.diagnostics import CheckedEdit, Severity, Span
 from guidelint.links import PAGE, site_links
-from guidelint.slug import normalize_label
 from guidelint.registry import Rule, register
 from guidelint.rules._links import reported
+from guidelint.slug import normalize_label
 
 
-def _new_target(raw: str, source_rel: str, new_rel: str, site_absolute: bool, extensions) -> str | None:
+def _new_target(
+    raw: str, source_rel: str, new_rel: str, site_absolute: bool, extensions
+) -> str | None:
     """The link target rewritten to ``new_rel`` in the style it was written in."""
     path, hash_, fragment = raw.partition("#")
     if site_absolute:
@@ -74,7 +75,12 @@ class LinkToRenamedPage(Rule):
         extensions = tuple(ctx.config["extensions"])
         for sl in site_links(site, ctx.config):
             res = sl.resolution
-            if sl.link.kind != "link" or res.kind != PAGE or not res.redirected_from or not reported(sl.source, ctx):
+            if (
+                sl.link.kind != "link"
+                or res.kind != PAGE
+                or not res.redirected_from
+                or not reported(sl.source, ctx)
+            ):
                 continue
             new_rel = res.page.rel
             new = _new_target(sl.link.target, sl.source.rel, new_rel, res.site_absolute, extensions)
@@ -82,9 +88,15 @@ class LinkToRenamedPage(Rule):
             if new is not None:
                 edit = _target_edit(sl.source, sl.link, new)
                 fix = (edit,) if edit is not None else ()
-            yield sl.source.rel, self.finding(
-                sl.link.span, f"link to '{sl.link.target}': '{res.redirected_from}' was renamed to "
-                              f"'{res.page.slug}' (links.redirects); link to '{new or res.page.rel}' instead", fix)
+            yield (
+                sl.source.rel,
+                self.finding(
+                    sl.link.span,
+                    f"link to '{sl.link.target}': '{res.redirected_from}' was renamed to "
+                    f"'{res.page.slug}' (links.redirects); link to '{new or res.page.rel}' instead",
+                    fix,
+                ),
+            )
 
 
 def _target_edit(source, link, new: str):
@@ -92,11 +104,15 @@ def _target_edit(source, link, new: str):
     raw = link.target
     if link.style == "inline" and link.span.line == link.span.end_line:
         end = link.span.end_column - 1  # the closing ')'
-        return CheckedEdit(Span(link.span.line, end - len(raw), link.span.line, end), new, expect=raw)
+        return CheckedEdit(
+            Span(link.span.line, end - len(raw), link.span.line, end), new, expect=raw
+        )
     if link.style == "reference" and link.label is not None:
         label = normalize_label(link.label)
         for d in source.definitions:
             if d.label == label:
                 end = d.span.end_column
-                return CheckedEdit(Span(d.span.line, end - len(d.target), d.span.line, end), new, expect=d.target)
+                return CheckedEdit(
+                    Span(d.span.line, end - len(d.target), d.span.line, end), new, expect=d.target
+                )
     return None

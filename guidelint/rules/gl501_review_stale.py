@@ -53,6 +53,9 @@ class ReviewStale(Rule):
         age = (ctx.config.today - reviewed).days
         if age > max_age:
             span = page.front_matter.value_span(("last_reviewed",))
-            yield self.finding(span, f"last_reviewed: {reviewed.isoformat()} is {age} days ago, over the "
-                                     f"review age of {max_age} days; re-check the page's facts and sources, "
-                                     "then update the date")
+            yield self.finding(
+                span,
+                f"last_reviewed: {reviewed.isoformat()} is {age} days ago, over the "
+                f"review age of {max_age} days; re-check the page's facts and sources, "
+                "then update the date",
+            )

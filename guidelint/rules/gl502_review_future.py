@@ -34,5 +34,8 @@ class ReviewInFuture(Rule):
         reviewed = reviewed_on(page)
         if reviewed is not None and reviewed > ctx.config.today:
             span = page.front_matter.value_span(("last_reviewed",))
-            yield self.finding(span, f"last_reviewed: {reviewed.isoformat()} is in the future (today is "
-                                     f"{ctx.config.today.isoformat()}); write the date you reviewed the page")
+            yield self.finding(
+                span,
+                f"last_reviewed: {reviewed.isoformat()} is in the future (today is "
+                f"{ctx.config.today.isoformat()}); write the date you reviewed the page",
+            )

@@ -44,12 +44,19 @@ def _pattern(forms: list[str]) -> re.Pattern:
     """Any of ``forms`` as a word of its own (not inside a web or e-mail address), in any case."""
     # a lookahead for the forms' first characters lets the search skip most positions quickly
     firsts = "".join(sorted({re.escape(f[0]) for f in forms})) if all(forms) else None
-    return re.compile((f"(?=[{firsts}])" if firsts else "") + r"(?<![\w./@-])(?:"
-                      + "|".join(re.escape(f) for f in forms) + r")(?![\w-]|\.\w)", re.IGNORECASE)
+    return re.compile(
+        (f"(?=[{firsts}])" if firsts else "")
+        + r"(?<![\w./@-])(?:"
+        + "|".join(re.escape(f) for f in forms)
+        + r")(?![\w-]|\.\w)",
+        re.IGNORECASE,
+    )
 
 
 @functools.lru_cache(maxsize=8)
-def _matcher(root: Path, builtin: bool, files: tuple[str, ...], spellings: tuple[tuple[str, str], ...]):
+def _matcher(
+    root: Path, builtin: bool, files: tuple[str, ...], spellings: tuple[tuple[str, str], ...]
+):
     """(exact wrong form -> right name, casefolded right name -> right name for names whose
     capitalisation matters, the pattern finding both, the forms in lower case if they are all
     ASCII), for one configuration's name lists."""
@@ -76,8 +83,12 @@ def _absent(page, lowered: tuple[str, ...] | None) -> bool:
 
 def _matcher_for(config):
     names = config.get("names")
-    return _matcher(config.root, bool(names["builtin"]), tuple(names["files"]),
-                    tuple(sorted(names["spellings"].items())))
+    return _matcher(
+        config.root,
+        bool(names["builtin"]),
+        tuple(names["files"]),
+        tuple(sorted(names["spellings"].items())),
+    )
 
 
 @register
@@ -127,8 +138,15 @@ class KnownNameSpelling(Rule):
                 span = block.span(m.start(), m.end())
                 fix = ()
                 line = page.lines[span.line - 1] if span.line <= len(page.lines) else ""
-                if (block.kind != "heading" and span.end_line == span.line
-                        and line[span.column - 1 : span.end_column - 1] == text):
+                if (
+                    block.kind != "heading"
+                    and span.end_line == span.line
+                    and line[span.column - 1 : span.end_column - 1] == text
+                ):
                     fix = (Edit(span, right),)
-                where = " (in a heading: fix it by hand and update links to its anchor)" if block.kind == "heading" else ""
+                where = (
+                    " (in a heading: fix it by hand and update links to its anchor)"
+                    if block.kind == "heading"
+                    else ""
+                )
                 yield self.finding(span, f"'{text}' should be spelt '{right}'{where}", fix)
