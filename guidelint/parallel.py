@@ -291,11 +291,23 @@ class Analyzer:
         ctx = multiprocessing.get_context(method)
         size = max(1, min(32, len(todo) // (workers * 6)))
         chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
-        pool = ctx.Pool(
-            workers, initializer=_init_worker, initargs=(config, selected, method == "fork")
-        )
+        # A Ctrl-C while the workers are being forked would interrupt fork handlers (logging's
+        # lock release) and print "Exception ignored ... KeyboardInterrupt": hold it until the
+        # pool exists, then let it arrive inside the try below, which stops the pool.
+        mask = getattr(signal, "pthread_sigmask", None)
+        held = mask(signal.SIG_BLOCK, {signal.SIGINT}) if mask else None
+        try:
+            pool = ctx.Pool(
+                workers, initializer=_init_worker, initargs=(config, selected, method == "fork")
+            )
+        except BaseException:
+            if mask:
+                mask(signal.SIG_SETMASK, held)
+            raise
         pickled: list = []  # (index, pickled summary, pickled findings and lines, hash of the bytes)
         try:
+            if mask:
+                mask(signal.SIG_SETMASK, held)  # a Ctrl-C held back is raised here
             for chunk, out in zip(chunks, pool.imap(_work, [[t for _, t in c] for c in chunks])):
                 pickled.extend((i, *answer) for (i, _task), answer in zip(chunk, out))
             pool.close()

@@ -559,13 +559,15 @@ def test_interrupted_run_leaves_a_usable_cache(tmp_path):
     proc = _cli(tmp_path, "--jobs", "2")
     deadline = time.time() + 120
     children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
-    while (
-        time.time() < deadline and proc.poll() is None
-    ):  # the pool has started: analysis under way
+    # Signal as soon as the pool's workers exist: analysis is then under way and cannot have
+    # finished (400 pages take far longer than one poll), whatever the machine's load.
+    started = False
+    while time.time() < deadline and proc.poll() is None:
         if children.exists() and len(children.read_text().split()) >= 2:
+            started = True
             break
-        time.sleep(0.02)
-    time.sleep(0.3)
+        time.sleep(0.005)
+    assert started, "the run ended before its worker pool was seen"
     proc.send_signal(signal.SIGINT)
     code, _out, err = _finish(proc)
     assert "Traceback" not in err, err
