@@ -10,7 +10,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def _front_matter_text() -> str:
-    return "\n".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "content").rglob("*.md")))
+    return "\n".join(
+        p.read_text(encoding="utf-8") for p in sorted((REPO / "content").rglob("*.md"))
+    )
 
 
 @pytest.mark.skipif(not (REPO / "content").is_dir(), reason="content/ not written yet")
