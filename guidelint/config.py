@@ -152,6 +152,10 @@ SPEC: dict[str, Any] = {
         "files": (_str_list, ()),  # more YAML name lists (see guidelint/packs/names/)
         "spellings": (_str_map, {}),  # "misspelling" = "Right Name"
     },
+    "sources": {  # GL503 source-is-homepage
+        # hosts whose front page may be a source, e.g. "example.org"
+        "allow_homepages": (_str_list, ()),
+    },
     "limits": {
         "max_file_bytes": (_int(1), 5 * 1024 * 1024),
         "max_front_matter_bytes": (_int(1), 64 * 1024),
