@@ -130,6 +130,6 @@ def test_state_last_reviewed_required_only_when_published(run_cli, site, status,
     if missing:
         assert code == 1
         assert [(d["line"], d["column"]) for d in found] == [(1, 1)]
-        assert "last_reviewed" in found[0]["message"]
+        assert "'last_reviewed' (needed unless status is 'draft')" in found[0]["message"]
     else:
         assert found == [] and code == 0, out
