@@ -104,6 +104,27 @@ def _str_map(v: Any) -> dict[str, str]:
     return dict(v)
 
 
+def _grade_map(v: Any) -> dict[str, float]:
+    """[readability] max_grade: page type = highest Flesch-Kincaid grade (GL520). Setting any
+    ceiling needs the optional textstat package (pip install 'guidelint[readability]')."""
+    if not isinstance(v, dict):
+        raise ValueError("expected a table of page type = grade, such as { guide = 10 }")
+    out = {}
+    for k, grade in v.items():
+        if isinstance(grade, bool) or not isinstance(grade, (int, float)) or not 0 < grade <= 30:
+            raise ValueError(f"{k} = {grade!r}: expected a grade between 0 and 30")
+        out[str(k)] = float(grade)
+    if out:
+        from guidelint.readability import available
+
+        if not available():
+            raise ValueError(
+                "reading-grade ceilings need the textstat package; "
+                "install it with: pip install 'guidelint[readability]'"
+            )
+    return out
+
+
 def _date(v: Any) -> _dt.date:
     if isinstance(v, _dt.date):
         return v
@@ -151,6 +172,14 @@ SPEC: dict[str, Any] = {
         "builtin": (_bool, True),  # the name lists shipped in guidelint/packs/names/
         "files": (_str_list, ()),  # more YAML name lists (see guidelint/packs/names/)
         "spellings": (_str_map, {}),  # "misspelling" = "Right Name"
+    },
+    "readability": {  # GL520 reading-grade (optional extra: pip install 'guidelint[readability]')
+        "max_grade": (_grade_map, {}),  # page type = highest Flesch-Kincaid grade; empty = off
+        "min_words": (_int(1), 150),  # pages with fewer words of prose are not graded
+    },
+    "sources": {  # GL503 source-is-homepage
+        # hosts whose front page may be a source, e.g. "example.org"
+        "allow_homepages": (_str_list, ()),
     },
     "limits": {
         "max_file_bytes": (_int(1), 5 * 1024 * 1024),

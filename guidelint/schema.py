@@ -468,6 +468,29 @@ def _convert(error, path: tuple, fm: FrontMatter) -> list[Finding]:
                 "'period' gives the reference period of its figures, 'accessed' the date you checked it",
             )
         ]
+    if kind == "anyOf" and isinstance(value, dict):
+        # a key required unless a condition holds, written as anyOf [{condition}, {"required": [k]}]
+        # (the state schema: last_reviewed unless status is 'draft')
+        alternatives = [s for s in error.validator_value if isinstance(s, dict)]
+        plain = [s for s in alternatives if set(s) == {"required"}]
+        missing = [k for s in plain for k in s["required"] if k not in value]
+        unless = [
+            f"{k} is {p['const']!r}"
+            for s in alternatives
+            if s not in plain
+            for k, p in s.get("properties", {}).items()
+            if isinstance(p, dict) and "const" in p
+        ]
+        if missing and unless and len(alternatives) == len(error.validator_value):
+            span = fm.opening if not path else fm.key_span(path)
+            return [
+                Finding(
+                    "GL102",
+                    span,
+                    f"missing required key '{missing[0]}' (needed unless {' or '.join(unless)}); "
+                    "add it",
+                )
+            ]
     if kind == "uniqueItems" and isinstance(value, list):
         seen: dict[str, int] = {}
         out = []
