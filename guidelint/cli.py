@@ -90,7 +90,7 @@ def cli() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "github", "sarif", "junit"]),
+    type=click.Choice(["text", "json", "github", "sarif", "junit", "html"]),
     default="text",
     show_default=True,
     help="Output format.",
@@ -227,7 +227,12 @@ def check(
                     click.echo(diff_text, nl=False)
             else:
                 report = run(
-                    path_list, config, selected, stdin=stdin_item, analyzer=progress.wrap(analyzer)
+                    path_list,
+                    config,
+                    selected,
+                    stdin=stdin_item,
+                    analyzer=progress.wrap(analyzer),
+                    site_data=fmt == "html",
                 )
         report.stats.update(analyzer.stats)
     except ConfigError as exc:
