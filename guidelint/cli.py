@@ -296,7 +296,7 @@ def check(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
+    type=click.Choice(["text", "json", "markdown", "docs"]),
     default="text",
     show_default=True,
 )
@@ -313,9 +313,15 @@ def rules_cmd(fmt, config_path):
     Examples:
       guidelint rules
       guidelint rules --format markdown   # the README's rule table
+      guidelint rules --format docs > docs/rules.md   # every rule's documentation
     """
     load(config_path)
     rules = all_rules()
+    if fmt == "docs":
+        from guidelint.formatters.html_report import rules_markdown
+
+        click.echo(rules_markdown(rules), nl=False)
+        return
     if fmt == "json":
         click.echo(
             json.dumps(

@@ -292,6 +292,24 @@ def _headline(message: str) -> str:
     return head if len(head) <= 160 else head[:159] + "…"
 
 
+def rules_markdown(rules) -> str:
+    """docs/rules.md: every rule's documentation under a heading that is its code alone, so that
+    the anchor (``#gl101``) stays the same when a rule's name changes."""
+    out = [
+        "# Rules\n\n"
+        "Generated from the rule registry by `guidelint rules --format docs > docs/rules.md` (a test "
+        "fails when it drifts). Each rule's anchor is its code in lower case, `docs/rules.md#gl101`; "
+        "the HTML report (`--format html`) uses the same anchors for the rules it embeds.\n"
+    ]
+    for rule in rules:
+        flags = [f"`{rule.name}`", rule.severity.value, f"{rule.scope} rule"]
+        if rule.fixable:
+            flags.append("fixable with `--fix`")
+        out.append(f"\n## {rule.code}\n\n{' · '.join(flags)}: {rule.summary}.\n\n")
+        out.append(rule.doc.strip() + "\n")
+    return "".join(out)
+
+
 # ------------------------------------------------------------------ code frames
 def _marked_line(text: str, start: int, end: int) -> str:
     """``text`` escaped, the characters [start, end) (0-based) inside <mark>."""
@@ -443,7 +461,7 @@ def graph_layout(site) -> tuple[list[list[str]], dict[str, tuple[float, float]],
     drawing's width and height. Deterministic: pages sorted by path within a layer."""
     labels = len(site.pages) <= LABELS_UP_TO
     per_row = 8 if labels else 40
-    dx, dy, row_dy = (150, 90, 60) if labels else (26, 60, 26)
+    dx, dy, row_dy = (128, 90, 60) if labels else (26, 60, 26)
     layers: dict[int, list[str]] = {}
     last = max(site.depth.values(), default=-1) + 1
     for p in site.pages:
@@ -461,12 +479,12 @@ def graph_layout(site) -> tuple[list[list[str]], dict[str, tuple[float, float]],
                 pos[rel] = (round(x0 + i * dx, 1), round(y, 1))
             y += row_dy
         y += dy - row_dy
-    return ordered, pos, int(width), int(y + 10)
+    return ordered, pos, int(width), int(y - (dy - row_dy) + (10 if labels else 0))
 
 
 def _short(rel: str) -> str:
     name = rel.rsplit(".", 1)[0] if rel.endswith((".md", ".markdown")) else rel
-    return name if len(name) <= 22 else name[:21] + "…"
+    return name if len(name) <= 18 else name[:17] + "…"
 
 
 def graph_svg(site, page_ids: dict[str, str]) -> str:
