@@ -377,6 +377,47 @@ def rule_cmd(code, config_path):
     click.echo(rule.doc.rstrip() + "\n")
 
 
+@cli.command("summary")
+@click.argument("report", type=click.Path(dir_okay=False))
+@click.option(
+    "--top", type=click.IntRange(min=1), default=10, show_default=True, help="Files to list."
+)
+@click.option("--title", default="guidelint", show_default=True, help="The summary's heading.")
+@click.option(
+    "--github-output",
+    "github_output",
+    type=click.Path(dir_okay=False),
+    help="Also append findings=N, errors=N, warnings=N, infos=N, files=N to this file "
+    "(GitHub's $GITHUB_OUTPUT).",
+)
+def summary_cmd(report, top, title, github_output):
+    """Summarize a JSON report as Markdown: counts by code and the files with the most findings.
+
+    \b
+    Examples:
+      guidelint check --format json -o report.json
+      guidelint summary report.json >> "$GITHUB_STEP_SUMMARY"
+    """
+    from guidelint.summary import SummaryError, counts, load_report, markdown
+
+    try:  # rule names of the configured claim packs, when a configuration is at hand
+        load(None)
+    except UsageError:
+        pass
+    try:
+        diagnostics = load_report(report)
+    except SummaryError as exc:
+        raise UsageError(str(exc)) from None
+    if github_output:
+        try:
+            with open(github_output, "a", encoding="utf-8") as fh:
+                for key, value in counts(diagnostics).items():
+                    fh.write(f"{key}={value}\n")
+        except OSError as exc:
+            raise UsageError(f"--github-output {github_output}: {exc.strerror or exc}") from None
+    click.echo(markdown(diagnostics, top=top, title=title), nl=False)
+
+
 @cli.command("new")
 @click.argument("page_type", metavar="TYPE")
 @click.argument("slug")
