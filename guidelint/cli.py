@@ -398,12 +398,12 @@ def summary_cmd(report, top, title, github_output):
       guidelint check --format json -o report.json
       guidelint summary report.json >> "$GITHUB_STEP_SUMMARY"
     """
+    import contextlib
+
     from guidelint.summary import SummaryError, counts, load_report, markdown
 
-    try:  # rule names of the configured claim packs, when a configuration is at hand
+    with contextlib.suppress(UsageError):  # rule names of configured claim packs, if any
         load(None)
-    except UsageError:
-        pass
     try:
         diagnostics = load_report(report)
     except SummaryError as exc:
