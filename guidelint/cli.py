@@ -225,6 +225,8 @@ def check(
                 )
                 if diff:
                     click.echo(diff_text, nl=False)
+                elif fmt == "html":  # the report of what is left, with the site described
+                    report = run(path_list, config, selected, analyzer=analyzer, site_data=True)
             else:
                 report = run(
                     path_list,

@@ -50,10 +50,10 @@ def load_report(path: str) -> list[dict]:
 def cell(value) -> str:
     """Text for a Markdown table cell: HTML-escaped, and Markdown's table and emphasis marks
     made literal."""
-    text = html.escape(str(value), quote=False).replace("\n", " ").replace("|", "&#124;")
-    for mark in ("\\", "`", "*", "_", "[", "]", "#"):
+    text = str(value).replace("\n", " ")
+    for mark in ("\\", "`", "*", "_", "[", "]"):
         text = text.replace(mark, "\\" + mark)
-    return text
+    return html.escape(text, quote=False).replace("|", "&#124;")
 
 
 def _plural(n: int, word: str) -> str:

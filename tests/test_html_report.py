@@ -290,3 +290,12 @@ def test_report_renders_in_chromium(report_site, run_cli, tmp_path):
     assert 'A handbook "><img src=x onerror=alert(2)>' in text
     assert not tree.find("em")
     assert "<em>You <mark>" not in dom and "&lt;em&gt;You " in dom  # the claim, in context
+
+
+def test_fix_then_report_describes_the_site(report_site, run_cli):
+    """With --fix the report is of what is left, and still has the graph and the reviews."""
+    code, out, err = run_cli("check", "--fix", "--format", "html")
+    assert code == 1, err
+    tree = parse(out)
+    assert len(tree.with_class("g", "node")) == len(FILES)
+    assert len([r for r in tree.find("tr") if (r.get("id") or "").startswith("p-")]) == len(FILES)
