@@ -149,12 +149,13 @@ def _text(value) -> str | None:
 def _sources(value) -> tuple[tuple[str, str, str, str], ...]:
     if not isinstance(value, list):
         return ()
-    out = []
+    out: list[tuple[str, str, str, str]] = []
     for item in value[:1000]:
         if isinstance(item, dict):
-            out.append(
-                tuple(_text(item.get(k)) or "" for k in ("title", "publisher", "url", "accessed"))
+            title, publisher, url, accessed = (
+                _text(item.get(k)) or "" for k in ("title", "publisher", "url", "accessed")
             )
+            out.append((title, publisher, url, accessed))
         elif isinstance(item, str):
             out.append((item, "", item if item.startswith(_WEB) else "", ""))
     return tuple(out)

@@ -84,7 +84,7 @@ def markdown(diagnostics: list[dict], top: int = 10, title: str = "guidelint") -
         "\n| code | rule | severity | findings |\n|---|---|---|---:|\n",
     ]
     by_code = Counter(d["code"] for d in diagnostics)
-    severity_of = {}
+    severity_of: dict[str, str] = {}
     for d in diagnostics:
         severity_of.setdefault(d["code"], d["severity"])
     for code, n in sorted(by_code.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -106,8 +106,9 @@ def markdown(diagnostics: list[dict], top: int = 10, title: str = "guidelint") -
         f"\n### {heading}\n\n| file | errors | warnings | infos | total |\n"
         "|---|---:|---:|---:|---:|\n"
     )
-    for path, n in shown:
+    for path, found in shown:
         out.append(
-            f"| {cell(path)} | {n['error']} | {n['warning']} | {n['info']} | {sum(n.values())} |\n"
+            f"| {cell(path)} | {found['error']} | {found['warning']} | {found['info']} | "
+            f"{sum(found.values())} |\n"
         )
     return "".join(out)
