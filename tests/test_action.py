@@ -378,3 +378,19 @@ def test_cache_key_follows_the_configuration(tmp_path, action_python):
         assert runner.result("key").returncode == 0
         keys.append(runner.outputs["key"]["cache-key"])
     assert keys[0] == keys[1] != keys[2]
+
+
+def test_paths_on_several_lines(tmp_path, action_python):
+    """A YAML block of paths (one per line) checks exactly those pages."""
+    workspace = git_repo(tmp_path / "repo", {"old.md": OLD, "sub/claim.md": CLAIM, "x.md": OLD})
+    runner = Runner(tmp_path, workspace, [action_python, Path(sys.executable).parent])
+    runner.run(
+        {"paths": "content/old.md\n  content/sub/claim.md\n", "select": "GL401,GL501"},
+        only=["check", "summary"],
+    )
+    report = json.loads(Path(runner.outputs["check"]["report"]).read_text(encoding="utf-8"))
+    assert sorted((d["path"], d["code"]) for d in report) == [
+        ("content/old.md", "GL501"),
+        ("content/sub/claim.md", "GL401"),
+    ]
+    assert runner.outputs["summary"]["files"] == "2"
