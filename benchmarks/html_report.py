@@ -5,8 +5,8 @@
     (cd /tmp/s1k && guidelint check --format html -o /tmp/s1k.html)
     python benchmarks/html_report.py /tmp/s1k.html [--runs 5]
 
-Drives Chromium (Debian package ``chromium``) over the DevTools protocol (``pip install
-websocket-client``): for each run a fresh tab loads the file and the script reads the page's
+Drives Chromium (Debian package ``chromium``) over the DevTools protocol (``pip install -e
+'.[bench]'``, websocket-client): for each run a fresh tab loads the file and the script reads the page's
 navigation timing (DOMContentLoaded, load event) and first contentful paint, the time until the
 tab answers after a layout (``document.body.scrollHeight``; off-screen sections are skipped, the
 report styles them ``content-visibility: auto``), and the time to lay out every section, as
