@@ -90,7 +90,7 @@ def cli() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "github", "sarif", "junit"]),
+    type=click.Choice(["text", "json", "github", "sarif", "junit", "html"]),
     default="text",
     show_default=True,
     help="Output format.",
@@ -225,9 +225,16 @@ def check(
                 )
                 if diff:
                     click.echo(diff_text, nl=False)
+                elif fmt == "html":  # the report of what is left, with the site described
+                    report = run(path_list, config, selected, analyzer=analyzer, site_data=True)
             else:
                 report = run(
-                    path_list, config, selected, stdin=stdin_item, analyzer=progress.wrap(analyzer)
+                    path_list,
+                    config,
+                    selected,
+                    stdin=stdin_item,
+                    analyzer=progress.wrap(analyzer),
+                    site_data=fmt == "html",
                 )
         report.stats.update(analyzer.stats)
     except ConfigError as exc:
@@ -291,7 +298,7 @@ def check(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
+    type=click.Choice(["text", "json", "markdown", "docs"]),
     default="text",
     show_default=True,
 )
@@ -308,9 +315,15 @@ def rules_cmd(fmt, config_path):
     Examples:
       guidelint rules
       guidelint rules --format markdown   # the README's rule table
+      guidelint rules --format docs > docs/rules.md   # every rule's documentation
     """
     load(config_path)
     rules = all_rules()
+    if fmt == "docs":
+        from guidelint.formatters.html_report import rules_markdown
+
+        click.echo(rules_markdown(rules), nl=False)
+        return
     if fmt == "json":
         click.echo(
             json.dumps(
@@ -364,6 +377,47 @@ def rule_cmd(code, config_path):
         f"{rule.code} {rule.name}  ({rule.severity.value}{', fixable' if rule.fixable else ''})\n"
     )
     click.echo(rule.doc.rstrip() + "\n")
+
+
+@cli.command("summary")
+@click.argument("report", type=click.Path(dir_okay=False))
+@click.option(
+    "--top", type=click.IntRange(min=1), default=10, show_default=True, help="Files to list."
+)
+@click.option("--title", default="guidelint", show_default=True, help="The summary's heading.")
+@click.option(
+    "--github-output",
+    "github_output",
+    type=click.Path(dir_okay=False),
+    help="Also append findings=N, errors=N, warnings=N, infos=N, files=N to this file "
+    "(GitHub's $GITHUB_OUTPUT).",
+)
+def summary_cmd(report, top, title, github_output):
+    """Summarize a JSON report as Markdown: counts by code and the files with the most findings.
+
+    \b
+    Examples:
+      guidelint check --format json -o report.json
+      guidelint summary report.json >> "$GITHUB_STEP_SUMMARY"
+    """
+    import contextlib
+
+    from guidelint.summary import SummaryError, counts, load_report, markdown
+
+    with contextlib.suppress(UsageError):  # rule names of configured claim packs, if any
+        load(None)
+    try:
+        diagnostics = load_report(report)
+    except SummaryError as exc:
+        raise UsageError(str(exc)) from None
+    if github_output:
+        try:
+            with open(github_output, "a", encoding="utf-8") as fh:
+                for key, value in counts(diagnostics).items():
+                    fh.write(f"{key}={value}\n")
+        except OSError as exc:
+            raise UsageError(f"--github-output {github_output}: {exc.strerror or exc}") from None
+    click.echo(markdown(diagnostics, top=top, title=title), nl=False)
 
 
 @cli.command("new")

@@ -14,12 +14,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from guidelint.config import Config, ConfigError
 from guidelint.diagnostics import Diagnostic, Severity, Span
 from guidelint.registry import PageContext, SiteContext, get_rule, iter_rules, matches
 from guidelint.site import PageSummary, SiteIndex, slug_for
 from guidelint.source import SOURCE_LINE_MAX, Finding, decode
+
+if TYPE_CHECKING:  # pragma: no cover
+    from guidelint.sitedata import SiteData
 
 # The page model, YAML and the schemas are imported where a page is analysed: a run that the site
 # snapshot serves without analysing a page never loads the Markdown parser or jsonschema.
@@ -58,6 +62,7 @@ class Report:
     stats: dict = field(default_factory=dict)
     files: list[str] = field(default_factory=list)  # display paths of the checked files (junit)
     sources: dict[str, dict] = field(default_factory=dict)  # display path -> PageResult.lines
+    site: SiteData | None = None  # pages, link graph and reviews, when the run was asked for them
 
 
 # ------------------------------------------------------------------ per page
@@ -420,7 +425,10 @@ def run(
     *,
     stdin: FileItem | None = None,
     analyzer: Analyzer | None = None,
+    site_data: bool = False,
 ) -> Report:
+    """Check ``paths`` (default: the whole site). ``site_data``: also describe the site (its
+    pages, link graph and reviews) in ``Report.site``, for the html report."""
     from guidelint.schema import refresh_folder
 
     refresh_folder(
@@ -480,6 +488,11 @@ def run(
     )
     diagnostics = sorted(set(diagnostics), key=Diagnostic.sort_key)
     outside = sum(1 for t in targets if t.rel is None and t.path is not None)
+    site = None
+    if site_data:
+        from guidelint.sitedata import collect
+
+        site = collect([r.summary for _k, i, r in keyed if i.rel is not None], config)
     return Report(
         diagnostics,
         files_checked=len(targets),
@@ -487,6 +500,7 @@ def run(
         stats={"outside_root": outside, **site_stats},
         files=[t.display for t in targets],
         sources=sources,
+        site=site,
     )
 
 

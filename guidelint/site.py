@@ -57,6 +57,10 @@ class PageSummary:
     front_matter_urls: tuple[
         tuple[str, Span], ...
     ] = ()  # http(s) URLs among the front matter's values
+    # for reports (--format html): the front matter's last_reviewed as written, and its sources as
+    # (title, publisher, url, accessed) strings ("" where a field is missing or not a string)
+    last_reviewed: str | None = None
+    sources: tuple[tuple[str, str, str, str], ...] = ()
 
     @property
     def anchors(self) -> frozenset[str]:
@@ -129,7 +133,32 @@ def summarize(page: Page, tables: bool = True) -> PageSummary:
         extra=dict(page.cache.get("summary_extra", {})),
         html_anchors=tuple(page.html_anchors),
         front_matter_urls=urls,
+        last_reviewed=_text(page.meta.get("last_reviewed")),
+        sources=_sources(page.meta.get("sources")),
     )
+
+
+def _text(value) -> str | None:
+    """A front-matter scalar as text (YAML may give a date, a number...); None if missing or not
+    a scalar."""
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    return str(value)
+
+
+def _sources(value) -> tuple[tuple[str, str, str, str], ...]:
+    if not isinstance(value, list):
+        return ()
+    out: list[tuple[str, str, str, str]] = []
+    for item in value[:1000]:
+        if isinstance(item, dict):
+            title, publisher, url, accessed = (
+                _text(item.get(k)) or "" for k in ("title", "publisher", "url", "accessed")
+            )
+            out.append((title, publisher, url, accessed))
+        elif isinstance(item, str):
+            out.append((item, "", item if item.startswith(_WEB) else "", ""))
+    return tuple(out)
 
 
 _WEB = ("http://", "https://")

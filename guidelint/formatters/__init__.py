@@ -85,7 +85,10 @@ def get_formatters() -> dict[str, Formatter]:
         found["junit"] = junit.format_report
     except ImportError:
         pass
+    from guidelint.formatters import html_report
+
+    found["html"] = html_report.format_report
     return found
 
 
-FORMAT_NAMES = ("text", "json", "github", "sarif", "junit")
+FORMAT_NAMES = ("text", "json", "github", "sarif", "junit", "html")
