@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from guidelint import trust
-from guidelint.links import is_file, list_folder
+from guidelint.links import file_state, list_folder
 
 if TYPE_CHECKING:  # pragma: no cover
     from guidelint.config import Config
@@ -205,9 +205,9 @@ class Snapshot:
     pages: dict[str, PageRecord] = field(default_factory=dict)  # by path below the content root
     # the site rules' findings (packed) of the last whole-site run, by page; None when that run was partial
     site_findings: dict[str, tuple[Packed, ...]] | None = None
-    exists: dict[str, bool] = field(
+    exists: dict[str, bool | str] = field(
         default_factory=dict
-    )  # non-page files looked up, and found or not
+    )  # non-page files looked up: found or not, or outside the root (links.file_state)
     listings: dict[str, tuple[str, ...] | None] = field(
         default_factory=dict
     )  # folders listed (GL311)
@@ -221,7 +221,7 @@ class Snapshot:
     site_blob: bytes | None = field(default=None, repr=False, compare=False)
 
     def disk_unchanged(self, root: Path) -> bool:
-        return all(is_file(root / rel) == found for rel, found in self.exists.items()) and all(
+        return all(file_state(root, rel) == found for rel, found in self.exists.items()) and all(
             list_folder(root / folder) == names for folder, names in self.listings.items()
         )
 
