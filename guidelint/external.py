@@ -430,6 +430,7 @@ def _hop(
 
     timeout = min(opts.timeout, deadline.left())
     headers = {"User-Agent": USER_AGENT, "Accept": "*/*", "Connection": "close"}
+    conn: http.client.HTTPConnection
     if scheme == "https":
         conn = _TLSConnection(target[0], target[1], opener, timeout, ssl.create_default_context())
         if proxy is not None:

@@ -297,3 +297,56 @@ def test_cli_reports_refused_links_and_the_option_allows_them(server, site, run_
     )
     code, out, _err = run_cli(*args, cwd=root, env=env)
     assert (code, json.loads(out)) == (0, []) and server.hits["/ok"] == 2
+
+
+def _self_signed(folder):
+    """A certificate for the name localhost, made with the openssl command (in CI: required)."""
+    import os
+    import shutil
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("openssl is required in CI (.ci/run installs it)")
+        pytest.skip("openssl is not installed")
+    key, cert = folder / "key.pem", folder / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"]
+        + ["-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1"]
+        + ["-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return key, cert
+
+
+def test_tls_goes_to_the_checked_address_with_the_url_host_as_sni(tmp_path, monkeypatch):
+    import ssl
+
+    key, cert = _self_signed(tmp_path)
+    names = []
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    context.sni_callback = lambda _sock, name, _ctx: names.append(name)
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    srv.daemon_threads = True
+    srv.lock = threading.Lock()
+    srv.hits, srv.hosts, srv.redirects = Counter(), [], {}
+    srv.socket = context.wrap_socket(srv.socket, server_side=True)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    real = ssl.create_default_context
+    monkeypatch.setattr(external.ssl, "create_default_context", lambda: real(cafile=str(cert)))
+    try:
+        port = srv.server_address[1]
+        by_name, by_address = f"https://localhost:{port}/", f"https://127.0.0.1:{port}/"
+        results = check_urls([by_name, by_address], _opts(allow_private=True))
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    assert results[by_name].ok, results[by_name]
+    # the name as SNI, although the socket went to the address (an address literal sends none)
+    assert sorted(names, key=str) == [None, "localhost"]
+    assert srv.hosts == [f"localhost:{port}"]
+    # the certificate is checked against the URL's host: it names localhost, not 127.0.0.1
+    assert not results[by_address].ok and "certificate" in results[by_address].error
