@@ -121,8 +121,11 @@ class _Cache:
         self.entries: dict[str, dict] = {}
         self.dirty = False
         if self.path is not None:
+            from guidelint.trust import read_regular  # (a FIFO there never blocks the run)
+
             try:
-                data = json.loads(self.path.read_text(encoding="utf-8"))
+                blob = read_regular(self.path)
+                data = json.loads(blob.decode("utf-8")) if blob is not None else None
                 if isinstance(data, dict) and isinstance(data.get("urls"), dict):
                     self.entries = data["urls"]
             except (OSError, ValueError):

@@ -143,7 +143,11 @@ class Analyzer:
         self, items: list[FileItem], config: Config, selected: frozenset[str]
     ) -> list[PageResult]:
         # without a cache key (guidelint.trust) nothing stored could be trusted: no cache at all
-        usable = self.use_cache and trust.key() is not None
+        usable = (
+            self.use_cache
+            and trust.key(outside=(config.resolve_path(config["cache_dir"]), config.content_root))
+            is not None
+        )
         store = cache_mod.Cache.for_run(config, selected) if usable else None
         if store is not None and not store.enabled:
             store = None

@@ -18,7 +18,9 @@ The key is per user, 32 random bytes (``os.urandom``) in, first found:
 A missing key file (in any of these places) is created with mode 0600 in a folder of mode 0700, atomically (written
 under a temporary name, then linked into place, so two runs starting at once agree on one key).
 An existing key is used only if it is a regular file of at least 16 bytes that no other user
-(root aside) owns and that neither group nor others may write. When no key can be had, the run
+(root aside) owns and that neither group nor others may write, and (for a run) only if it is
+not inside the cache folder or the content root: whoever can plant files there (a shared CI
+cache, a commit) could then plant the key too. When no key can be had, the run
 goes on without any cache and says so once on standard error.
 
 Cache files are opened with ``O_NOFOLLOW | O_NONBLOCK`` and used only if ``fstat`` says they
@@ -145,9 +147,31 @@ def _key_or_reason() -> tuple[bytes | None, str | None]:
 _WARNED: list[bool] = []
 
 
-def key() -> bytes | None:
-    """The cache key, or None (after saying once on standard error why the cache is off)."""
-    found, reason = _key_or_reason()
+def _inside(path: Path, folders) -> Path | None:
+    """The first of ``folders`` that holds ``path`` (both resolved), or None."""
+    try:
+        real = Path(os.path.realpath(path))
+    except (OSError, ValueError):
+        return None
+    for folder in folders:
+        try:
+            base = Path(os.path.realpath(folder))
+        except (OSError, ValueError):
+            continue
+        if real == base or base in real.parents:
+            return base
+    return None
+
+
+def key(outside=()) -> bytes | None:
+    """The cache key, or None (after saying once on standard error why the cache is off).
+    ``outside``: folders the key file must not be in (the cache folder, the content root:
+    whoever can write there could then write the key too)."""
+    folder = _inside(key_path(), outside) if outside else None
+    if folder is not None:  # (checked first: such a key is not even created)
+        found, reason = None, f"{key_path()} is inside {folder}, where a planted cache could put it"
+    else:
+        found, reason = _key_or_reason()
     if found is None and not _WARNED:
         _WARNED.append(True)
         with contextlib.suppress(Exception):

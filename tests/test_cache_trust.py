@@ -221,3 +221,15 @@ def test_no_usable_key_runs_without_cache_and_says_so_once(clone, tmp_path, prob
     assert err.count("running without a cache") == 1, err
     assert str(key_file) in err
     assert not (clone / ".guidelint_cache").exists() or not _cache_files(clone)
+
+
+@pytest.mark.parametrize("where", [".guidelint_cache/cache.key", "content/.key"])
+def test_a_key_inside_the_cache_or_content_is_refused(clone, where):
+    """Whoever can plant the cache (a shared CI cache, a commit) could plant such a key too."""
+    key_file = clone / where
+    expected = _cli(clone, "--no-cache", "content", key_file=key_file)
+    code, out, err = _cli(clone, "content", key_file=key_file)
+    assert (code, out) == expected[:2]
+    assert err.count("running without a cache") == 1 and "planted cache" in err, err
+    assert not [p for p in _cache_files(clone) if p.suffix == ".snapshot"]
+    assert not key_file.exists()  # and it was not created there
