@@ -600,6 +600,8 @@ def check_urls(
     todo = []
     for url in wanted:
         hit = cache.get(url)
+        if hit is not None and not opts.allow_private and _private_literal(url):
+            hit = None  # cached by a run that allowed private hosts: not this one's answer
         if hit is not None:
             results[url] = Result(url, True, hit.get("status"), None, 0, cached=True)
         else:
@@ -613,6 +615,14 @@ def check_urls(
                     cache.put(result.url, result.status)
     cache.save()
     return results
+
+
+def _private_literal(url: str) -> bool:
+    try:
+        ip = literal_ip(urlsplit(url).hostname or "")
+    except ValueError:
+        return False
+    return ip is not None and address_problem(ip) is not None
 
 
 def network_down(results: dict[str, Result]) -> tuple[int, int] | None:

@@ -350,3 +350,13 @@ def test_tls_goes_to_the_checked_address_with_the_url_host_as_sni(tmp_path, monk
     assert srv.hosts == [f"localhost:{port}"]
     # the certificate is checked against the URL's host: it names localhost, not 127.0.0.1
     assert not results[by_address].ok and "certificate" in results[by_address].error
+
+
+def test_a_cached_success_does_not_let_a_private_address_through(server, tmp_path):
+    url = f"http://127.0.0.1:{server.port}/ok"
+    opts = {"cache_days": 7, "cache_dir": tmp_path}
+    assert check_urls([url], _opts(allow_private=True, **opts))[url].ok
+    again = check_urls([url], _opts(allow_private=True, **opts))[url]
+    assert again.ok and again.cached and server.hits["/ok"] == 1
+    refused = check_urls([url], _opts(**opts))[url]
+    assert refused.not_checked and server.hits["/ok"] == 1
