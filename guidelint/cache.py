@@ -14,8 +14,9 @@ and moved into place with ``os.replace`` (atomic), and an entry that cannot be r
 have the expected shape (a partial write from a crashed run, another version) is ignored.
 
 Layout: ``<cache_dir>/v1/<context>/<2 hex>/<entry>``. Context folders unused for
-``PRUNE_DAYS`` days are removed. The cache holds pickles: it is trusted like the source tree
-(do not point ``cache_dir`` at a folder other people can write to).
+``PRUNE_DAYS`` days are removed. An entry holds a pickle, unpickled only after its HMAC tag
+verifies under the user's cache key (``guidelint.trust``): an entry planted in the folder (a
+committed or shared cache) is a miss, never code that runs.
 """
 
 from __future__ import annotations
@@ -33,14 +34,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from guidelint import __version__
+from guidelint import __version__, trust
 
 if TYPE_CHECKING:  # pragma: no cover
     from guidelint.config import Config
     from guidelint.runner import PageResult
 
 FORMAT = "v1"
-MAGIC = b"guidelint-cache-1"
+MAGIC = b"guidelint-cache-2\n"
+ENTRY_LABEL = b"guidelint cache entry"
 PRUNE_DAYS = 7
 STAMP = ".used"
 # configuration keys whose values name data files that page rules read: their bytes are in the key
@@ -149,16 +151,17 @@ class Cache:
         return self.folder / key[:2] / key
 
     def get(self, path: Path, file_digest: bytes) -> PageResult | None:
+        """The stored result for a file with these bytes, if the entry at ``path`` is a regular
+        file whose tag verifies (``guidelint.trust``): an entry this user's guidelint did not
+        write is never unpickled, and counts as a miss (the run writes it again)."""
         if not self.enabled:
             return None
         try:
-            with open(path, "rb") as fh:
-                blob = fh.read()
-            magic, stored, payload = pickle.loads(blob)
-            if magic != MAGIC or stored != file_digest:
-                raise ValueError("stale")
-            result = pickle.loads(payload)
+            payload = _open_entry(path, file_digest)
+            result = pickle.loads(payload) if payload is not None else None
         except Exception:
+            result = None
+        if result is None:
             self.misses += 1
             return None
         self.hits += 1
@@ -183,9 +186,23 @@ class Cache:
                 shutil.rmtree(folder, ignore_errors=True)
 
 
-def encode(file_digest: bytes, payload: bytes) -> bytes:
-    """An entry's bytes; ``payload`` is the pickled ``PageResult``."""
-    return pickle.dumps((MAGIC, file_digest, payload), pickle.HIGHEST_PROTOCOL)
+def encode(file_digest: bytes, payload: bytes) -> bytes | None:
+    """An entry's bytes (``payload`` is the pickled ``PageResult``): ``MAGIC``, then the HMAC tag
+    of the rest, the hash of the file's bytes and the payload. None without a cache key."""
+    sealed = trust.seal(ENTRY_LABEL, file_digest + payload)
+    return None if sealed is None else MAGIC + sealed
+
+
+def _open_entry(path: Path, file_digest: bytes) -> memoryview | None:
+    """The verified payload of the entry at ``path`` for a file whose bytes hash to
+    ``file_digest``, or None (missing, not a regular file, foreign, damaged or stale)."""
+    blob = trust.read_regular(path)
+    if blob is None or not blob.startswith(MAGIC):
+        return None
+    body = trust.unseal(ENTRY_LABEL, memoryview(blob)[len(MAGIC) :])
+    if body is None or bytes(body[: len(file_digest)]) != file_digest:
+        return None
+    return body[len(file_digest) :]
 
 
 def store(path: Path, blob) -> bool:

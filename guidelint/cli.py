@@ -138,6 +138,12 @@ def cli() -> None:
     help="Also request http(s) links and front-matter URLs (GL310): opt-in, bounded, cached.",
 )
 @click.option(
+    "--allow-private-hosts",
+    is_flag=True,
+    help="With --check-external, also request loopback, private and link-local addresses "
+    "(refused by default).",
+)
+@click.option(
     "--fix",
     is_flag=True,
     help="Apply the safe, mechanical fixes ([fix] in 'guidelint rules'), then report what is left.",
@@ -165,6 +171,7 @@ def check(
     jobs,
     no_cache,
     check_external,
+    allow_private_hosts,
     fix,
     diff,
 ):
@@ -187,6 +194,8 @@ def check(
             raise UsageError(f"--today {today!r}: write the date as YYYY-MM-DD") from None
     if check_external:
         config = config.with_overrides(links={"check_external": True})
+    if allow_private_hosts:
+        config = config.with_overrides(links={"external_allow_private": True})
     sel = _split_codes(select) or config["select"]
     ext = _split_codes(extend_select) + config["extend_select"]
     ign = _split_codes(ignore) + config["ignore"]

@@ -164,6 +164,7 @@ SPEC: dict[str, Any] = {
         "external_per_host": (_int(1), 2),
         "external_retries": (_int(0), 2),
         "external_cache_days": (_int(0), 7),
+        "external_allow_private": (_bool, False),
     },
     "suppressions": {
         "require_reason": (_bool, True),

@@ -19,13 +19,16 @@ How a target is read (``from_rel`` is the linking page's path below the content 
   site and is not checked.
 * ``links.redirects`` maps an old page slug to its new one (``"old-name" = "new-name"``); a link to
   the old slug resolves to the new page.
-* A path that climbs out of the content root (``../../README.md``) *escapes* (GL304).
+* A path that climbs out of the content root (``../../README.md``) *escapes* (GL304), and so
+  does one that leads out of it through a symbolic link (a folder linked to ``/etc``): the
+  real path of every file looked up must lie below the content root's.
 * Any other file (an image, a PDF) is looked up on disk below the content root.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 import posixpath
 import re
 from dataclasses import dataclass
@@ -244,7 +247,10 @@ class Resolver:
                 PAGE, page.rel, anchor, page, redirected_from=slug, site_absolute=site_absolute
             )
         for cand in candidates:
-            if self._on_disk(cand):
+            state = self._on_disk(cand)
+            if state == OUTSIDE:  # through a symbolic link to a folder outside the root
+                return Resolution(ESCAPES, cand, anchor, site_absolute=site_absolute)
+            if state:
                 return Resolution(FILE, cand, anchor, site_absolute=site_absolute)
         wanted = (
             norm
@@ -273,12 +279,42 @@ class Resolver:
         """Everything this resolver learnt from the file system (besides the pages themselves)."""
         return dict(self._exists), dict(self._listings)
 
-    def _on_disk(self, rel: str) -> bool:
+    def _on_disk(self, rel: str) -> bool | str:
+        """True (a file), False (nothing) or OUTSIDE, for ``rel`` below the content root."""
         if self.root is None or not rel:
             return False
         if rel not in self._exists:
-            self._exists[rel] = is_file(self.root / rel)
+            self._exists[rel] = file_state(self.root, rel)
         return self._exists[rel]
+
+
+OUTSIDE = "outside"  # file_state: the path leads out of the content root through a symbolic link
+
+
+def file_state(root: Path, rel: str) -> bool | str:
+    """Whether ``rel`` below ``root`` is a file (True or False), or OUTSIDE when a symbolic link
+    on the way leads out of the root (whether or not anything is there: the answer must not
+    tell what exists outside). A site snapshot stores these answers and compares them again."""
+    path = root / rel
+    try:
+        real = os.path.realpath(path)
+        base = _real_root(root)
+        if real != base and not real.startswith(base.rstrip(os.sep) + os.sep):
+            return OUTSIDE
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _real_root(root: Path) -> str:
+    key = str(root)
+    found = _REAL_ROOTS.get(key)
+    if found is None:
+        found = _REAL_ROOTS[key] = os.path.realpath(root)
+    return found
+
+
+_REAL_ROOTS: dict[str, str] = {}
 
 
 def is_file(path: Path) -> bool:

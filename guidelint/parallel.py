@@ -31,7 +31,7 @@ import sys
 from pathlib import Path
 
 from guidelint import cache as cache_mod
-from guidelint import schema, snapshot
+from guidelint import schema, snapshot, trust
 from guidelint.config import Config
 from guidelint.runner import FileItem, PageResult, analyze, read_item
 from guidelint.site import PageSummary, slug_for
@@ -85,9 +85,9 @@ def _analyze_task(
     file_digest = cache_mod.digest(data)
     if entry is None or any(f.code == "GL900" for f in result.findings):
         return result, file_digest  # a page that crashed a rule is analysed again next time
-    cache_mod.store(
-        Path(entry), cache_mod.encode(file_digest, pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
-    )
+    blob = cache_mod.encode(file_digest, pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
+    if blob is not None:  # (None: no cache key)
+        cache_mod.store(Path(entry), blob)
     return result, file_digest
 
 
@@ -142,7 +142,13 @@ class Analyzer:
     def __call__(
         self, items: list[FileItem], config: Config, selected: frozenset[str]
     ) -> list[PageResult]:
-        store = cache_mod.Cache.for_run(config, selected) if self.use_cache else None
+        # without a cache key (guidelint.trust) nothing stored could be trusted: no cache at all
+        usable = (
+            self.use_cache
+            and trust.key(outside=(config.resolve_path(config["cache_dir"]), config.content_root))
+            is not None
+        )
+        store = cache_mod.Cache.for_run(config, selected) if usable else None
         if store is not None and not store.enabled:
             store = None
         # pages below the content root are known to the site snapshot; the others only to the cache

@@ -80,15 +80,22 @@ class _Deferred(Mapping):
 # check) only for a page the fast check is not sure about.
 _TRUSTED: dict[tuple, dict] = {}  # (resolved folder, stamp) -> what save_trusted wrote
 TRUSTED_MAGIC = "guidelint-trusted-schemas-1"
+TRUSTED_LABEL = b"guidelint trusted schemas"
 
 
 def adopt_trusted(directory: Path, path: Path) -> None:
-    """Use the facts at ``path`` (in the cache context of these schemas' bytes), if readable."""
+    """Use the facts at ``path`` (in the cache context of these schemas' bytes), if it is a
+    regular file whose HMAC tag verifies under the user's cache key (``guidelint.trust``)."""
     import pickle
 
+    from guidelint import trust
+
     try:
-        with open(path, "rb") as fh:
-            magic, facts = pickle.load(fh)
+        blob = trust.read_regular(path)
+        payload = trust.unseal(TRUSTED_LABEL, blob) if blob is not None else None
+        if payload is None:
+            return
+        magic, facts = pickle.loads(payload)
         if magic != TRUSTED_MAGIC or not isinstance(facts, dict):
             return
     except Exception:
@@ -108,10 +115,15 @@ def save_trusted(directory: Path, path: Path) -> None:
         return
     import pickle
 
+    from guidelint import trust
     from guidelint.cache import store
 
     facts = {"types": tuple(got.types), "sections": got.sections, "inlined": got.inlined}
-    store(path, pickle.dumps((TRUSTED_MAGIC, facts), pickle.HIGHEST_PROTOCOL))
+    sealed = trust.seal(
+        TRUSTED_LABEL, pickle.dumps((TRUSTED_MAGIC, facts), pickle.HIGHEST_PROTOCOL)
+    )
+    if sealed is not None:
+        store(path, sealed)
 
 
 _WHOLE: dict[tuple, SchemaSet] = {}  # (resolved folder, stamp) -> its whole load in this process

@@ -28,7 +28,9 @@ Unchanged pages are served from the snapshot as ``StoredResult``: their findings
 their summary stays pickled until a site rule needs it. The snapshot lives in the cache's
 context folder (so a different configuration, rule selection, date or guidelint version never
 sees it), one file per content root and working folder, written atomically like cache entries;
-an unreadable or foreign file is ignored. Disable both with ``--no-cache``.
+an unreadable or foreign file is ignored, and so is one that is not a regular file or whose
+HMAC tags do not verify under the user's cache key (``guidelint.trust``): nothing of it is
+unpickled. Disable both with ``--no-cache``.
 """
 
 from __future__ import annotations
@@ -36,20 +38,22 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import struct
 import time
 import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from guidelint.links import is_file, list_folder
+from guidelint import trust
+from guidelint.links import file_state, list_folder
 
 if TYPE_CHECKING:  # pragma: no cover
     from guidelint.config import Config
     from guidelint.site import PageSummary
     from guidelint.source import Finding
 
-MAGIC = b"guidelint-snapshot-6"
+MAGIC = b"guidelint-snapshot-7\n"
 RACY_NS = 2_000_000_000  # file-system timestamps can be as coarse as 1-2 s
 
 Signature = tuple[int, int, int, int, int]
@@ -201,9 +205,9 @@ class Snapshot:
     pages: dict[str, PageRecord] = field(default_factory=dict)  # by path below the content root
     # the site rules' findings (packed) of the last whole-site run, by page; None when that run was partial
     site_findings: dict[str, tuple[Packed, ...]] | None = None
-    exists: dict[str, bool] = field(
+    exists: dict[str, bool | str] = field(
         default_factory=dict
-    )  # non-page files looked up, and found or not
+    )  # non-page files looked up: found or not, or outside the root (links.file_state)
     listings: dict[str, tuple[str, ...] | None] = field(
         default_factory=dict
     )  # folders listed (GL311)
@@ -213,10 +217,11 @@ class Snapshot:
     # as loaded: each shard's pickled bytes and page count, so that saving reuses unchanged shards
     shard_blobs: list[bytes] = field(default_factory=list, repr=False, compare=False)
     shard_sizes: list[int] = field(default_factory=list, repr=False, compare=False)
+    shard_tags: list[bytes] = field(default_factory=list, repr=False, compare=False)
     site_blob: bytes | None = field(default=None, repr=False, compare=False)
 
     def disk_unchanged(self, root: Path) -> bool:
-        return all(is_file(root / rel) == found for rel, found in self.exists.items()) and all(
+        return all(file_state(root, rel) == found for rel, found in self.exists.items()) and all(
             list_folder(root / folder) == names for folder, names in self.listings.items()
         )
 
@@ -463,9 +468,55 @@ def shard_of(key: str) -> int:
     return zlib.crc32(key.encode("utf-8", "surrogateescape")) % SHARDS
 
 
+# The file: ``MAGIC``, then frames, each ``tag (32 bytes) | length (8 bytes, big-endian) |
+# payload``: the header (a pickle of the shard count, the site findings' pickle, the disk facts and
+# the suggestions), then one frame per shard (a pickle of its pages). Each tag is the HMAC of the
+# frame's label (the header, or the shard's number) and payload under the user's cache key
+# (``guidelint.trust``), and is checked before the payload is unpickled: a snapshot this user's
+# guidelint did not write (committed to the repository, restored from a shared cache) is ignored,
+# never run. The tags of unchanged shards are kept, like their bytes.
+_LENGTH = struct.Struct(">Q")
+HEADER_LABEL = b"guidelint snapshot header"
+
+
+def _shard_label(i: int) -> bytes:
+    return b"guidelint snapshot shard %d" % i
+
+
+def _frame(
+    fh, secret: bytes, label: bytes, payload: bytes, known_tag: bytes | None = None
+) -> bytes:
+    mac = known_tag or trust.tag(secret, label, payload)
+    fh.write(mac)
+    fh.write(_LENGTH.pack(len(payload)))
+    fh.write(payload)
+    return mac
+
+
+def _read_frame(fh, secret: bytes, label: bytes, left: list[int]) -> tuple[bytes, bytes]:
+    """(payload, tag) of the next frame; raises ValueError unless its tag verifies. ``left``: the
+    bytes the file has left (a length field is never trusted to allocate more)."""
+    head = fh.read(trust.TAG_BYTES + _LENGTH.size)
+    if len(head) != trust.TAG_BYTES + _LENGTH.size:
+        raise ValueError("truncated")
+    mac = head[: trust.TAG_BYTES]
+    (size,) = _LENGTH.unpack(head[trust.TAG_BYTES :])
+    left[0] -= len(head)
+    if size > left[0]:
+        raise ValueError("truncated")
+    payload = fh.read(size)
+    left[0] -= size
+    if len(payload) != size or not trust.verify(secret, label, payload, mac):
+        raise ValueError("not authentic")
+    return payload, mac
+
+
 def _write(fh, snap: Snapshot, previous: Snapshot | None, site_reused: bool) -> None:
-    """The snapshot file: a header pickle, then each shard's pickle (as bytes), written as soon as
-    it is made, so that a cold run never holds every shard's pickle at once."""
+    """The snapshot file (see above); each shard is written as soon as it is made, so that a cold
+    run never holds every shard's pickle at once."""
+    secret = trust.key()
+    if secret is None:
+        raise OSError("no cache key")
     if site_reused and previous is not None and previous.site_blob is not None:
         site_blob = previous.site_blob
     else:
@@ -474,11 +525,12 @@ def _write(fh, snap: Snapshot, previous: Snapshot | None, site_reused: bool) -> 
             if snap.site_findings is None
             else pickle.dumps(snap.site_findings, pickle.HIGHEST_PROTOCOL)
         )
-    pickle.dump(
-        (MAGIC, SHARDS, site_blob, snap.exists, snap.listings, snap.suggestions),
-        fh,
+    fh.write(MAGIC)
+    header = pickle.dumps(
+        (SHARDS, site_blob, snap.exists, snap.listings, snap.suggestions),
         pickle.HIGHEST_PROTOCOL,
     )
+    _frame(fh, secret, HEADER_LABEL, header)
     groups: list[dict[str, PageRecord]] = [{} for _ in range(SHARDS)]
     for key, rec in snap.pages.items():
         groups[shard_of(key)][key] = rec
@@ -489,35 +541,47 @@ def _write(fh, snap: Snapshot, previous: Snapshot | None, site_reused: bool) -> 
             and len(group) == previous.shard_sizes[i]
             and all(old.get(key) is rec for key, rec in group.items())
         ):
-            blob = previous.shard_blobs[i]  # not a page of it changed
-        else:
-            # (messages shared by pack(), or read from one shard, are one object: pickled once)
-            blob = pickle.dumps(
-                {key: tuple(getattr(rec, name) for name in _FIELDS) for key, rec in group.items()},
-                pickle.HIGHEST_PROTOCOL,
-            )
-        pickle.dump(blob, fh, pickle.HIGHEST_PROTOCOL)
+            # not a page of it changed: its bytes and tag as read
+            _frame(fh, secret, b"", previous.shard_blobs[i], previous.shard_tags[i])
+            continue
+        # (messages shared by pack(), or read from one shard, are one object: pickled once)
+        blob = pickle.dumps(
+            {key: tuple(getattr(rec, name) for name in _FIELDS) for key, rec in group.items()},
+            pickle.HIGHEST_PROTOCOL,
+        )
+        _frame(fh, secret, _shard_label(i), blob)
 
 
 def load(path: Path) -> Snapshot | None:
+    """The snapshot at ``path``, or None if there is none, or it is not a regular file, or a frame
+    is damaged or was not written with this user's key (nothing of it is unpickled then)."""
+    secret = trust.key()
+    if secret is None:
+        return None
+    fh = trust.open_regular(path)
+    if fh is None:
+        return None
     try:
-        with open(path, "rb") as fh:
-            magic, shards, site_blob, exists, listings, suggestions = pickle.load(fh)
-            if magic != MAGIC or shards != SHARDS:
+        with fh:
+            left = [os.fstat(fh.fileno()).st_size - len(MAGIC)]
+            if fh.read(len(MAGIC)) != MAGIC:
                 return None
-            blobs = [pickle.load(fh) for _ in range(SHARDS)]
-        if not all(type(blob) is bytes for blob in blobs):
+            header, _ = _read_frame(fh, secret, HEADER_LABEL, left)
+            frames = [_read_frame(fh, secret, _shard_label(i), left) for i in range(SHARDS)]
+        shards, site_blob, exists, listings, suggestions = pickle.loads(header)
+        if shards != SHARDS:
             return None
         snap = Snapshot(
             site_findings=None if site_blob is None else pickle.loads(site_blob),
             exists=exists,
             listings=listings,
             suggestions=suggestions,
-            shard_blobs=blobs,
+            shard_blobs=[blob for blob, _ in frames],
+            shard_tags=[mac for _, mac in frames],
             site_blob=site_blob,
         )
         pages = snap.pages
-        for blob in blobs:
+        for blob, _ in frames:
             group = pickle.loads(blob)
             snap.shard_sizes.append(len(group))
             for key, fields in group.items():

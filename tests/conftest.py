@@ -57,6 +57,12 @@ def site(tmp_path):
 
 
 def pytest_configure(config):
+    # the cache key (guidelint.trust) of the tests' runs: never the user's own
+    import tempfile
+
+    os.environ["GUIDELINT_CACHE_KEY_FILE"] = os.path.join(
+        tempfile.mkdtemp(prefix="guidelint-test-key-"), "cache.key"
+    )
     config.addinivalue_line(
         "markers", "slow: a slow test (real pre-commit, PyPI); deselect with -m 'not slow'"
     )

@@ -98,6 +98,7 @@ def _opts(**kw):
         "cache_dir": None,
         "backoff": 0.01,
         "max_retry_after": 1.0,
+        "allow_private": True,  # the test server is on loopback
     }
     base.update(kw)
     return Options(**base)
@@ -194,7 +195,12 @@ def test_gl310_opt_in(server, tmp_path):
     assert sum(server.hits.values()) == 0
     config = load_config(None, start=tmp_path).with_overrides(
         cache_dir=str(tmp_path / "cache"),
-        links={"check_external": True, "external_timeout": 2, "external_retries": 0},
+        links={
+            "check_external": True,
+            "external_timeout": 2,
+            "external_retries": 0,
+            "external_allow_private": True,
+        },
     )
     found = run_files(files, frozenset({"GL310"}), config=config)
     column = len(f"[ok]({server.url}/ok) and ") + 1
@@ -221,6 +227,7 @@ def test_cli_check_external_flag(server, site, run_cli):
         "--select",
         "GL310",
         "--check-external",
+        "--allow-private-hosts",
         "--no-cache",
         "--format",
         "json",
@@ -247,7 +254,12 @@ def test_gl310_checks_front_matter_urls_when_opted_in(server, tmp_path):
     assert sum(server.hits.values()) == 0
     config = load_config(None, start=tmp_path).with_overrides(
         cache_dir=str(tmp_path / "cache"),
-        links={"check_external": True, "external_timeout": 2, "external_retries": 0},
+        links={
+            "check_external": True,
+            "external_timeout": 2,
+            "external_retries": 0,
+            "external_allow_private": True,
+        },
     )
     found = run_files(dict(files), frozenset({"GL310"}), config=config)
     assert [(d.code, d.line, d.column) for d in found] == [

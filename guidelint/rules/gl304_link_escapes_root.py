@@ -7,9 +7,11 @@ from guidelint.rules._links import reported
 class LinkEscapesRoot(Rule):
     """A link or image points outside the content root.
 
-    What it checks: relative paths that climb above the content root (``../../README.md``) and
-    site-absolute paths that ``links.site_prefixes`` maps above it. The target is flagged and
-    never opened.
+    What it checks: relative paths that climb above the content root (``../../README.md``),
+    site-absolute paths that ``links.site_prefixes`` maps above it, and paths that leave it
+    through a symbolic link (``shared/notes.md`` where ``shared`` links to a folder outside the
+    root): the real path of a linked file must lie below the content root. The target is
+    flagged and never opened.
 
     Why: the site is built from the content root only; anything outside it is not published, and
     a path that climbs out of it is either a mistake or an attempt to read a private file.
@@ -41,11 +43,17 @@ class LinkEscapesRoot(Rule):
         for sl in site_links(site, ctx.config):
             if sl.resolution.kind == ESCAPES and reported(sl.source, ctx):
                 what = "image" if sl.link.kind == "image" else "link"
+                rel = sl.resolution.rel or ""
+                how = (
+                    ""
+                    if rel == ".." or rel.startswith(("../", "/"))
+                    else " through a symbolic link"
+                )
                 yield (
                     sl.source.rel,
                     self.finding(
                         sl.link.span,
-                        f"{what} to '{sl.link.target}' leaves the content root "
+                        f"{what} to '{sl.link.target}' leaves the content root{how} "
                         "(it was not opened); point it at a file inside the "
                         "content root or use a full https:// URL",
                     ),

@@ -20,6 +20,18 @@ class BrokenExternalLink(Rule):
     capped). Successes are cached for ``links.external_cache_days`` days (minus up to 20%
     jitter) in ``<cache_dir>/external-links.json``; failures are always re-checked.
 
+    Where requests may go: every host name is resolved and every address it resolves to is
+    checked, at every redirect (followed one by one, at most 10); a loopback, private,
+    link-local, multicast, reserved or unspecified address (in any spelling: ``[::1]``,
+    ``2130706433``, ``0x7f.1``, IPv4 inside IPv6) is not requested, and the link gets a warning
+    saying it was *not checked* and why, unless ``--allow-private-hosts``
+    (``links.external_allow_private = true``) is given. The connection goes to the address that
+    was checked, with the URL's host name in the Host header and TLS SNI, so a second DNS answer
+    cannot send it elsewhere. One deadline of ``links.external_timeout`` seconds covers each
+    attempt whole: resolution, connection, TLS, every redirect and every header byte. When not
+    one URL resolves or connects (two hosts at least), one finding says the network is
+    unreachable instead of one per URL.
+
     Why: sources and official references move; a dead link to a state board is a reader stuck
     without the rule they came to check.
 
@@ -60,10 +72,11 @@ class BrokenExternalLink(Rule):
             ]
         if not urls:
             return
-        from guidelint.external import (
+        from guidelint.external import (  # sockets, threads: only when needed
             check_config,
+            network_down,
             well_formed,
-        )  # urllib.request, threads: only when needed
+        )
 
         good = []
         for page, url, span, what in urls:
@@ -80,9 +93,34 @@ class BrokenExternalLink(Rule):
         if not good or not external:
             return
         results = check_config([url for _page, url, _span, _what in good], ctx.config)
+        down = network_down(results)
+        if down is not None:  # said once, on the first URL, instead of blaming every one
+            page, url, span, what = good[0]
+            count, hosts = down
+            yield (
+                page.rel,
+                self.finding(
+                    span,
+                    f"external links were not checked: the network is unreachable (none of "
+                    f"{count} URL(s) on {hosts} hosts resolved or connected); run the check "
+                    "again with a network connection",
+                ),
+            )
+            return
         for page, url, span, what in good:
             result = results.get(url.split("#", 1)[0])
             if result is None or result.ok:
+                continue
+            if result.not_checked:
+                yield (
+                    page.rel,
+                    self.finding(
+                        span,
+                        f"{what} '{url}' was not checked: {result.error}; guidelint requests "
+                        "no loopback, private, link-local, multicast or reserved address unless "
+                        "--allow-private-hosts (links.external_allow_private) is set",
+                    ),
+                )
                 continue
             yield (
                 page.rel,
