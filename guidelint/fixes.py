@@ -269,9 +269,12 @@ class FixResult:
     notes: list[str] = field(default_factory=list)  # "path:line: GLxxx fix not applied: why"
 
 
-def fix_loop(run_once, root: Path | None = None) -> FixResult:
+def fix_loop(run_once, root: Path | None = None, sources: dict | None = None) -> FixResult:
     """``run_once(overlay)`` checks the site with ``overlay`` (display path -> bytes) in place of
-    those files' contents, analysed from those bytes without any cache, and returns a Report."""
+    those files' contents, analysed from those bytes without any cache, and returns a Report.
+    ``sources``: display path -> the path as found (before symbolic links were resolved), for
+    files the runs saw; ``root``: the content root (see ``real_target``)."""
+    sources = sources if sources is not None else {}
     overlay: dict[str, bytes] = {}
     states: dict[str, FileState] = {}
     refused: dict[str, str] = {}
@@ -284,7 +287,7 @@ def fix_loop(run_once, root: Path | None = None) -> FixResult:
         new = [d for d in sorted(edits) if d not in states and d not in refused]
         if new:  # files to fix that were not read yet: read them, and check them from those bytes
             for display in new:
-                state, why = FileState.load(Path(display), root)
+                state, why = FileState.load(Path(sources.get(display, display)), root)
                 if state is None:
                     refused[display] = why
                     continue
@@ -331,13 +334,18 @@ def fix_loop(run_once, root: Path | None = None) -> FixResult:
     )
 
 
-def overlay_analyzer(base, overlay: dict[str, bytes]):
+def overlay_analyzer(base, overlay: dict[str, bytes], sources: dict | None = None):
     """Wrap an analyzer so that overlaid files (by display path) are analysed from memory,
     without the cache or the site snapshot (whose records describe the bytes on disk). The
-    wrapper hides the site snapshot from the runner: site rules run on this run's summaries."""
+    wrapper hides the site snapshot from the runner: site rules run on this run's summaries.
+    ``sources`` (if given) learns each item's path as found: display path -> path."""
     from guidelint.runner import analyze
 
     def analyze_items(items, config, selected):
+        if sources is not None:
+            for item in items:
+                if item.path is not None and item.data is None:
+                    sources.setdefault(item.display, item.path)
         if not overlay:
             return base(items, config, selected)
         results: list = [None] * len(items)
@@ -366,11 +374,13 @@ def run_fixes(paths: list[str], config, selected: frozenset[str], analyzer, *, w
 
     from guidelint.runner import run
 
+    sources: dict = {}
+
     def run_once(overlay):
-        return run(paths, config, selected, analyzer=overlay_analyzer(analyzer, overlay))
+        return run(paths, config, selected, analyzer=overlay_analyzer(analyzer, overlay, sources))
 
     root = config.content_root
-    result = fix_loop(run_once, root)
+    result = fix_loop(run_once, root, sources)
     diff_text = "".join(
         unified_diff(state, display) for display, state in sorted(result.files.items())
     )
