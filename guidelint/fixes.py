@@ -53,7 +53,7 @@ def _offset(starts: list[int], text: str, line: int, column: int) -> int | None:
     return start + column - 1
 
 
-def _short(text: str, limit: int = 40) -> str:
+def _short(text: str, limit: int = 80) -> str:
     shown = text if len(text) <= limit else text[: limit - 1] + "…"
     return repr(shown)  # quotes, and escapes for line breaks and control characters
 
