@@ -9,7 +9,9 @@ class LinkEscapesRoot(Rule):
 
     What it checks: relative paths that climb above the content root (``../../README.md``) and
     site-absolute paths that ``links.site_prefixes`` maps above it. The target is flagged and
-    never opened.
+    never opened. A page below the content root that is a symbolic link to a file outside it
+    is reported the same way, at the link: the file is never read, its lines are never shown,
+    and ``--fix`` never writes through it.
 
     Why: the site is built from the content root only; anything outside it is not published, and
     a path that climbs out of it is either a mistake or an attempt to read a private file.
