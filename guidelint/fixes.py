@@ -299,6 +299,12 @@ def fix_loop(run_once, root: Path | None = None, sources: dict | None = None) ->
                     first = report
                 continue
         if passes == MAX_PASSES:
+            for display, tagged in sorted(edits.items()):
+                if display in states:
+                    notes.append(
+                        f"{display}: {len(tagged)} fix(es) still pending after {MAX_PASSES} "
+                        "passes; run --fix again"
+                    )
             break
         passes += 1
         progress = False
@@ -337,8 +343,8 @@ def fix_loop(run_once, root: Path | None = None, sources: dict | None = None) ->
 def overlay_analyzer(base, overlay: dict[str, bytes], sources: dict | None = None):
     """Wrap an analyzer so that overlaid files (by display path) are analysed from memory,
     without the cache or the site snapshot (whose records describe the bytes on disk). The
-    wrapper hides the site snapshot from the runner: site rules run on this run's summaries.
-    ``sources`` (if given) learns each item's path as found: display path -> path."""
+    wrapper hides the site snapshot from the runner (site rules run on this run's summaries)
+    unless the overlay is empty when it is made. ``sources`` (if given) learns each item's path as found: display path -> path."""
     from guidelint.runner import analyze
 
     def analyze_items(items, config, selected):
@@ -363,6 +369,8 @@ def overlay_analyzer(base, overlay: dict[str, bytes], sources: dict | None = Non
                 results[i] = result
         return results
 
+    if not overlay:  # nothing in memory (the first run): a plain check, with the site snapshot
+        analyze_items.inner = base  # type: ignore[attr-defined]
     return analyze_items
 
 
