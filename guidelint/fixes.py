@@ -267,6 +267,7 @@ class FixResult:
     unreadable: list[str] = field(default_factory=list)  # display paths not read
     refused: dict[str, str] = field(default_factory=dict)  # display path -> why not read
     notes: list[str] = field(default_factory=list)  # "path:line: GLxxx fix not applied: why"
+    read: list[str] = field(default_factory=list)  # display paths of every file read to be fixed
 
 
 def fix_loop(run_once, root: Path | None = None, sources: dict | None = None) -> FixResult:
@@ -337,14 +338,27 @@ def fix_loop(run_once, root: Path | None = None, sources: dict | None = None) ->
         unreadable,
         refused,
         notes,
+        sorted(states),
     )
 
 
-def overlay_analyzer(base, overlay: dict[str, bytes], sources: dict | None = None):
+def overlay_analyzer(
+    base,
+    overlay: dict[str, bytes],
+    sources: dict | None = None,
+    memo: dict | None = None,
+    expose: bool | None = None,
+):
     """Wrap an analyzer so that overlaid files (by display path) are analysed from memory,
-    without the cache or the site snapshot (whose records describe the bytes on disk). The
-    wrapper hides the site snapshot from the runner (site rules run on this run's summaries)
-    unless the overlay is empty when it is made. ``sources`` (if given) learns each item's path as found: display path -> path."""
+    without the cache or the site snapshot (whose records describe the bytes on disk).
+
+    ``sources`` (if given) learns each item's path as found (display path -> path). ``memo``
+    (if given) keeps the results of files not overlaid, by display path, and serves them to the
+    next runs of the same ``--fix``: those files are not being rewritten, and analysing every
+    page again for every pass made ``--fix --no-cache`` cost one full check per pass. The
+    wrapper shows the runner the site snapshot (``expose``; default: only when the overlay is
+    empty as it is made, as in the first run, a plain check) and otherwise hides it, so that
+    site rules run on this run's summaries."""
     from guidelint.runner import analyze
 
     def analyze_items(items, config, selected):
@@ -352,24 +366,26 @@ def overlay_analyzer(base, overlay: dict[str, bytes], sources: dict | None = Non
             for item in items:
                 if item.path is not None and item.data is None:
                     sources.setdefault(item.display, item.path)
-        if not overlay:
-            return base(items, config, selected)
         results: list = [None] * len(items)
         rest = []
         for i, item in enumerate(items):
-            data = (
-                overlay.get(item.display) if item.path is not None and item.data is None else None
-            )
+            on_disk = item.path is not None and item.data is None
+            data = overlay.get(item.display) if on_disk and overlay else None
             if data is not None:
                 results[i] = analyze(item.display, item.rel, data, config, selected)
+            elif on_disk and memo is not None and item.display in memo:
+                results[i] = memo[item.display]
             else:
                 rest.append(i)
         if rest:
-            for i, result in zip(rest, base([items[i] for i in rest], config, selected)):
+            got = base([items[i] for i in rest], config, selected)
+            for i, result in zip(rest, got):
                 results[i] = result
+                if memo is not None and items[i].path is not None and items[i].data is None:
+                    memo[items[i].display] = result
         return results
 
-    if not overlay:  # nothing in memory (the first run): a plain check, with the site snapshot
+    if expose if expose is not None else not overlay:
         analyze_items.inner = base  # type: ignore[attr-defined]
     return analyze_items
 
@@ -383,9 +399,12 @@ def run_fixes(paths: list[str], config, selected: frozenset[str], analyzer, *, w
     from guidelint.runner import run
 
     sources: dict = {}
+    memo: dict = {}
 
     def run_once(overlay):
-        return run(paths, config, selected, analyzer=overlay_analyzer(analyzer, overlay, sources))
+        return run(
+            paths, config, selected, analyzer=overlay_analyzer(analyzer, overlay, sources, memo)
+        )
 
     root = config.content_root
     result = fix_loop(run_once, root, sources)
@@ -435,6 +454,13 @@ def run_fixes(paths: list[str], config, selected: frozenset[str], analyzer, *, w
         if result.skipped:
             line += f"; {result.skipped} fix{'es' if result.skipped != 1 else ''} left alone (see above)"
         click.echo(line, err=True)
-    # what is left, from the files as they are now (never the in-memory state of the passes)
-    report = run(paths, config, selected, analyzer=analyzer) if result.files else result.last
+    # what is left, from the files as they are now (never the in-memory state of the passes):
+    # the files read to be fixed are analysed again, the others' results are the first run's
+    if result.files:
+        for display in result.read:
+            memo.pop(display, None)
+        final = overlay_analyzer(analyzer, {}, None, memo, expose=False)
+        report = run(paths, config, selected, analyzer=final)
+    else:
+        report = result.last
     return report, diff_text, result.first.diagnostics
