@@ -179,6 +179,14 @@ def test_fix_count_is_edits_written(tmp_path, monkeypatch):
     assert "CAAHEP" in page(root)
     # the report is read from the files as they are: a.md's problems are still there
     assert code == 1 and "content/a.md:3" in out
+    # nothing written at all: the summary says which file and why, not just "in 0 files"
+    (root / "content" / "a.md").write_text("# A\n\nCAHEEP and ABHEs.\n", encoding="utf-8")
+    code, out, err = cli_run(root, "check", "content/a.md", "--select", SELECT, "--fix")
+    assert "A writer's new sentence" in page(root, "a.md")
+    assert (
+        "fixed 0 problems in 0 files; 2 fixes in 1 file not written (content/a.md: see above)"
+        in err
+    )
 
 
 # ------------------------------------------------------------------ 2. symbolic links
