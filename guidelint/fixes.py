@@ -30,6 +30,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from guidelint.diagnostics import CheckedEdit, Edit
 
@@ -260,8 +261,8 @@ def fixable_edits(report) -> dict[str, list[tuple[str, Edit]]]:
 
 @dataclass
 class FixResult:
-    first: object  # the report before any fix (its fixable files analysed from their bytes)
-    last: object  # the report after the last pass (fixed text in memory)
+    first: Any  # the report before any fix (its fixable files analysed from their bytes)
+    last: Any  # the report after the last pass (fixed text in memory)
     files: dict[str, FileState]  # display path -> state (only files with applied fixes)
     skipped: int = 0
     unreadable: list[str] = field(default_factory=list)  # display paths not read

@@ -73,10 +73,12 @@ def make_site(root: Path, pages: dict[str, str] | None = None, config: str = CON
 
 def cli_run(root: Path, *args: str) -> tuple[int, str, str]:
     """``guidelint ARGS`` in ``root``, in this process: (exit code, stdout, stderr)."""
+    try:  # click 8.1 mixes stderr into stdout unless told; 8.2 keeps them apart and has no flag
+        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]
+    except TypeError:
+        runner = CliRunner()
     with in_folder(root):
-        result = CliRunner().invoke(
-            cli, list(args), env={"GUIDELINT_TODAY": TODAY, "NO_COLOR": "1"}
-        )
+        result = runner.invoke(cli, list(args), env={"GUIDELINT_TODAY": TODAY, "NO_COLOR": "1"})
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.stdout, result.stderr
