@@ -193,8 +193,11 @@ CACHEDIR_TAG = (
 )
 MARKERS = (("CACHEDIR.TAG", CACHEDIR_TAG), (".gitignore", "# created by guidelint\n*\n"))
 # what guidelint itself keeps in a cache folder: format folders, the external-link cache, temporary
-# files and the markers
-_OWN_NAME = re.compile(r"v[0-9]+|external-links\.json|\.tmp-.*|CACHEDIR\.TAG|\.gitignore")
+# files and the markers. (A new file or folder at the top of the cache must be named here, or
+# every cache folder holding it is refused.)
+_OWN_NAME = re.compile(
+    r"v[0-9]+|external-links\.json|\.tmp-.*|\.external-.*\.json|CACHEDIR\.TAG|\.gitignore"
+)
 
 
 def is_own_cache_dir(root: Path) -> bool:
@@ -246,6 +249,7 @@ def prepare_cache_dir(root: Path, setting: str | None = None) -> None:
             if not marker.exists():
                 _atomic_write(marker, text.encode())
     stale_in(str(root), ".tmp-")
+    stale_in(str(root), ".external-")  # guidelint.external's temporary files
 
 
 def remove_stale_temps(folder: Path) -> None:

@@ -301,6 +301,7 @@ def test_stale_temporary_files_are_removed_and_live_ones_kept(tmp_path):
     content = root / "content"
     context = next((root / ".guidelint_cache" / "v1").iterdir())
     stale = [
+        root / ".guidelint_cache" / ".external-k3j2.json",  # guidelint.external's temporary file
         content / f".jobs.md.abc123.{dead}.guidelint-tmp",
         content / ".jobs.md.oldname.guidelint-tmp",  # no pid in the name (older guidelint)
         context / f".tmp-abc.{dead}",
