@@ -26,6 +26,7 @@ import functools
 import hashlib
 import os
 import pickle
+import re
 import shutil
 import sys
 import tempfile
@@ -35,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from guidelint import __version__, trust
+from guidelint.tempfiles import stale_in
 
 if TYPE_CHECKING:  # pragma: no cover
     from guidelint.config import Config
@@ -111,33 +113,30 @@ def context_key(config: Config, selected: Iterable[str]) -> str:
 class Cache:
     """Entries of one context. Every method swallows file-system errors: a cache never fails a run."""
 
-    def __init__(self, root: Path, context: str) -> None:
+    def __init__(self, root: Path, context: str, setting: str | None = None) -> None:
         self.root = root
         self.context = context
         self.folder = root / FORMAT / context[:24]
         self.hits = 0
         self.misses = 0
         self.writes = 0
-        self.enabled = self._prepare()
+        self.enabled = self._prepare(setting)
 
     @classmethod
     def for_run(cls, config: Config, selected: Iterable[str]) -> Cache:
-        return cls(config.resolve_path(config["cache_dir"]), context_key(config, selected))
+        return cls(
+            config.resolve_path(config["cache_dir"]),
+            context_key(config, selected),
+            setting=config["cache_dir"],
+        )
 
-    def _prepare(self) -> bool:
+    def _prepare(self, setting: str | None = None) -> bool:
+        """Ready the folders; False if the file system refuses. Raises ConfigError for a
+        cache_dir that guidelint must not write into (``prepare_cache_dir``)."""
         try:
+            prepare_cache_dir(self.root, setting)
             self.folder.mkdir(parents=True, exist_ok=True)
-            for name, text in (
-                (
-                    "CACHEDIR.TAG",
-                    "Signature: 8a477f597d28d172789f06886806bc55\n"
-                    "# guidelint's result cache; safe to delete.\n",
-                ),
-                (".gitignore", "# created by guidelint\n*\n"),
-            ):
-                marker = self.root / name
-                if not marker.exists():
-                    _atomic_write(marker, text.encode())
+            remove_stale_temps(self.folder)
             stamp = self.folder / STAMP
             stamp.touch()
             return True
@@ -184,6 +183,88 @@ class Cache:
                 used = folder.stat().st_mtime if folder.exists() else now
             if now - used > PRUNE_DAYS * 86400:
                 shutil.rmtree(folder, ignore_errors=True)
+
+
+# ------------------------------------------------------------------ the cache folder itself
+# guidelint marks a cache folder it created with CACHEDIR.TAG (backup tools skip the folder) and
+# a .gitignore of "*" (git does not see it). Written into a folder that holds other files (a
+# cache_dir of "." or of the content root), those two files hide the user's work from git and
+# from backups; so only a folder guidelint created gets them, and an existing folder that holds
+# other files is refused.
+CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n# guidelint's result cache; safe to delete.\n"
+)
+MARKERS = (("CACHEDIR.TAG", CACHEDIR_TAG), (".gitignore", "# created by guidelint\n*\n"))
+# what guidelint itself keeps in a cache folder: format folders, the external-link cache, temporary
+# files and the markers. (A new file or folder at the top of the cache must be named here, or
+# every cache folder holding it is refused.)
+_OWN_NAME = re.compile(
+    r"v[0-9]+|external-links\.json|\.tmp-.*|\.external-.*\.json|CACHEDIR\.TAG|\.gitignore"
+)
+
+
+def is_own_cache_dir(root: Path) -> bool:
+    """``root`` holds guidelint's CACHEDIR.TAG: guidelint created it."""
+    try:
+        with open(root / "CACHEDIR.TAG", "rb") as fh:
+            return b"guidelint" in fh.read(4096)
+    except OSError:
+        return False
+
+
+def prepare_cache_dir(root: Path, setting: str | None = None) -> None:
+    """Create the cache folder ``root`` with its markers, or check that an existing one may be
+    used: it must hold nothing but what guidelint keeps there. It gets the markers only if
+    guidelint created it (now, or before: its CACHEDIR.TAG is guidelint's). Raises ConfigError
+    (exit code 2) when ``root`` is not a folder or holds other files; OSError when it cannot be
+    created (the caller then runs without a cache)."""
+    from guidelint.config import ConfigError
+
+    shown = f"cache_dir = '{setting}'" if setting is not None else "cache_dir"
+    if root.exists() and not root.is_dir():
+        raise ConfigError(f"{shown}: {root} is a file, not a folder; set cache_dir to a folder")
+    created = False
+    if not root.exists():
+        try:
+            root.mkdir(parents=True)
+            created = True
+        except FileExistsError:  # another run created it just now
+            pass
+    if not created:
+        with os.scandir(root) as it:
+            foreign = sorted(e.name for e in it if not _OWN_NAME.fullmatch(e.name))
+        if foreign:
+            listed = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+            older = (
+                " (CACHEDIR.TAG and .gitignore there were written by an older guidelint: "
+                "delete them, or git and backups keep skipping that folder)"
+                if is_own_cache_dir(root)
+                else ""
+            )
+            raise ConfigError(
+                f"{shown}: the folder {root} holds files that guidelint did not put there "
+                f"({listed}); guidelint keeps its cache only in a folder of its own. Set "
+                f"cache_dir to a new folder, such as .guidelint_cache{older}"
+            )
+    if created or is_own_cache_dir(root):  # markers only in a folder guidelint created
+        for name, text in MARKERS:
+            marker = root / name
+            if not marker.exists():
+                _atomic_write(marker, text.encode())
+    stale_in(str(root), ".tmp-")
+    stale_in(str(root), ".external-")  # guidelint.external's temporary files
+
+
+def remove_stale_temps(folder: Path) -> None:
+    """Remove the temporary files that killed runs left in a context folder and its entry
+    folders (``guidelint.tempfiles``); never one that a running process is writing."""
+    try:
+        with os.scandir(folder) as it:
+            subfolders = [e.path for e in it if len(e.name) == 2 and e.is_dir()]
+    except OSError:
+        return
+    for path in [str(folder), *subfolders]:
+        stale_in(path, ".tmp-")
 
 
 def encode(file_digest: bytes, payload: bytes) -> bytes | None:

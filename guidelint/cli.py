@@ -203,6 +203,8 @@ def check(
         _check_selectors(codes, option)
     selected = selected_codes(sel, ign, ext)
 
+    if output_file:
+        _check_output_file(output_file, config, list(paths))
     stdin_item = None
     path_list = list(paths)
     if "-" in path_list:
@@ -301,6 +303,31 @@ def check(
     threshold = Severity(fail_on or config["fail_on"]).rank
     failing = any(d.severity.rank >= threshold for d in report.diagnostics)
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
+
+
+def _check_output_file(output_file: str, config: Config, paths: list[str]) -> None:
+    """Refuse an --output-file that would overwrite or add a page: inside the content root, one
+    of the files checked, or a page file in a folder checked."""
+    target = Path(output_file).resolve()
+    root = config.content_root
+    why = None
+    if target == root or root in target.parents:
+        why = f"is inside the content root '{config['content_root']}'"
+    for raw in paths:
+        if why is not None or raw == "-":
+            break
+        p = Path(raw).resolve()
+        if target == p:
+            why = "is one of the files being checked"
+        elif (
+            p.is_dir() and p in target.parents and target.name.endswith(tuple(config["extensions"]))
+        ):
+            why = f"would be a page in '{raw}', a folder being checked"
+    if why is not None:
+        raise UsageError(
+            f"--output-file {output_file} {why}: the report would overwrite or add a page; "
+            "write it outside the content root (for example -o report.txt)"
+        )
 
 
 @cli.command("rules")

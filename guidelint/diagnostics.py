@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -51,12 +52,42 @@ class Edit(PickleAsTuple):
     span: Span
     text: str
 
+    def accepts(self, found: str) -> bool:
+        """Whether the edit may replace ``found``, the text now at its span. A plain edit names
+        no expected text, so ``--fix`` never applies it (guidelint.fixes)."""
+        return False
+
+    def expected(self) -> str:
+        return "(the fix names no expected text)"
+
 
 @dataclass(frozen=True, slots=True)
 class CheckedEdit(Edit):
     """An edit that applies only if the span's current text is ``expect`` (guidelint.fixes)."""
 
     expect: str = ""
+
+    def accepts(self, found: str) -> bool:
+        return found == self.expect
+
+    def expected(self) -> str:
+        return self.expect
+
+
+@dataclass(frozen=True, slots=True)
+class CommentRemoval(Edit):
+    """Delete whole lines that hold one HTML comment and nothing else: applies only if the
+    span's text is ``<!--``, the comment's text ``comment`` (as the page model stripped it), and
+    ``-->``, with nothing but blanks around them, then one line break (or the end of the file)."""
+
+    comment: str = ""
+
+    def accepts(self, found: str) -> bool:
+        pattern = r"[ \t]*<!--\s*" + re.escape(self.comment) + r"\s*-->[ \t]*\n?"
+        return self.text == "" and re.fullmatch(pattern, found) is not None
+
+    def expected(self) -> str:
+        return f"<!-- {self.comment} --> alone on its line(s)"
 
 
 # Not frozen (a frozen dataclass's __init__ sets each field through object.__setattr__: building

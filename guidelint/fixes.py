@@ -1,16 +1,25 @@
 """``--fix`` and ``--diff``: apply the mechanical edits that diagnostics carry.
 
-Only diagnostics of rules that declare ``fixable = True`` are applied. Edits use the spans of
-the decoded page (lines and code-point columns, end exclusive). Rules that compute a span
-without seeing the text (site rules work from summaries) use ``CheckedEdit``, which names the
-text it expects to replace: if the file says something else there, the edit is skipped.
+Only diagnostics of rules that declare ``fixable = True`` are applied, and only edits that name
+the text they replace (``CheckedEdit``): an edit whose expected text is not at its span in the
+bytes being rewritten is skipped and reported (file, line and why), never applied elsewhere.
+Edits use the spans of the decoded page (lines and code-point columns, end exclusive).
+
+Where edits come from: a first run (which may use the cache and the site snapshot) tells which
+files have something to fix. Those files are then read once, and every later run analyses them
+from exactly those bytes (or the fixed text in memory), bypassing the cache and the snapshot:
+fix edits are always computed from the text they are applied to, never from positions stored for
+other bytes.
 
 Per file and pass: identical edits count once; edits that overlap (or insert at the same place)
 conflict, and none of the conflicting edits is applied. Passes repeat (the site is re-checked
-with the fixed text in memory) until nothing changes, at most ``MAX_PASSES`` times. Writes are
-atomic (a temporary file in the same folder, then ``os.replace``), happen only if the file's
-bytes are still what was read, keep the file's BOM and CRLF line endings, and leave the file
-untouched on any error.
+with the fixed text in memory) until nothing changes, at most ``MAX_PASSES`` times.
+
+Writes are atomic (a temporary file in the same folder, then ``os.replace``), happen only if the
+file's bytes are still what was read, keep the file's BOM and CRLF line endings, and leave the
+file untouched on any error. A page that is a symbolic link is written through to its real file
+only if that file is inside the content root. After writing, the report is computed again from
+the files as written.
 """
 
 from __future__ import annotations
@@ -19,10 +28,14 @@ import contextlib
 import difflib
 import os
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from guidelint.diagnostics import CheckedEdit, Edit
+
+__all__ = ["CheckedEdit", "Edit"]  # (tests import CheckedEdit from here)
+from guidelint.tempfiles import PAGE_SUFFIX
 
 MAX_PASSES = 4
 BOM = b"\xef\xbb\xbf"
@@ -30,39 +43,68 @@ BOM = b"\xef\xbb\xbf"
 
 # ------------------------------------------------------------------ applying edits to text
 def _offset(starts: list[int], text: str, line: int, column: int) -> int | None:
+    if line < 1 or column < 1:
+        return None
     if line > len(starts):
-        return len(text) if column == 1 else None  # the end of the file
+        return len(text) if column == 1 and line == len(starts) + 1 else None  # the end
     start = starts[line - 1]
     end = starts[line] - 1 if line < len(starts) else len(text)
-    if column < 1 or start + column - 1 > end:
+    if start + column - 1 > end:
         return None
     return start + column - 1
 
 
-def apply_edits(text: str, edits) -> tuple[str, int, int]:
-    """Apply edits to ``text``; returns (new text, applied, skipped as conflicting or stale)."""
+def _short(text: str, limit: int = 80) -> str:
+    shown = text if len(text) <= limit else text[: limit - 1] + "…"
+    return repr(shown)  # quotes, and escapes for line breaks and control characters
+
+
+@dataclass(frozen=True)
+class Skip:
+    """An edit that was not applied, and why."""
+
+    edit: Edit
+    reason: str
+    conflict: bool = False  # overlaps another edit (it may apply in a later pass)
+
+    @property
+    def line(self) -> int:
+        return self.edit.span.line
+
+
+def apply_edits_checked(text: str, edits) -> tuple[str, int, list[Skip]]:
+    """Apply ``edits`` to ``text``; returns (new text, edits applied, edits skipped with reasons).
+
+    An edit applies only if it accepts the text at its span (a ``CheckedEdit``: that text is
+    exactly its ``expect``; a plain ``Edit`` accepts nothing) and it overlaps no other edit."""
     starts = [0]
     for i, ch in enumerate(text):
         if ch == "\n":
             starts.append(i + 1)
     resolved = []
-    skipped = 0
+    skipped: list[Skip] = []
     for e in dict.fromkeys(edits):  # identical edits once
-        a = _offset(starts, text, e.span.line, e.span.column)
-        b = _offset(starts, text, e.span.end_line, e.span.end_column)
+        s = e.span
+        where = f"{s.line}:{s.column}"
+        a = _offset(starts, text, s.line, s.column)
+        b = _offset(starts, text, s.end_line, s.end_column)
         if a is None or b is None or b < a:
-            skipped += 1
+            skipped.append(
+                Skip(e, f"its span {where}-{s.end_line}:{s.end_column} is not in the file")
+            )
             continue
-        if isinstance(e, CheckedEdit) and text[a:b] != e.expect:
-            skipped += 1
+        if not e.accepts(text[a:b]):
+            skipped.append(
+                Skip(e, f"expected {_short(e.expected())} at {where}, found {_short(text[a:b])}")
+            )
             continue
-        resolved.append((a, b, e.text))
-    resolved.sort()
+        resolved.append((a, b, e.text, e))
+    resolved.sort(key=lambda r: (r[0], r[1]))
     bad: set[int] = set()
     for i in range(len(resolved)):
         for j in range(i + 1, len(resolved)):
-            a1, b1, _ = resolved[i]
-            a2, b2, _ = resolved[j]
+            a1, b1 = resolved[i][:2]
+            a2, b2 = resolved[j][:2]
             if a2 > b1:  # sorted by start: no later edit can overlap edit i
                 break
             # overlapping, or two edits starting at one place where one inserts (order unknown);
@@ -72,21 +114,45 @@ def apply_edits(text: str, edits) -> tuple[str, int, int]:
     out = []
     pos = 0
     applied = 0
-    for i, (a, b, new) in enumerate(resolved):
+    for i, (a, b, new, e) in enumerate(resolved):
         if i in bad:
+            skipped.append(Skip(e, "it overlaps another fix", conflict=True))
             continue
         out.append(text[pos:a])
         out.append(new)
         pos = b
         applied += 1
     out.append(text[pos:])
-    return "".join(out), applied, skipped + len(bad)
+    return "".join(out), applied, skipped
+
+
+def apply_edits(text: str, edits) -> tuple[str, int, int]:
+    """Apply edits to ``text``; returns (new text, applied, skipped as conflicting or stale)."""
+    new, applied, skipped = apply_edits_checked(text, edits)
+    return new, applied, len(skipped)
 
 
 # ------------------------------------------------------------------ files
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+        return True
+    except ValueError:
+        return False
+
+
+def real_target(path: Path, root: Path | None) -> tuple[Path | None, str | None]:
+    """The file a fix of ``path`` may write: its real path, or (None, why not). A symbolic link
+    (anywhere along the path) is followed only to a file inside the content root ``root``."""
+    real = Path(os.path.realpath(path))
+    if root is not None and real != Path(os.path.abspath(path)) and not _inside(real, root):
+        return None, "is a symbolic link to a file outside the content root; not fixed"
+    return real, None
+
+
 @dataclass
 class FileState:
-    path: Path
+    path: Path  # the real file (symbolic links resolved)
     original: bytes
     bom: bool
     crlf: bool
@@ -95,23 +161,34 @@ class FileState:
     codes: list[str] = field(default_factory=list)
 
     @classmethod
-    def read(cls, path: Path) -> FileState | None:
+    def read(cls, path: Path, root: Path | None = None) -> FileState | None:
+        return cls.load(path, root)[0]
+
+    @classmethod
+    def load(cls, path: Path, root: Path | None = None) -> tuple[FileState | None, str]:
+        """The file's state, or (None, why it cannot be fixed)."""
+        real, why = real_target(path, root)
+        if real is None:
+            return None, why or ""
         try:
-            data = path.read_bytes()
-        except OSError:
-            return None
+            if not real.is_file():
+                return None, "is not a regular file; not fixed"
+            data = real.read_bytes()
+        except OSError as exc:
+            return None, f"cannot be read: {exc.strerror or exc}; not fixed"
         bom = data.startswith(BOM)
         body = data[len(BOM) :] if bom else data
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
-            return None
+            return None, "is not UTF-8; not fixed"
         crlf = "\r\n" in text
+        mixed = "mixed line endings; not fixed (we could not write them back faithfully)"
         if crlf and text.count("\r\n") != text.count("\n"):
-            return None  # mixed line endings: we could not write them back faithfully
+            return None, mixed
         if "\r" in text.replace("\r\n", ""):
-            return None
-        return cls(path, data, bom, crlf, text.replace("\r\n", "\n"))
+            return None, mixed
+        return cls(real, data, bom, crlf, text.replace("\r\n", "\n")), ""
 
     def encoded(self) -> bytes:
         text = self.text.replace("\n", "\r\n") if self.crlf else self.text
@@ -122,9 +199,14 @@ class FileState:
         return self.encoded() != self.original
 
 
-def write_atomic(state: FileState) -> str | None:
+def write_atomic(state: FileState, root: Path | None = None) -> str | None:
     """Write the fixed text; returns an error message, or None when written."""
     path = state.path
+    real, why = real_target(path, root)
+    if real is None:
+        return f"{path}: {why}"
+    if real != Path(os.path.abspath(path)):
+        return f"{path}: became a symbolic link while guidelint was checking it; not fixed"
     try:
         if path.read_bytes() != state.original:
             return f"{path}: changed on disk while guidelint was checking it; not fixed (run again)"
@@ -134,7 +216,7 @@ def write_atomic(state: FileState) -> str | None:
     try:
         st = path.stat()
         fd, tmp = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".guidelint-tmp"
+            dir=path.parent, prefix=f".{path.name}.", suffix=f".{os.getpid()}{PAGE_SUFFIX}"
         )
         with os.fdopen(fd, "wb") as fh:
             fh.write(state.encoded())
@@ -165,99 +247,176 @@ def unified_diff(state: FileState, display: str) -> str:
 
 
 # ------------------------------------------------------------------ the fix loop
-def fixable_edits(report) -> dict[str, list[Edit]]:
+def fixable_edits(report) -> dict[str, list[tuple[str, Edit]]]:
+    """(rule code, edit) of every fixable diagnostic, by display path."""
     from guidelint.registry import get_rule
 
-    by_path: dict[str, list[Edit]] = {}
+    by_path: dict[str, list[tuple[str, Edit]]] = {}
     for d in report.diagnostics:
         rule = get_rule(d.code)
         if d.fix and rule is not None and rule.fixable:
-            by_path.setdefault(d.path, []).extend(d.fix)
+            by_path.setdefault(d.path, []).extend((d.code, e) for e in d.fix)
     return by_path
 
 
 @dataclass
 class FixResult:
-    first: object  # the report before any fix
-    last: object  # the report after the last pass (fixed text in memory)
+    first: Any  # the report before any fix (its fixable files analysed from their bytes)
+    last: Any  # the report after the last pass (fixed text in memory)
     files: dict[str, FileState]  # display path -> state (only files with applied fixes)
     skipped: int = 0
-    unreadable: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)  # display paths not read
+    refused: dict[str, str] = field(default_factory=dict)  # display path -> why not read
+    notes: list[str] = field(default_factory=list)  # "path:line: GLxxx fix not applied: why"
+    read: list[str] = field(default_factory=list)  # display paths of every file read to be fixed
 
 
-def fix_loop(run_once) -> FixResult:
-    """``run_once(overlay)`` checks the site with ``overlay`` (resolved Path -> bytes) in place of
-    those files' contents and returns a Report."""
-    overlay: dict[Path, bytes] = {}
+def fix_loop(run_once, root: Path | None = None, sources: dict | None = None) -> FixResult:
+    """``run_once(overlay)`` checks the site with ``overlay`` (display path -> bytes) in place of
+    those files' contents, analysed from those bytes without any cache, and returns a Report.
+    ``sources``: display path -> the path as found (before symbolic links were resolved), for
+    files the runs saw; ``root``: the content root (see ``real_target``)."""
+    sources = sources if sources is not None else {}
+    overlay: dict[str, bytes] = {}
     states: dict[str, FileState] = {}
+    refused: dict[str, str] = {}
     report = first = run_once(overlay)
+    passes = 0
+    notes: list[str] = []
     skipped = 0
-    unreadable: list[str] = []
-    for _ in range(MAX_PASSES):
+    while True:
         edits = fixable_edits(report)
-        progress = False
-        for display, file_edits in sorted(edits.items()):
-            state = states.get(display)
-            if state is None:
-                if display in unreadable:
-                    continue
-                state = FileState.read(Path(display))
+        new = [d for d in sorted(edits) if d not in states and d not in refused]
+        if new:  # files to fix that were not read yet: read them, and check them from those bytes
+            for display in new:
+                state, why = FileState.load(Path(sources.get(display, display)), root)
                 if state is None:
-                    unreadable.append(display)
+                    refused[display] = why
                     continue
                 states[display] = state
-            new_text, applied, skip = apply_edits(state.text, file_edits)
-            skipped += skip
+                overlay[display] = state.original
+            if any(d in states for d in new):
+                report = run_once(overlay)
+                if passes == 0:
+                    first = report
+                continue
+        if passes == MAX_PASSES:
+            for display, tagged in sorted(edits.items()):
+                if display in states:
+                    notes.append(
+                        f"{display}: {len(tagged)} fix(es) still pending after {MAX_PASSES} "
+                        "passes; run --fix again"
+                    )
+            break
+        passes += 1
+        progress = False
+        notes = []
+        skipped = 0
+        for display, tagged in sorted(edits.items()):
+            state = states.get(display)
+            if state is None:
+                continue
+            new_text, applied, skips = apply_edits_checked(state.text, [e for _c, e in tagged])
+            skipped += len(skips)
+            codes = {e: c for c, e in tagged}
+            for skip in skips:
+                code = codes.get(skip.edit, "")
+                notes.append(f"{display}:{skip.line}: {code} fix not applied: {skip.reason}")
             if applied and new_text != state.text:
                 state.text = new_text
                 state.fixed += applied
-                overlay[state.path.resolve()] = state.encoded()
+                overlay[display] = state.encoded()
                 progress = True
         if not progress:
             break
         report = run_once(overlay)
+    unreadable = sorted(refused)
     return FixResult(
-        first, report, {k: v for k, v in states.items() if v.changed}, skipped, unreadable
+        first,
+        report,
+        {k: v for k, v in states.items() if v.changed},
+        skipped,
+        unreadable,
+        refused,
+        notes,
+        sorted(states),
     )
 
 
-def overlay_analyzer(base, overlay: dict[Path, bytes]):
-    """Wrap an analyzer so that overlaid files are analysed from memory."""
+def overlay_analyzer(
+    base,
+    overlay: dict[str, bytes],
+    sources: dict | None = None,
+    memo: dict | None = None,
+    expose: bool | None = None,
+):
+    """Wrap an analyzer so that overlaid files (by display path) are analysed from memory,
+    without the cache or the site snapshot (whose records describe the bytes on disk).
 
-    def analyze(items, config, selected):
-        if overlay:
-            items = [
-                replace(i, data=overlay[i.path.resolve()])
-                if i.path is not None and i.data is None and i.path.resolve() in overlay
-                else i
-                for i in items
-            ]
-        return base(items, config, selected)
+    ``sources`` (if given) learns each item's path as found (display path -> path). ``memo``
+    (if given) keeps the results of files not overlaid, by display path, and serves them to the
+    next runs of the same ``--fix``: those files are not being rewritten, and analysing every
+    page again for every pass made ``--fix --no-cache`` cost one full check per pass. The
+    wrapper shows the runner the site snapshot (``expose``; default: only when the overlay is
+    empty as it is made, as in the first run, a plain check) and otherwise hides it, so that
+    site rules run on this run's summaries."""
+    from guidelint.runner import analyze
 
-    return analyze
+    def analyze_items(items, config, selected):
+        if sources is not None:
+            for item in items:
+                if item.path is not None and item.data is None:
+                    sources.setdefault(item.display, item.path)
+        results: list = [None] * len(items)
+        rest = []
+        for i, item in enumerate(items):
+            on_disk = item.path is not None and item.data is None
+            data = overlay.get(item.display) if on_disk and overlay else None
+            if data is not None:
+                results[i] = analyze(item.display, item.rel, data, config, selected)
+            elif on_disk and memo is not None and item.display in memo:
+                results[i] = memo[item.display]
+            else:
+                rest.append(i)
+        if rest:
+            got = base([items[i] for i in rest], config, selected)
+            for i, result in zip(rest, got):
+                results[i] = result
+                if memo is not None and items[i].path is not None and items[i].data is None:
+                    memo[items[i].display] = result
+        return results
+
+    if expose if expose is not None else not overlay:
+        analyze_items.inner = base  # type: ignore[attr-defined]
+    return analyze_items
 
 
 def run_fixes(paths: list[str], config, selected: frozenset[str], analyzer, *, write: bool):
     """The ``--fix`` / ``--diff`` driver. Returns (report to print, diff text, the first run's
-    diagnostics). With ``write`` the files are written and the report is what is left; without,
-    nothing is written and the report is the first run's."""
+    diagnostics). With ``write`` the files are written and the report is computed again from the
+    files as written; without, nothing is written and the report is the first run's."""
     import click
 
     from guidelint.runner import run
 
-    def run_once(overlay):
-        return run(paths, config, selected, analyzer=overlay_analyzer(analyzer, overlay))
+    sources: dict = {}
+    memo: dict = {}
 
-    result = fix_loop(run_once)
-    fixed = sum(s.fixed for s in result.files.values())
+    def run_once(overlay):
+        return run(
+            paths, config, selected, analyzer=overlay_analyzer(analyzer, overlay, sources, memo)
+        )
+
+    root = config.content_root
+    result = fix_loop(run_once, root, sources)
     diff_text = "".join(
         unified_diff(state, display) for display, state in sorted(result.files.items())
     )
-    for display in result.unreadable:
-        click.echo(
-            f"guidelint: {display}: not fixed (unreadable, not UTF-8, or mixed line endings)",
-            err=True,
-        )
+    for display, why in sorted(result.refused.items()):
+        click.echo(f"guidelint: {display}: {why}", err=True)
+    for note in result.notes:
+        click.echo(f"guidelint: {note}", err=True)
+    fixed = sum(s.fixed for s in result.files.values())
     if not write:
         remaining = len(result.last.diagnostics)
         click.echo(
@@ -267,20 +426,42 @@ def run_fixes(paths: list[str], config, selected: frozenset[str], analyzer, *, w
             err=True,
         )
         return result.first, diff_text, result.first.diagnostics
-    errors = [msg for state in result.files.values() if (msg := write_atomic(state)) is not None]
-    for msg in errors:
-        click.echo(f"guidelint: {msg}", err=True)
-    written = len(result.files) - len(errors)
-    if result.files:
-        click.echo(
-            f"guidelint: fixed {fixed} problem{'s' if fixed != 1 else ''} in {written} "
-            f"file{'s' if written != 1 else ''}"
-            + (
-                f" ({result.skipped} conflicting or stale edit(s) left alone)"
-                if result.skipped
-                else ""
-            ),
-            err=True,
+    errors: dict[str, str] = {}
+    for display, state in sorted(result.files.items()):
+        msg = write_atomic(state, root)
+        if msg is not None:
+            errors[display] = msg
+            click.echo(f"guidelint: {msg}", err=True)
+    written = {d: s for d, s in result.files.items() if d not in errors}
+    applied = sum(s.fixed for s in written.values())
+    if result.files or result.refused or result.notes:
+        line = (
+            f"guidelint: fixed {applied} problem{'s' if applied != 1 else ''} in {len(written)} "
+            f"file{'s' if len(written) != 1 else ''}"
         )
-    report = result.last if not errors else run(paths, config, selected, analyzer=analyzer)
+        lost = sum(result.files[d].fixed for d in errors)
+        if errors:
+            line += (
+                f"; {lost} fix{'es' if lost != 1 else ''} in {len(errors)} "
+                f"file{'s' if len(errors) != 1 else ''} not written ("
+                + ", ".join(sorted(errors))
+                + ": see above)"
+            )
+        if result.refused:
+            line += (
+                f"; {len(result.refused)} file{'s' if len(result.refused) != 1 else ''} "
+                "not read (see above)"
+            )
+        if result.skipped:
+            line += f"; {result.skipped} fix{'es' if result.skipped != 1 else ''} left alone (see above)"
+        click.echo(line, err=True)
+    # what is left, from the files as they are now (never the in-memory state of the passes):
+    # the files read to be fixed are analysed again, the others' results are the first run's
+    if result.files:
+        for display in result.read:
+            memo.pop(display, None)
+        final = overlay_analyzer(analyzer, {}, None, memo, expose=False)
+        report = run(paths, config, selected, analyzer=final)
+    else:
+        report = result.last
     return report, diff_text, result.first.diagnostics

@@ -21,6 +21,7 @@ from guidelint.diagnostics import Diagnostic, Severity, Span
 from guidelint.registry import PageContext, SiteContext, get_rule, iter_rules, matches
 from guidelint.site import PageSummary, SiteIndex, slug_for
 from guidelint.source import SOURCE_LINE_MAX, Finding, decode
+from guidelint.tempfiles import PAGE_SUFFIX
 
 if TYPE_CHECKING:  # pragma: no cover
     from guidelint.sitedata import SiteData
@@ -52,6 +53,7 @@ class FileItem:
     display: str
     rel: str | None
     data: bytes | None = None  # preloaded bytes (standard input)
+    escapes: bool = False  # a symbolic link below the content root to a file outside it: never read
 
 
 @dataclass
@@ -217,13 +219,16 @@ def _walk(folder: Path, config: Config) -> list[tuple[Path, str | None]]:
     return [(path, rel) for path, rel, _link in _scan(folder, config)]
 
 
-def _scan(folder: Path, config: Config) -> list[tuple[Path, str | None, bool]]:
+def _scan(
+    folder: Path, config: Config, temps: list[str] | None = None
+) -> list[tuple[Path, str | None, bool]]:
     """(path, rel, is a symbolic link) for the Markdown files below ``folder``, sorted by folder
     then name, files before subfolders, as ``os.walk`` lists them; hidden files and folders are
     skipped and symbolic links to folders are not followed. Below the (resolved) content root a
     regular file's rel is computed from the walk itself: resolving every path costs more than the
     rest of a warm run's file handling. ``os.scandir`` tells symbolic links apart without a
-    system call per file."""
+    system call per file. ``temps`` collects the temporary files of ``--fix`` found beside pages
+    (a killed run's leftovers, see guidelint.tempfiles)."""
     import fnmatch
 
     exts = tuple(config["extensions"])
@@ -256,6 +261,8 @@ def _scan(folder: Path, config: Config) -> list[tuple[Path, str | None, bool]]:
                     subdirs.append(entry.path)
                 continue
             if not name.endswith(exts) or name.startswith("."):
+                if temps is not None and name.endswith(PAGE_SUFFIX) and name.startswith("."):
+                    temps.append(entry.path)
                 continue
             full = entry.path
             link = entry.is_symlink()
@@ -289,14 +296,21 @@ def gather(paths: list[str], config: Config) -> tuple[list[FileItem], list[FileI
     site: list[FileItem] = []
     if root.is_dir():
         cwd_prefix = str(_cwd()) + os.sep
+        temps: list[str] = []
         site = [
             FileItem(
                 p,
                 _display_fast(p, cwd_prefix) if rel is not None and not link else display_path(p),
                 rel,
             )
-            for p, rel, link in _scan(root, config)
+            if rel is not None or not link
+            else _escaping(p)
+            for p, rel, link in _scan(root, config, temps)
         ]
+        if temps:  # left by a killed --fix run
+            from guidelint.tempfiles import remove_stale
+
+            remove_stale(temps)
     elif not paths:
         raise ConfigError(
             f"content root '{config['content_root']}' does not exist; "
@@ -317,6 +331,8 @@ def gather(paths: list[str], config: Config) -> tuple[list[FileItem], list[FileI
         for f in found:
             rel = _rel(f, root)
             item = by_rel.get(rel) if rel is not None else None
+            if item is None and rel is None and _lexically_inside(f, root):
+                item = _escaping(f)
             item = item or FileItem(f, display_path(f), rel)
             targets.append(item)
     seen = set()
@@ -327,6 +343,36 @@ def gather(paths: list[str], config: Config) -> tuple[list[FileItem], list[FileI
             seen.add(key)
             unique.append(item)
     return site, unique
+
+
+def _lexically_inside(path: Path, root: Path) -> bool:
+    """``path`` is below ``root`` as written (symbolic links not followed)."""
+    return os.path.abspath(path).startswith(str(root) + os.sep)
+
+
+def _escaping(path: Path) -> FileItem:
+    """A symbolic link below the content root whose file is outside it: named by the link's own
+    path, never read (``escaped_result``)."""
+    full = os.path.abspath(path)
+    cwd_prefix = str(_cwd()) + os.sep
+    display = full[len(cwd_prefix) :] if full.startswith(cwd_prefix) else full
+    return FileItem(path, display.replace(os.sep, "/"), None, escapes=True)
+
+
+def escaped_result(item: FileItem) -> PageResult:
+    """The result of a page that is a symbolic link leaving the content root: GL304, no lines."""
+    return PageResult(
+        PageSummary(item.display, None, None, ok=False),
+        [
+            Finding(
+                "GL304",
+                Span.point(1),
+                "this page is a symbolic link to a file outside the content root; it was not "
+                "read (and --fix never writes through it): move the page into the content root",
+            )
+        ],
+        {1: None},  # no source line to show
+    )
 
 
 def read_item(item: FileItem, max_bytes: int) -> tuple[bytes | None, Finding | None]:
@@ -444,7 +490,7 @@ def run(
     site_keys = {_key(i) for i in site_items}
     extra = [t for t in targets if _key(t) not in site_keys]
     all_items = site_items + extra
-    results = (analyzer or analyze_items)(all_items, config, selected)
+    results = _analyze_all(analyzer or analyze_items, all_items, config, selected)
     report_keys = {_key(t) for t in targets}
     whole_site = not paths and stdin is None
     keyed = [(_key(i), i, r) for i, r in zip(all_items, results)]
@@ -487,7 +533,7 @@ def run(
         selected,
     )
     diagnostics = sorted(set(diagnostics), key=Diagnostic.sort_key)
-    outside = sum(1 for t in targets if t.rel is None and t.path is not None)
+    outside = sum(1 for t in targets if t.rel is None and t.path is not None and not t.escapes)
     site = None
     if site_data:
         from guidelint.sitedata import collect
@@ -502,6 +548,16 @@ def run(
         sources=sources,
         site=site,
     )
+
+
+def _analyze_all(
+    analyzer: Analyzer, items: list[FileItem], config: Config, selected: frozenset[str]
+) -> list:
+    """The analyzer's results for ``items``; symbolic links that leave the root are not read."""
+    if not any(item.escapes for item in items):
+        return analyzer(items, config, selected)
+    inner = iter(analyzer([i for i in items if not i.escapes], config, selected))
+    return [escaped_result(item) if item.escapes else next(inner) for item in items]
 
 
 def _key(item: FileItem) -> str:

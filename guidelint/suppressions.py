@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from guidelint.diagnostics import Diagnostic, Edit, Span
+from guidelint.diagnostics import CommentRemoval, Diagnostic, Edit, Span
 from guidelint.source import Finding
 
 PREFIX = "guidelint-"
@@ -48,6 +48,7 @@ class Directive:
     reason: str | None
     standalone: bool
     first: int = 0  # next-line: the line covered; disable: the block's first line
+    text: str = ""  # the comment's text (between <!-- and -->, stripped)
 
     def covers(self, entry: Entry, d: Diagnostic) -> bool:
         if self.kind == "disable-file":
@@ -147,7 +148,7 @@ def parse(comments: Iterable, require_reason: bool) -> Parsed:
             )
         if not entries:
             continue
-        d = Directive(kind, comment.span, entries, reason, comment.standalone)
+        d = Directive(kind, comment.span, entries, reason, comment.standalone, text=comment.text)
         if kind == "disable-next-line":
             d.first = comment.span.end_line + 1
         elif kind == "disable":
@@ -239,7 +240,7 @@ def apply(
             names = ",".join(e.token for e in unused)
             if len(unused) == len(d.entries):
                 msg = f"unused suppression: nothing it covers triggers {names}; remove the comment"
-                fix = (_removal(d),) if d.standalone else ()
+                fix = (_removal(d, d.text),) if d.standalone else ()
             else:
                 msg = f"{names} in this suppression matched nothing; remove {'it' if len(unused) == 1 else 'them'}"
                 fix = ()
@@ -251,9 +252,10 @@ def apply(
     return kept, findings
 
 
-def _removal(d: Directive) -> Edit:
-    """Delete the line(s) of a standalone comment."""
-    return Edit(Span(d.span.line, 1, d.span.end_line + 1, 1), "")
+def _removal(d: Directive, text: str) -> Edit:
+    """Delete the line(s) of a standalone comment whose text is ``text`` (applied only if those
+    lines hold that comment and nothing else)."""
+    return CommentRemoval(Span(d.span.line, 1, d.span.end_line + 1, 1), "", comment=text)
 
 
 def suppress_report(

@@ -16,37 +16,64 @@ SALARY = "# Salary\n\n## Ranges\n\nText.\n"
 CONFIG = '[tool.guidelint.links]\nredirects = { pay = "salary" }\n'
 
 
+def _at(text: str, span: Span) -> str:
+    """The text of ``span`` in ``text`` (what a rule names as the text it replaces)."""
+    lines = text.split("\n")
+    if span.line == span.end_line:
+        return lines[span.line - 1][span.column - 1 : span.end_column - 1]
+    return "\n".join(lines[span.line - 1 : span.end_line - 1]) + "\n"
+
+
+def E(text: str, span: Span, new: str) -> CheckedEdit:
+    return CheckedEdit(span, new, expect=_at(text, span))
+
+
 def test_apply_edits_basic_and_conflicts():
     text = "one two three\nfour\n"
     new, applied, skipped = apply_edits(
-        text, [Edit(Span(1, 5, 1, 8), "2"), Edit(Span(2, 1, 2, 5), "4")]
+        text, [E(text, Span(1, 5, 1, 8), "2"), E(text, Span(2, 1, 2, 5), "4")]
     )
     assert (new, applied, skipped) == ("one 2 three\n4\n", 2, 0)
     # overlapping edits: neither is applied, the third one is
     new, applied, skipped = apply_edits(
         text,
-        [Edit(Span(1, 1, 1, 8), "x"), Edit(Span(1, 5, 1, 14), "y"), Edit(Span(2, 1, 2, 5), "4")],
+        [
+            E(text, Span(1, 1, 1, 8), "x"),
+            E(text, Span(1, 5, 1, 14), "y"),
+            E(text, Span(2, 1, 2, 5), "4"),
+        ],
     )
     assert (new, applied, skipped) == ("one two three\n4\n", 1, 2)
     # identical edits count once; touching edits are fine
     new, applied, _ = apply_edits(
         text,
-        [Edit(Span(1, 1, 1, 4), "1"), Edit(Span(1, 1, 1, 4), "1"), Edit(Span(1, 4, 1, 5), "_")],
+        [
+            E(text, Span(1, 1, 1, 4), "1"),
+            E(text, Span(1, 1, 1, 4), "1"),
+            E(text, Span(1, 4, 1, 5), "_"),
+        ],
     )
     assert new == "1_two three\nfour\n" and applied == 2
     # two insertions at one place: order unknown, so neither
     new, applied, skipped = apply_edits(
-        text, [Edit(Span(1, 1, 1, 1), "a"), Edit(Span(1, 1, 1, 1), "b")]
+        text, [E(text, Span(1, 1, 1, 1), "a"), E(text, Span(1, 1, 1, 1), "b")]
     )
     assert new == text and skipped == 2
     # a checked edit whose text moved on is skipped; spans past a line's end are skipped
     new, applied, skipped = apply_edits(
-        text, [CheckedEdit(Span(1, 1, 1, 4), "1", expect="two"), Edit(Span(2, 3, 2, 40), "x")]
+        text,
+        [
+            CheckedEdit(Span(1, 1, 1, 4), "1", expect="two"),
+            CheckedEdit(Span(2, 3, 2, 40), "x", expect="ur"),
+        ],
     )
     assert new == text and skipped == 2
+    # an edit that does not name the text it replaces is never applied
+    new, applied, skipped = apply_edits(text, [Edit(Span(1, 1, 1, 4), "1")])
+    assert (new, applied, skipped) == (text, 0, 1)
     # deleting whole lines up to the end of the file
-    assert apply_edits("a\nb\n", [Edit(Span(2, 1, 3, 1), "")])[0] == "a\n"
-    assert apply_edits("a\nb", [Edit(Span(2, 1, 3, 1), "")])[0] == "a\n"
+    assert apply_edits("a\nb\n", [E("a\nb\n", Span(2, 1, 3, 1), "")])[0] == "a\n"
+    assert apply_edits("a\nb", [CheckedEdit(Span(2, 1, 3, 1), "", expect="b")])[0] == "a\n"
 
 
 def test_write_atomic_checks_bytes_and_keeps_crlf_and_bom(tmp_path):

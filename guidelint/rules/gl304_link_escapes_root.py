@@ -11,7 +11,9 @@ class LinkEscapesRoot(Rule):
     site-absolute paths that ``links.site_prefixes`` maps above it, and paths that leave it
     through a symbolic link (``shared/notes.md`` where ``shared`` links to a folder outside the
     root): the real path of a linked file must lie below the content root. The target is
-    flagged and never opened.
+    flagged and never opened. A page below the content root that is a symbolic link to a file
+    outside it is reported the same way, at the link: the file is never read, its lines are
+    never shown, and ``--fix`` never writes through it.
 
     Why: the site is built from the content root only; anything outside it is not published, and
     a path that climbs out of it is either a mistake or an attempt to read a private file.

@@ -6,7 +6,7 @@ import functools
 import re
 from pathlib import Path
 
-from guidelint.diagnostics import Edit, Severity
+from guidelint.diagnostics import CheckedEdit, Severity
 from guidelint.registry import Rule, register
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "packs" / "names"
@@ -143,7 +143,7 @@ class KnownNameSpelling(Rule):
                     and span.end_line == span.line
                     and line[span.column - 1 : span.end_column - 1] == text
                 ):
-                    fix = (Edit(span, right),)
+                    fix = (CheckedEdit(span, right, expect=text),)
                 where = (
                     " (in a heading: fix it by hand and update links to its anchor)"
                     if block.kind == "heading"
