@@ -27,7 +27,7 @@ class UsageError(click.UsageError):
 
 
 def _split_codes(values: tuple[str, ...]) -> tuple[str, ...]:
-    out = []
+    out: list[str] = []
     for value in values:
         out.extend(v.strip().upper() for v in value.split(",") if v.strip())
     return tuple(out)
@@ -54,7 +54,7 @@ def load(config_path: str | None) -> Config:
 def _load_packs(config: Config) -> None:
     """Register claim-pack rules (GL4xx) from the configuration, if the claims engine is present."""
     try:
-        from guidelint.claims import configure  # type: ignore[attr-defined]
+        from guidelint.claims import configure
     except ImportError:
         return
     try:
@@ -275,7 +275,7 @@ def check(
     fctx = FormatContext(
         color=bool(color) and fmt == "text", statistics=statistics, known=report.sources
     )
-    if stdin_item is not None:
+    if stdin_item is not None and stdin_item.data is not None:
         fctx.stdin_text[stdin_item.display] = stdin_item.data.decode("utf-8", errors="replace")
     formatter = get_formatters().get(fmt)
     if formatter is None:

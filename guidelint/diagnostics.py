@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any, ClassVar
 
 
 class Severity(str, Enum):
@@ -26,6 +27,7 @@ class PickleAsTuple:
     thousands of spans on a large site."""
 
     __slots__ = ()
+    __dataclass_fields__: ClassVar[dict[str, Any]]  # set by @dataclass on each subclass
 
     def __reduce__(self):
         return (type(self), tuple(getattr(self, name) for name in self.__dataclass_fields__))

@@ -102,7 +102,7 @@ def parse_examples(doc: str) -> list[Example]:
     for m in _FENCE.finditer(doc):
         body = textwrap.dedent(m.group(3))
         parts = _FILE.split(body)
-        files: dict[str, str] = {}
+        files: dict[str, str | bytes] = {}
         if len(parts) == 1:
             files["page.md"] = body
         else:
@@ -113,7 +113,10 @@ def parse_examples(doc: str) -> list[Example]:
         if m.group(2):
             import codecs
 
-            files = {k: codecs.escape_decode(v.encode("utf-8"))[0] for k, v in files.items()}
+            files = {
+                k: codecs.escape_decode(v.encode("utf-8") if isinstance(v, str) else v)[0]
+                for k, v in files.items()
+            }
         out.append(Example(m.group(1), files))
     return out
 

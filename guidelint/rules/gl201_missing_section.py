@@ -72,7 +72,7 @@ class MissingSection(Rule):
                 what = f"'{entry.heading}'"
                 add = f"add '{marks} {entry.heading}'"
             else:
-                what = f"'{entry.name or 'matching'}' section (a heading matching {entry.pattern.pattern!r})"
+                what = f"'{entry.name or 'matching'}' section (a heading matching {getattr(entry.pattern, 'pattern', '')!r})"
                 add = "add at least one such heading"
             if entry.last:
                 where = " as the last section of the page"

@@ -1,3 +1,5 @@
+from typing import Any
+
 from guidelint.registry import Rule, register
 from guidelint.structure import match_sections, spec_for
 
@@ -6,7 +8,9 @@ def _longest_ordered(seq):
     """Indices of a longest non-decreasing subsequence of ``seq`` (patience, O(n log n))."""
     import bisect
 
-    tails, tails_idx, prev = [], [], [-1] * len(seq)
+    tails: list[Any] = []
+    tails_idx: list[int] = []
+    prev = [-1] * len(seq)
     for i, v in enumerate(seq):
         k = bisect.bisect_right(tails, v)
         if k == len(tails):

@@ -1,3 +1,5 @@
+from typing import Any
+
 from guidelint.diagnostics import Severity
 from guidelint.registry import Rule, register
 from guidelint.structure import norm_text
@@ -46,7 +48,7 @@ class DuplicateHeading(Rule):
     severity = Severity.WARNING
 
     def check(self, page, ctx):
-        first = {}
+        first: dict[tuple[int, str], Any] = {}
         for h in page.headings:
             key = (h.level, norm_text(h.text))
             if not key[1]:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from guidelint.registry import Rule, register
 from guidelint.structure import find_steps_table, norm_text, parse_row, spec_for
 
@@ -81,7 +83,7 @@ class HubStepSections(Rule):
             if m:
                 g = m.groupdict()
                 try:
-                    number = int(g.get("number"))
+                    number = int(g.get("number") or "")
                 except (TypeError, ValueError):
                     continue
                 sections.append((h, number, (g.get("title") or "").strip()))
@@ -97,26 +99,26 @@ class HubStepSections(Rule):
         _heading, table = find_steps_table(page.headings, page.tables, spec.steps)
         if table is None:
             return  # GL210 reports it
-        rows = {}
+        rows: dict[int, tuple[str, Any, int]] = {}
         for i, row in enumerate(table.rows):  # by position: GL210 reports misnumbered rows
             parsed = parse_row(spec.steps, row[0][0]) if row else None
             if parsed is not None:
                 rows[i + 1] = (parsed[1], row[0][1], i + 1)
-        by_number = {}
+        by_number: dict[int, tuple[Any, str]] = {}
         for h, number, title in sections:
             by_number.setdefault(number, (h, title))
-            row = rows.get(number)
-            if row is None:
+            step_row = rows.get(number)
+            if step_row is None:
                 yield self.finding(
                     h.span,
                     f"'{h.text}' has no row {number} in the steps table; add the row "
                     f"'{number}. {title}' or remove the section",
                 )
-            elif norm_text(row[0]) != norm_text(title):
+            elif norm_text(step_row[0]) != norm_text(title):
                 yield self.finding(
                     h.span,
-                    f"step {number} is called '{title}' here but '{row[0]}' in the steps table "
-                    f"(line {row[1].line}); use one title in both places",
+                    f"step {number} is called '{title}' here but '{step_row[0]}' in the steps table "
+                    f"(line {step_row[1].line}); use one title in both places",
                 )
         for number, (title, span, _i) in sorted(rows.items()):
             if number not in by_number:

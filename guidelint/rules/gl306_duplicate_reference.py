@@ -1,3 +1,5 @@
+from typing import Any
+
 from guidelint.diagnostics import Severity
 from guidelint.registry import Rule, register
 
@@ -35,7 +37,7 @@ class DuplicateReference(Rule):
     severity = Severity.WARNING
 
     def check(self, page, ctx):
-        first = {}
+        first: dict[str, Any] = {}
         for d in page.definitions:
             if d.label in first:
                 f = first[d.label]
