@@ -65,9 +65,13 @@ def _load_rows(path: str | Path, data: list) -> list[Item]:
         unknown = set(row) - _ROW_FIELDS
         if unknown:
             raise ValueError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
-        policy, label = str(row["policy"]), str(row["label"])
-        if policy not in POLICIES | {"none"}:
-            raise ValueError(f"{where}: policy must be P1..P9 or none, not {policy!r}")
+        label = str(row["label"])
+        # one policy, or a list when one sentence breaks several ("[P4, P1]")
+        pols = row["policy"] if isinstance(row["policy"], list) else [row["policy"]]
+        pols = [str(p) for p in pols]
+        policy = pols[0] if pols else ""
+        if not pols or any(p not in POLICIES | {"none"} for p in pols):
+            raise ValueError(f"{where}: policy must be P1..P9 or none, not {row['policy']!r}")
         if label not in ("violation", "ok"):
             raise ValueError(f"{where}: label must be violation or ok, not {label!r}")
         if label == "violation" and policy == "none":
@@ -77,7 +81,7 @@ def _load_rows(path: str | Path, data: list) -> list[Item]:
                 policy,
                 str(row["text"]),
                 frozenset(),
-                policies=frozenset({policy}) if label == "violation" else frozenset(),
+                policies=frozenset(pols) if label == "violation" else frozenset(),
                 doubtful=bool(row.get("doubtful", False)),
                 paragraph=str(row["paragraph"]) if row.get("paragraph") else None,
                 source_url=str(row["source_url"]),
