@@ -49,6 +49,8 @@ def _answer_start(full: str, a: int) -> bool:
     """Does position ``a`` start the sentence or follow a question/sentence end ("? No, ...")?"""
     before = full[:a].rstrip()
     return not before or before[-1] in ".?!"
+
+
 # Pronouns that can stand for a subject named earlier in the sentence ("which": a relative clause
 # split off at ", which" refers back to what precedes it).
 _PRONOUN = re.compile(r"\b(?:it|they|this|these|which)\b", re.IGNORECASE)

@@ -58,7 +58,9 @@ def _load_rows(path: str | Path, data: list) -> list[Item]:
     for i, row in enumerate(data, 1):
         where = f"{path}: row {i}"
         if not isinstance(row, dict):
-            raise ValueError(f"{where}: a row is a mapping {{text, source_url, policy, label, reason}}")
+            raise ValueError(
+                f"{where}: a row is a mapping {{text, source_url, policy, label, reason}}"
+            )
         missing = {"text", "source_url", "policy", "label", "reason"} - set(row)
         if missing:
             raise ValueError(f"{where}: missing {', '.join(sorted(missing))}")

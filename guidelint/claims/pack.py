@@ -520,9 +520,7 @@ def parse_pack(data: Any, path: str) -> Pack:
                 claims=claims,
                 subjects=subjects,
                 presuppositions=presuppositions,
-                defers_to=tuple(
-                    str(c) for c in v.str_list(rn["defers_to"], f"{what}.defers_to")
-                )
+                defers_to=tuple(str(c) for c in v.str_list(rn["defers_to"], f"{what}.defers_to"))
                 if "defers_to" in rn
                 else (),
                 subject_sources=subj_src or [],

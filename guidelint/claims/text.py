@@ -51,7 +51,9 @@ def tokens(text: str) -> list[Token]:
 _STRONG = (
     r"(?:\bbut\b|\bhowever\b|\balthough\b|\bthough\b|\bwhereas\b|\byet\b|\bexcept\b|;|\s-\s|\?\s)"
 )
-_WEAK = r"(?:[:]|,\s*(?:and|so|while|whereas|because|since)\b|,(?=\s*which\b)|\bwhile\b|\bbecause\b)"
+_WEAK = (
+    r"(?:[:]|,\s*(?:and|so|while|whereas|because|since)\b|,(?=\s*which\b)|\bwhile\b|\bbecause\b)"
+)
 _STRONG_RE = re.compile(_STRONG, re.IGNORECASE)
 _BOUNDARY_RE = re.compile(f"{_STRONG}|{_WEAK}", re.IGNORECASE)
 # Every match of _STRONG contains one of _STRONG_CUES, and every match of _WEAK one of _WEAK_CUES
@@ -90,9 +92,13 @@ def _split(
     for m in rx.finditer(text):
         if structure:
             cue = m.group().strip().lower()
-            if cue == ":" and _LEAD_IN_COLON.search(text, 0, m.end()):
+            if cue == ":" and _LEAD_IN_COLON.search(text, max(0, m.end() - 16), m.end()):
                 continue  # a list lead-in, not a boundary
-            if cue.startswith(",") and cue[1:].strip() in ("and", "or") and "," in text[pos : m.start()]:
+            if (
+                cue.startswith(",")
+                and cue[1:].strip() in ("and", "or")
+                and "," in text[pos : m.start()]
+            ):
                 continue  # ", and" closing a series ("finish A, B, and pass C"): the list goes on
         if m.start() > pos:
             out.append(Clause(pos, m.start()))
