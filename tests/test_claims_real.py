@@ -62,7 +62,8 @@ def test_real_dev_split_meets_its_floor():
 
 def test_never_tuned_split_loads():
     """Never tuned on; its numbers are reported in the README and notes, not asserted here
-    beyond the file being well formed."""
+    beyond the file being well formed. Final measurement (after tuning on dev only): precision
+    0.900, recall 0.818, F1 0.857; keyword baseline F1 0.590; before the work 0.75 / 0.41."""
     held = load_set(REAL / "heldout.yaml")
     assert len(held) >= 200 and len({r.source_url for r in held}) >= 40
 
