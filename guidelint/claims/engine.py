@@ -7,9 +7,16 @@ clause by clause; a match counts as a violation unless, within its clause,
   not part of the claim itself; an even number of negations cancels out),
 * a hedge from the pack or the rule is present (unless an aggravating cue is present too),
 * it is quoted, or lies in the scope of a rejection cue ("a common myth is that ...", "... is a
-  red flag"), or the sentence is a question,
+  red flag"), or the sentence (or its clause, when an answer follows: "Do you need a license? No.")
+  is a question, unless the rule lists the pattern under ``presuppositions``: a phrase that takes
+  the claim for granted ("which certification do you need", "licensed medical assistants") counts
+  in a question too,
 * a required subject is missing from the clause, or the claim is about another actor
   ("Nurses must be licensed").
+
+A rule may defer to other codes (``defers_to``): it reports nothing in a sentence where one of
+them matched. Clause structure comes from :mod:`text` (terminators, list lead-ins, series,
+fronted concessives).
 
 The engine knows nothing about any profession: all words come from the packs.
 """
