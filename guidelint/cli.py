@@ -489,9 +489,15 @@ def new_cmd(page_type, slug, title, force, config_path):
 
 
 @cli.command("eval-claims")
-@click.argument("dataset", type=click.Path(exists=True, dir_okay=False))
+@click.argument("datasets", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--errors/--no-errors",
+    default=True,
+    show_default=True,
+    help="List the sentences the engine got wrong (text format).",
 )
 @click.option(
     "--config",
@@ -499,23 +505,35 @@ def new_cmd(page_type, slug, title, force, config_path):
     type=click.Path(dir_okay=False),
     help="Configuration file (for rule packs).",
 )
-def eval_claims(dataset, fmt, config_path):
-    """Measure the claims engine on a labeled sentence set: precision, recall and F1 per policy and
-    overall, next to a keyword-only baseline.
+def eval_claims(datasets, fmt, errors, config_path):
+    """Measure the claims engine on labeled sentence sets: precision, recall and F1 per policy and
+    overall, next to a keyword-only baseline on the same rows. Several sets: one report each,
+    then a summary line per set.
 
     \b
-    Example:
+    Examples:
       guidelint eval-claims tests/claims/devset.yaml
+      guidelint eval-claims tests/claims/real/dev.yaml tests/claims/real/heldout.yaml --no-errors
     """
     load(config_path)
-    from guidelint.claims import evaluate, format_report
+    import yaml
+
+    from guidelint.claims import evaluate, format_report, format_summary
     from guidelint.claims.pack import PackError
 
-    try:
-        result = evaluate(dataset)
-    except (PackError, ValueError, OSError) as exc:
-        raise UsageError(f"{dataset}: {exc}") from None
-    click.echo(json.dumps(result, indent=2) if fmt == "json" else format_report(result))
+    results = []
+    for dataset in datasets:
+        try:
+            results.append(evaluate(dataset))
+        except (PackError, ValueError, OSError, yaml.YAMLError) as exc:
+            raise UsageError(f"{dataset}: {exc}") from None
+    if fmt == "json":
+        out = results[0] if len(results) == 1 else results
+        click.echo(json.dumps(out, indent=2))
+        return
+    click.echo("\n\n".join(format_report(r, errors=errors) for r in results))
+    if len(results) > 1:
+        click.echo("\n" + format_summary(results))
 
 
 # The command runs with the cycle collector off in this process. Analysing a page creates no

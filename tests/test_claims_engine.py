@@ -194,7 +194,7 @@ def _prefilter_sentences():
     here = Path(__file__).parent / "claims"
     items = [
         (it.text, it.lead_in)
-        for name in ("devset", "heldout", "reviewer-heldout")
+        for name in ("devset", "heldout", "reviewer-heldout", "real/dev")
         for it in load_set(here / f"{name}.yaml")
     ]
     items += [
@@ -271,3 +271,34 @@ def test_clause_cues_cover_every_terminator():
         for rx, cues in ((tx._BOUNDARY_RE, tx._BOUNDARY_CUES), (tx._STRONG_RE, tx._STRONG_CUES)):
             for m in rx.finditer(sample):
                 assert any(c in m.group().lower() for c in cues), (sample, m.group())
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        # an answer particle is not a negation of what follows
+        ("No, certification is not universally required.", []),
+        ("Do medical assistants need certification? The answer depends on the job.", []),
+        # a colon after a list lead-in does not end the clause the list completes
+        ("The requirements are: a diploma, an externship and a certification exam.", ["GL401"]),
+        ("Job ads in our area list: a diploma and, often, a certification.", []),
+        # the ", and" closing a series keeps the obligation that opened it
+        (
+            "To work as an MA you must finish high school, a training program, an externship, "
+            "and pass a national certification exam.",
+            ["GL401"],
+        ),
+        ("Certification is not required, and many people start working without it.", []),
+        # a fronted concessive clause ends at its comma
+        ("Although you can work without certification, it is essential to get one.", ["GL401"]),
+        ("Although certification is essential for some roles, most clinics train on the job.", []),
+        # a relative clause split off at ", which" still has its subject
+        ("Clinics prefer a certification, which is the real requirement everywhere.", ["GL401"]),
+        # conditional obligations and state-specific rules are not universal claims
+        ("The exam you must pass to earn the CMA is offered by the AAMA.", []),
+        ("In New Jersey, you must be certified to give injections.", []),
+        ("Graduates have to sit a national certification exam.", ["GL401"]),
+    ],
+)
+def test_clause_structure_and_conditions(sentence, expected):
+    assert codes(sentence) == expected

@@ -165,3 +165,58 @@ def test_raw_term_that_breaks_a_pattern_is_an_error_at_load(tmp_path):
     with pytest.raises(PackError, match="compiles to an invalid regex") as info:
         load_pack(_write(tmp_path, text))
     assert info.value.line == 11
+
+
+PRESUPPOSING = """\
+pack: tiny
+rules:
+  - code: XX401
+    name: widget-licence
+    policy: P1
+    severity: error
+    summary: s
+    subjects: ["widget*"]
+    claims: ["{subject} (is|are) _ licensed"]
+    presuppositions: ["licensed widget*", "(which|what) licence _2 widget*"]
+    message: m
+    suggestion: s
+    why: w
+    examples: {ok: ["Widgets are not licensed."], violation: ["Widgets are licensed."]}
+  - code: XX402
+    name: any-licence
+    policy: P1
+    severity: error
+    summary: s
+    claims: ["renew your licence"]
+    defers_to: [XX401]
+    message: m
+    suggestion: s
+    why: w
+    examples: {ok: ["Renew your passport."], violation: ["Renew your licence."]}
+"""
+
+
+def test_presuppositions_count_in_questions_and_defers_to(tmp_path):
+    eng = Engine([load_pack(_write(tmp_path, PRESUPPOSING))])
+
+    def found(s):
+        return [m.code for m in eng.check(s)]
+
+    # a question asserts nothing ...
+    assert found("Are widgets licensed?") == []
+    # ... except what its presupposition triggers take for granted
+    assert found("How much do licensed widgets cost?") == ["XX401"]
+    assert found("Which licence does a widget need?") == ["XX401"]
+    # a question clause followed by its answer asserts only its presuppositions
+    assert found("Are widgets licensed? No, they are not.") == []
+    assert found("Are licensed widgets common? Not really.") == ["XX401"]
+    # a rule that defers to another stays silent where that one matches
+    assert found("Renew your licence.") == ["XX402"]
+    assert found("Renew your licence: licensed widgets must.") == ["XX401"]
+    assert eng.codes_needed(frozenset({"XX402"})) is None  # XX402 needs XX401 checked too
+
+
+def test_defers_to_must_be_a_list(tmp_path):
+    bad = PRESUPPOSING.replace("defers_to: [XX401]", "defers_to: XX401")
+    with pytest.raises(PackError, match="defers_to"):
+        load_pack(_write(tmp_path, bad))

@@ -68,6 +68,19 @@ def test_figure_attribution_uses_page_context():
     assert diags({"page.md": sourced}) == []
     linked = "Medical assistants earn about $40,000 a year ([BLS, May 2024](https://www.bls.gov/oes/)).\n"
     assert diags({"page.md": GUIDE.format(title="Pay", body=linked)}) == []
+    # a source and a period named in another sentence of the same paragraph attribute the figure
+    para = (
+        "According to the Bureau of Labor Statistics, pay data are for May 2024. "
+        "The lowest tenth earned under $30,000 a year.\n"
+    )
+    assert diags({"page.md": GUIDE.format(title="Pay", body=para)}) == []
+    # ... but not from another paragraph, and a source without a period is not enough
+    split = para.replace(". The", ".\n\nThe")
+    assert [d.code for d in diags({"page.md": GUIDE.format(title="Pay", body=split)})] == ["GL420"]
+    no_period = "The Bureau of Labor Statistics publishes pay data. The lowest tenth earned under $30,000 a year.\n"
+    assert [d.code for d in diags({"page.md": GUIDE.format(title="Pay", body=no_period)})] == [
+        "GL420"
+    ]
 
 
 def test_rules_are_registered_with_docs():

@@ -9,7 +9,7 @@ Public API::
 """
 
 from .engine import ClaimMatch, Engine, FigureContext
-from .evaluate import evaluate, format_report
+from .evaluate import evaluate, format_report, format_summary
 from .pack import FigureRule, Pack, PackError, Requirement, Rule, builtin_pack_paths, load_pack
 
 
@@ -41,5 +41,6 @@ __all__ = [
     "configure",
     "evaluate",
     "format_report",
+    "format_summary",
     "load_pack",
 ]

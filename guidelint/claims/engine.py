@@ -7,9 +7,16 @@ clause by clause; a match counts as a violation unless, within its clause,
   not part of the claim itself; an even number of negations cancels out),
 * a hedge from the pack or the rule is present (unless an aggravating cue is present too),
 * it is quoted, or lies in the scope of a rejection cue ("a common myth is that ...", "... is a
-  red flag"), or the sentence is a question,
+  red flag"), or the sentence (or its clause, when an answer follows: "Do you need a license? No.")
+  is a question, unless the rule lists the pattern under ``presuppositions``: a phrase that takes
+  the claim for granted ("which certification do you need", "licensed medical assistants") counts
+  in a question too,
 * a required subject is missing from the clause, or the claim is about another actor
   ("Nurses must be licensed").
+
+A rule may defer to other codes (``defers_to``): it reports nothing in a sentence where one of
+them matched. Clause structure comes from :mod:`text` (terminators, list lead-ins, series,
+fronted concessives).
 
 The engine knows nothing about any profession: all words come from the packs.
 """
@@ -43,7 +50,17 @@ _PSEUDO = re.compile(
     re.IGNORECASE,
 )
 _NEITHER_NOR = ("neither", "nor")
-_PRONOUN = re.compile(r"\b(?:it|they|this|these)\b", re.IGNORECASE)
+
+
+def _answer_start(full: str, a: int) -> bool:
+    """Does position ``a`` start the sentence or follow a question/sentence end ("? No, ...")?"""
+    before = full[:a].rstrip()
+    return not before or before[-1] in ".?!"
+
+
+# Pronouns that can stand for a subject named earlier in the sentence ("which": a relative clause
+# split off at ", which" refers back to what precedes it).
+_PRONOUN = re.compile(r"\b(?:it|they|this|these|which)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +196,10 @@ class _Sentence:
                     k = bisect_right(pseudo_starts, a)
                     if k and pseudo_max_end[k - 1] > a:
                         continue
-                    negs.append((a, m.end(), m.group().lower()))
+                    word = m.group().lower()
+                    if word == "no" and full.startswith(",", m.end()) and _answer_start(full, a):
+                        continue  # "No, certification is not required": an answer, not a negation
+                    negs.append((a, m.end(), word))
             negs.sort()
             self._negs = negs
             self._neg_starts = [a for a, _, _ in negs]
@@ -324,6 +344,7 @@ class Engine:
                         replace(q, severity=severities.get(q.code, q.severity))
                     )
         self.cues = [p.cues for p in self.packs]
+        self._deferring = {r.code: r.defers_to for r in self.rules if r.defers_to}
         self._prefilter: Prefilter | None = None
         self._codes_needed: dict[frozenset[str], frozenset[str] | None] = {}
         self._rejecting_titles: dict[str, bool] = {}
@@ -353,11 +374,14 @@ class Engine:
     def codes_needed(self, selected: frozenset[str]) -> frozenset[str] | None:
         """The codes :meth:`check` must look for so that it finds the matches of the ``selected``
         codes exactly as when looking for every code (a selected figure rule also needs the
-        claim rules of its policy: a promise covers a figure); None when that is every code."""
+        claim rules of its policy: a promise covers a figure; a rule that defers to others needs
+        them); None when that is every code."""
         if selected not in self._codes_needed:
             policies = {f.policy for f in self.figure_rules if f.code in selected}
             codes = {r.code for r in self.rules if r.code in selected or r.policy in policies}
             codes |= {f.code for f in self.figure_rules if f.code in selected}
+            # a rule that defers to others needs them checked to know when to stay silent
+            codes |= {d for c in list(codes) for d in self._deferring.get(c, ())}
             every = len(codes) == len(self.rules) + len(self.figure_rules)
             self._codes_needed[selected] = None if every else frozenset(codes)
         return self._codes_needed[selected]
@@ -545,8 +569,14 @@ class Engine:
             if wanted is not None and rule.code not in wanted:
                 continue
             if s.question and not rule.questions:
-                continue
+                # a question asserts nothing, except what its presupposition triggers take as given
+                pats = [p for p in pats if p in rule.presuppositions]
+                if not pats:
+                    continue
             out.extend(self._check_rule(rule, s, pats))
+        if out and self._deferring:
+            found = {m.code for m in out}
+            out = [m for m in out if not set(self._deferring.get(m.code, ())) & found]
         policies = {m.policy for m in out}
         for fr in figure_rules:
             if wanted is not None and fr.code not in wanted:
@@ -563,7 +593,12 @@ class Engine:
         full = s.full
         for clause in s.clauses:
             cs, ce = clause.start, clause.end
-            for pat in pats:
+            clause_pats = pats
+            if not rule.questions and full.startswith("?", ce) and ce < len(full) - 1:
+                # a question followed by its answer ("Do you need a license? Usually not."):
+                # the question clause asserts only what it presupposes
+                clause_pats = [p for p in pats if p in rule.presuppositions]
+            for pat in clause_pats:
                 for m in pat.regex.finditer(full, cs, ce):
                     start, end = m.span()
                     if any(_overlaps(s, ex.regex, cs, ce, start, end) for ex in rule.exceptions):
@@ -590,6 +625,9 @@ class Engine:
                         if sm is None:
                             # a pronoun in the clause may stand for a subject named earlier in the sentence
                             pm = _first_pronoun(s, cs, ce, start)
+                            if pm is None:  # the claim may begin with it ("it's a necessity")
+                                m0 = _PRONOUN.match(full, start)
+                                pm = m0.span() if m0 else None
                             if pm is None or not any(
                                 s.search_before(sp.regex, sp.safe, 0, pm[0]) for sp in rule.subjects
                             ):

@@ -1,8 +1,16 @@
 """Measure the claims engine on a labeled sentence set (precision/recall/F1 per policy and overall).
 
-Set format (YAML): a list of groups ``{policy: P1, items: [...]}``; an item is either
-``[[codes...], "sentence"]`` or ``{codes: [...], text: "...", lead_in: "...", kind: heading}``.
-Scoring is sentence-level per code: each (sentence, code) pair is a TP, FP or FN.
+Two set formats (YAML), told apart by their first entry:
+
+* code-labeled (``tests/claims/devset.yaml``): a list of groups ``{policy: P1, items: [...]}``; an
+  item is either ``[[codes...], "sentence"]`` or ``{codes: [...], text, lead_in, kind}``. Scoring
+  is sentence-level per code: each (sentence, code) pair is a TP, FP or FN, counted under the
+  code's policy.
+* policy-labeled rows (``tests/claims/real/*.yaml``): a list of ``{text, source_url, policy,
+  label, reason}`` with optional ``paragraph`` (the rest of the paragraph, read for a figure's
+  source and period) and ``doubtful: true`` (loaded, counted, left out of the score). Scoring is
+  per policy: a ``violation`` row expects its policy; any policy the engine flags on a row (its
+  codes mapped to their policies) that the row does not expect is a false positive.
 
 The keyword baseline flags a sentence for a rule when any subject and any claim pattern of the rule
 occur anywhere in it (sentence level), ignoring clauses, negation, hedges, questions, quotes and
@@ -20,7 +28,7 @@ from typing import Any
 import yaml
 
 from . import text as tx
-from .engine import Engine
+from .engine import Engine, FigureContext
 
 
 @dataclass
@@ -30,12 +38,66 @@ class Item:
     codes: frozenset[str]
     lead_in: str | None = None
     kind: str = "text"
+    # policy-labeled rows only:
+    policies: frozenset[str] | None = None  # the policies the row expects flagged (empty: none)
+    doubtful: bool = False
+    paragraph: str | None = None
+    source_url: str | None = None
+
+    @property
+    def expected(self) -> frozenset[str]:
+        return self.codes if self.policies is None else self.policies
+
+
+POLICIES = frozenset(f"P{n}" for n in range(1, 10))
+_ROW_FIELDS = {"text", "source_url", "policy", "label", "reason", "paragraph", "doubtful"}
+
+
+def _load_rows(path: str | Path, data: list) -> list[Item]:
+    out = []
+    for i, row in enumerate(data, 1):
+        where = f"{path}: row {i}"
+        if not isinstance(row, dict):
+            raise ValueError(
+                f"{where}: a row is a mapping {{text, source_url, policy, label, reason}}"
+            )
+        missing = {"text", "source_url", "policy", "label", "reason"} - set(row)
+        if missing:
+            raise ValueError(f"{where}: missing {', '.join(sorted(missing))}")
+        unknown = set(row) - _ROW_FIELDS
+        if unknown:
+            raise ValueError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+        label = str(row["label"])
+        # one policy, or a list when one sentence breaks several ("[P4, P1]")
+        pols = row["policy"] if isinstance(row["policy"], list) else [row["policy"]]
+        pols = [str(p) for p in pols]
+        policy = pols[0] if pols else ""
+        if not pols or any(p not in POLICIES | {"none"} for p in pols):
+            raise ValueError(f"{where}: policy must be P1..P9 or none, not {row['policy']!r}")
+        if label not in ("violation", "ok"):
+            raise ValueError(f"{where}: label must be violation or ok, not {label!r}")
+        if label == "violation" and policy == "none":
+            raise ValueError(f"{where}: a violation names the policy it breaks")
+        out.append(
+            Item(
+                policy,
+                str(row["text"]),
+                frozenset(),
+                policies=frozenset(pols) if label == "violation" else frozenset(),
+                doubtful=bool(row.get("doubtful", False)),
+                paragraph=str(row["paragraph"]) if row.get("paragraph") else None,
+                source_url=str(row["source_url"]),
+            )
+        )
+    return out
 
 
 def load_set(path: str | Path) -> list[Item]:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     if not isinstance(data, list):
-        raise ValueError(f"{path}: a labeled set is a list of {{policy, items}} groups")
+        raise ValueError(f"{path}: a labeled set is a list of {{policy, items}} groups or of rows")
+    if data and isinstance(data[0], dict) and "label" in data[0]:
+        return _load_rows(path, data)
     out = []
     for group in data:
         policy = str(group["policy"])
@@ -84,6 +146,24 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, Any]:
     }
 
 
+def _error(kind: str, code: str, it: Item) -> dict[str, Any]:
+    err = {"type": kind, "code": code, "text": it.text, "lead_in": it.lead_in}
+    if it.source_url:
+        err["source_url"] = it.source_url
+    return err
+
+
+def _figure_context(engine: Engine, item: Item) -> FigureContext | None:
+    """What a row's ``paragraph`` says about figures (the page integration reads the paragraph)."""
+    if not item.paragraph:
+        return None
+    para = tx.normalise(item.paragraph)
+    return FigureContext(
+        source_in_paragraph=any(f.sources.search(para) for f in engine.figure_rules),
+        period_in_paragraph=any(f.periods.search(para) for f in engine.figure_rules),
+    )
+
+
 def _score(
     items: list[Item], predicted: list[set[str]], code_policy: dict[str, str]
 ) -> dict[str, Any]:
@@ -91,20 +171,25 @@ def _score(
     tot = [0, 0, 0]
     errors = []
     for it, pred in zip(items, predicted):
-        for code in pred | it.codes:
-            pol = code_policy.get(code, "?")
+        if it.doubtful:
+            continue
+        if it.policies is not None:  # policy-labeled row: compare policies, not codes
+            pred = {code_policy.get(c, "?") for c in pred}
+        gold = it.expected
+        for code in pred | gold:
+            pol = code if it.policies is not None else code_policy.get(code, "?")
             c = per.setdefault(pol, [0, 0, 0])
-            if code in pred and code in it.codes:
+            if code in pred and code in gold:
                 c[0] += 1
                 tot[0] += 1
             elif code in pred:
                 c[1] += 1
                 tot[1] += 1
-                errors.append({"type": "FP", "code": code, "text": it.text, "lead_in": it.lead_in})
+                errors.append(_error("FP", code, it))
             else:
                 c[2] += 1
                 tot[2] += 1
-                errors.append({"type": "FN", "code": code, "text": it.text, "lead_in": it.lead_in})
+                errors.append(_error("FN", code, it))
     return {
         "per_policy": {k: _prf(*v) for k, v in sorted(per.items())},
         "overall": _prf(*tot),
@@ -120,7 +205,13 @@ def evaluate(path: str | Path, engine: Engine | None = None) -> dict[str, Any]:
     engine.compile()  # the time measured is that of checking sentences, not of compiling the packs
     t0 = time.perf_counter()
     predicted = [
-        {m.code for m in engine.check(it.text, lead_in=it.lead_in, kind=it.kind)} for it in items
+        {
+            m.code
+            for m in engine.check(
+                it.text, lead_in=it.lead_in, kind=it.kind, figures=_figure_context(engine, it)
+            )
+        }
+        for it in items
     ]
     elapsed = time.perf_counter() - t0
     base = [_baseline(engine, it) for it in items]
@@ -130,7 +221,9 @@ def evaluate(path: str | Path, engine: Engine | None = None) -> dict[str, Any]:
     return {
         "set": str(path),
         "sentences": len(items),
-        "violating_sentences": sum(1 for it in items if it.codes),
+        "violating_sentences": sum(1 for it in items if it.expected and not it.doubtful),
+        "doubtful": sum(1 for it in items if it.doubtful),
+        "pages": len({it.source_url for it in items if it.source_url}),
         "engine": engine_score,
         "baseline": base_score,
         "ms_per_sentence": round(1000 * elapsed / max(len(items), 1), 4),
@@ -139,8 +232,13 @@ def evaluate(path: str | Path, engine: Engine | None = None) -> dict[str, Any]:
 
 def format_report(result: dict[str, Any], *, errors: bool = True) -> str:
     """A text table: per policy and overall, engine vs keyword baseline."""
+    extra = ""
+    if result.get("doubtful"):
+        extra += f", {result['doubtful']} doubtful (not scored)"
+    if result.get("pages"):
+        extra += f", from {result['pages']} pages"
     lines = [
-        f"claims evaluation: {result['set']} ({result['sentences']} sentences, "
+        f"claims evaluation: {result['set']} ({result['sentences']} sentences{extra}, "
         f"{result['violating_sentences']} with violations; {result['ms_per_sentence']} ms/sentence)",
         "",
         f"{'policy':<8} {'TP':>4} {'FP':>4} {'FN':>4} {'prec':>6} {'recall':>6} {'F1':>6}   "
@@ -160,6 +258,28 @@ def format_report(result: dict[str, Any], *, errors: bool = True) -> str:
         for err in eng["errors"]:
             lead = f" [lead-in: {err['lead_in']}]" if err.get("lead_in") else ""
             lines.append(f"  {err['type']} {err['code']}: {err['text']}{lead}")
+    return "\n".join(lines)
+
+
+def format_summary(results: list[dict[str, Any]]) -> str:
+    """One line per set: overall engine numbers next to the keyword baseline's."""
+    lines = [
+        f"{'set':<34} {'rows':>5} {'prec':>6} {'recall':>6} {'F1':>6}   "
+        f"{'baseline P':>10} {'R':>6} {'F1':>6}   lowest policy recall"
+    ]
+    for res in results:
+        e, b = res["engine"]["overall"], res["baseline"]["overall"]
+        per = res["engine"]["per_policy"]
+        low = min(
+            ((s["recall"], k) for k, s in per.items() if s["tp"] + s["fn"]), default=(1.0, "-")
+        )
+        name = str(res["set"])
+        name = name if len(name) <= 34 else "..." + name[-31:]
+        lines.append(
+            f"{name:<34} {res['sentences']:>5} {e['precision']:>6.3f} {e['recall']:>6.3f} "
+            f"{e['f1']:>6.3f}   {b['precision']:>10.3f} {b['recall']:>6.3f} {b['f1']:>6.3f}   "
+            f"{low[1]} {low[0]:.3f}"
+        )
     return "\n".join(lines)
 
 

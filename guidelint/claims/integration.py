@@ -200,14 +200,16 @@ def page_matches(
     def figure_context(b: int) -> FigureContext:
         """The figure context of block ``b``, computed when a sentence of it has a figure."""
         if b not in contexts:
+            text = page.blocks[b].text
             contexts[b] = FigureContext(
+                # a link out, or a source named anywhere in the paragraph ("According to the BLS,
+                # ... . The lowest tenth earned under $30,000.")
                 source_in_paragraph=any(
                     ln.block == b and ln.kind == "link" and ln.target.startswith(_EXTERNAL)
                     for ln in page.links
-                ),
-                period_in_paragraph=any(
-                    f.periods.search(page.blocks[b].text) for f in engine.figure_rules
-                ),
+                )
+                or any(f.sources.search(text) for f in engine.figure_rules),
+                period_in_paragraph=any(f.periods.search(text) for f in engine.figure_rules),
                 front_matter_dated_source=_front_matter_dated_source(page),
             )
         return contexts[b]

@@ -138,6 +138,13 @@ class Rule:
     why: str
     claims: list[Compiled]
     subjects: list[Compiled] = field(default_factory=list)
+    # Presupposition triggers: claims that also count inside a question ("which certification do
+    # you need", "licensed medical assistants"): a question does not assert its words, but it
+    # takes what these phrases presuppose for granted. They are also in ``claims``.
+    presuppositions: list[Compiled] = field(default_factory=list)
+    # Codes this rule gives way to: when one of them matches the sentence, this rule reports
+    # nothing there (a general rule backing up a more specific one).
+    defers_to: tuple[str, ...] = ()
     subject_sources: list[str] = field(default_factory=list)
     exceptions: list[Compiled] = field(default_factory=list)
     hedges: Regex | None = None
@@ -264,6 +271,8 @@ _RULE_REQ = {
 }
 _RULE_OPT = {
     "subjects",
+    "presuppositions",
+    "defers_to",
     "exceptions",
     "hedges",
     "aggravators",
@@ -475,6 +484,16 @@ def parse_pack(data: Any, path: str) -> Pack:
         claims = _compile_list(
             v, comp, v.str_list(rn["claims"], f"{what}.claims"), f"{what}.claims", subj_src
         )
+        presuppositions = []
+        if "presuppositions" in rn:
+            presuppositions = _compile_list(
+                v,
+                comp,
+                v.str_list(rn["presuppositions"], f"{what}.presuppositions"),
+                f"{what}.presuppositions",
+                subj_src,
+            )
+            claims = claims + presuppositions
         exceptions = []
         if "exceptions" in rn:
             v.str_list(rn["exceptions"], f"{what}.exceptions")
@@ -500,6 +519,10 @@ def parse_pack(data: Any, path: str) -> Pack:
                 why=v.string(rn, "why", what),
                 claims=claims,
                 subjects=subjects,
+                presuppositions=presuppositions,
+                defers_to=tuple(str(c) for c in v.str_list(rn["defers_to"], f"{what}.defers_to"))
+                if "defers_to" in rn
+                else (),
                 subject_sources=subj_src or [],
                 exceptions=exceptions,
                 hedges=_alternation(v, comp, rn.get("hedges"), f"{what}.hedges"),

@@ -51,7 +51,9 @@ def tokens(text: str) -> list[Token]:
 _STRONG = (
     r"(?:\bbut\b|\bhowever\b|\balthough\b|\bthough\b|\bwhereas\b|\byet\b|\bexcept\b|;|\s-\s|\?\s)"
 )
-_WEAK = r"(?:[:]|,\s*(?:and|so|while|whereas|because|since|which)\b|\bwhile\b|\bbecause\b)"
+_WEAK = (
+    r"(?:[:]|,\s*(?:and|so|while|whereas|because|since)\b|,(?=\s*which\b)|\bwhile\b|\bbecause\b)"
+)
 _STRONG_RE = re.compile(_STRONG, re.IGNORECASE)
 _BOUNDARY_RE = re.compile(f"{_STRONG}|{_WEAK}", re.IGNORECASE)
 # Every match of _STRONG contains one of _STRONG_CUES, and every match of _WEAK one of _WEAK_CUES
@@ -68,7 +70,19 @@ class Clause:
     end: int
 
 
-def _split(text: str, rx: re.Pattern[str], cues: tuple[str, ...]) -> list[Clause]:
+# A colon after a list lead-in ("the requirements are: ...", "you will need: ...") introduces the
+# list that completes it, as the lead-in of a Markdown list does: it is not a clause boundary.
+_LEAD_IN_COLON = re.compile(
+    r"\b(?:requirements?|prerequisites?|steps|includes?|including|needs?|following|are|is)\s*:$",
+    re.IGNORECASE,
+)
+# A fronted concessive clause ends at its comma: "Although you can work without it, it is ..."
+_CONCESSIVE = ("although", "though", "whereas", "even if")
+
+
+def _split(
+    text: str, rx: re.Pattern[str], cues: tuple[str, ...], structure: bool = False
+) -> list[Clause]:
     if text.isascii():  # else re.IGNORECASE may match a non-ASCII letter ("ſ" for "s"): no shortcut
         low = text.lower()
         if not any(c in low for c in cues):
@@ -76,17 +90,36 @@ def _split(text: str, rx: re.Pattern[str], cues: tuple[str, ...]) -> list[Clause
     out: list[Clause] = []
     pos = 0
     for m in rx.finditer(text):
+        if structure:
+            cue = m.group().strip().lower()
+            if cue == ":" and _LEAD_IN_COLON.search(text, max(0, m.end() - 16), m.end()):
+                continue  # a list lead-in, not a boundary
+            if (
+                cue.startswith(",")
+                and cue[1:].strip() in ("and", "or")
+                and "," in text[pos : m.start()]
+            ):
+                continue  # ", and" closing a series ("finish A, B, and pass C"): the list goes on
         if m.start() > pos:
             out.append(Clause(pos, m.start()))
         pos = max(pos, m.end())
+        if structure and m.group().strip().lower() in _CONCESSIVE:
+            comma = text.find(",", pos)
+            if comma != -1 and not any(t in text[pos:comma] for t in ";?"):
+                out.append(Clause(pos, comma))
+                pos = comma + 1
     if pos < len(text) or not out:
         out.append(Clause(pos, len(text)))
     return out
 
 
 def clauses(text: str) -> list[Clause]:
-    """Split ``text`` into clauses at terminators (but, however, although, ';', ':', ', and' ...)."""
-    return _split(text, _BOUNDARY_RE, _BOUNDARY_CUES)
+    """Split ``text`` into clauses at terminators (but, however, although, ';', ':', ', and' ...).
+
+    Clause structure kept: a colon after a list lead-in and the ", and" that closes a series do not
+    split (the list completes what introduces it); a fronted concessive clause ("Although ..., ")
+    ends at its comma."""
+    return _split(text, _BOUNDARY_RE, _BOUNDARY_CUES, structure=True)
 
 
 def segments(text: str) -> list[Clause]:

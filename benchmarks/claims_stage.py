@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Time the claims stage alone: every claim and figure rule on every sentence of a generated site.
+
+    python benchmarks/claims_stage.py                 # 1,000 pages, best of 7, CPU time
+    python benchmarks/claims_stage.py --pages 200 --repeat 3
+
+Pages are parsed once (not timed); then ``claims.integration.page_matches`` runs on every page,
+with the page caches emptied before each repetition. CPU time (``time.process_time``) is reported,
+because wall time on a shared machine moves by a third from one run to the next. Compare two
+checkouts by running this script with each one first on ``PYTHONPATH``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--pages", type=int, default=1000)
+    ap.add_argument("--repeat", type=int, default=7)
+    args = ap.parse_args(argv)
+
+    from guidelint.claims import integration
+    from guidelint.page import build_page
+
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            [sys.executable, str(HERE / "gen_site.py"), str(args.pages), tmp],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        files = sorted(Path(tmp, "content").rglob("*.md"))
+        pages = [
+            build_page(f.read_text(encoding="utf-8"), str(f), None, None, None, None) for f in files
+        ]
+    engine = integration.engine_for(None)
+    engine.compile()
+    best = float("inf")
+    matches = 0
+    for _ in range(args.repeat):
+        for p in pages:
+            p.cache.clear()
+        t0 = time.process_time()
+        matches = sum(len(integration.page_matches(p, None)) for p in pages)
+        best = min(best, time.process_time() - t0)
+    sentences = sum(len(p.sentences) for p in pages)
+    print(
+        f"{len(pages)} pages, {sentences} sentences, {matches} matches: "
+        f"claims stage {1000 * best / len(pages):.3f} ms CPU per page (best of {args.repeat})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
