@@ -30,8 +30,8 @@ from pathlib import Path
 
 from guidelint.config import Config, ConfigError, find_config, load_config
 from guidelint.diagnostics import Diagnostic
-from guidelint.runner import FileItem, PageResult, analyze, read_item
-from guidelint.site import PageSummary, slug_for
+from guidelint.runner import FileItem, PageResult, analyze, analyze_items
+from guidelint.site import PageSummary
 
 Signature = tuple
 
@@ -137,11 +137,11 @@ class MemoryAnalyzer:
     def __call__(
         self, items: list[FileItem], config: Config, selected: frozenset[str]
     ) -> list[PageResult]:
-        out: list[PageResult] = []
+        out: list[PageResult | None] = [None] * len(items)
         analysed = 0
-        max_bytes = config["limits"]["max_file_bytes"]
         overlay = self.overlay
-        for item in items:
+        cold: list[tuple[int, str, Signature]] = []  # files not known, or changed on disk
+        for n, item in enumerate(items):
             key = str(item.path) if item.path is not None else None
             data = item.data
             if data is None and key is not None and key in overlay:
@@ -150,39 +150,45 @@ class MemoryAnalyzer:
                 memo_key = key or f"-{item.display}"
                 known = self._buffers.get(memo_key)
                 if known is not None and known[0] == data:
-                    result = known[1]
+                    out[n] = known[1]
                 else:
-                    result = analyze(item.display, item.rel, data, config, selected)
-                    self._buffers[memo_key] = (data, result)
+                    out[n] = analyze(item.display, item.rel, data, config, selected)
+                    self._buffers[memo_key] = (data, out[n])
                     analysed += 1
+                continue
+            assert item.path is not None and key is not None
+            sig = _signature(item.path)
+            known_disk = self._disk.get(key)
+            if sig is not None and known_disk is not None and known_disk[0] == sig:
+                out[n] = known_disk[1]
             else:
-                assert item.path is not None and key is not None
-                sig = _signature(item.path)
-                known_disk = self._disk.get(key)
-                if sig is not None and known_disk is not None and known_disk[0] == sig:
-                    result = known_disk[1]
-                else:
-                    raw, problem = read_item(item, max_bytes)
-                    if problem is not None:
-                        result = PageResult(
-                            PageSummary(
-                                item.display,
-                                item.rel,
-                                slug_for(item.rel) if item.rel else None,
-                                ok=False,
-                            ),
-                            [problem],
-                        )
-                    else:
-                        result = analyze(item.display, item.rel, raw, config, selected)
-                    if sig is not None:
-                        self._disk[key] = (sig, result)
-                    analysed += 1
+                cold.append((n, key, sig))
+        if cold:
+            fresh = self._analyze_files([items[n] for n, _k, _s in cold], config, selected)
+            for (n, key, sig), result in zip(cold, fresh):
+                out[n] = result
+                if sig is not None:
+                    self._disk[key] = (sig, result)
+            analysed += len(cold)
+        for item, result in zip(items, out):
             if item.rel is not None:
                 self.by_rel[item.rel] = result
-            out.append(result)
         self.analysed = analysed
-        return out
+        return out  # type: ignore[return-value]
+
+    @staticmethod
+    def _analyze_files(
+        items: list[FileItem], config: Config, selected: frozenset[str]
+    ) -> list[PageResult]:
+        """Read and analyse files: in a pool of worker processes when there are many (the first
+        check reads the whole site), without the on-disk cache (nothing is written)."""
+        from guidelint.parallel import POOL_MIN_PAGES, Analyzer, resolve_jobs
+
+        if len(items) >= POOL_MIN_PAGES:
+            jobs = resolve_jobs(None, config)
+            if jobs > 1:
+                return Analyzer(jobs, use_cache=False)(items, config, selected)
+        return analyze_items(items, config, selected)
 
 
 @dataclass

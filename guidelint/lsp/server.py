@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from pathlib import Path
 
 from lsprotocol import types
@@ -69,6 +70,7 @@ class GuidelintServer(LanguageServer):
         self._reported_for: dict[str, set[str]] = {}  # uri -> other uris its checks published
         self._told: set[str] = set()  # outside-root pages already told, config errors shown
         self.checks = 0
+        self.timing = False  # initializationOptions.timing: log each check's time (benchmarks)
 
     # ---------------------------------------------------------------- scheduling
     def schedule(self, uri: str, delay: float) -> None:
@@ -142,7 +144,20 @@ class GuidelintServer(LanguageServer):
 
     def _run(self, uri: str, site, report: list[str]):
         try:
-            return site.check(self._buffers(), report)
+            wall, cpu = time.perf_counter(), time.process_time()
+            result = site.check(self._buffers(), report)
+            if self.timing:
+                wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+                focus = "all" if result.focus is None else result.focus
+                self.window_log_message(
+                    types.LogMessageParams(
+                        type=types.MessageType.Log,
+                        message=f"guidelint timing: {len(report)} page(s) checked in "
+                        f"{wall * 1000:.1f} ms wall, {cpu * 1000:.1f} ms CPU; "
+                        f"{result.analysed} analysed, links of {focus} resolved",
+                    )
+                )
+            return result
         except ConfigError as exc:
             self._tell(f"config:{exc}", types.MessageType.Error, f"guidelint: {exc}")
             self.publish(uri, [])
@@ -237,6 +252,7 @@ def on_initialize(ls: GuidelintServer, params: types.InitializeParams) -> None:
     if isinstance(options, dict):
         if isinstance(options.get("debounceMs"), (int, float)) and options["debounceMs"] >= 0:
             ls.debounce = options["debounceMs"] / 1000
+        ls.timing = options.get("timing") is True
         if isinstance(options.get("rulesUrl"), str) and options["rulesUrl"]:
             ls.rules_url = options["rulesUrl"]
 
