@@ -12,7 +12,10 @@ place of the file).
 from __future__ import annotations
 
 import importlib.util
+import json
+import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -133,3 +136,65 @@ def test_renamed_headings_break_links_on_the_linking_pages(generated, monkeypatc
         1 for p in linking for d in after.by_path[p] if d.code == "GL302" and rel in d.message
     )
     assert broken_after > broken_before
+
+
+def _page() -> str:
+    return (
+        "---\n"
+        "title: Harbor pilot wages\n"
+        "description: What harbor pilots earn in small ports, and what moves the figure up or down.\n"
+        "type: guide\n"
+        "status: published\n"
+        "last_reviewed: 2026-11-01\n"
+        "related: []\n"
+        "---\n\n# Harbor pilot wages\n\nSee [the index](index.md#nothing-here).\n"
+    )
+
+
+def test_schema_and_config_changes_are_picked_up_by_the_same_site(tmp_path, monkeypatch):
+    schemas = tmp_path / "schemas"
+    shutil.copytree(REPO / "schemas", schemas)
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "index.md").write_text("# Index\n\nHello.\n", encoding="utf-8")
+    page = tmp_path / "content" / "pilots.md"
+    page.write_text(_page(), encoding="utf-8")
+    config = tmp_path / "guidelint.toml"
+    config.write_text(
+        'content_root = "content"\nschemas = "schemas"\nselect = ["GL102", "GL302"]\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    path = str(page.resolve())
+    site = Sites().for_path(path)
+
+    def codes():
+        return sorted(d.code for d in site.check({}, [path]).by_path[path])
+
+    assert codes() == ["GL102", "GL302"]  # sources is required; the anchor does not exist
+    # the schema no longer requires sources: the next check follows, same Site
+    guide = schemas / "guide.schema.json"
+    doc = json.loads(guide.read_text(encoding="utf-8"))
+    doc["required"].remove("sources")
+    guide.write_text(json.dumps(doc), encoding="utf-8")
+    os.utime(guide, ns=(guide.stat().st_atime_ns, guide.stat().st_mtime_ns + 10**9))
+    assert codes() == ["GL302"]
+    # the configuration now ignores GL302
+    config.write_text(config.read_text(encoding="utf-8") + 'ignore = ["GL302"]\n', encoding="utf-8")
+    assert codes() == []
+    assert site.reloads == 3
+
+
+def test_a_new_page_not_yet_saved_is_checked_against_the_site(tmp_path, monkeypatch):
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "index.md").write_text("# Index\n\n## Tides\n\nHello.\n", "utf-8")
+    (tmp_path / "guidelint.toml").write_text(
+        'content_root = "content"\nselect = ["GL3"]\nignore = ["GL308", "GL309"]\n', "utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    path = str((tmp_path / "content" / "draft.md").resolve())
+    site = Sites().for_path(path)
+    text = b"# Draft\n\nSee [tides](index.md#tides) and [storms](index.md#storms).\n"
+    found = site.check({path: text}, [path]).by_path[path]
+    assert [(d.code, d.line) for d in found] == [("GL302", 3)]
+    assert "storms" in found[0].message
+    assert not os.path.exists(path)

@@ -78,7 +78,7 @@ class GuidelintServer(LanguageServer):
         if timer is not None:
             timer.cancel()
         if delay <= 0:
-            self.check(uri)
+            self._fire(uri)
             return
         loop = asyncio.get_event_loop()
         self._timers[uri] = loop.call_later(delay, self._fire, uri)
