@@ -60,9 +60,18 @@ class Client:
         self.lsp.initialized(types.InitializedParams())
 
     async def stop(self) -> None:
-        await self.lsp.shutdown_async(None)
+        """Shut the server down; it must exit by itself (bounded wait, then killed)."""
+        await asyncio.wait_for(self.lsp.shutdown_async(None), WAIT)
         self.lsp.exit(None)
-        await self.lsp.stop()
+        server = self.lsp._server
+        try:
+            await asyncio.wait_for(server.wait(), WAIT)
+        except asyncio.TimeoutError:
+            server.kill()
+            raise AssertionError("the server did not exit after shutdown and exit") from None
+        finally:
+            await self.lsp.stop()
+        assert server.returncode == 0
 
     def uri(self, rel: str) -> str:
         return from_fs_path(str(self.root / rel))

@@ -71,12 +71,23 @@ class GuidelintServer(LanguageServer):
         self._told: set[str] = set()  # outside-root pages already told, config errors shown
         self.checks = 0
         self.timing = False  # initializationOptions.timing: log each check's time (benchmarks)
+        self.closing = False  # after the shutdown request: no more checks, nothing more sent
+
+    def close(self) -> None:
+        """The client asked to shut down: drop the checks waiting for their pause (sending their
+        results after the exit notification would write to a closed stream)."""
+        self.closing = True
+        for timer in self._timers.values():
+            timer.cancel()
+        self._timers.clear()
 
     # ---------------------------------------------------------------- scheduling
     def schedule(self, uri: str, delay: float) -> None:
         timer = self._timers.pop(uri, None)
         if timer is not None:
             timer.cancel()
+        if self.closing:
+            return
         if delay <= 0:
             self._fire(uri)
             return
@@ -85,6 +96,8 @@ class GuidelintServer(LanguageServer):
 
     def _fire(self, uri: str) -> None:
         self._timers.pop(uri, None)
+        if self.closing:
+            return
         try:
             self.check(uri)
         except Exception:  # never let one page's failure end the server
@@ -131,6 +144,8 @@ class GuidelintServer(LanguageServer):
             asyncio.get_event_loop().call_soon(self._check_others, uri, site, others)
 
     def _check_others(self, uri: str, site, paths: list[str]) -> None:
+        if self.closing:
+            return
         try:
             result = self._run(uri, site, paths)
             if result is not None:
@@ -255,6 +270,16 @@ def on_initialize(ls: GuidelintServer, params: types.InitializeParams) -> None:
         ls.timing = options.get("timing") is True
         if isinstance(options.get("rulesUrl"), str) and options["rulesUrl"]:
             ls.rules_url = options["rulesUrl"]
+
+
+@server.feature(types.SHUTDOWN)
+def on_shutdown(ls: GuidelintServer, params) -> None:
+    ls.close()
+
+
+@server.feature(types.EXIT)
+def on_exit(ls: GuidelintServer, params) -> None:
+    ls.close()
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
