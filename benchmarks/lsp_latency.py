@@ -118,6 +118,7 @@ async def measure(site: Path, edits: int) -> dict:
     names = list(kinds)
     while len(server_times) < 2:  # the page, then the pages linking to it
         await asyncio.sleep(0.001)
+    await asyncio.sleep(1.0)  # their diagnostics are sent after the timing line
     told = [u for u in arrived if u != uri]  # the pages linking here, published after the open
     for i in range(edits):
         kind = names[i % len(names)]

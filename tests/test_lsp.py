@@ -38,6 +38,7 @@ class Client:
         self.diagnostics: dict[str, types.PublishDiagnosticsParams] = {}
         self.messages: list[types.ShowMessageParams] = []
         self.versions: dict[str, int] = {}
+        self.registrations: list[types.Registration] = []
 
         @self.lsp.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def _diagnostics(ls, params):
@@ -47,12 +48,16 @@ class Client:
         def _message(ls, params):
             self.messages.append(params)
 
-    async def start(self, **options) -> None:
+        @self.lsp.feature(types.CLIENT_REGISTER_CAPABILITY)
+        def _register(ls, params):
+            self.registrations.extend(params.registrations)
+
+    async def start(self, capabilities: types.ClientCapabilities | None = None, **options) -> None:
         env = dict(os.environ, GUIDELINT_TODAY="2026-11-25")
         await self.lsp.start_io(sys.executable, "-m", "guidelint", "lsp", cwd=self.root, env=env)
         await self.lsp.initialize_async(
             types.InitializeParams(
-                capabilities=types.ClientCapabilities(),
+                capabilities=capabilities or types.ClientCapabilities(),
                 root_uri=from_fs_path(str(self.root)),
                 initialization_options={"debounceMs": 20, **options},
             )
@@ -123,14 +128,14 @@ class Client:
         return list(self.diagnostics[uri].diagnostics)
 
 
-def session(tmp_path: Path, body, **options):
+def session(tmp_path: Path, body, capabilities=None, **options):
     """Run ``body(client)`` against a server started in a copy of the fixture site."""
     root = tmp_path / "site"
     shutil.copytree(FIXTURE, root)
 
     async def main():
         client = Client(root)
-        await client.start(**options)
+        await client.start(capabilities, **options)
         try:
             await body(client)
         finally:
@@ -210,8 +215,12 @@ def test_config_change_is_picked_up_without_a_restart(tmp_path):
     text = (FIXTURE / "content" / "training.md").read_text(encoding="utf-8")
 
     async def body(c: Client):
-        c.open("content/training.md")
+        uri = c.open("content/training.md")
         assert "GL510" in [d.code for d in await c.published("content/training.md", 1)]
+        # the server asked this client (which can) to watch the configuration, among others
+        assert await c.until(lambda: c.registrations)
+        watchers = c.registrations[0].register_options["watchers"]
+        assert {"globPattern": "**/guidelint.toml"} in watchers
         config = c.root / "guidelint.toml"
         config.write_text(
             config.read_text(encoding="utf-8").replace(
@@ -219,6 +228,16 @@ def test_config_change_is_picked_up_without_a_restart(tmp_path):
             ),
             encoding="utf-8",
         )
+        # the watched file changed: the open page is checked again, its buffer untouched
+        c.diagnostics.pop(uri)
+        c.lsp.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                [types.FileEvent(uri=c.uri("guidelint.toml"), type=types.FileChangeType.Changed)]
+            )
+        )
+        assert [d.code for d in await c.published("content/training.md", 1)] == ["GL320"]
+        # and without the notification, the next change sees the configuration too
+        config.write_text(config.read_text(encoding="utf-8") + "# a comment\n", encoding="utf-8")
         version = c.change("content/training.md", text + "\n")
         assert [d.code for d in await c.published("content/training.md", version)] == ["GL320"]
         # a broken configuration: said once, as an error message; no stale diagnostics
@@ -228,7 +247,14 @@ def test_config_change_is_picked_up_without_a_restart(tmp_path):
         errors = [m for m in c.messages if m.type == types.MessageType.Error]
         assert len(errors) == 1 and "content_root" in errors[0].message
 
-    session(tmp_path, body)
+    watching = types.ClientCapabilities(
+        workspace=types.WorkspaceClientCapabilities(
+            did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(
+                dynamic_registration=True
+            )
+        )
+    )
+    session(tmp_path, body, watching)
 
 
 def test_page_outside_the_content_root_gets_page_checks_and_one_notice(tmp_path):

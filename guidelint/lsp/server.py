@@ -12,7 +12,9 @@
   ``guidelint rule CODE``.
 * Completion after ``](`` (pages, relative to the page) and ``](page.md#`` (that page's anchors).
 * The configuration, schemas and packs are looked at again before every check (a few ``stat``
-  calls); changed, they are reloaded and the remembered results dropped.
+  calls); changed, they are reloaded and the remembered results dropped. A client that can
+  watch files is asked to (pages, configuration, schemas, packs): a change there checks the
+  open pages again at once.
 
 Positions: guidelint counts columns in code points; they are converted to the encoding the
 client and server agreed on (UTF-16 unless the client offers another).
@@ -270,6 +272,41 @@ def on_initialize(ls: GuidelintServer, params: types.InitializeParams) -> None:
         ls.timing = options.get("timing") is True
         if isinstance(options.get("rulesUrl"), str) and options["rulesUrl"]:
             ls.rules_url = options["rulesUrl"]
+
+
+# what can change diagnostics besides the buffers: pages, configuration, schemas, packs, name lists
+WATCHED = (
+    "**/*.md",
+    "**/*.markdown",
+    "**/guidelint.toml",
+    "**/pyproject.toml",
+    "**/*.json",
+    "**/*.yaml",
+    "**/*.yml",
+)
+
+
+@server.feature(types.INITIALIZED)
+def on_initialized(ls: GuidelintServer, params: types.InitializedParams) -> None:
+    """Ask the client to watch the files a check reads, if it can (VS Code can; Neovim 0.7
+    cannot: there the files are looked at again before each check anyway)."""
+    workspace = ls.client_capabilities.workspace
+    watched = workspace.did_change_watched_files if workspace else None
+    if watched is None or not watched.dynamic_registration:
+        return
+    ls.client_register_capability(
+        types.RegistrationParams(
+            registrations=[
+                types.Registration(
+                    id="guidelint-watched-files",
+                    method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                    register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                        watchers=[types.FileSystemWatcher(glob_pattern=g) for g in WATCHED]
+                    ),
+                )
+            ]
+        )
+    )
 
 
 @server.feature(types.SHUTDOWN)
