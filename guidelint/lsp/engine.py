@@ -123,6 +123,10 @@ class MemoryAnalyzer:
     to the text of its open buffer, analysed instead of the file."""
 
     def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget everything (the configuration, schemas or packs changed)."""
         self.session = MemorySession()
         self.overlay: dict[str, bytes] = {}
         self._disk: dict[str, tuple[Signature, PageResult]] = {}
@@ -131,16 +135,13 @@ class MemoryAnalyzer:
         self.analysed = 0  # pages analysed (not served from memory) by the last call
         self.stats: dict = {}
 
-    def clear(self) -> None:
-        self.__init__()
-
     def __call__(
         self, items: list[FileItem], config: Config, selected: frozenset[str]
     ) -> list[PageResult]:
-        out: list[PageResult | None] = [None] * len(items)
+        out: list = [None] * len(items)  # PageResult for each item once filled in
         analysed = 0
         overlay = self.overlay
-        cold: list[tuple[int, str, Signature]] = []  # files not known, or changed on disk
+        cold: list[tuple[int, str, Signature | None]] = []  # files not known, or changed on disk
         for n, item in enumerate(items):
             key = str(item.path) if item.path is not None else None
             data = item.data
@@ -152,8 +153,9 @@ class MemoryAnalyzer:
                 if known is not None and known[0] == data:
                     out[n] = known[1]
                 else:
-                    out[n] = analyze(item.display, item.rel, data, config, selected)
-                    self._buffers[memo_key] = (data, out[n])
+                    result = analyze(item.display, item.rel, data, config, selected)
+                    self._buffers[memo_key] = (data, result)
+                    out[n] = result
                     analysed += 1
                 continue
             assert item.path is not None and key is not None
@@ -174,7 +176,7 @@ class MemoryAnalyzer:
             if item.rel is not None:
                 self.by_rel[item.rel] = result
         self.analysed = analysed
-        return out  # type: ignore[return-value]
+        return out
 
     @staticmethod
     def _analyze_files(

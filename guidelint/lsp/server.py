@@ -371,7 +371,7 @@ def code_action(ls: GuidelintServer, params: types.CodeActionParams) -> list[typ
     lines, bom = ls._lines(uri)
     want = params.range
     actions = []
-    all_edits = []
+    all_edits: list = []
     for d in diagnostics:
         rule = get_rule(d.code)
         if rule is None or not rule.fixable or not d.fix:
@@ -451,7 +451,7 @@ def hover(ls: GuidelintServer, params: types.HoverParams) -> types.Hover | None:
                 code = d.code
                 break
     text = features.rule_text(code) if code else None
-    if text is None:
+    if code is None or text is None:
         return None
     href = features.rule_url(ls.rules_url, code)
     return types.Hover(
