@@ -198,3 +198,19 @@ def test_a_new_page_not_yet_saved_is_checked_against_the_site(tmp_path, monkeypa
     assert [(d.code, d.line) for d in found] == [("GL302", 3)]
     assert "storms" in found[0].message
     assert not os.path.exists(path)
+
+
+def test_an_unsaved_page_with_no_site_gets_page_checks(tmp_path, monkeypatch):
+    """No configuration and no content folder (a scratch file): page checks, suppressions kept."""
+    monkeypatch.chdir(tmp_path)
+    path = str((tmp_path / "scratch" / "note.md").resolve())
+    site = Sites().for_path(path)
+    text = (
+        b"# Note\n\nAsk CAHEEP. See [x](y.md).\n\n"
+        b"<!-- guidelint-disable-next-line GL510 -- quoting a flyer -->\nCAHEP\n"
+    )
+    result = site.check({path: text}, [path])
+    assert path in result.outside_root
+    found = [(d.code, d.line) for d in result.by_path[path]]
+    assert ("GL510", 3) in found and ("GL510", 6) not in found
+    assert not any(code.startswith("GL30") for code, _line in found)  # no site: no link checks

@@ -288,15 +288,26 @@ class Site:
             from guidelint.runner import display_path
 
             item = FileItem(None, display_path(Path(p)), rel, buffers.get(p, b""))
-            self._collect(
-                run([], self.config, self.selected, stdin=item, analyzer=analyzer),
-                by_path,
-                {item.display: p},
-            )
+            if self.config.content_root.is_dir():
+                report_ = run([], self.config, self.selected, stdin=item, analyzer=analyzer)
+                self._collect(report_, by_path, {item.display: p})
+            else:  # no site to resolve against: page checks only (run needs a content root)
+                by_path[p] = self._page_only(item)
         focus = analyzer.session.last_focus
         return CheckResult(
             by_path, outside, analyzer.analysed, len(focus) if focus is not None else None
         )
+
+    def _page_only(self, item: FileItem) -> list[Diagnostic]:
+        """What ``run`` reports for a page outside the content root, without a site."""
+        from guidelint.runner import _convert
+        from guidelint.suppressions import suppress_report
+
+        assert self.config is not None and item.data is not None
+        result = analyze(item.display, None, item.data, self.config, self.selected)
+        found = _convert(item, result.findings, self.config, self.selected, {})
+        kept = suppress_report(found, [(item, result)], self.config, self.selected)
+        return sorted(set(kept), key=Diagnostic.sort_key)
 
     @staticmethod
     def _collect(report, by_path: dict, names: dict | None = None) -> None:
