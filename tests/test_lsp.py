@@ -40,9 +40,12 @@ class Client:
         self.versions: dict[str, int] = {}
         self.registrations: list[types.Registration] = []
 
+        self.history: list[types.PublishDiagnosticsParams] = []
+
         @self.lsp.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def _diagnostics(ls, params):
             self.diagnostics[params.uri] = params
+            self.history.append(params)
 
         @self.lsp.feature(types.WINDOW_SHOW_MESSAGE)
         def _message(ls, params):
@@ -59,7 +62,7 @@ class Client:
             types.InitializeParams(
                 capabilities=capabilities or types.ClientCapabilities(),
                 root_uri=from_fs_path(str(self.root)),
-                initialization_options={"debounceMs": 20, **options},
+                initialization_options={"debounceMs": 20, "pageChecksFirst": False, **options},
             )
         )
         self.lsp.initialized(types.InitializedParams())
@@ -160,6 +163,24 @@ def test_diagnostics_on_open_have_codes_ranges_and_rule_links(tmp_path):
         assert misspelt.code_description.href == "https://example.org/rules#gl510"
 
     session(tmp_path, body, rulesUrl="https://example.org/rules#{code}")
+
+
+def test_page_checks_come_first_while_the_site_is_read(tmp_path):
+    async def body(c: Client):
+        uri = c.open("content/training.md")
+        assert await c.until(
+            lambda: [p for p in c.history if p.uri == uri and len(p.diagnostics) == 2]
+        )
+        mine = [sorted(d.code for d in p.diagnostics) for p in c.history if p.uri == uri]
+        # first the page's own checks (GL510), then the whole site's (GL320 is a site rule);
+        # the suppression of the site rule GL301 is not called unused in the first answer
+        assert mine[:2] == [["GL510"], ["GL320", "GL510"]]
+        # later checks read the site from memory: no page-only answer any more
+        version = c.change("content/training.md", (c.root / "content/training.md").read_text())
+        await c.published("content/training.md", version)
+        assert len([p for p in c.history if p.uri == uri]) == 3
+
+    session(tmp_path, body, pageChecksFirst=True)
 
 
 def test_unsaved_change_is_checked_against_the_site_and_never_written(tmp_path):

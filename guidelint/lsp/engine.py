@@ -299,15 +299,39 @@ class Site:
         )
 
     def _page_only(self, item: FileItem) -> list[Diagnostic]:
-        """What ``run`` reports for a page outside the content root, without a site."""
+        """The page checks of ``item`` (its bytes in ``item.data``), without the site: what a run
+        reports for a page outside the content root, except that a suppression naming a site
+        rule is not called unused (no site rule ran)."""
+        from guidelint.registry import get_rule
         from guidelint.runner import _convert
         from guidelint.suppressions import suppress_report
 
         assert self.config is not None and item.data is not None
-        result = analyze(item.display, None, item.data, self.config, self.selected)
+        result = analyze(item.display, item.rel, item.data, self.config, self.selected)
         found = _convert(item, result.findings, self.config, self.selected, {})
-        kept = suppress_report(found, [(item, result)], self.config, self.selected)
+        ran = frozenset(
+            c for c in self.selected if (rule := get_rule(c)) is not None and rule.scope != "site"
+        )
+        kept = suppress_report(found, [(item, result)], self.config, ran)
         return sorted(set(kept), key=Diagnostic.sort_key)
+
+    def page_checks(self, path: str, data: bytes) -> list[Diagnostic]:
+        """The page checks alone for the buffer of ``path`` (milliseconds: no site is read), for a
+        first answer while the site is read for the first time. Raises ConfigError."""
+        from guidelint.runner import display_path
+
+        self.refresh()
+        if self.config is None:
+            raise ConfigError(self.error or "no configuration")
+        activate(self.config)
+        root = str(self.config.content_root) + os.sep
+        rel = path[len(root) :].replace(os.sep, "/") if path.startswith(root) else None
+        return self._page_only(FileItem(None, display_path(Path(path)), rel, data))
+
+    @property
+    def cold(self) -> bool:
+        """No page of the site has been read yet (the next check reads them all)."""
+        return not self.analyzer.by_rel
 
     @staticmethod
     def _collect(report, by_path: dict, names: dict | None = None) -> None:

@@ -2,7 +2,8 @@
 
 * Diagnostics are computed from the open buffers (all of them stand in for their files) against
   the whole site (``guidelint.lsp.engine``): on open and save at once, on change after a pause
-  (``debounceMs``, default 200). A check reports the edited page and the pages whose links
+  (``debounceMs``, default 200). The first check of a site reads every page; before it, the
+  page's own checks are published (``pageChecksFirst``, default on). A check reports the edited page and the pages whose links
   reached it, so renaming a heading shows the links it breaks on the pages that hold them.
 * Each diagnostic has its ``code`` and ``codeDescription.href`` (``rulesUrl``, default the
   ``file://`` address of docs/rules.md, ``#glNNN``).
@@ -23,6 +24,7 @@ client and server agreed on (UTF-16 unless the client offers another).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import time
@@ -74,6 +76,9 @@ class GuidelintServer(LanguageServer):
         self.checks = 0
         self.timing = False  # initializationOptions.timing: log each check's time (benchmarks)
         self.closing = False  # after the shutdown request: no more checks, nothing more sent
+        # initializationOptions.pageChecksFirst: before the first check of a site, which reads
+        # every page, publish the page's own checks (milliseconds)
+        self.page_checks_first = True
 
     def close(self) -> None:
         """The client asked to shut down: drop the checks waiting for their pause (sending their
@@ -126,6 +131,12 @@ class GuidelintServer(LanguageServer):
         self.checks += 1
         self._uri_of[path] = uri
         site = self.sites.for_path(path)
+        if self.page_checks_first and site.cold:
+            # the first check reads the whole site (seconds on a large one): the page checks first
+            buffer = self._buffers().get(path)
+            if buffer is not None:
+                with contextlib.suppress(ConfigError):  # the full check, next, reports it
+                    self.publish(uri, site.page_checks(path, buffer))
         result = self._run(uri, site, [path])
         if result is None:
             return
@@ -270,6 +281,8 @@ def on_initialize(ls: GuidelintServer, params: types.InitializeParams) -> None:
         if isinstance(options.get("debounceMs"), (int, float)) and options["debounceMs"] >= 0:
             ls.debounce = options["debounceMs"] / 1000
         ls.timing = options.get("timing") is True
+        if isinstance(options.get("pageChecksFirst"), bool):
+            ls.page_checks_first = options["pageChecksFirst"]
         if isinstance(options.get("rulesUrl"), str) and options["rulesUrl"]:
             ls.rules_url = options["rulesUrl"]
 
