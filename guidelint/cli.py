@@ -390,6 +390,29 @@ def rules_cmd(fmt, config_path):
         click.echo(f"{r.code}  {r.name:<{width}}  {r.severity.value:<7}  {r.summary}{fix}")
 
 
+@cli.command("lsp")
+def lsp_cmd():
+    """Run the language server on standard input and output (for editors; needs the 'lsp' extra).
+
+    \b
+    Example (what an editor runs):
+      guidelint lsp
+    """
+    try:
+        from guidelint.lsp.server import main as serve
+    except ImportError as exc:
+        click.echo(
+            f"guidelint lsp needs pygls and lsprotocol ({exc}); "
+            "install them with: pip install 'guidelint[lsp]'",
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)
+    import gc
+
+    gc.enable()  # a long-running server: main() turned the cycle collector off for one run
+    serve()
+
+
 @cli.command("rule")
 @click.argument("code")
 @click.option(

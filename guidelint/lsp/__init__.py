@@ -1,0 +1,1 @@
+"""``guidelint lsp``: a language server for guide sites (needs the ``lsp`` extra: pygls)."""
