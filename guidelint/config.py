@@ -22,6 +22,21 @@ else:  # pragma: no cover
     import tomli as tomllib  # type: ignore[no-redef]
 
 CONFIG_FILES = ("guidelint.toml", "pyproject.toml")
+# links.slug_style (guidelint/slug.py; kept here so reading the configuration imports no more)
+SLUG_STYLES = (
+    "github",
+    "gitlab",
+    "plain",
+    "docusaurus",
+    "kramdown",
+    "jekyll",
+    "hugo",
+    "goldmark",
+    "python-markdown",
+    "python-markdown-unicode",
+    "markdown-it-anchor",
+    "eleventy",
+)
 SEVERITIES = ("error", "warning", "info")
 CODE_RE = re.compile(r"^GL[0-9]{0,3}$")
 
@@ -134,7 +149,7 @@ SPEC: dict[str, Any] = {
         "packs": (_str_list, ()),
     },
     "links": {
-        "slug_style": (_choice("github", "gitlab", "plain"), "github"),
+        "slug_style": (_choice(*SLUG_STYLES), "github"),
         "site_prefixes": (_str_map, {}),
         "redirects": (_str_map, {}),
         "check_external": (_bool, False),

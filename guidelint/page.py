@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from guidelint.diagnostics import PickleAsTuple, Span
 from guidelint.frontmatter import FrontMatter
-from guidelint.slug import Slugger, normalize_label
+from guidelint.slug import Slugger, normalize_label, split_explicit_id
 
 if TYPE_CHECKING:  # pragma: no cover
     from markdown_it import MarkdownIt
@@ -637,7 +637,8 @@ class _Walker:
         block = self._inline_block(inline, "heading", None, section=index)
         plain = _plain_children(inline.children or []).strip()
         span = block.span(0, len(block.text)) if block and block.text else Span.point(line0 + 1)
-        anchor = self.slugger.slug(plain)
+        plain, explicit = split_explicit_id(plain, self.slugger.style)  # "Title {#id}"
+        anchor = self.slugger.slug(plain, explicit)
         page.headings.append(Heading(index, level, plain, anchor, span, line0 + 1))
         parent = self.section_stack[-1] if self.section_stack else None
         page.sections.append(Section(index, level, plain, line0 + 1, line0 + 1, parent))
