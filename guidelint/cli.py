@@ -366,6 +366,76 @@ def rule_cmd(code, config_path):
     click.echo(rule.doc.rstrip() + "\n")
 
 
+@cli.command("init")
+@click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.option("--no-check", is_flag=True, help="Write the configuration but do not run a check.")
+def init_cmd(path, no_check):
+    """Adopt guidelint on an existing site: detect its generator, write guidelint.toml and draft
+    page-type schemas (never over existing files), then run a first check.
+
+    \b
+    Examples:
+      guidelint init
+      guidelint init path/to/site --no-check
+    """
+    from guidelint.adopt import InitError, detect, infer_types, write
+
+    root = Path(path)
+    if not root.is_dir():
+        raise UsageError(f"{path}: no such folder")
+    root = root.resolve()
+    plan = detect(root)
+    read, missing = infer_types(plan)
+    if read and missing > 0.2 * read:
+        plan.ignore.append("GL106")
+        plan.why(
+            f"ignore GL106: {missing} of {read} pages have no front matter, which "
+            f"{plan.generator} allows"
+        )
+    try:
+        written = write(plan)
+    except InitError as exc:
+        raise UsageError(str(exc)) from None
+    click.echo(f"guidelint init: {read} pages read below {plan.content_root}/")
+    for reason in plan.reasons:
+        click.echo(f"  - {reason}")
+    for globs, page_type in plan.types:
+        schema = plan.schemas[page_type]
+        required = ", ".join(schema.get("required", [])) or "none"
+        click.echo(
+            f"  - page type {page_type} for {', '.join(globs)}: "
+            f"{len(schema['properties']) - 2} front-matter keys seen, required: {required}"
+        )
+    for file in written:
+        click.echo(f"wrote {file.relative_to(root).as_posix()}")
+    if no_check:
+        return
+    from guidelint.formatters.text import statistics_table
+    from guidelint.parallel import make_analyzer
+    from guidelint.runner import run
+
+    try:
+        config = load_config(root / "guidelint.toml")
+        here = os.getcwd()
+        os.chdir(root)
+        try:
+            report = run(
+                [],
+                config,
+                selected_codes(config["select"], config["ignore"]),
+                analyzer=make_analyzer(None, config),
+            )
+        finally:
+            os.chdir(here)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    n = len(report.diagnostics)
+    click.echo(f"\nFirst check: {n} finding(s) in {report.files_checked} files, by code:")
+    if n:
+        click.echo(statistics_table(report))
+    click.echo("Run `guidelint check` in that folder to see each finding.")
+
+
 @cli.command("new")
 @click.argument("page_type", metavar="TYPE")
 @click.argument("slug")

@@ -89,6 +89,18 @@ class Resolver:
         self._among: dict[frozenset[str], list[str]] = {}
         self._slugs: dict[str, Resolution] = {}
         self._names: tuple | None = None
+        # the generator's URL model (guidelint/sitemodel.py)
+        from guidelint import sitemodel
+
+        self.config = config
+        self.index_names = sitemodel.index_names(config)
+        self.lower_urls = sitemodel.lowercase_urls(config)
+        self.url_style = config.get("links.url_style") if config is not None else "files"
+        self.baseurl = (config.get("links.baseurl") if config is not None else "").rstrip("/")
+        self._by_url: dict[str, PageSummary] | None = None
+        self._posts: dict[str, PageSummary] | None = None
+        # with published URLs, a relative link depends on the page's own URL, not only its folder
+        self.per_page = any(page.urls for page in site.pages)
 
     # ------------------------------------------------------------------ public
     def resolve(self, target: str, from_rel: str) -> Resolution:
@@ -98,7 +110,7 @@ class Resolver:
         first = target.lstrip()[:1]
         if first in ("", "#", "?"):  # no path: the linking page itself
             return self._resolve(target, from_rel)
-        key = (posixpath.dirname(from_rel), target)
+        key = (from_rel if self.per_page else posixpath.dirname(from_rel), target)
         found = self._resolved.get(key)
         if found is None:
             found = self._resolved[key] = self._resolve(target, from_rel)
@@ -110,6 +122,8 @@ class Resolver:
             return Resolution(OTHER)
         if target.startswith("//"):
             return Resolution(EXTERNAL, url="https:" + target)
+        if target.startswith(("glsrc:", "glpost:", "glref:")):  # template link tags (templates.py)
+            return self._template_link(target, from_rel)
         m = _SCHEME.match(target)
         if m:
             scheme = m.group(0)[:-1].lower()
@@ -123,6 +137,9 @@ class Resolver:
             page = self.site.by_rel.get(from_rel)
             return Resolution(PAGE, from_rel, anchor, page)
         site_absolute = path.startswith("/")
+        mapped: str | None = None
+        if site_absolute and self.baseurl:
+            path = _strip_prefix(path, self.baseurl)
         if site_absolute:
             mapped = self._map_absolute(path)
             if mapped is None:
@@ -136,7 +153,86 @@ class Resolver:
             return Resolution(ESCAPES, norm, anchor, site_absolute=site_absolute)
         if norm == ".":
             norm = ""
-        return self._lookup(norm, trailing, anchor, site_absolute)
+        found = self._lookup(norm, trailing, anchor, site_absolute)
+        if found.kind == MISSING and self.per_page:
+            by_url = self._url_lookup(path, mapped if site_absolute else None, from_rel)
+            if by_url is not None:
+                return Resolution(PAGE, by_url.rel, anchor, by_url, site_absolute=site_absolute)
+        return found
+
+    # ------------------------------------------------------------------ URL model
+    def url_index(self) -> dict[str, PageSummary]:
+        """URL key -> page, for every URL and alias of every page (first page wins)."""
+        if self._by_url is None:
+            index: dict[str, PageSummary] = {}
+            for page in self.site.pages:
+                for key in page.urls:
+                    index.setdefault(key, page)
+            self._by_url = index
+        return self._by_url
+
+    def _url_lookup(self, path: str, mapped: str | None, from_rel: str) -> PageSummary | None:
+        """The page published at the URL a link names: a site-absolute path (after the baseurl
+        and site_prefixes), or a relative one read against the linking page's own URL."""
+        from guidelint.sitemodel import page_base_url, url_key
+
+        index = self.url_index()
+        if mapped is not None:
+            wanted = [path, "/" + mapped]
+        else:
+            page = self.site.by_rel.get(from_rel)
+            base = page_base_url(page.urls, self.config) if page is not None else None
+            if base is None:
+                return None
+            wanted = [posixpath.join(base, path)]
+        for url in wanted:
+            found = index.get(url_key(url, self.lower_urls))
+            if found is not None:
+                return found
+        return None
+
+    def _template_link(self, target: str, from_rel: str) -> Resolution:
+        """A link tag of the template language: ``glsrc:`` a source path below the content root
+        (Jekyll ``{% link %}``), ``glpost:`` a post's name (``{% post_url %}``), ``glref:`` a
+        Hugo ``ref``/``relref`` path (relative to the page's folder, else to the content root)."""
+        kind, _, rest = target.partition(":")
+        path, hashed, fragment = rest.partition("#")
+        anchor = unquote(fragment) if hashed else None
+        path = unquote(path).strip()
+        if not path:
+            page = self.site.by_rel.get(from_rel)
+            return Resolution(PAGE, from_rel, anchor, page)
+        if kind == "glpost":
+            if self._posts is None:
+                self._posts = {}
+                for page in self.site.pages:
+                    parts = page.rel.split("/")
+                    if "_posts" in parts:
+                        stem = posixpath.splitext(parts[-1])[0]
+                        self._posts.setdefault(stem, page)
+                        rest_path = "/".join(parts[parts.index("_posts") + 1 :])
+                        self._posts.setdefault(posixpath.splitext(rest_path)[0], page)
+            page = self._posts.get(path)
+            if page is not None:
+                return Resolution(PAGE, page.rel, anchor, page)
+            return Resolution(MISSING, f"_posts/{path}.md", anchor)
+        if kind == "glsrc":
+            norm = posixpath.normpath(path.lstrip("/"))
+            return self._lookup(norm, path.endswith("/"), anchor, True)
+        # glref: Hugo resolves a relative path against the page's folder, then the content root
+        tries = []
+        if not path.startswith("/"):
+            tries.append(posixpath.normpath(posixpath.join(posixpath.dirname(from_rel), path)))
+        tries.append(posixpath.normpath(path.lstrip("/")))
+        first = None
+        for norm in tries:
+            if norm.startswith(".."):
+                continue
+            found = self._lookup(norm, path.endswith("/"), anchor, path.startswith("/"))
+            if found.kind != MISSING:
+                return found
+            first = first or found
+        return first or Resolution(ESCAPES, tries[0], anchor)
 
     def resolve_slug(self, slug: str) -> Resolution:
         """A front-matter slug (``related``): ``certification``, ``states/index``."""
@@ -219,13 +315,14 @@ class Resolver:
         return None
 
     def _candidates(self, norm: str, trailing: bool) -> list[str]:
+        names = self.index_names
         if trailing or norm == "":
             base = f"{norm}/" if norm else ""
-            return [f"{base}index{ext}" for ext in self.extensions]
+            return [f"{base}{name}{ext}" for name in names for ext in self.extensions]
         out = [norm]
         if not norm.endswith(self.extensions):
             out += [norm + ext for ext in self.extensions]
-            out += [f"{norm}/index{ext}" for ext in self.extensions]
+            out += [f"{norm}/{name}{ext}" for name in names for ext in self.extensions]
         return out
 
     def _lookup(
@@ -279,6 +376,12 @@ class Resolver:
         if rel not in self._exists:
             self._exists[rel] = is_file(self.root / rel)
         return self._exists[rel]
+
+
+def _strip_prefix(path: str, prefix: str) -> str:
+    if path == prefix or path.startswith(prefix + "/"):
+        return path[len(prefix) :] or "/"
+    return path
 
 
 def is_file(path: Path) -> bool:
@@ -437,7 +540,66 @@ def suggest_anchor(anchor: str, anchors) -> str | None:
 
 def inbound_edges(site: SiteIndex, config: Config | None) -> list[tuple[str, str]]:
     """(from page, to page), as paths below the content root, for every body link and ``related``
-    entry between two pages (once per run)."""
+    entry between two pages, and the site navigation's entries (once per run)."""
+    cached = site.cache.get("links.all_edges")
+    if cached is None:
+        cached = site.cache["links.all_edges"] = _link_edges(site, config) + nav_edges(site, config)
+    return cached
+
+
+def nav_edges(site: SiteIndex, config: Config | None) -> list[tuple[str, str]]:
+    """Edges for the navigation every page shows (``links.nav_files``, Hugo ``menu:`` front
+    matter): from the site's home page (its root index page, else its first page) to each page
+    the navigation lists. Not stored with any page's link data: worked out again every run."""
+    if config is None or not site.pages:
+        return []
+    from guidelint import sitemodel
+
+    menu = [p.rel for p in site.pages if p.menu]
+    nav_files = config.get("links.nav_files")
+    resolver = resolver_for(site, config)
+    home = None
+    for name in resolver.index_names:
+        for ext in resolver.extensions:
+            home = home or site.by_rel.get(f"{name}{ext}")
+    edges: list[tuple[str, str]] = []
+    if home is not None and resolver.per_page:
+        # a generated site's layout links every page to its home page
+        other = next((p for p in site.pages if p.rel != home.rel and p.published), None)
+        if other is not None:
+            edges.append((other.rel, home.rel))
+    if not menu and not nav_files:
+        return edges
+    if home is None:
+        home = min(site.pages, key=lambda p: p.rel)
+    listed: set[str] = set(menu)
+    if nav_files:
+        everything, entries = site.cache.get("links.nav") or sitemodel.nav_entries(config)
+        site.cache["links.nav"] = (everything, entries)
+        if everything:
+            listed.update(p.rel for p in site.pages)
+        else:
+            by_stem: dict[str, str] = {}
+            for p in site.pages:
+                by_stem.setdefault(posixpath.splitext(posixpath.basename(p.rel))[0], p.rel)
+            by_url = resolver.url_index()
+            for entry in entries:
+                if not entry or (_SCHEME.match(entry) and not entry.startswith("/")):
+                    continue
+                res = resolver.resolve(entry, home.rel)
+                if res.kind == PAGE and res.page is not None:
+                    listed.add(res.page.rel)
+                    continue
+                page = by_url.get(sitemodel.url_key(entry, resolver.lower_urls))
+                if page is not None:
+                    listed.add(page.rel)
+                elif entry in by_stem:  # a collection's document name (docs: [install, ...])
+                    listed.add(by_stem[entry])
+    edges.extend((home.rel, rel) for rel in sorted(listed) if rel != home.rel)
+    return edges
+
+
+def _link_edges(site: SiteIndex, config: Config | None) -> list[tuple[str, str]]:
     cached = site.cache.get("links.edges")
     if cached is not None:
         return cached
@@ -476,7 +638,7 @@ def link_data(
         elif res.kind == MISSING:
             missing.add(rel)
     graph: dict[str, list[str]] = {}
-    for src, dst in inbound_edges(site, config):
+    for src, dst in _link_edges(site, config):
         graph.setdefault(src, []).append(dst)
     return {
         page.rel: (

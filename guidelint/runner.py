@@ -122,9 +122,24 @@ def _analyze(
         findings.extend(fm_findings)
         if fm is None and any(f.code in ("GL101", "GL905", "GL907") for f in fm_findings):
             return unreadable()
+    from guidelint import sitemodel, templates
+
+    sitemodel.apply_page_defaults(fm, rel, config)  # [[types]] globs, default_status
+    body_start = (
+        sum(len(line) + 1 for line in lines[: split.front_matter_lines[1]])
+        if split.front_matter_lines
+        else 0
+    )
+    page_text = templates.mask_for(text, config, body_start)  # Liquid, shortcodes: never prose
     try:
         page = build_page(
-            text, display, rel, slug, fm, split.front_matter_lines, config.get("links.slug_style")
+            page_text,
+            display,
+            rel,
+            slug,
+            fm,
+            split.front_matter_lines,
+            config.get("links.slug_style"),
         )
     except RecursionError:
         findings.append(
@@ -136,6 +151,9 @@ def _analyze(
             )
         )
         return unreadable()
+    if rel is not None:
+        page.cache["site_urls"] = sitemodel.page_urls(rel, page.meta, config)
+        page.cache["site_menu"] = sitemodel.is_menu_page(page.meta)
     findings.extend(check_limits(page, limits))
     schemas = load_schemas(config.schemas_dir)
     ctx = PageContext(config=config, schemas=schemas, selected=selected)

@@ -57,6 +57,8 @@ class PageSummary:
     front_matter_urls: tuple[
         tuple[str, Span], ...
     ] = ()  # http(s) URLs among the front matter's values
+    urls: tuple[str, ...] = ()  # URL keys the page is published at (guidelint.sitemodel.page_urls)
+    menu: bool = False  # listed in a site menu by its front matter (Hugo menu:)
 
     @property
     def anchors(self) -> frozenset[str]:
@@ -129,6 +131,8 @@ def summarize(page: Page, tables: bool = True) -> PageSummary:
         extra=dict(page.cache.get("summary_extra", {})),
         html_anchors=tuple(page.html_anchors),
         front_matter_urls=urls,
+        urls=page.cache.get("site_urls", ()),
+        menu=page.cache.get("site_menu", False),
     )
 
 

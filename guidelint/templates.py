@@ -1,0 +1,141 @@
+"""Template syntax masking: a pre-pass over a page's body before it is parsed as Markdown.
+
+Static-site generators run a template language over the Markdown first: Liquid (Jekyll), Nunjucks
+or Liquid (Eleventy), Hugo shortcodes. Its tags are not prose, link targets or reference labels,
+so they are *masked*: replaced by spaces of the same length (line breaks kept), and every position
+after them stays exact. What a tag stands for is kept where it matters:
+
+* link tags become a target the link resolver understands, written at the tag's end after
+  spaces (so that text right after the tag, ``#anchor``, stays part of it): Jekyll ``{% link path %}`` (a source file below the site root) -> ``glsrc:path``,
+  ``{% post_url name %}`` -> ``glpost:name``, Hugo ``{{< ref "path" >}}`` and ``relref`` ->
+  ``glref:path``; a quoted URL through ``relative_url``, ``absolute_url`` or ``url`` filters
+  (``{{ '/docs/' | relative_url }}``) -> the URL itself; and each ``links.templates`` pattern (a
+  regular expression with a named group ``target``) -> that group, read as a link written on
+  the page;
+* ``{% raw %}...{% endraw %}`` keeps its content (it is printed as written); only the two tags are
+  masked. ``{% comment %}``, ``{% highlight %}`` (code), Hugo's ``highlight`` shortcode and
+  escaped shortcodes ``{{</* */>}}`` are masked whole.
+
+The masked text has exactly the characters of the original at every other position.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+
+# whole blocks: masked with their content
+_LIQUID_BLOCKS = re.compile(
+    r"\{%-?\s*(comment|highlight)\b.*?%\}.*?\{%-?\s*end\1\s*-?%\}"
+    r"|\{#.*?#\}",  # a Nunjucks comment
+    re.S,
+)
+_LIQUID_RAW = re.compile(r"(\{%-?\s*raw\s*-?%\})(.*?)(\{%-?\s*endraw\s*-?%\})", re.S)
+_SAME_PARAGRAPH = r"(?:(?!\n[ \t]*\n).)*?"  # a tag never spans a blank line
+_LIQUID_TAG = re.compile(rf"\{{%{_SAME_PARAGRAPH}%\}}|\{{\{{{_SAME_PARAGRAPH}\}}\}}", re.S)
+_LIQUID_LINK = re.compile(r"\{%-?\s*link\s+(?P<target>[^\s%}]+)\s*-?%\}")
+_LIQUID_POST = re.compile(r"\{%-?\s*post_url\s+(?P<target>[^\s%}]+)\s*-?%\}")
+_LIQUID_URL_FILTER = re.compile(
+    r"\{\{-?\s*(['\"])(?P<target>[^'\"{}]*)\1\s*\|\s*(?:relative_url|absolute_url|url)\b[^{}]*?-?\}\}"
+)
+_HUGO_BLOCKS = re.compile(
+    r"\{\{[<%]/\*.*?\*/[>%]\}\}"  # escaped shortcode: shown as written, never a link
+    r"|\{\{[<%]\s*(highlight|code)\b.*?[>%]\}\}.*?\{\{[<%]\s*/\1\s*[>%]\}\}",
+    re.S,
+)
+_HUGO_REF = re.compile(
+    r"\{\{[<%]\s*(?:rel)?ref\s+(?:\"(?P<q>[^\"]*)\"|(?P<b>[^\s\"'>%]+))\s*/?[>%]\}\}"
+)
+_HUGO_TAG = re.compile(rf"\{{\{{[<%]{_SAME_PARAGRAPH}[>%]\}}\}}", re.S)
+
+SYNTAXES = ("none", "liquid", "hugo")
+
+
+def _blank(text: str) -> str:
+    """Spaces for every character of ``text`` but line breaks."""
+    return "".join(ch if ch in "\r\n" else " " for ch in text)
+
+
+def _replace(chars: list[str], start: int, end: int, keep: str | None = None) -> None:
+    for i in range(start, end):
+        if chars[i] not in "\r\n":
+            chars[i] = " "
+    if keep:  # at the end of the tag: "{{ site.baseurl }}/docs/" and "{% link x %}#a" still read
+        chars[end - len(keep) : end] = list(keep)
+
+
+def mask(text: str, syntax: str, patterns: Iterable[re.Pattern[str]] = (), start: int = 0) -> str:
+    """``text`` with template tags masked from offset ``start`` on (the body, after the front
+    matter). ``syntax``: none, liquid or hugo; ``patterns``: the site's own link tags."""
+    patterns = tuple(patterns)
+    if syntax == "none" and not patterns:
+        return text
+    if "{" not in text[start:]:
+        return text
+    chars = list(text)
+    taken = bytearray(len(text))  # 1 where a tag was already handled
+
+    def free(a: int, b: int) -> bool:
+        return not any(taken[a:b])
+
+    def take(a: int, b: int, keep: str | None = None) -> None:
+        _replace(chars, a, b, keep)
+        taken[a:b] = b"\x01" * (b - a)
+
+    def each(regex: re.Pattern[str]):
+        for m in regex.finditer(text, start):
+            if m.end() > m.start() and free(m.start(), m.end()):
+                yield m
+
+    for regex in patterns:  # the site's own link tags first: they may look like any tag
+        for m in each(regex):
+            target = m.group("target") or ""
+            if "\n" in target or len(target) > m.end() - m.start():
+                continue
+            take(m.start(), m.end(), target)
+    if syntax == "liquid":
+        for m in each(_LIQUID_BLOCKS):
+            take(m.start(), m.end())
+        for m in each(_LIQUID_RAW):
+            take(m.start(1), m.end(1))
+            taken[m.start(2) : m.end(2)] = b"\x01" * (m.end(2) - m.start(2))  # printed as written
+            take(m.start(3), m.end(3))
+        for m in each(_LIQUID_LINK):
+            take(m.start(), m.end(), "glsrc:" + m.group("target"))
+        for m in each(_LIQUID_POST):
+            take(m.start(), m.end(), "glpost:" + m.group("target"))
+        for m in each(_LIQUID_URL_FILTER):
+            take(m.start(), m.end(), m.group("target"))
+        for m in each(_LIQUID_TAG):
+            take(m.start(), m.end())
+    elif syntax == "hugo":
+        for m in each(_HUGO_BLOCKS):
+            take(m.start(), m.end())
+        for m in each(_HUGO_REF):
+            target = m.group("q") if m.group("q") is not None else m.group("b")
+            take(m.start(), m.end(), "glref:" + target)
+        for m in each(_HUGO_TAG):
+            take(m.start(), m.end())
+    return "".join(chars)
+
+
+def mask_for(text: str, config, start: int = 0) -> str:
+    """``mask`` with the syntax and link tags the configuration gives."""
+    from guidelint.sitemodel import template_syntax
+
+    return mask(
+        text, template_syntax(config), compile_patterns(config.get("links.templates")), start
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def compile_patterns(sources: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """``links.templates``: each a regular expression with a named group ``target``."""
+    out = []
+    for source in sources:
+        regex = re.compile(source, re.S)
+        if "target" not in regex.groupindex:
+            raise ValueError(f"{source!r} has no named group (?P<target>...)")
+        out.append(regex)
+    return tuple(out)
