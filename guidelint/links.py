@@ -153,12 +153,37 @@ class Resolver:
             return Resolution(ESCAPES, norm, anchor, site_absolute=site_absolute)
         if norm == ".":
             norm = ""
+        if self.per_page and not site_absolute and not path.endswith(self.extensions):
+            # a relative URL (not a Markdown file): the browser reads it against the page's URL
+            by_url = self._url_lookup(path, None, from_rel)
+            if by_url is not None:
+                return Resolution(PAGE, by_url.rel, anchor, by_url)
         found = self._lookup(norm, trailing, anchor, site_absolute)
         if found.kind == MISSING and self.per_page:
             by_url = self._url_lookup(path, mapped if site_absolute else None, from_rel)
             if by_url is not None:
                 return Resolution(PAGE, by_url.rel, anchor, by_url, site_absolute=site_absolute)
+            source = self._template_page(norm)
+            if source is not None:
+                return Resolution(FILE, source, anchor, site_absolute=site_absolute)
         return found
+
+    def _template_page(self, norm: str) -> str | None:
+        """A page the generator builds from another template (``index.njk``, ``about.html``)
+        at the path a link names, or None."""
+        from guidelint.sitemodel import TEMPLATE_PAGES
+
+        exts = TEMPLATE_PAGES.get(self.config["generator"], ()) if self.config else ()
+        if not exts:
+            return None
+        stem = norm.rstrip("/")
+        if stem.endswith(".html"):
+            stem = stem[:-5]
+        for base in ([f"{stem}/index"] if stem else ["index"]) + ([stem] if stem else []):
+            for ext in exts:
+                if self._on_disk(base + ext):
+                    return base + ext
+        return None
 
     # ------------------------------------------------------------------ URL model
     def url_index(self) -> dict[str, PageSummary]:
@@ -570,8 +595,10 @@ def nav_edges(site: SiteIndex, config: Config | None) -> list[tuple[str, str]]:
             edges.append((other.rel, home.rel))
     if not menu and not nav_files:
         return edges
-    if home is None:
-        home = min(site.pages, key=lambda p: p.rel)
+    if home is None or not home.published:  # the navigation is on every page: any published one
+        home = next((p for p in sorted(site.pages, key=lambda p: p.rel) if p.published), None)
+        if home is None:
+            return edges
     listed: set[str] = set(menu)
     if nav_files:
         everything, entries = site.cache.get("links.nav") or sitemodel.nav_entries(config)

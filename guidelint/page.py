@@ -174,7 +174,8 @@ class Page:
     @property
     def status(self) -> str | None:
         value = self.meta.get("status")
-        return value if isinstance(value, str) else None
+        # default_status also covers pages without front matter (guidelint.sitemodel)
+        return value if isinstance(value, str) else self.cache.get("default_status")
 
     @property
     def title(self) -> str | None:

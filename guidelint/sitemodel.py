@@ -156,13 +156,19 @@ def _own_url(rel: str, meta: dict[str, Any], config: Config) -> str | None:
     if generator == "docusaurus":
         folder = "/".join(_NUMBER_PREFIX.sub("", part) for part in folder.split("/") if part)
         name = _NUMBER_PREFIX.sub("", name)
+    doc_id = meta.get("id")
+    if generator == "docusaurus" and isinstance(doc_id, str) and doc_id.strip():
+        name = doc_id.strip().strip("/")  # the doc id replaces the file name
+    index = name in index_names(config)
     slug = meta.get("slug")
     if isinstance(slug, str) and slug.strip() and generator in ("hugo", "docusaurus"):
         slug = slug.strip()
         if slug.startswith("/"):
-            return slug
-        name = slug
-    index = name in index_names(config)
+            return slug if slug.endswith("/") else slug + "/"
+        if index:  # a page bundle or section: the slug replaces the folder's name
+            folder = posixpath.join(posixpath.dirname(folder), slug) if folder else slug
+        else:
+            name = slug
     if index:
         return "/" + (folder + "/" if folder else "")
     path = posixpath.join(folder, name) if folder else name
@@ -182,8 +188,30 @@ def page_base_url(urls: tuple[str, ...], config: Config | None) -> str | None:
 
 
 def is_menu_page(meta: dict[str, Any]) -> bool:
-    """Hugo's ``menu``/``menus`` front matter: the page is in a site menu."""
-    return bool(meta.get("menu") or meta.get("menus"))
+    """The page puts itself in the site navigation: Hugo's ``menu``/``menus``, Eleventy's
+    ``eleventyNavigation`` front matter."""
+    return bool(meta.get("menu") or meta.get("menus") or meta.get("eleventyNavigation"))
+
+
+# pages a generator builds from other templates than Markdown (a link to one is not broken)
+TEMPLATE_PAGES = {
+    "jekyll": (".html",),
+    "eleventy": (
+        ".njk",
+        ".liquid",
+        ".html",
+        ".11ty.js",
+        ".11ty.cjs",
+        ".hbs",
+        ".pug",
+        ".ejs",
+        ".webc",
+    ),
+    "plain": (),
+    "hugo": (),
+    "mkdocs": (),
+    "docusaurus": (".js", ".jsx", ".tsx"),
+}
 
 
 # ---------------------------------------------------------------- navigation files

@@ -71,7 +71,7 @@ def mask(text: str, syntax: str, patterns: Iterable[re.Pattern[str]] = (), start
     patterns = tuple(patterns)
     if syntax == "none" and not patterns:
         return text
-    if "{" not in text[start:]:
+    if not patterns and "{" not in text[start:]:
         return text
     chars = list(text)
     taken = bytearray(len(text))  # 1 where a tag was already handled
@@ -118,6 +118,17 @@ def mask(text: str, syntax: str, patterns: Iterable[re.Pattern[str]] = (), start
         for m in each(_HUGO_TAG):
             take(m.start(), m.end())
     return "".join(chars)
+
+
+_SHOWN = {"glsrc": "{%% link %s %%}", "glpost": "{%% post_url %s %%}", "glref": '{{< ref "%s" >}}'}
+
+
+def shown_target(target: str) -> str:
+    """A link target as the writer wrote it: the template tag for a masked link tag."""
+    kind, sep, rest = target.partition(":")
+    if sep and kind in _SHOWN:
+        return _SHOWN[kind] % rest
+    return target
 
 
 def mask_for(text: str, config, start: int = 0) -> str:

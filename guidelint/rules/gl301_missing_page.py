@@ -3,6 +3,7 @@ from collections import defaultdict
 from guidelint.links import MISSING, resolver_for, site_links
 from guidelint.registry import Rule, register
 from guidelint.rules._links import outside_run, page_span, reported, where_list
+from guidelint.templates import shown_target
 
 
 @register
@@ -68,7 +69,7 @@ class MissingPage(Rule):
                     sl.source.rel,
                     self.finding(
                         sl.link.span,
-                        f"link to '{sl.link.target}': no page or file at "
+                        f"link to '{shown_target(sl.link.target)}': no page or file at "
                         f"'{res.rel}' in the content root{hint}",
                     ),
                 )

@@ -1,0 +1,337 @@
+"""Adopting guidelint on generator sites: ``guidelint init``, the URL model, template masking,
+page types without editing pages, navigation as inbound links.
+
+The sites under tests/fixtures/generators/ are small synthetic sites written for these tests, one
+per generator, each with its conventions (pretty URLs, collections, permalinks, shortcodes, link
+tags, nav files, the generator's heading ids) and a few planted real problems: the tests check
+that ``init`` + ``check`` reports exactly those, and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from guidelint.config import ConfigError, load_config
+from guidelint.sitemodel import page_urls, url_key
+from guidelint.templates import mask
+
+FIXTURES = Path(__file__).parent / "fixtures" / "generators"
+
+# generator -> (settings init must write, the planted findings as (path, line, code))
+EXPECTED = {
+    "jekyll": (
+        {
+            "generator": "jekyll",
+            "url_style": "pretty",
+            "slug_style": "jekyll",
+            "baseurl": "/lantern",
+        },
+        {
+            ("_docs/first-steps.md", 9, "GL302"),  # /lantern/docs/setup/#after-you-start
+            ("_docs/setup.md", 11, "GL301"),  # ../first-step/
+            ("index.md", 10, "GL301"),  # {{ '/docs/themes/' | relative_url }}
+        },
+    ),
+    "hugo": (
+        {"generator": "hugo", "url_style": "pretty", "slug_style": "hugo", "baseurl": "/kettle"},
+        {
+            ("content/_index.md", 8, "GL301"),  # {{< ref "guides/nowhere.md" >}}
+            ("content/guides/water.md", 12, "GL301"),  # ../brewng/
+            ("content/guides/water.md", 16, "GL302"),  # #café-crème has an explicit {#creme}
+        },
+    ),
+    "mkdocs": (
+        {
+            "generator": "mkdocs",
+            "url_style": "pretty",
+            "slug_style": "python-markdown",
+            "baseurl": "/pebble",
+        },
+        {
+            ("docs/index.md", 4, "GL301"),  # changelog.md
+            ("docs/usage/options.md", 6, "GL204"),  # the empty first "Flags & switches"
+            ("docs/usage/options.md", 8, "GL203"),  # the repeated heading
+            ("docs/usage/options.md", 10, "GL302"),  # #flags--switches_1 (it is flags-switches_1)
+            ("docs/usage/options.md", 15, "GL302"),  # #grosse: the heading's id is {#size}
+        },
+    ),
+    "eleventy": (
+        {"generator": "eleventy", "url_style": "pretty", "slug_style": "eleventy"},
+        {
+            ("src/notes/index.md", 8, "GL302"),  # #what-s-in-the-bag (Eleventy: whats-in-the-bag)
+            ("src/notes/index.md", 10, "GL301"),  # /about/ (the page's permalink is /about-us/)
+        },
+    ),
+    "docusaurus": (
+        {
+            "generator": "docusaurus",
+            "url_style": "pretty",
+            "slug_style": "docusaurus",
+            "baseurl": "/marten",
+        },
+        {
+            ("docs/01-guides/02-install.md", 7, "GL204"),  # an empty section
+            ("docs/01-guides/03-tuning.mdx", 12, "GL302"),  # #steps-and-checks
+            ("docs/intro.md", 9, "GL301"),  # /docs/guides/instal
+        },
+    ),
+}
+
+
+@pytest.fixture
+def fixture_site(tmp_path):
+    def _copy(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copytree(FIXTURES / name, target)
+        return target
+
+    return _copy
+
+
+@pytest.mark.parametrize("generator", sorted(EXPECTED))
+def test_init_then_check_finds_exactly_the_planted_problems(generator, fixture_site, run_cli):
+    root = fixture_site(generator)
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    code, out, err = run_cli("init", cwd=root)
+    assert code == 0, err
+    settings, planted = EXPECTED[generator]
+    config_text = (root / "guidelint.toml").read_text(encoding="utf-8")
+    for key, value in settings.items():
+        assert f'{key} = "{value}"' in config_text, (key, config_text)
+    assert f"generator {generator}" in out  # it says what it decided and why
+    assert "First check:" in out and "by code" in out
+    # no page of the site was touched
+    assert all(p.read_bytes() == data for p, data in before.items())
+    code, out, err = run_cli("check", "--format", "json", "--no-cache", cwd=root)
+    found = {(d["path"], d["line"], d["code"]) for d in json.loads(out)}
+    assert found == planted, err
+    assert code == 1
+
+
+def test_init_summary_counts_by_code(fixture_site, run_cli):
+    root = fixture_site("jekyll")
+    code, out, _err = run_cli("init", cwd=root)
+    assert code == 0
+    assert re.search(r"^\s+2\s+GL301\s+missing-page$", out, re.M)
+    assert re.search(r"^\s+1\s+GL302\s+missing-anchor$", out, re.M)
+
+
+def test_init_never_overwrites(fixture_site, run_cli):
+    root = fixture_site("hugo")
+    (root / "guidelint.toml").write_text("# mine\n", encoding="utf-8")
+    code, _out, err = run_cli("init", "--no-check", cwd=root)
+    assert code == 2
+    assert "never overwrites" in err
+    assert (root / "guidelint.toml").read_text(encoding="utf-8") == "# mine\n"
+    assert not (root / "guidelint-schemas").exists()
+
+
+def test_init_plain_site_infers_required_keys(tmp_path, run_cli):
+    for i in range(4):
+        page = tmp_path / "docs" / "guides" / f"g{i}.md"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        extra = "draft: true\n" if i == 0 else ""
+        page.write_text(f"---\ntitle: Guide {i}\nweight: {i}\n{extra}---\n# Guide {i}\n")
+    (tmp_path / "docs" / "guides" / "g4.md").write_text("---\ntitle: Guide 4\n---\n# Guide 4\n")
+    code, out, err = run_cli("init", "--no-check", path := str(tmp_path))
+    assert code == 0, err
+    assert "generator plain" in out
+    schema = json.loads((tmp_path / "guidelint-schemas" / "guides.schema.json").read_text())
+    assert schema["required"] == ["title"]  # weight is on 4 of 5 pages: not "nearly always"
+    assert schema["properties"]["weight"] == {"type": "integer"}
+    assert schema["properties"]["draft"] == {"type": "boolean"}
+    config = load_config(Path(path) / "guidelint.toml")
+    assert config["types"] == ((("guides/**",), "guides"),)
+
+
+# ------------------------------------------------------------------ template masking
+LIQUID = """Intro {{ site.title }} and [a]({% link _docs/a.md %}), [b]({{ site.baseurl }}/b/).
+{% raw %}{{ literal }}{% endraw %} {% comment %}[hidden](x.md){% endcomment %}
+[c]({{ '/c/' | relative_url }}#top) [d]({% post_url 2024-01-02-d %})
+"""
+
+
+def test_liquid_masking_keeps_every_position():
+    masked = mask(LIQUID, "liquid")
+    assert len(masked) == len(LIQUID)
+    assert [i for i, ch in enumerate(LIQUID) if ch == "\n"] == [
+        i for i, ch in enumerate(masked) if ch == "\n"
+    ]
+    assert "site.title" not in masked and "[hidden]" not in masked
+    assert "{{ literal }}" in masked  # raw content is printed as written
+    assert "(     glsrc:_docs/a.md)" in masked
+    assert "(                  /b/)" in masked
+    assert "/c/#top)" in masked  # the tag's target joins the text after it
+    assert "glpost:2024-01-02-d)" in masked
+    # outside the tags, nothing changed
+    in_tag = set()
+    for m in re.finditer(r"\{% comment.*?endcomment %\}|\{[{%].*?[%}]\}", LIQUID):
+        in_tag.update(range(m.start(), m.end()))
+    for m in re.finditer(r"\{% raw %\}(.*?)\{% endraw %\}", LIQUID):
+        in_tag.difference_update(range(m.start(1), m.end(1)))
+    assert all(masked[i] == LIQUID[i] for i in range(len(LIQUID)) if i not in in_tag)
+
+
+def test_hugo_shortcodes_masked_and_refs_kept():
+    text = '{{< ref "a/b.md#x" >}} {{% aside %}}Note{{% /aside %}} {{</* ref "shown" */>}}'
+    masked = mask(text, "hugo")
+    assert len(masked) == len(text)
+    assert masked.lstrip().startswith("glref:a/b.md#x")
+    assert "Note" in masked and "aside" not in masked and "shown" not in masked
+
+
+def test_unclosed_tag_does_not_swallow_the_next_paragraph():
+    text = "Braces {{ left open\n\nA [link](page.md) {{ closed }}"
+    assert "[link](page.md)" in mask(text, "liquid")
+
+
+def test_site_link_tags_from_config(site, run_cli):
+    root = site(
+        {
+            "a.md": "# A\n\nSee [b](@@b.md@@) and [c](@@c.md@@).\n",
+            "b.md": "# B\n\nBack to [a](a.md).\n",
+        },
+        config='generator = "plain"\nselect = ["GL301"]\n'
+        "[tool.guidelint.links]\ntemplates = ['@@(?P<target>[^@]+)@@']\n",
+    )
+    code, out, _err = run_cli("check", "--format", "json", "--no-cache", cwd=root)
+    found = [(d["path"], d["line"], d["column"], d["code"]) for d in json.loads(out)]
+    assert found == [("content/a.md", 3, 23, "GL301")]
+    assert code == 1
+    assert "c.md" in out
+
+
+def test_templates_need_a_target_group(tmp_path):
+    (tmp_path / "guidelint.toml").write_text(
+        "[tool.guidelint.links]\ntemplates = ['@@(\\S+)@@']\n", encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match="named group"):
+        load_config(tmp_path / "guidelint.toml")
+
+
+# ------------------------------------------------------------------ URL model
+@pytest.mark.parametrize(
+    "url,key",
+    [
+        ("/docs/", "/docs"),
+        ("/docs/index.html", "/docs"),
+        ("/docs.html", "/docs"),
+        ("docs/a/../b/", "/docs/b"),
+        ("/", ""),
+        ("/a/b/#x", "/a/b"),
+    ],
+)
+def test_url_keys(url, key):
+    assert url_key(url) == key
+
+
+def _config(tmp_path, text):
+    (tmp_path / "guidelint.toml").write_text("[tool.guidelint]\n" + text, encoding="utf-8")
+    return load_config(tmp_path / "guidelint.toml")
+
+
+@pytest.mark.parametrize(
+    "generator,style,rel,meta,urls",
+    [
+        ("jekyll", "pretty", "_docs/a.md", {}, ("/docs/a",)),
+        ("jekyll", "html", "about.md", {"redirect_from": ["/old/"]}, ("/about", "/old")),
+        ("jekyll", "pretty", "x.md", {"permalink": "/y/"}, ("/y",)),
+        ("jekyll", "pretty", "x.md", {"permalink": "/:title/"}, ("/x",)),  # a pattern
+        ("hugo", "pretty", "Guides/_index.md", {}, ("/guides",)),  # Hugo lowercases
+        ("hugo", "pretty", "g/b/index.md", {"slug": "brew"}, ("/g/brew",)),
+        ("hugo", "pretty", "g/w.md", {"aliases": ["old-w"]}, ("/g/w", "/g/old-w")),
+        ("hugo", "pretty", "g/w.md", {"url": "/water/"}, ("/water",)),
+        ("mkdocs", "pretty", "usage/README.md", {}, ("/usage",)),
+        ("eleventy", "pretty", "a.md", {"permalink": False}, ()),
+        ("docusaurus", "pretty", "01-guides/02-install.md", {"id": "setup"}, ("/guides/setup",)),
+        ("docusaurus", "pretty", "intro.md", {"slug": "/"}, ("",)),
+    ],
+)
+def test_page_urls_per_generator(tmp_path, generator, style, rel, meta, urls):
+    config = _config(
+        tmp_path,
+        f'generator = "{generator}"\n[tool.guidelint.links]\nurl_style = "{style}"\n'
+        'collections = { "_docs" = "docs" }\n',
+    )
+    assert page_urls(rel, meta, config) == urls
+
+
+def test_files_style_on_plain_site_has_no_urls(tmp_path):
+    assert page_urls("a.md", {"permalink": "/x/"}, _config(tmp_path, "")) == ()
+
+
+# ------------------------------------------------------------------ types and status
+def test_types_from_globs_and_default_status(site, run_cli):
+    root = site(
+        {
+            "guides/a.md": "---\ntitle: Some guide page here\n---\n# Some guide page here\n",
+            "guides/b.md": "---\ntitle: Another guide page\ntype: hub\n---\n# Another guide page\n",
+            "notes/c.md": "---\ntitle: A draft note page\ndraft: true\n---\n# A draft note page\n",
+        },
+        config='default_status = "published"\nselect = ["GL102", "GL105"]\n'
+        '[[tool.guidelint.types]]\nglob = "guides/**"\ntype = "guide"\n'
+        '[[tool.guidelint.types]]\nglob = ["notes/*.md"]\ntype = "nosuchtype"\n',
+    )
+    _code, out, _err = run_cli("check", "--format", "json", "--no-cache", cwd=root)
+    found = {(d["path"], d["code"], d["message"].split(";")[0]) for d in json.loads(out)}
+    paths = {(p, c) for p, c, _m in found}
+    # guides/a.md is a guide: the guide schema asks for its missing keys (not for type or status)
+    assert ("content/guides/a.md", "GL102") in paths
+    assert not any("'type'" in m or "'status'" in m for _p, _c, m in found)
+    # the front matter's own type wins: b.md is checked as a hub (whose schema asks for hub keys)
+    assert ("content/guides/b.md", "GL102") in paths
+    assert ("content/guides/b.md", "GL105") not in paths
+    assert ("content/guides/a.md", "GL105") not in paths
+    assert ("content/notes/c.md", "GL105") in paths  # the glob's type is unknown
+
+
+def test_draft_and_published_false_are_drafts(tmp_path):
+    from guidelint.frontmatter import FrontMatter
+    from guidelint.sitemodel import apply_page_defaults
+
+    config = _config(tmp_path, 'default_status = "published"\n')
+    for data, status in (
+        ({"draft": True}, "draft"),
+        ({"published": False}, "draft"),
+        ({}, "published"),
+        ({"status": "draft"}, "draft"),
+    ):
+        fm = FrontMatter(dict(data), 1, 2)
+        apply_page_defaults(fm, "a.md", config)
+        assert fm.data["status"] == status
+
+
+# ------------------------------------------------------------------ navigation
+def test_mkdocs_nav_decides_orphans(fixture_site, run_cli):
+    root = fixture_site("mkdocs")
+    assert run_cli("init", "--no-check", cwd=root)[0] == 0
+    # a published page that nothing links to and the nav does not list: an orphan
+    (root / "docs" / "lonely.md").write_text("# Lonely\n", encoding="utf-8")
+    code, out, _err = run_cli(
+        "check", "--select", "GL308", "--format", "json", "--no-cache", cwd=root
+    )
+    assert [d["path"] for d in json.loads(out)] == ["docs/lonely.md"]
+    # without a nav key MkDocs lists every page: no orphans
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(re.sub(r"nav:\n(  .*\n)+", "", text), encoding="utf-8")
+    code, out, _err = run_cli("check", "--select", "GL308", "--format", "json", cwd=root)
+    assert json.loads(out) == []
+    assert code == 0
+
+
+def test_hugo_menu_front_matter_counts_as_a_link(fixture_site, run_cli):
+    root = fixture_site("hugo")
+    assert run_cli("init", "--no-check", cwd=root)[0] == 0
+    page = root / "content" / "extra.md"
+    page.write_text("---\ntitle: Extra\n---\n# Extra\n", encoding="utf-8")
+    code, out, _err = run_cli("check", "--select", "GL308", "--format", "json", cwd=root)
+    assert [d["path"] for d in json.loads(out)] == ["content/extra.md"]
+    page.write_text("---\ntitle: Extra\nmenu: main\n---\n# Extra\n", encoding="utf-8")
+    code, out, _err = run_cli("check", "--select", "GL308", "--format", "json", cwd=root)
+    assert json.loads(out) == []  # the cached run sees the menu too
+    assert code == 0
