@@ -55,6 +55,7 @@ class Plan:
     collections: dict[str, str] = field(default_factory=dict)
     nav_files: list[str] = field(default_factory=list)
     site_prefixes: dict[str, str] = field(default_factory=dict)
+    site_url: str = ""
     extensions: list[str] = field(default_factory=lambda: [".md", ".markdown"])
     exclude: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
@@ -197,13 +198,25 @@ def _jekyll(plan: Plan, base: Path, cfg_path: Path, sub: str, where: str) -> Non
     if isinstance(collections, dict):
         for name, spec in collections.items():
             spec = spec if isinstance(spec, dict) else {}
-            if name == "posts" or not spec.get("output", False):
+            if name != "posts" and not spec.get("output", False):
                 continue
             link = str(spec.get("permalink") or "/:collection/:path")
-            pretty = pretty or link.endswith("/")
-            prefix = link.split("/:path")[0].replace(":collection", name).strip("/")
-            plan.collections[f"_{name}"] = prefix
-            plan.why(f"collection {name}: _{name}/PAGE.md is published at /{prefix}/PAGE")
+            if name != "posts":
+                pretty = pretty or link.endswith("/")
+            link = link.replace(":collection", name)
+            if link.rstrip("/").endswith("/:path"):
+                prefix = link.rstrip("/")[: -len("/:path")].strip("/")
+                plan.collections[f"_{name}"] = prefix
+                plan.why(f"collection {name}: _{name}/PAGE.md is published at /{prefix}/PAGE")
+            else:
+                plan.collections[f"_{name}"] = link
+                plan.why(f"collection {name}: published at {link}")
+    if "_posts" not in plan.collections and (base / "_posts").is_dir():
+        link = permalink if ":" in permalink else "/:categories/:year/:month/:day/:title:output_ext"
+        if permalink == "pretty":
+            link = "/:categories/:year/:month/:day/:title/"
+        plan.collections["_posts"] = link
+        plan.why(f"posts: published at {link}")
     plan.url_style = "pretty" if pretty else "html"
     plan.why(
         f"url style {plan.url_style}: permalink settings "
@@ -214,7 +227,9 @@ def _jekyll(plan: Plan, base: Path, cfg_path: Path, sub: str, where: str) -> Non
         plan.baseurl = "/" + baseurl.strip("/")
         plan.why(f"baseurl {plan.baseurl}: from {cfg_path.name}")
     data_dir = base / str(cfg.get("data_dir") or "_data")
-    plan.nav_files = _nav_data_files(plan, data_dir)
+    prefix = f"{sub}/" if sub else ""
+    plan.nav_files = _nav_data_files(plan, data_dir, (f"{prefix}_includes", f"{prefix}_layouts"))
+    plan.site_url = _origin(str(cfg.get("url") or ""))
     excludes = cfg.get("exclude")
     if isinstance(excludes, list):
         plan.exclude.extend(
@@ -224,18 +239,33 @@ def _jekyll(plan: Plan, base: Path, cfg_path: Path, sub: str, where: str) -> Non
         )
 
 
-def _nav_data_files(plan: Plan, data_dir: Path) -> list[str]:
+def _nav_data_files(plan: Plan, data_dir: Path, templates: tuple[str, ...] = ()) -> list[str]:
+    """Data files (navigation lists) and layouts/includes (the links every page shows): what they
+    link to counts as linked."""
     found = []
     if data_dir.is_dir():
-        for path in sorted(data_dir.rglob("*")):
-            name = path.name.lower()
-            if path.suffix.lower() in (".yml", ".yaml", ".json") and any(
-                word in name for word in ("nav", "toc", "sidebar", "menu")
-            ):
-                found.append(path.relative_to(plan.root).as_posix())
+        rel = data_dir.relative_to(plan.root).as_posix()
+        for ext in ("yml", "yaml", "json"):
+            if any(data_dir.rglob(f"*.{ext}")):
+                found.append(f"{rel}/**/*.{ext}")
+    for folder in templates:
+        path = plan.root / folder
+        if path.is_dir():
+            rel = path.relative_to(plan.root).as_posix()
+            for ext in ("html", "njk", "liquid"):
+                if any(path.rglob(f"*.{ext}")):
+                    found.append(f"{rel}/**/*.{ext}")
     if found:
-        plan.why(f"navigation: {', '.join(found)} (its entries count as inbound links)")
+        plan.why(
+            f"navigation: {', '.join(found)} (data files and layouts: what they link to counts "
+            "as linked)"
+        )
     return found
+
+
+def _origin(url: str) -> str:
+    m = re.match(r"^(https?://[^/]+)", url.strip())
+    return m.group(1) if m else ""
 
 
 def _hugo(plan: Plan, base: Path, cfg_path: Path, sub: str, where: str) -> None:
@@ -266,6 +296,9 @@ def _hugo(plan: Plan, base: Path, cfg_path: Path, sub: str, where: str) -> None:
         plan.baseurl = "/" + path.strip("/")
         plan.why(f"baseurl {plan.baseurl}: the path of baseURL")
     plan.why("navigation: pages with menu: front matter count as linked")
+    plan.site_url = _origin(base_url)
+    prefix = f"{sub}/" if sub else ""
+    plan.nav_files = _nav_data_files(plan, base / "data", (f"{prefix}layouts",))
 
 
 def _mkdocs(plan: Plan, base: Path, cfg_path: Path, sub: str, where: str) -> None:
@@ -283,6 +316,7 @@ def _mkdocs(plan: Plan, base: Path, cfg_path: Path, sub: str, where: str) -> Non
         plan.slug_style = "python-markdown-unicode"
     plan.why(f"slug style {plan.slug_style}: the toc extension's slugify")
     site_url = str(cfg.get("site_url") or "")
+    plan.site_url = _origin(site_url)
     m = re.match(r"^[a-z]+://[^/]+(/.*)?$", site_url)
     if m and (m.group(1) or "").strip("/"):
         plan.baseurl = "/" + m.group(1).strip("/")
@@ -313,7 +347,12 @@ def _eleventy(plan: Plan, base: Path, cfg_path: Path, sub: str, where: str) -> N
         plan.slug_style = "github"
         plan.why("slug style github: no heading-id plugin found in the Eleventy configuration")
     data_dir = _js_string(text, "data") or "_data"
-    plan.nav_files = _nav_data_files(plan, base / input_dir / data_dir)
+    includes = _js_string(text, "includes") or "_includes"
+    layouts = _js_string(text, "layouts")
+    folders = [f"{plan.content_root}/{includes}"] + (
+        [f"{plan.content_root}/{layouts}"] if layouts else []
+    )
+    plan.nav_files = _nav_data_files(plan, base / input_dir / data_dir, tuple(folders))
 
 
 def _docusaurus(plan: Plan, base: Path, cfg_path: Path, sub: str, where: str) -> None:
@@ -328,6 +367,7 @@ def _docusaurus(plan: Plan, base: Path, cfg_path: Path, sub: str, where: str) ->
     route = "/docs" if route is None else route
     plan.site_prefixes = {"/" + route.strip("/") + ("/" if route.strip("/") else ""): ""}
     plan.why(f"docs served under {next(iter(plan.site_prefixes))} (routeBasePath)")
+    plan.site_url = _origin(_js_string(text, "url") or "")
     base_url = _js_string(text, "baseUrl") or "/"
     if base_url.strip("/"):
         plan.baseurl = "/" + base_url.strip("/")
@@ -512,6 +552,8 @@ def render_config(plan: Plan) -> str:
     ]
     if plan.baseurl:
         lines.append(f"baseurl = {_toml_str(plan.baseurl)}")
+    if plan.site_url:
+        lines.append(f"site_url = {_toml_str(plan.site_url)}")
     if plan.collections:
         lines.append(f"collections = {_toml_table(plan.collections)}")
     if plan.site_prefixes:

@@ -191,6 +191,7 @@ SPEC: dict[str, Any] = {
         "redirects": (_str_map, {}),
         "url_style": (_choice("files", "pretty", "html"), "files"),
         "baseurl": (_any_str, ""),  # URL prefix the site is served under ("/project")
+        "site_url": (_any_str, ""),  # the site's own origin: full URLs to it are checked as paths
         "collections": (_str_map, {}),  # source folder = URL folder ("_docs" = "docs")
         "index_files": (_str_list, ()),  # names of folder index pages (default: generator's)
         "nav_files": (_str_list, ()),  # navigation files whose entries count as inbound links

@@ -97,8 +97,10 @@ class Resolver:
         self.lower_urls = sitemodel.lowercase_urls(config)
         self.url_style = config.get("links.url_style") if config is not None else "files"
         self.baseurl = (config.get("links.baseurl") if config is not None else "").rstrip("/")
+        self.site_url = (config.get("links.site_url") if config is not None else "").rstrip("/")
         self._by_url: dict[str, PageSummary] | None = None
         self._posts: dict[str, PageSummary] | None = None
+        self._template_urls: dict[str, str] | None = None
         # with published URLs, a relative link depends on the page's own URL, not only its folder
         self.per_page = any(page.urls for page in site.pages)
 
@@ -120,6 +122,10 @@ class Resolver:
         target = target.strip()
         if not target:
             return Resolution(OTHER)
+        if self.site_url and target.startswith(self.site_url):
+            rest = target[len(self.site_url) :]
+            if rest[:1] in ("", "/", "#", "?"):  # a full URL of this site: checked as a path
+                target = rest if rest[:1] == "/" else "/" + rest
         if target.startswith("//"):
             return Resolution(EXTERNAL, url="https:" + target)
         if target.startswith(("glsrc:", "glpost:", "glref:")):  # template link tags (templates.py)
@@ -176,6 +182,13 @@ class Resolver:
         exts = TEMPLATE_PAGES.get(self.config["generator"], ()) if self.config else ()
         if not exts:
             return None
+        from guidelint.sitemodel import template_page_urls, url_key
+
+        if self._template_urls is None:
+            self._template_urls = template_page_urls(self.root, exts, self.config)
+        found = self._template_urls.get(url_key("/" + norm, self.lower_urls))
+        if found is not None:
+            return found
         stem = norm.rstrip("/")
         if stem.endswith(".html"):
             stem = stem[:-5]
@@ -593,13 +606,15 @@ def nav_edges(site: SiteIndex, config: Config | None) -> list[tuple[str, str]]:
         other = next((p for p in site.pages if p.rel != home.rel and p.published), None)
         if other is not None:
             edges.append((other.rel, home.rel))
-    if not menu and not nav_files:
+    if not menu and not nav_files and config["generator"] != "jekyll":
         return edges
     if home is None or not home.published:  # the navigation is on every page: any published one
         home = next((p for p in sorted(site.pages, key=lambda p: p.rel) if p.published), None)
         if home is None:
             return edges
     listed: set[str] = set(menu)
+    if config["generator"] == "jekyll":  # the blog's index lists every post
+        listed.update(p.rel for p in site.pages if "_posts" in p.rel.split("/"))
     if nav_files:
         everything, entries = site.cache.get("links.nav") or sitemodel.nav_entries(config)
         site.cache["links.nav"] = (everything, entries)
@@ -611,7 +626,11 @@ def nav_edges(site: SiteIndex, config: Config | None) -> list[tuple[str, str]]:
                 by_stem.setdefault(posixpath.splitext(posixpath.basename(p.rel))[0], p.rel)
             by_url = resolver.url_index()
             for entry in entries:
-                if not entry or (_SCHEME.match(entry) and not entry.startswith("/")):
+                if entry.startswith("contains:"):  # every page whose URL contains the text
+                    part = entry[len("contains:") :].rstrip("/")
+                    listed.update(p.rel for p in site.pages if p.urls and part in p.urls[0])
+                    continue
+                if not entry or (_SCHEME.match(entry) and not entry.startswith(("/", "glsrc:"))):
                     continue
                 res = resolver.resolve(entry, home.rel)
                 if res.kind == PAGE and res.page is not None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from guidelint.diagnostics import PickleAsTuple, Span
 from guidelint.frontmatter import FrontMatter
-from guidelint.slug import Slugger, normalize_label, split_explicit_id
+from guidelint.slug import Slugger, next_line_id, normalize_label, split_explicit_id
 
 if TYPE_CHECKING:  # pragma: no cover
     from markdown_it import MarkdownIt
@@ -530,6 +530,8 @@ def _raw_target(
             end = inner.find(">")
             if end != -1:
                 return inner[1:end]
+        if inner.startswith(")"):  # an empty destination (a masked template tag)
+            return ""
         m = re.match(r"(\S+?)(?:\s+[\"'(]|\s*\)|\s*$)", inner)
         if m:
             return m.group(1)
@@ -639,6 +641,8 @@ class _Walker:
         plain = _plain_children(inline.children or []).strip()
         span = block.span(0, len(block.text)) if block and block.text else Span.point(line0 + 1)
         plain, explicit = split_explicit_id(plain, self.slugger.style)  # "Title {#id}"
+        if explicit is None and tok.markup.startswith("#"):  # kramdown: "{: #id}" on the next line
+            explicit = next_line_id(self.lines, line0 + 1, self.slugger.style)
         anchor = self.slugger.slug(plain, explicit)
         page.headings.append(Heading(index, level, plain, anchor, span, line0 + 1))
         parent = self.section_stack[-1] if self.section_stack else None
@@ -793,7 +797,8 @@ class _Walker:
                     if close == -1:
                         close = cursor
                     text = prose.text()[prose_start:]
-                    end, style, label = _link_tail(content, close, text)
+                    # a [**label**][] reference matches by its source text, markup included
+                    end, style, label = _link_tail(content, close, content[k + 1 : close])
                     href = open_tok.attrGet("href") or ""
                     target = _raw_target(content, close, style, label, href, self.env)
                     if style == "reference" and label:

@@ -154,6 +154,8 @@ def _analyze(
     if rel is not None:
         page.cache["site_urls"] = sitemodel.page_urls(rel, page.meta, config)
         page.cache["site_menu"] = sitemodel.is_menu_page(page.meta)
+        if page_text is not text and templates.builds_references(text, body_start):
+            page.cache["generated_references"] = True
         if fm is None and config["default_status"]:
             page.cache["default_status"] = config["default_status"]
     findings.extend(check_limits(page, limits))

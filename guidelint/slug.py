@@ -49,6 +49,7 @@
 Explicit ids: with every style but ``github``, ``gitlab`` and ``plain`` (whose renderers show it
 as text), a heading ending in ``{#id}`` or ``{: #id}`` (kramdown, Hugo, Python-Markdown's
 attr_list, Docusaurus, markdown-it-attrs) gets that id, and the attribute is not part of its text.
+With ``kramdown`` and ``jekyll``, a ``{: #id}`` line right after an ATX heading does the same.
 """
 
 from __future__ import annotations
@@ -286,6 +287,17 @@ def split_explicit_id(text: str, style: str = "github") -> tuple[str, str | None
     if m is None:
         return text, None
     return text[: m.start()], m.group(1)
+
+
+_NEXT_LINE_IAL = re.compile(r"^\s{0,3}\{:\s*#([^\s{}]+)[^{}]*\}\s*$")
+
+
+def next_line_id(lines: list[str], index: int, style: str) -> str | None:
+    """kramdown's block attribute list on the line after a heading (``{: #id}``) sets its id."""
+    if style not in ("kramdown", "jekyll") or index >= len(lines):
+        return None
+    m = _NEXT_LINE_IAL.match(lines[index])
+    return m.group(1) if m else None
 
 
 def slugify(text: str, style: str = "github") -> str:

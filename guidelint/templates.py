@@ -50,6 +50,22 @@ _HUGO_REF = re.compile(
 _HUGO_TAG = re.compile(rf"\{{\{{[<%]{_SAME_PARAGRAPH}[>%]\}}\}}", re.S)
 
 SYNTAXES = ("none", "liquid", "hugo")
+# output tags whose value is the site's own origin or base path: a link may go on after them
+_LIQUID_PREFIX = re.compile(r"\{\{-?\s*site\.(?:baseurl|url)\s*-?\}\}")
+_URL_GOES_ON = re.compile(r"[^\s)\]>\"'|]")
+UNKNOWN = "tpl:"  # a scheme: a link that starts with an unknown value is not checked
+
+
+def _unknown_value(text: str, m: re.Match[str], prefixes: re.Pattern[str] | None) -> str | None:
+    """For an output tag a link target goes on after (``{{ site.repository }}/issues/1``):
+    ``tpl:``, so the link, whose start is unknown, is not checked. None (spaces) otherwise."""
+    if m.end() - m.start() < len(UNKNOWN) or not _URL_GOES_ON.match(text, m.end()):
+        return None
+    if prefixes is not None and prefixes.fullmatch(m.group(0)):
+        return None
+    if not m.group(0).startswith("{{"):
+        return None
+    return UNKNOWN
 
 
 def _blank(text: str) -> str:
@@ -72,7 +88,7 @@ def mask(text: str, syntax: str, patterns: Iterable[re.Pattern[str]] = (), start
     if syntax == "none" and not patterns:
         return text
     if not patterns and "{" not in text[start:]:
-        return text
+        return text  # the same object: nothing was masked
     chars = list(text)
     taken = bytearray(len(text))  # 1 where a tag was already handled
 
@@ -108,7 +124,7 @@ def mask(text: str, syntax: str, patterns: Iterable[re.Pattern[str]] = (), start
         for m in each(_LIQUID_URL_FILTER):
             take(m.start(), m.end(), m.group("target"))
         for m in each(_LIQUID_TAG):
-            take(m.start(), m.end())
+            take(m.start(), m.end(), _unknown_value(text, m, _LIQUID_PREFIX))
     elif syntax == "hugo":
         for m in each(_HUGO_BLOCKS):
             take(m.start(), m.end())
@@ -116,11 +132,19 @@ def mask(text: str, syntax: str, patterns: Iterable[re.Pattern[str]] = (), start
             target = m.group("q") if m.group("q") is not None else m.group("b")
             take(m.start(), m.end(), "glref:" + target)
         for m in each(_HUGO_TAG):
-            take(m.start(), m.end())
+            take(m.start(), m.end(), _unknown_value(text, m, None))
     return "".join(chars)
 
 
 _SHOWN = {"glsrc": "{%% link %s %%}", "glpost": "{%% post_url %s %%}", "glref": '{{< ref "%s" >}}'}
+
+
+_TAGGED_DEFINITION = re.compile(r"^[ \t]{0,3}\[[^\]\n]*\{[{%]", re.M)
+
+
+def builds_references(text: str, start: int = 0) -> bool:
+    """A reference definition whose label is written by a template tag (``[#{{ n }}]: ...``)."""
+    return _TAGGED_DEFINITION.search(text, start) is not None
 
 
 def shown_target(target: str) -> str:
