@@ -56,6 +56,8 @@ class Plan:
     nav_files: list[str] = field(default_factory=list)
     site_prefixes: dict[str, str] = field(default_factory=dict)
     site_url: str = ""
+    fallback_root: bool = False
+    static_dirs: list[str] = field(default_factory=list)
     extensions: list[str] = field(default_factory=lambda: [".md", ".markdown"])
     exclude: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
@@ -274,6 +276,13 @@ def _hugo(plan: Plan, base: Path, cfg_path: Path, sub: str, where: str) -> None:
     cfg = cfg if isinstance(cfg, dict) else {}
     plan.generator = "hugo"
     content = str(cfg.get("contentDir") or cfg.get("contentdir") or "content")
+    module = cfg.get("module") if isinstance(cfg.get("module"), dict) else {}
+    mounts = module.get("mounts") if isinstance(module.get("mounts"), list) else []
+    for mount in mounts:  # [[module.mounts]] source = "content/en", target = "content"
+        if isinstance(mount, dict) and mount.get("target") == "content" and mount.get("source"):
+            content = str(mount["source"])
+            plan.why(f"content mounted from {content} ([[module.mounts]])")
+            break
     plan.content_root = _rel_to_root(plan, sub, content)
     rel_cfg = cfg_path.relative_to(base).as_posix()
     plan.why(f"generator hugo: found {where}{rel_cfg}; content in {plan.content_root}/")
@@ -296,6 +305,17 @@ def _hugo(plan: Plan, base: Path, cfg_path: Path, sub: str, where: str) -> None:
         plan.baseurl = "/" + path.strip("/")
         plan.why(f"baseurl {plan.baseurl}: the path of baseURL")
     plan.why("navigation: pages with menu: front matter count as linked")
+    if (base / "static").is_dir():
+        plan.static_dirs = [_rel_to_root(plan, sub, "static")]
+        plan.why(f"static files: {plan.static_dirs[0]}/ is served at the site's root")
+    for hook in ("layouts/_markup/render-link.html", "layouts/_default/_markup/render-link.html"):
+        if "GetPage" in _read(base / hook):
+            plan.fallback_root = True
+            plan.why(
+                f"links: {hook} looks pages up with GetPage, so a relative path that "
+                "finds nothing is also tried from the content root"
+            )
+            break
     plan.site_url = _origin(base_url)
     prefix = f"{sub}/" if sub else ""
     plan.nav_files = _nav_data_files(plan, base / "data", (f"{prefix}layouts",))
@@ -321,6 +341,12 @@ def _mkdocs(plan: Plan, base: Path, cfg_path: Path, sub: str, where: str) -> Non
     if m and (m.group(1) or "").strip("/"):
         plan.baseurl = "/" + m.group(1).strip("/")
         plan.why(f"baseurl {plan.baseurl}: the path of site_url")
+    if re.search(r"^\s*-\s*(?:autorefs|mkdocstrings)\b", text, re.M):
+        plan.ignore.append("GL312")
+        plan.why(
+            "ignore GL312: the autorefs/mkdocstrings plugin resolves [text][identifier] "
+            "references that have no definition on the page"
+        )
     plan.nav_files = [cfg_path.relative_to(plan.root).as_posix()]
     plan.why(
         "navigation: the nav of mkdocs.yml"
@@ -373,6 +399,9 @@ def _docusaurus(plan: Plan, base: Path, cfg_path: Path, sub: str, where: str) ->
         plan.baseurl = "/" + base_url.strip("/")
         plan.why(f"baseurl {plan.baseurl}: baseUrl")
     plan.extensions = [".md", ".mdx"]
+    if (base / "static").is_dir():
+        plan.static_dirs = [_rel_to_root(plan, sub, "static")]
+        plan.why(f"static files: {plan.static_dirs[0]}/ is served at the site's root")
     sidebars = _first(base, ("sidebars.js", "sidebars.ts", "sidebars.json", "sidebars.mjs"))
     if sidebars is not None:
         plan.nav_files = [sidebars.relative_to(plan.root).as_posix()]
@@ -554,6 +583,10 @@ def render_config(plan: Plan) -> str:
         lines.append(f"baseurl = {_toml_str(plan.baseurl)}")
     if plan.site_url:
         lines.append(f"site_url = {_toml_str(plan.site_url)}")
+    if plan.fallback_root:
+        lines.append("fallback_root = true")
+    if plan.static_dirs:
+        lines.append(f"static_dirs = {_toml_list(plan.static_dirs)}")
     if plan.collections:
         lines.append(f"collections = {_toml_table(plan.collections)}")
     if plan.site_prefixes:

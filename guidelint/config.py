@@ -191,6 +191,11 @@ SPEC: dict[str, Any] = {
         "redirects": (_str_map, {}),
         "url_style": (_choice("files", "pretty", "html"), "files"),
         "baseurl": (_any_str, ""),  # URL prefix the site is served under ("/project")
+        "fallback_root": (_bool, False),
+        "static_dirs": (
+            _str_list,
+            (),
+        ),  # folders copied to the site root as they are (static/)  # a relative link that finds nothing: try the root too
         "site_url": (_any_str, ""),  # the site's own origin: full URLs to it are checked as paths
         "collections": (_str_map, {}),  # source folder = URL folder ("_docs" = "docs")
         "index_files": (_str_list, ()),  # names of folder index pages (default: generator's)

@@ -98,6 +98,9 @@ class Resolver:
         self.url_style = config.get("links.url_style") if config is not None else "files"
         self.baseurl = (config.get("links.baseurl") if config is not None else "").rstrip("/")
         self.site_url = (config.get("links.site_url") if config is not None else "").rstrip("/")
+        self.fallback_root = (
+            bool(config.get("links.fallback_root")) if config is not None else False
+        )
         self._by_url: dict[str, PageSummary] | None = None
         self._posts: dict[str, PageSummary] | None = None
         self._template_urls: dict[str, str] | None = None
@@ -169,10 +172,30 @@ class Resolver:
             by_url = self._url_lookup(path, mapped if site_absolute else None, from_rel)
             if by_url is not None:
                 return Resolution(PAGE, by_url.rel, anchor, by_url, site_absolute=site_absolute)
-            source = self._template_page(norm)
+            source = self._template_page(norm) or self._static_file(norm)
             if source is not None:
                 return Resolution(FILE, source, anchor, site_absolute=site_absolute)
+        if found.kind == MISSING and self.fallback_root and not site_absolute:
+            # Hugo's link render hook (GetPage): a relative path is also looked up from the root
+            if trailing and norm:  # GetPage trims the trailing slash: folder/page/ -> page.md
+                again = self._lookup(norm, False, anchor, False)
+                if again.kind == PAGE:
+                    return again
+            rest = target.lstrip("./")
+            if rest and not target.startswith(".."):
+                again = self._resolve("/" + rest, from_rel)
+                if again.kind in (PAGE, FILE):
+                    return again
         return found
+
+    def _static_file(self, norm: str) -> str | None:
+        """A file in one of ``links.static_dirs`` (copied to the site's root as they are)."""
+        if self.config is None or not norm:
+            return None
+        for folder in self.config.get("links.static_dirs"):
+            if is_file(self.config.resolve_path(folder) / norm):
+                return f"{folder.rstrip('/')}/{norm}"
+        return None
 
     def _template_page(self, norm: str) -> str | None:
         """A page the generator builds from another template (``index.njk``, ``about.html``)
@@ -382,7 +405,7 @@ class Resolver:
             if self._on_disk(cand):
                 return Resolution(FILE, cand, anchor, site_absolute=site_absolute)
         wanted = (
-            norm
+            norm + ("/" if trailing and norm else "")
             if (norm.endswith(self.extensions) or "." in posixpath.basename(norm))
             else (candidates[0] if trailing or not norm else norm + self.extensions[0])
         )
@@ -606,7 +629,7 @@ def nav_edges(site: SiteIndex, config: Config | None) -> list[tuple[str, str]]:
         other = next((p for p in site.pages if p.rel != home.rel and p.published), None)
         if other is not None:
             edges.append((other.rel, home.rel))
-    if not menu and not nav_files and config["generator"] != "jekyll":
+    if not menu and not nav_files and config["generator"] not in ("jekyll", "hugo"):
         return edges
     if home is None or not home.published:  # the navigation is on every page: any published one
         home = next((p for p in sorted(site.pages, key=lambda p: p.rel) if p.published), None)
@@ -615,6 +638,8 @@ def nav_edges(site: SiteIndex, config: Config | None) -> list[tuple[str, str]]:
     listed: set[str] = set(menu)
     if config["generator"] == "jekyll":  # the blog's index lists every post
         listed.update(p.rel for p in site.pages if "_posts" in p.rel.split("/"))
+    if config["generator"] == "hugo":  # a section's list page lists the section's pages
+        listed.update(p.rel for p in site.pages if "/" in p.rel)
     if nav_files:
         everything, entries = site.cache.get("links.nav") or sitemodel.nav_entries(config)
         site.cache["links.nav"] = (everything, entries)

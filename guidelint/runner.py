@@ -156,6 +156,12 @@ def _analyze(
         page.cache["site_menu"] = sitemodel.is_menu_page(page.meta)
         if page_text is not text and templates.builds_references(text, body_start):
             page.cache["generated_references"] = True
+        if config["generator"] != "plain":
+            if templates.includes_content(text, body_start):
+                page.cache["open_anchors"] = True
+            page.html_anchors.extend(templates.attribute_ids(page_text, body_start))
+        if config["generator"] == "hugo":  # autoDefinitionTermID: a definition's term gets an id
+            templates.number_with_terms(page, text, body_start, config.get("links.slug_style"))
         if fm is None and config["default_status"]:
             page.cache["default_status"] = config["default_status"]
     findings.extend(check_limits(page, limits))

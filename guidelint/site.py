@@ -58,6 +58,7 @@ class PageSummary:
         tuple[str, Span], ...
     ] = ()  # http(s) URLs among the front matter's values
     urls: tuple[str, ...] = ()  # URL keys the page is published at (guidelint.sitemodel.page_urls)
+    open_anchors: bool = False  # it includes content from elsewhere: any anchor may exist
     menu: bool = False  # listed in a site menu by its front matter (Hugo menu:)
 
     @property
@@ -65,9 +66,10 @@ class PageSummary:
         """The page's heading anchors and raw HTML ids (computed once; not part of the pickled state)."""
         found = self.__dict__.get("_anchors")
         if found is None:
-            found = self.__dict__["_anchors"] = frozenset(
-                h.anchor for h in self.headings
-            ) | frozenset(self.html_anchors)
+            found = frozenset(h.anchor for h in self.headings) | frozenset(self.html_anchors)
+            if self.open_anchors:
+                found = OpenAnchors(found)
+            self.__dict__["_anchors"] = found
         return found
 
     def __getstate__(self) -> dict:
@@ -78,6 +80,14 @@ class PageSummary:
     @property
     def published(self) -> bool:
         return self.status == "published"
+
+
+class OpenAnchors(frozenset):
+    """The anchors of a page that includes content guidelint cannot see: every anchor may be
+    there (iteration still gives the known ones, for suggestions)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
 
 
 def slug_for(rel: str) -> str:
@@ -133,6 +143,7 @@ def summarize(page: Page, tables: bool = True) -> PageSummary:
         front_matter_urls=urls,
         urls=page.cache.get("site_urls", ()),
         menu=page.cache.get("site_menu", False),
+        open_anchors=page.cache.get("open_anchors", False),
     )
 
 

@@ -147,6 +147,66 @@ def builds_references(text: str, start: int = 0) -> bool:
     return _TAGGED_DEFINITION.search(text, start) is not None
 
 
+_INCLUDES = re.compile(
+    r"\{%-?\s*include(?:_relative)?\s+['\"]?\S+\.(?:md|markdown)\b"  # Jekyll, Eleventy
+    r"|\{\{[<%]\s*(?:include|readfile)\b"  # Hugo shortcodes that insert a file
+    r"|^[ \t]*\{\{%\s*[\w-]+[^/%\n]*%\}\}[ \t]*$"  # a Hugo shortcode whose Markdown output is a block
+    r"|^[ \t]*;?--8<--"  # pymdownx.snippets
+    r"|^:::[ \t]*\S"  # mkdocstrings, mkdocs-click: generated documentation
+    r"|^import\s+\w+\s+from\s+['\"][^'\"]+\.mdx?['\"]",  # MDX: another page's content
+    re.M,
+)
+
+
+_ATTRIBUTE_ID = re.compile(r"\{:?[ \t]*#([A-Za-z][\w:.-]*)[^{}\n]*\}")
+
+
+def attribute_ids(text: str, start: int = 0) -> list[str]:
+    """Ids set by attribute lists anywhere in the body (``**locale**{ #theme-locale }``)."""
+    return [m.group(1) for m in _ATTRIBUTE_ID.finditer(text, start)]
+
+
+_DEFINITION_TERM = re.compile(r"^(?!```|~~~)([^\s:>#|-][^\n]*)\n(?=:[ \t]+\S)", re.M)
+
+
+def number_with_terms(page, text: str, start: int, style: str) -> None:
+    """Hugo's ``autoDefinitionTermID``: a definition-list term (``Term`` then ``: definition``)
+    gets an id, numbered together with the headings in document order (a term ``matchers``
+    before a heading ``Matchers`` makes the heading ``matchers-1``). Adds the terms' ids to
+    ``page.html_anchors`` and renumbers the headings' ids."""
+    import dataclasses
+
+    from guidelint.slug import Slugger, slugify
+
+    terms = []
+    for m in _DEFINITION_TERM.finditer(text, start):
+        term = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", m.group(1)).strip()  # a link's text
+        terms.append((text.count("\n", 0, m.start()) + 1, term))
+    if not terms:
+        return
+    items = [(h.line, 0, i, h.text) for i, h in enumerate(page.headings)]
+    items += [(line, 1, i, term) for i, (line, term) in enumerate(terms)]
+    slugger = Slugger(style)
+    for _line, kind, i, label in sorted(items):
+        if kind == 1:
+            page.html_anchors.append(slugger.slug(label))
+            continue
+        heading = page.headings[i]
+        base = slugify(label, style)
+        explicit = heading.anchor != base and not re.fullmatch(
+            re.escape(base) + r"-\d+", heading.anchor
+        )
+        anchor = slugger.slug(label, heading.anchor if explicit else None)
+        if anchor != heading.anchor:
+            page.headings[i] = dataclasses.replace(heading, anchor=anchor)
+
+
+def includes_content(text: str, start: int = 0) -> bool:
+    """The page inserts content from elsewhere (an include, a snippet, generated API docs): it
+    may have headings guidelint cannot see, so its anchors are not checked."""
+    return _INCLUDES.search(text, start) is not None
+
+
 def shown_target(target: str) -> str:
     """A link target as the writer wrote it: the template tag for a masked link tag."""
     kind, sep, rest = target.partition(":")

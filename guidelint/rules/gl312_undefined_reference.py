@@ -82,12 +82,13 @@ class UndefinedReference(Rule):
             text = "\n".join(page.lines[first:last])
             if "][" not in text:
                 continue
-            text = _mask_code(text)
+            raw, text = text, _mask_code(text)
             starts = [0]
             for line in text.split("\n")[:-1]:
                 starts.append(starts[-1] + len(line) + 1)
             for m in _FULL.finditer(text):
-                label = m.group(3) if m.group(3).strip() else m.group(2)
+                group = 3 if m.group(3).strip() else 2
+                label = raw[m.start(group) : m.end(group)]  # code spans in a label are its text
                 if not label.strip() or normalize_label(label) in defined:
                     continue
                 start = m.start()
