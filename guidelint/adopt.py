@@ -27,6 +27,7 @@ _NOT_CONTENT = (
     "_site/**",
     "_includes/**",
     "_layouts/**",
+    "_data/**",
     "_sass/**",
     "vendor/**",
     "node_modules/**",
@@ -56,8 +57,10 @@ class Plan:
     nav_files: list[str] = field(default_factory=list)
     site_prefixes: dict[str, str] = field(default_factory=dict)
     site_url: str = ""
+    listed: list[str] = field(default_factory=list)
     fallback_root: bool = False
     static_dirs: list[str] = field(default_factory=list)
+    extra_urls: list[str] = field(default_factory=list)
     extensions: list[str] = field(default_factory=lambda: [".md", ".markdown"])
     exclude: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
@@ -117,7 +120,48 @@ def detect(root: Path) -> Plan:
     else:
         _plain(plan)
     plan.exclude = list(dict.fromkeys([*plan.exclude, *_NOT_CONTENT]))
+    _redirect_sources(plan)
     return plan
+
+
+def _redirect_sources(plan: Plan) -> None:
+    """The source URLs of the host's redirects (vercel.json, netlify.toml, _redirects): links
+    to them work, though no page has that URL."""
+    found: list[str] = []
+    where: list[str] = []
+    for folder in dict.fromkeys([plan.root, plan.root / plan.content_root]):
+        vercel = folder / "vercel.json"
+        if vercel.is_file():
+            try:
+                data = json.loads(_read(vercel))
+            except ValueError:
+                data = {}
+            for key in ("redirects", "rewrites"):
+                for entry in data.get(key, []) if isinstance(data, dict) else []:
+                    if isinstance(entry, dict) and isinstance(entry.get("source"), str):
+                        found.append(entry["source"])
+            where.append(vercel.relative_to(plan.root).as_posix())
+        netlify = folder / "netlify.toml"
+        if netlify.is_file():
+            for entry in _toml(_read(netlify)).get("redirects", []):
+                if isinstance(entry, dict) and isinstance(entry.get("from"), str):
+                    found.append(entry["from"])
+            where.append(netlify.relative_to(plan.root).as_posix())
+        redirects = folder / "_redirects"
+        if redirects.is_file():
+            for line in _read(redirects).splitlines():
+                parts = line.split()
+                if parts and parts[0].startswith("/"):
+                    found.append(parts[0])
+            where.append(redirects.relative_to(plan.root).as_posix())
+    urls = []
+    for url in found:  # "/speedlify/(.*)" and "/news/:path*": every URL below the prefix
+        prefix = re.sub(r"(?:\(\.\*\)|:path\*|\*|:splat)$", "*", url)
+        if prefix.startswith("/") and not re.search(r"[:(]", prefix) and "*" not in prefix[:-1]:
+            urls.append(prefix)
+    if urls:
+        plan.extra_urls.extend(urls)
+        plan.why(f"{len(urls)} redirect source URLs from {', '.join(where)} count as existing")
 
 
 def _rel_to_root(plan: Plan, sub: str, path: str) -> str:
@@ -219,6 +263,9 @@ def _jekyll(plan: Plan, base: Path, cfg_path: Path, sub: str, where: str) -> Non
             link = "/:categories/:year/:month/:day/:title/"
         plan.collections["_posts"] = link
         plan.why(f"posts: published at {link}")
+    if (base / "_posts").is_dir():
+        plan.listed.append("_posts/**")
+        plan.why("listed: _posts/** (the blog's index lists every post)")
     plan.url_style = "pretty" if pretty else "html"
     plan.why(
         f"url style {plan.url_style}: permalink settings "
@@ -305,6 +352,8 @@ def _hugo(plan: Plan, base: Path, cfg_path: Path, sub: str, where: str) -> None:
         plan.baseurl = "/" + path.strip("/")
         plan.why(f"baseurl {plan.baseurl}: the path of baseURL")
     plan.why("navigation: pages with menu: front matter count as linked")
+    plan.listed.append("*/**")
+    plan.why("listed: */** (a section's list page links the pages of its section)")
     if (base / "static").is_dir():
         plan.static_dirs = [_rel_to_root(plan, sub, "static")]
         plan.why(f"static files: {plan.static_dirs[0]}/ is served at the site's root")
@@ -362,16 +411,63 @@ def _eleventy(plan: Plan, base: Path, cfg_path: Path, sub: str, where: str) -> N
     plan.why(f"generator eleventy: found {where}{cfg_path.name}; input folder {input_dir}")
     plan.url_style = "pretty"
     plan.why("url style pretty: Eleventy writes page.md to /page/")
-    if "markdown-it-anchor" in text:
-        uses_filter = re.search(r"slugify\s*:", text) is not None
-        plan.slug_style = "eleventy" if uses_filter else "markdown-it-anchor"
-        plan.why(
-            f"slug style {plan.slug_style}: markdown-it-anchor"
-            + (" with a slugify option (Eleventy's filter)" if uses_filter else ", its default")
-        )
+    # the configuration and the local modules it may import (config/*.js, _config/*.js)
+    code = text + "".join(
+        _read(p)
+        for folder in ("config", "_config", "eleventy", "lib")
+        if (base / folder).is_dir()
+        for p in sorted((base / folder).glob("*.*js"))[:50]
+    )
+    own_slugify = "@sindresorhus/slugify" in code
+    if "IdAttributePlugin" in code or "markdown-it-anchor" in code:
+        plugin = "IdAttributePlugin" if "IdAttributePlugin" in code else "markdown-it-anchor"
+        if own_slugify:
+            plan.slug_style = "sindresorhus-slugify"
+            plan.why(
+                f"slug style sindresorhus-slugify: {plugin} with the site's own "
+                "@sindresorhus/slugify function (its defaults split camelCase)"
+            )
+        elif plugin == "IdAttributePlugin" or re.search(r"slugify\s*:", code):
+            plan.slug_style = "eleventy"
+            plan.why(f"slug style eleventy: {plugin} with Eleventy's slugify filter")
+        else:
+            plan.slug_style = "markdown-it-anchor"
+            plan.why("slug style markdown-it-anchor: its default slugify")
     else:
         plan.slug_style = "github"
         plan.why("slug style github: no heading-id plugin found in the Eleventy configuration")
+    # files the configuration writes (feeds, sitemaps): outputPath: "/blog/feed.xml"
+    outputs = re.findall(r"""\b(?:outputPath|permalink)\s*:\s*['"`](/[^'"`{}\s]+)['"`]""", code)
+    if outputs:
+        plan.extra_urls.extend(outputs)
+        plan.why(f"{len(outputs)} URLs the configuration writes (outputPath) count as existing")
+    # directory data files: blog/blog.json {"permalink": "/blog/{{ page.fileSlug }}/"}
+    input_root = base / input_dir
+    for data_file in sorted(input_root.rglob("*.json"))[:500]:
+        folder = data_file.parent
+        if data_file.name not in (f"{folder.name}.json", f"{folder.name}.11tydata.json"):
+            continue
+        try:
+            data = json.loads(_read(data_file))
+        except ValueError:
+            continue
+        if isinstance(data, dict) and (data.get("eleventyNavigation") or data.get("tags")):
+            rel = folder.relative_to(input_root).as_posix()
+            plan.listed.append(f"{rel}/**")
+            plan.why(f"listed: {rel}/** (its {data_file.name} puts them in a navigation or tag)")
+        link = data.get("permalink") if isinstance(data, dict) else None
+        if isinstance(link, str) and "{{" in link:
+            pattern = re.sub(r"\{\{-?\s*page\.fileSlug\s*-?\}\}", ":title", link)
+            if "{{" not in pattern:
+                rel = folder.relative_to(input_root).as_posix()
+                plan.collections[rel] = pattern
+                plan.why(f"{rel}/: published at {pattern} ({data_file.name})")
+    if "InputPathToUrl" in code:
+        plan.fallback_root = True
+        plan.why(
+            "links: the InputPathToUrl plugin reads a link to a source file from the input "
+            "folder too (docs/page.md from any page)"
+        )
     data_dir = _js_string(text, "data") or "_data"
     includes = _js_string(text, "includes") or "_includes"
     layouts = _js_string(text, "layouts")
@@ -587,12 +683,16 @@ def render_config(plan: Plan) -> str:
         lines.append("fallback_root = true")
     if plan.static_dirs:
         lines.append(f"static_dirs = {_toml_list(plan.static_dirs)}")
+    if plan.extra_urls:
+        lines.append(f"extra_urls = {_toml_list(sorted(set(plan.extra_urls)))}")
     if plan.collections:
         lines.append(f"collections = {_toml_table(plan.collections)}")
     if plan.site_prefixes:
         lines.append(f"site_prefixes = {_toml_table(plan.site_prefixes)}")
     if plan.nav_files:
         lines.append(f"nav_files = {_toml_list(plan.nav_files)}")
+    if plan.listed:
+        lines.append(f"listed = {_toml_list(plan.listed)}")
     lines += [
         "# the site's own link tags: regular expressions with a group named target, e.g.",
         "# templates = ['\\{% doc_link (?P<target>\\S+) %\\}']",

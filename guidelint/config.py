@@ -37,6 +37,7 @@ SLUG_STYLES = (
     "python-markdown-unicode",
     "markdown-it-anchor",
     "eleventy",
+    "sindresorhus-slugify",
 )
 SEVERITIES = ("error", "warning", "info")
 CODE_RE = re.compile(r"^GL[0-9]{0,3}$")
@@ -192,6 +193,12 @@ SPEC: dict[str, Any] = {
         "url_style": (_choice("files", "pretty", "html"), "files"),
         "baseurl": (_any_str, ""),  # URL prefix the site is served under ("/project")
         "fallback_root": (_bool, False),
+        "extra_urls": (_str_list, ()),
+        "listed": (
+            _str_list,
+            (),
+        ),  # globs of pages a generated listing links (posts, sections)  # URLs that exist without a page (redirects, feeds)
+        "slug_drop": (_any_str, ""),  # characters the site's slug function deletes first
         "static_dirs": (
             _str_list,
             (),

@@ -104,6 +104,7 @@ class Resolver:
         self._by_url: dict[str, PageSummary] | None = None
         self._posts: dict[str, PageSummary] | None = None
         self._template_urls: dict[str, str] | None = None
+        self._extras: set[str] | None = None
         # with published URLs, a relative link depends on the page's own URL, not only its folder
         self.per_page = any(page.urls for page in site.pages)
 
@@ -175,6 +176,8 @@ class Resolver:
             source = self._template_page(norm) or self._static_file(norm)
             if source is not None:
                 return Resolution(FILE, source, anchor, site_absolute=site_absolute)
+            if self._extra_url(path if site_absolute else None, norm):
+                return Resolution(OTHER, url=target, site_absolute=site_absolute)
         if found.kind == MISSING and self.fallback_root and not site_absolute:
             # Hugo's link render hook (GetPage): a relative path is also looked up from the root
             if trailing and norm:  # GetPage trims the trailing slash: folder/page/ -> page.md
@@ -187,6 +190,29 @@ class Resolver:
                 if again.kind in (PAGE, FILE):
                     return again
         return found
+
+    def _extra_url(self, path: str | None, norm: str) -> bool:
+        """The URL is one of ``links.extra_urls`` (a redirect's source, a generated feed)."""
+        if self.config is None or not self.config.get("links.extra_urls"):
+            return False
+        from guidelint.sitemodel import url_key
+
+        if self._extras is None:
+            self._extras = {
+                (u.rstrip("*") if u.endswith("*") else url_key(u, self.lower_urls))
+                + ("*" if u.endswith("*") else "")
+                for u in (
+                    _strip_prefix(x, self.baseurl) if self.baseurl else x
+                    for x in self.config.get("links.extra_urls")
+                )
+            }
+        wanted = {url_key("/" + norm, self.lower_urls)}
+        if path is not None:
+            wanted.add(url_key(path, self.lower_urls))
+        if not wanted.isdisjoint(self._extras):
+            return True
+        prefixes = [e[:-1] for e in self._extras if e.endswith("*")]
+        return any(w.startswith(p) or w + "/" == p for w in wanted for p in prefixes)
 
     def _static_file(self, norm: str) -> str | None:
         """A file in one of ``links.static_dirs`` (copied to the site's root as they are)."""
@@ -629,17 +655,19 @@ def nav_edges(site: SiteIndex, config: Config | None) -> list[tuple[str, str]]:
         other = next((p for p in site.pages if p.rel != home.rel and p.published), None)
         if other is not None:
             edges.append((other.rel, home.rel))
-    if not menu and not nav_files and config["generator"] not in ("jekyll", "hugo"):
+    if not menu and not nav_files and not config.get("links.listed"):
         return edges
     if home is None or not home.published:  # the navigation is on every page: any published one
         home = next((p for p in sorted(site.pages, key=lambda p: p.rel) if p.published), None)
         if home is None:
             return edges
     listed: set[str] = set(menu)
-    if config["generator"] == "jekyll":  # the blog's index lists every post
-        listed.update(p.rel for p in site.pages if "_posts" in p.rel.split("/"))
-    if config["generator"] == "hugo":  # a section's list page lists the section's pages
-        listed.update(p.rel for p in site.pages if "/" in p.rel)
+    globs = config.get("links.listed")  # pages a generated listing links (posts, sections)
+    if globs:
+        import fnmatch
+
+        listed.update(p.rel for p in site.pages if any(fnmatch.fnmatch(p.rel, g) for g in globs))
+    listed.update(p.rel for p in site.pages if posixpath.basename(p.rel).startswith("404."))
     if nav_files:
         everything, entries = site.cache.get("links.nav") or sitemodel.nav_entries(config)
         site.cache["links.nav"] = (everything, entries)
@@ -667,6 +695,10 @@ def nav_edges(site: SiteIndex, config: Config | None) -> list[tuple[str, str]]:
                 elif entry in by_stem:  # a collection's document name (docs: [install, ...])
                     listed.add(by_stem[entry])
     edges.extend((home.rel, rel) for rel in sorted(listed) if rel != home.rel)
+    if home.rel in listed:  # the home page itself is listed: any other published page links it
+        other = next((p for p in site.pages if p.rel != home.rel and p.published), None)
+        if other is not None:
+            edges.append((other.rel, home.rel))
     return edges
 
 

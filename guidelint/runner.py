@@ -160,9 +160,12 @@ def _analyze(
             if templates.includes_content(text, body_start):
                 page.cache["open_anchors"] = True
             page.html_anchors.extend(templates.attribute_ids(page_text, body_start))
+        if config.get("links.slug_drop"):  # the site's slug function deletes these first
+            templates.reslug(page, config.get("links.slug_style"), config.get("links.slug_drop"))
         if config["generator"] == "hugo":  # autoDefinitionTermID: a definition's term gets an id
             templates.number_with_terms(page, text, body_start, config.get("links.slug_style"))
-        if fm is None and config["default_status"]:
+        # (a "---js" or "---json" front matter is not read: such a page gets no status)
+        if fm is None and config["default_status"] and not text.startswith("---"):
             page.cache["default_status"] = config["default_status"]
     findings.extend(check_limits(page, limits))
     schemas = load_schemas(config.schemas_dir)

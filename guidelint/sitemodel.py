@@ -73,7 +73,12 @@ def apply_page_defaults(fm: FrontMatter | None, rel: str | None, config: Config)
                 data["type"] = page_type
                 break
     if "status" not in data:
-        if data.get("draft") is True or data.get("published") is False:
+        if (
+            data.get("draft") is True
+            or data.get("published") is False
+            or data.get("permalink") is False  # Eleventy: not written out
+            or "pagination" in data  # a template for other pages, not a page of its own
+        ):
             data["status"] = "draft"
         elif config["default_status"]:
             data["status"] = config["default_status"]
@@ -162,6 +167,8 @@ def _own_url(rel: str, meta: dict[str, Any], config: Config) -> str | None:
     if generator == "docusaurus" and isinstance(doc_id, str) and doc_id.strip():
         name = doc_id.strip().strip("/")  # the doc id replaces the file name
     index = name in index_names(config)
+    if generator in ("eleventy", "docusaurus") and folder and name == posixpath.basename(folder):
+        index = True  # folder/folder.md is the folder's index page
     slug = meta.get("slug")
     if isinstance(slug, str) and slug.strip() and generator in ("hugo", "docusaurus"):
         slug = slug.strip()
@@ -251,7 +258,8 @@ def template_page_urls(root: Path | None, exts: tuple[str, ...], config: Config)
                 if stem.endswith(ext):
                     stem = stem[: -len(ext)]
                     break
-            if posixpath.basename(stem) == "index":
+            base = posixpath.basename(stem)
+            if base == "index" or base == posixpath.basename(posixpath.dirname(stem)):
                 stem = posixpath.dirname(stem)
             found.setdefault(url_key("/" + stem, lower), rel)
     return found
@@ -268,9 +276,15 @@ def page_base_url(urls: tuple[str, ...], config: Config | None) -> str | None:
 
 
 def is_menu_page(meta: dict[str, Any]) -> bool:
-    """The page puts itself in the site navigation: Hugo's ``menu``/``menus``, Eleventy's
-    ``eleventyNavigation`` front matter."""
-    return bool(meta.get("menu") or meta.get("menus") or meta.get("eleventyNavigation"))
+    """The page puts itself in the site navigation (Hugo's ``menu``/``menus``, Eleventy's
+    ``eleventyNavigation``) or keeps itself out of listings by design
+    (``eleventyExcludeFromCollections``): either way, no inbound link is expected."""
+    return bool(
+        meta.get("menu")
+        or meta.get("menus")
+        or meta.get("eleventyNavigation")
+        or meta.get("eleventyExcludeFromCollections") is True  # hidden by design
+    )
 
 
 # pages a generator builds from other templates than Markdown (a link to one is not broken)

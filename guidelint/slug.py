@@ -45,6 +45,10 @@
     ``ä`` -> ``ae``, accents dropped), lowercase, runs of anything but ``a-z0-9`` become one ``-``,
     trimmed. Scripts other than Latin are transliterated by Eleventy with tables guidelint does not
     carry: their letters are dropped here.
+``sindresorhus-slugify``
+    @sindresorhus/slugify 3 called with its defaults (a site's own slugify function): as
+    ``eleventy``, but camelCase words are split first (``addPassthroughCopy`` ->
+    ``add-passthrough-copy``).
 
 Explicit ids: with every style but ``github``, ``gitlab`` and ``plain`` (whose renderers show it
 as text), a heading ending in ``{#id}`` or ``{: #id}`` (kramdown, Hugo, Python-Markdown's
@@ -244,6 +248,24 @@ _TRANSLIT_RE = re.compile("|".join(map(re.escape, _TRANSLIT)))
 _ELEVENTY_SEP = re.compile(r"[^a-z0-9]+")
 
 
+_DECAMELIZE = (
+    (re.compile(r"([A-Z]{2})(\d+)"), r"\1 \2"),
+    (re.compile(r"([a-z\d])([A-Z])"), r"\1 \2"),
+    (re.compile(r"([A-Z])([A-Z](?!s(?![a-z]))[a-z\d]+)"), r"\1 \2"),
+)
+
+
+def _sindresorhus(text: str) -> str:
+    """@sindresorhus/slugify 3 with its default options (decamelize on)."""
+    text = _TRANSLIT_RE.sub(lambda m: _TRANSLIT[m.group(0)], unicodedata.normalize("NFC", text))
+    text = "".join(
+        ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn"
+    )
+    for regex, repl in _DECAMELIZE:
+        text = regex.sub(repl, text)
+    return _eleventy(text)
+
+
 def _eleventy(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = _TRANSLIT_RE.sub(lambda m: _TRANSLIT[m.group(0)], text)
@@ -271,6 +293,7 @@ STYLES = {
     "python-markdown-unicode": (_python_markdown_unicode, "python"),
     "markdown-it-anchor": (_markdown_it_anchor, "taken"),
     "eleventy": (_eleventy, "taken"),
+    "sindresorhus-slugify": (_sindresorhus, "taken"),
 }
 # styles whose renderer reads a trailing {#id} as the heading's id
 EXPLICIT_ID_STYLES = frozenset(STYLES) - {"github", "gitlab", "plain"}

@@ -27,7 +27,8 @@ from collections.abc import Iterable
 
 # whole blocks: masked with their content
 _LIQUID_BLOCKS = re.compile(
-    r"\{%-?\s*(comment|highlight)\b.*?%\}.*?\{%-?\s*end\1\s*-?%\}"
+    r"\{%-?\s*(comment|highlight|capture)\b[^%]*?%\}.*?\{%-?\s*end\1\s*-?%\}"
+    r"|\{%-?\s*set\s+[\w.]+\s*-?%\}.*?\{%-?\s*endset\s*-?%\}"  # a block set, not "set x = 1"
     r"|\{#.*?#\}",  # a Nunjucks comment
     re.S,
 )
@@ -99,10 +100,20 @@ def mask(text: str, syntax: str, patterns: Iterable[re.Pattern[str]] = (), start
         _replace(chars, a, b, keep)
         taken[a:b] = b"\x01" * (b - a)
 
-    def each(regex: re.Pattern[str]):
-        for m in regex.finditer(text, start):
-            if m.end() > m.start() and free(m.start(), m.end()):
+    def each(regex: re.Pattern[str], whole: bool = True):
+        """Matches not overlapping what was handled (``whole=False``: whose start is free,
+        for blocks that may hold raw sections); a match refused is searched again one
+        character on, so a tag inside it is still found."""
+        pos = start
+        while True:
+            m = regex.search(text, pos)
+            if m is None:
+                return
+            if m.end() > m.start() and free(m.start(), m.end() if whole else m.start() + 1):
                 yield m
+                pos = m.end()
+            else:
+                pos = m.start() + 1
 
     for regex in patterns:  # the site's own link tags first: they may look like any tag
         for m in each(regex):
@@ -111,12 +122,12 @@ def mask(text: str, syntax: str, patterns: Iterable[re.Pattern[str]] = (), start
                 continue
             take(m.start(), m.end(), target)
     if syntax == "liquid":
-        for m in each(_LIQUID_BLOCKS):
-            take(m.start(), m.end())
-        for m in each(_LIQUID_RAW):
+        for m in each(_LIQUID_RAW):  # first: a tag inside raw is text ({% raw %}{% if %}...)
             take(m.start(1), m.end(1))
             taken[m.start(2) : m.end(2)] = b"\x01" * (m.end(2) - m.start(2))  # printed as written
             take(m.start(3), m.end(3))
+        for m in each(_LIQUID_BLOCKS, whole=False):
+            take(m.start(), m.end())
         for m in each(_LIQUID_LINK):
             take(m.start(), m.end(), "glsrc:" + m.group("target"))
         for m in each(_LIQUID_POST):
@@ -167,6 +178,25 @@ def attribute_ids(text: str, start: int = 0) -> list[str]:
 
 
 _DEFINITION_TERM = re.compile(r"^(?!```|~~~)([^\s:>#|-][^\n]*)\n(?=:[ \t]+\S)", re.M)
+
+
+def reslug(page, style: str, drop: str) -> None:
+    """Give the headings the ids of a slug function that first deletes the characters in
+    ``drop`` (``links.slug_drop``); explicit ids stay."""
+    import dataclasses
+
+    from guidelint.slug import Slugger, slugify
+
+    table = str.maketrans("", "", drop)
+    slugger = Slugger(style)
+    for i, heading in enumerate(page.headings):
+        base = slugify(heading.text, style)
+        explicit = heading.anchor != base and not re.fullmatch(
+            re.escape(base) + r"-\d+", heading.anchor
+        )
+        anchor = slugger.slug(heading.text.translate(table), heading.anchor if explicit else None)
+        if anchor != heading.anchor:
+            page.headings[i] = dataclasses.replace(heading, anchor=anchor)
 
 
 def number_with_terms(page, text: str, start: int, style: str) -> None:

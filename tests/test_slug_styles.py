@@ -114,6 +114,25 @@ def test_slug_styles_on_tricky_headings(heading, style, expected):
     assert slugify(heading, style) == expected
 
 
+@pytest.mark.parametrize(
+    "heading,expected",
+    [  # @sindresorhus/slugify 3.0.1 with default options, run with node
+        ("addPassthroughCopy", "add-passthrough-copy"),
+        ("Using the APISection", "using-the-api-section"),
+        ("FOO360 bar", "foo-360-bar"),
+        ("Eleventy’s Data Cascade", "eleventys-data-cascade"),
+        ("APIs are fun", "apis-are-fun"),
+        ("Café & crème", "cafe-and-creme"),
+    ],
+)
+def test_sindresorhus_slugify_defaults(heading, expected):
+    assert slugify(heading, "sindresorhus-slugify") == expected
+
+
+def test_eleventy_filter_does_not_split_camel_case():
+    assert slugify("addPassthroughCopy", "eleventy") == "addpassthroughcopy"
+
+
 def test_docusaurus_is_github_slugger():
     for heading in CASES:
         assert slugify(heading, "docusaurus") == slugify(heading, "github")
