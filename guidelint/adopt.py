@@ -57,6 +57,7 @@ class Plan:
     nav_files: list[str] = field(default_factory=list)
     site_prefixes: dict[str, str] = field(default_factory=dict)
     site_url: str = ""
+    site_dir: Path | None = None  # the folder of the generator's configuration
     listed: list[str] = field(default_factory=list)
     fallback_root: bool = False
     static_dirs: list[str] = field(default_factory=list)
@@ -116,6 +117,7 @@ def detect(root: Path) -> Plan:
             continue
         found = _detect_in(base, plan, sub)
         if found:
+            plan.site_dir = base
             break
     else:
         _plain(plan)
@@ -129,7 +131,9 @@ def _redirect_sources(plan: Plan) -> None:
     to them work, though no page has that URL."""
     found: list[str] = []
     where: list[str] = []
-    for folder in dict.fromkeys([plan.root, plan.root / plan.content_root]):
+    for folder in dict.fromkeys(
+        [plan.root, plan.site_dir or plan.root, plan.root / plan.content_root]
+    ):
         vercel = folder / "vercel.json"
         if vercel.is_file():
             try:
@@ -480,12 +484,32 @@ def _eleventy(plan: Plan, base: Path, cfg_path: Path, sub: str, where: str) -> N
 def _docusaurus(plan: Plan, base: Path, cfg_path: Path, sub: str, where: str) -> None:
     text = _read(cfg_path)
     plan.generator = "docusaurus"
-    plan.content_root = _rel_to_root(plan, sub, "docs")
+    docs_block = re.search(r"\bdocs\s*:\s*\{(.{0,800})", text, re.S)
+    docs_path = _js_string(docs_block.group(1), "path") if docs_block else None
+    plan.content_root = _rel_to_root(plan, sub, docs_path or "docs")
+    if docs_path and docs_path.startswith(".."):  # ../docs: a folder next to the site's
+        plan.content_root = str(
+            (plan.root / (sub or ".") / docs_path).resolve().relative_to(plan.root.resolve())
+        )
     plan.why(f"generator docusaurus: found {where}{cfg_path.name}; docs in {plan.content_root}/")
     plan.slug_style = "docusaurus"
     plan.why("slug style docusaurus: github-slugger, with {#id} headings")
-    plan.url_style = "pretty"
-    route = _js_string(text, "routeBasePath")
+    if re.search(r"\btrailingSlash\s*:\s*true", text):
+        plan.url_style = "pretty"
+        plan.why("url style pretty: trailingSlash is true")
+    else:
+        plan.url_style = "html"
+        plan.why(
+            "url style html: pages are served at /a/b (no trailing slash), so a relative URL is read against /a/"
+        )
+    plan.fallback_root = True
+    plan.why(
+        "links: Docusaurus looks a Markdown file link up from the page's folder, then from the docs folder"
+    )
+    plan.exclude.append("**/_*")
+    plan.why("exclude **/_*: files starting with _ are partials, not pages")
+    route = _js_string(docs_block.group(1), "routeBasePath") if docs_block else None
+    route = route if route is not None else _js_string(text, "routeBasePath")
     route = "/docs" if route is None else route
     plan.site_prefixes = {"/" + route.strip("/") + ("/" if route.strip("/") else ""): ""}
     plan.why(f"docs served under {next(iter(plan.site_prefixes))} (routeBasePath)")

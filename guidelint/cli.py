@@ -392,6 +392,11 @@ def init_cmd(path, no_check):
             f"ignore GL106: {missing} of {read} pages have no front matter, which "
             f"{plan.generator} allows"
         )
+    if not (root / plan.content_root).is_dir():
+        raise UsageError(
+            f"the {plan.generator} configuration names the content folder "
+            f"'{plan.content_root}', which does not exist; nothing was written"
+        )
     try:
         written = write(plan)
     except InitError as exc:

@@ -101,6 +101,8 @@ def url_key(url: str, lower: bool = False) -> str:
     elif path.endswith(".htm"):
         path = path[:-4]
     path = path.rstrip("/")
+    if path.endswith("/index"):  # /a/index is /a/ (Docusaurus slug: index, servers' index files)
+        path = path[: -len("/index")]
     return path.lower() if lower else path
 
 

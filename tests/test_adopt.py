@@ -70,7 +70,7 @@ EXPECTED = {
     "docusaurus": (
         {
             "generator": "docusaurus",
-            "url_style": "pretty",
+            "url_style": "html",  # served at /a/b: relative URLs resolve against /a/
             "slug_style": "docusaurus",
             "baseurl": "/marten",
         },
