@@ -245,10 +245,32 @@ def shown_target(target: str) -> str:
     return target
 
 
+# Python-Markdown blocks whose indented content is Markdown: admonitions (!!! note), details
+# (??? note, ???+ note) and content tabs (=== "Tab")
+_MKDOCS_BLOCK = re.compile(r"^([ \t]*)(?:!!!|\?\?\?\+?|===\+?)(?=[ \t]|$)[^\n]*$", re.M)
+
+
+def unfold_blocks(text: str, start: int = 0) -> str:
+    """MkDocs: each admonition, details or tab line becomes a list item of the same length
+    (its first two characters turn into "- "), so that its indented content is read as Markdown
+    (not as indented code) and keeps every position."""
+    if "!!!" not in text and "???" not in text and "===" not in text:
+        return text
+
+    def marker(m: re.Match[str]) -> str:  # '!!! note "Title"' -> '- ! note "Title"'
+        indent = m.group(1)
+        rest = m.group(0)[len(indent) :]
+        return indent + "- " + rest[2:]
+
+    return text[:start] + _MKDOCS_BLOCK.sub(marker, text[start:])
+
+
 def mask_for(text: str, config, start: int = 0) -> str:
     """``mask`` with the syntax and link tags the configuration gives."""
     from guidelint.sitemodel import template_syntax
 
+    if config["generator"] == "mkdocs":
+        text = unfold_blocks(text, start)
     return mask(
         text, template_syntax(config), compile_patterns(config.get("links.templates")), start
     )
