@@ -62,6 +62,7 @@ class Plan:
     fallback_root: bool = False
     static_dirs: list[str] = field(default_factory=list)
     extra_urls: list[str] = field(default_factory=list)
+    shared_definitions: list[str] = field(default_factory=list)
     extensions: list[str] = field(default_factory=lambda: [".md", ".markdown"])
     exclude: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
@@ -400,6 +401,20 @@ def _mkdocs(plan: Plan, base: Path, cfg_path: Path, sub: str, where: str) -> Non
             "ignore GL312: the autorefs/mkdocstrings plugin resolves [text][identifier] "
             "references that have no definition on the page"
         )
+    appended = re.search(r"auto_append\s*:\s*\n((?:\s+-\s*\S+\n?)+)", text)
+    if appended:
+        base_dir = str(cfg.get("docs_dir") or "docs")
+        for item in re.findall(r"-\s*(\S+)", appended.group(1)):
+            for folder in (base_dir, "."):  # snippets' base_path: the docs folder or the root
+                path = base / folder / item
+                if path.is_file():
+                    plan.shared_definitions.append(path.relative_to(plan.root).as_posix())
+                    break
+        if plan.shared_definitions:
+            plan.why(
+                f"reference definitions of {', '.join(plan.shared_definitions)} hold on every "
+                "page (pymdownx.snippets auto_append)"
+            )
     plan.nav_files = [cfg_path.relative_to(plan.root).as_posix()]
     plan.why(
         "navigation: the nav of mkdocs.yml"
@@ -707,6 +722,8 @@ def render_config(plan: Plan) -> str:
         lines.append("fallback_root = true")
     if plan.static_dirs:
         lines.append(f"static_dirs = {_toml_list(plan.static_dirs)}")
+    if plan.shared_definitions:
+        lines.append(f"shared_definitions = {_toml_list(plan.shared_definitions)}")
     if plan.extra_urls:
         lines.append(f"extra_urls = {_toml_list(sorted(set(plan.extra_urls)))}")
     if plan.collections:

@@ -194,6 +194,7 @@ SPEC: dict[str, Any] = {
         "baseurl": (_any_str, ""),  # URL prefix the site is served under ("/project")
         "fallback_root": (_bool, False),
         "extra_urls": (_str_list, ()),
+        "shared_definitions": (_str_list, ()),  # files whose [label]: url every page may use
         "listed": (
             _str_list,
             (),
@@ -324,7 +325,8 @@ class Config:
         """A stable text of everything that changes analysis results (for the cache)."""
         values = {k: v for k, v in self.values.items() if k not in _NOT_IN_FINGERPRINT}
         nav = ""
-        if self.values["links"].get("nav_files"):  # a changed navigation changes orphans
+        links = self.values["links"]
+        if links.get("nav_files") or links.get("shared_definitions"):  # their contents count
             import hashlib
 
             from guidelint.sitemodel import nav_file_text

@@ -160,6 +160,7 @@ def _analyze(
             if templates.includes_content(text, body_start):
                 page.cache["open_anchors"] = True
             page.html_anchors.extend(templates.attribute_ids(page_text, body_start))
+            page.html_anchors.extend(templates.footnote_ids(page_text, body_start))
         if config.get("links.slug_drop"):  # the site's slug function deletes these first
             templates.reslug(page, config.get("links.slug_style"), config.get("links.slug_drop"))
         if config["generator"] == "hugo":  # autoDefinitionTermID: a definition's term gets an id

@@ -413,10 +413,36 @@ def _strings(node: Any) -> list[str]:
     return out
 
 
+_SHARED: dict[tuple, frozenset[str]] = {}
+
+
+def shared_labels(config: Config) -> frozenset[str]:
+    """Reference labels defined in ``links.shared_definitions`` (pymdownx.snippets
+    ``auto_append`` files): defined on every page. Read once per process and configuration."""
+    from guidelint.slug import normalize_label
+
+    names = tuple(config.get("links.shared_definitions"))
+    if not names:
+        return frozenset()
+    key = (str(config.root), names)
+    if key not in _SHARED:
+        labels = set()
+        for name in names:
+            try:
+                text = config.resolve_path(name).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            for m in re.finditer(r"^[ \t]{0,3}\[([^\]\n]+)\]:[ \t]*\S", text, re.M):
+                labels.add(normalize_label(m.group(1)))
+        _SHARED[key] = frozenset(labels)
+    return _SHARED[key]
+
+
 def nav_file_text(config: Config) -> str:
-    """The navigation files' contents, for the cache key (a changed nav changes orphans)."""
+    """The navigation and shared-definition files' contents, for the cache key."""
     parts = []
-    for path in nav_paths(config):
+    shared = [config.resolve_path(n) for n in config.get("links.shared_definitions")]
+    for path in nav_paths(config) + shared:
         try:
             parts.append(path.as_posix() + "\0" + path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):

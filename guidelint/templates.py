@@ -231,6 +231,17 @@ def number_with_terms(page, text: str, start: int, style: str) -> None:
             page.headings[i] = dataclasses.replace(heading, anchor=anchor)
 
 
+_FOOTNOTE = re.compile(r"^[ \t]{0,3}\[\^([^\]\s]+)\]:", re.M)
+
+
+def footnote_ids(text: str, start: int = 0) -> list[str]:
+    """The ids Python-Markdown and kramdown give a footnote [^x] and its reference."""
+    out = []
+    for m in _FOOTNOTE.finditer(text, start):
+        out += [f"fn:{m.group(1)}", f"fnref:{m.group(1)}"]
+    return out
+
+
 def includes_content(text: str, start: int = 0) -> bool:
     """The page inserts content from elsewhere (an include, a snippet, generated API docs): it
     may have headings guidelint cannot see, so its anchors are not checked."""

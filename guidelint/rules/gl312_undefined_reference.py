@@ -71,6 +71,10 @@ class UndefinedReference(Rule):
         if page.cache.get("generated_references"):
             return  # template tags write some definitions ([#{{ n }}]: ...): labels are unknown
         defined = {d.label for d in page.definitions}
+        if ctx.config is not None and ctx.config.get("links.shared_definitions"):
+            from guidelint.sitemodel import shared_labels
+
+            defined |= shared_labels(ctx.config)  # appended to every page (snippets auto_append)
         seen = set()
         for tok in page.tokens:
             if tok.type != "inline" or not tok.map:
@@ -91,6 +95,8 @@ class UndefinedReference(Rule):
                 label = raw[m.start(group) : m.end(group)]  # code spans in a label are its text
                 if not label.strip() or normalize_label(label) in defined:
                     continue
+                if label.startswith("^"):
+                    continue  # a footnote reference ([^2]), not a link
                 start = m.start()
                 li = max(i for i, s in enumerate(starts) if s <= start)
                 end_li = max(i for i, s in enumerate(starts) if s <= m.end() - 1)
