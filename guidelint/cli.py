@@ -57,6 +57,11 @@ def _load_packs(config: Config) -> None:
         from guidelint.claims import configure  # type: ignore[attr-defined]
     except ImportError:
         return
+    from guidelint.registry import load_builtin_rules
+
+    # the rule modules register the built-in pack's rules when imported: import them first, so
+    # that claims.builtin = false removes those rules (from `rules`, and from --select)
+    load_builtin_rules()
     try:
         configure(config)
     except Exception as exc:  # a PackError or any invalid pack: a configuration error
@@ -206,6 +211,12 @@ def check(
             display = display_path(Path(stdin_filename))
         stdin_item = FileItem(None, display, rel, data)
         path_list = []
+        if not stdin_filename:
+            click.echo(
+                "note: reading '-' without --stdin-filename: the page has no place in the site, "
+                "so its links, anchors and orphans are not checked; pass --stdin-filename PATH",
+                err=True,
+            )
     elif stdin_filename:
         raise UsageError("--stdin-filename needs the path '-'")
 
