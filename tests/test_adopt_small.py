@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_precommit import _git, _snapshot, git_env  # noqa: F401, F811 - the same git sandbox
+from test_precommit import _git, _snapshot, git_env  # noqa: F401 - the same git sandbox
 
 from guidelint import __version__
 
