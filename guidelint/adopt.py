@@ -234,7 +234,8 @@ def _jekyll(plan: Plan, base: Path, cfg_path: Path, sub: str, where: str) -> Non
     plan.generator = "jekyll"
     plan.content_root = _rel_to_root(plan, sub, str(cfg.get("source") or "."))
     plan.why(f"generator jekyll: found {where}{cfg_path.name}")
-    kramdown = cfg.get("kramdown") if isinstance(cfg.get("kramdown"), dict) else {}
+    kramdown = cfg.get("kramdown")
+    kramdown = kramdown if isinstance(kramdown, dict) else {}
     md_input = str(kramdown.get("input") or "GFM")
     plan.slug_style = "jekyll" if md_input.lower() == "gfm" else "kramdown"
     plan.why(
@@ -328,8 +329,10 @@ def _hugo(plan: Plan, base: Path, cfg_path: Path, sub: str, where: str) -> None:
     cfg = cfg if isinstance(cfg, dict) else {}
     plan.generator = "hugo"
     content = str(cfg.get("contentDir") or cfg.get("contentdir") or "content")
-    module = cfg.get("module") if isinstance(cfg.get("module"), dict) else {}
-    mounts = module.get("mounts") if isinstance(module.get("mounts"), list) else []
+    module = cfg.get("module")
+    module = module if isinstance(module, dict) else {}
+    mounts = module.get("mounts")
+    mounts = mounts if isinstance(mounts, list) else []
     for mount in mounts:  # [[module.mounts]] source = "content/en", target = "content"
         if isinstance(mount, dict) and mount.get("target") == "content" and mount.get("source"):
             content = str(mount["source"])
