@@ -524,8 +524,8 @@ def _docusaurus(plan: Plan, base: Path, cfg_path: Path, sub: str, where: str) ->
     plan.why(
         "links: Docusaurus looks a Markdown file link up from the page's folder, then from the docs folder"
     )
-    plan.exclude.append("**/_*")
-    plan.why("exclude **/_*: files starting with _ are partials, not pages")
+    plan.exclude += ["_*", "**/_*"]
+    plan.why("exclude _* and **/_*: files starting with _ are partials, not pages")
     route = _js_string(docs_block.group(1), "routeBasePath") if docs_block else None
     route = route if route is not None else _js_string(text, "routeBasePath")
     route = "/docs" if route is None else route

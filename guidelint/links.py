@@ -184,11 +184,16 @@ class Resolver:
                 again = self._lookup(norm, False, anchor, False)
                 if again.kind == PAGE:
                     return again
-            rest = target.lstrip("./")
-            if rest and not target.startswith(".."):
-                again = self._resolve("/" + rest, from_rel)
-                if again.kind in (PAGE, FILE):
-                    return again
+            rest = path.lstrip("./")
+            if rest and not path.startswith(".."):
+                root_norm = posixpath.normpath(rest)
+                for again in (  # the path below the content root, then as a site URL
+                    self._lookup(root_norm, trailing, anchor, False),
+                    self._lookup(root_norm, False, anchor, False),
+                    self._resolve("/" + target.lstrip("./"), from_rel),
+                ):
+                    if again.kind in (PAGE, FILE):
+                        return again
         return found
 
     def _extra_url(self, path: str | None, norm: str) -> bool:

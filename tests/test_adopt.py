@@ -2,9 +2,22 @@
 page types without editing pages, navigation as inbound links.
 
 The sites under tests/fixtures/generators/ are small synthetic sites written for these tests, one
-per generator, each with its conventions (pretty URLs, collections, permalinks, shortcodes, link
-tags, nav files, the generator's heading ids) and a few planted real problems: the tests check
-that ``init`` + ``check`` reports exactly those, and nothing else.
+per generator, each with its conventions and a few planted real problems: the tests check that
+``init`` + ``check`` reports exactly those, and nothing else. Conventions covered:
+
+- jekyll: baseurl, collections and a posts permalink pattern, {% link %}, {% post_url %},
+  relative_url, {% raw %}, {% highlight %}, GFM ids with "--", "{: #id}" after a heading,
+  redirect_from, _data nav, _includes links, site_url, listed posts;
+- hugo: ref/relref, shortcodes (a block one, an include: open anchors), aliases, menu front
+  matter, a page bundle with slug, {#id}, a GetPage render hook (fallback_root), definition-term
+  ids, static/, drafts;
+- mkdocs: nav, README.md as index, python-markdown ids and "_1" repeats, attr_list ids (heading
+  and inline), admonitions with Markdown inside, snippets auto_append definitions, footnotes;
+- eleventy: permalink front matter, directory data permalinks and tags, Nunjucks comments and
+  block set, raw, the url filter, markdown-it-anchor with Eleventy's slugify, _data nav, pages
+  from .njk, permalink: false, vercel.json redirects;
+- docusaurus: numbered folders and files, id and slug front matter, {#id}, .mdx, sidebars,
+  baseUrl and routeBasePath, partials, links from the docs folder, URLs without a trailing slash.
 """
 
 from __future__ import annotations
@@ -35,6 +48,9 @@ EXPECTED = {
             ("_docs/first-steps.md", 9, "GL302"),  # /lantern/docs/setup/#after-you-start
             ("_docs/setup.md", 11, "GL301"),  # ../first-step/
             ("index.md", 10, "GL301"),  # {{ '/docs/themes/' | relative_url }}
+            ("_docs/faq.md", 7, "GL302"),  # ../history/#v2-0 (only {: #v1-0} exists)
+            ("_docs/faq.md", 8, "GL302"),  # a full URL of the site (site_url) to #nope
+            ("_docs/lonely.md", 4, "GL308"),  # no page, nav file or layout links it
         },
     ),
     "hugo": (
@@ -43,6 +59,7 @@ EXPECTED = {
             ("content/_index.md", 8, "GL301"),  # {{< ref "guides/nowhere.md" >}}
             ("content/guides/water.md", 12, "GL301"),  # ../brewng/
             ("content/guides/water.md", 16, "GL302"),  # #café-crème has an explicit {#creme}
+            ("content/recipes/_index.md", 13, "GL301"),  # /files/nope.txt (not in static/)
         },
     ),
     "mkdocs": (
@@ -54,6 +71,7 @@ EXPECTED = {
         },
         {
             ("docs/index.md", 4, "GL301"),  # changelog.md
+            ("docs/usage/README.md", 7, "GL301"),  # tutorial.md, inside an admonition
             ("docs/usage/options.md", 6, "GL204"),  # the empty first "Flags & switches"
             ("docs/usage/options.md", 8, "GL203"),  # the repeated heading
             ("docs/usage/options.md", 10, "GL302"),  # #flags--switches_1 (it is flags-switches_1)
@@ -65,6 +83,7 @@ EXPECTED = {
         {
             ("src/notes/index.md", 8, "GL302"),  # #what-s-in-the-bag (Eleventy: whats-in-the-bag)
             ("src/notes/index.md", 10, "GL301"),  # /about/ (the page's permalink is /about-us/)
+            ("src/about.md", 10, "GL301"),  # /posts/second-walk/ (posts.json: /posts/:title/)
         },
     ),
     "docusaurus": (
@@ -76,8 +95,9 @@ EXPECTED = {
         },
         {
             ("docs/01-guides/02-install.md", 7, "GL204"),  # an empty section
-            ("docs/01-guides/03-tuning.mdx", 12, "GL302"),  # #steps-and-checks
+            ("docs/01-guides/03-tuning.mdx", 14, "GL302"),  # #steps-and-checks
             ("docs/intro.md", 9, "GL301"),  # /docs/guides/instal
+            ("docs/01-guides/02-install.md", 12, "GL301"),  # ./missing.md
         },
     ),
 }
@@ -118,7 +138,8 @@ def test_init_summary_counts_by_code(fixture_site, run_cli):
     code, out, _err = run_cli("init", cwd=root)
     assert code == 0
     assert re.search(r"^\s+2\s+GL301\s+missing-page$", out, re.M)
-    assert re.search(r"^\s+1\s+GL302\s+missing-anchor$", out, re.M)
+    assert re.search(r"^\s+3\s+GL302\s+missing-anchor$", out, re.M)
+    assert re.search(r"^\s+1\s+GL308\s+orphan-page$", out, re.M)
 
 
 def test_init_never_overwrites(fixture_site, run_cli):
@@ -335,3 +356,64 @@ def test_hugo_menu_front_matter_counts_as_a_link(fixture_site, run_cli):
     code, out, _err = run_cli("check", "--select", "GL308", "--format", "json", cwd=root)
     assert json.loads(out) == []  # the cached run sees the menu too
     assert code == 0
+
+
+# ------------------------------------------------------------------ detection details
+def _tree(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def test_detect_hugo_module_mount_and_ugly_urls(tmp_path):
+    from guidelint.adopt import detect
+
+    root = _tree(
+        tmp_path,
+        {
+            "hugo.toml": 'baseURL = "https://ex.org/"\nuglyURLs = true\n'
+            '[[module.mounts]]\nsource = "content/en"\ntarget = "content"\n',
+            "content/en/a.md": "# A\n",
+        },
+    )
+    plan = detect(root)
+    assert (plan.generator, plan.content_root, plan.url_style) == ("hugo", "content/en", "html")
+    assert plan.site_url == "https://ex.org" and plan.baseurl == ""
+
+
+def test_detect_eleventy_slug_function_and_docusaurus_docs_path(tmp_path):
+    from guidelint.adopt import detect
+
+    eleventy = _tree(
+        tmp_path / "e",
+        {
+            "eleventy.config.js": 'import md from "./config/md.js";\n'
+            'export default function (c) { c.addPlugin(md); return { dir: { input: "site" } }; }\n',
+            "config/md.js": 'import slugify from "@sindresorhus/slugify";\n'
+            'import { IdAttributePlugin } from "@11ty/eleventy";\n',
+            "site/a.md": "# A\n",
+        },
+    )
+    plan = detect(eleventy)
+    assert (plan.content_root, plan.slug_style) == ("site", "sindresorhus-slugify")
+    docusaurus = _tree(
+        tmp_path / "d",
+        {
+            "website/docusaurus.config.js": "module.exports = { url: 'https://ex.org', "
+            "baseUrl: '/', trailingSlash: true, presets: [['classic', { docs: { path: '../docs', "
+            "routeBasePath: '/' } }]] };\n",
+            "docs/a.md": "# A\n",
+        },
+    )
+    plan = detect(docusaurus)
+    assert (plan.generator, plan.content_root, plan.url_style) == ("docusaurus", "docs", "pretty")
+    assert plan.site_prefixes == {"/": ""} and plan.fallback_root
+
+
+def test_init_refuses_a_missing_content_folder(tmp_path, run_cli):
+    _tree(tmp_path, {"mkdocs.yml": "site_name: X\ndocs_dir: pages\n"})
+    code, _out, err = run_cli("init", "--no-check", cwd=tmp_path)
+    assert code == 2 and "pages" in err and "nothing was written" in err
+    assert not (tmp_path / "guidelint.toml").exists()
