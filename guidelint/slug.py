@@ -298,7 +298,8 @@ STYLES = {
 # styles whose renderer reads a trailing {#id} as the heading's id
 EXPLICIT_ID_STYLES = frozenset(STYLES) - {"github", "gitlab", "plain"}
 
-_EXPLICIT_ID = re.compile(r"\s*\{:?\s*#([^\s{}]+)(?:\s+[^{}]*)?\}\s*$")
+# no leading or overlapping white-space runs: linear on any heading (hostile input)
+_EXPLICIT_ID = re.compile(r"\{:?[ \t]*#([^\s{}]+)(?:[ \t][^{}]*)?\}[ \t]*$")
 
 
 def split_explicit_id(text: str, style: str = "github") -> tuple[str, str | None]:
@@ -309,10 +310,10 @@ def split_explicit_id(text: str, style: str = "github") -> tuple[str, str | None
     m = _EXPLICIT_ID.search(text)
     if m is None:
         return text, None
-    return text[: m.start()], m.group(1)
+    return text[: m.start()].rstrip(), m.group(1)
 
 
-_NEXT_LINE_IAL = re.compile(r"^\s{0,3}\{:\s*#([^\s{}]+)[^{}]*\}\s*$")
+_NEXT_LINE_IAL = re.compile(r"^[ \t]{0,3}\{:[ \t]*#([^\s{}]+)[^{}]*\}[ \t]*$")
 
 
 def next_line_id(lines: list[str], index: int, style: str) -> str | None:

@@ -21,34 +21,74 @@ The masked text has exactly the characters of the original at every other positi
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable
 
-# whole blocks: masked with their content
-_LIQUID_BLOCKS = re.compile(
-    r"\{%-?\s*(comment|highlight|capture)\b[^%]*?%\}.*?\{%-?\s*end\1\s*-?%\}"
-    r"|\{%-?\s*set\s+[\w.]+\s*-?%\}.*?\{%-?\s*endset\s*-?%\}"  # a block set, not "set x = 1"
-    r"|\{#.*?#\}",  # a Nunjucks comment
-    re.S,
+# Tags are found by pairing each opener with the nearest closer after it (bisect over precomputed
+# positions), never by a backtracking regex over the page: a hostile page of a million "{{" is
+# linear. A tag is at most MAX_TAG characters and never spans a blank line; a Nunjucks comment
+# at most MAX_COMMENT characters. Block tags pair with their end tag the same way.
+MAX_TAG = 2000
+MAX_COMMENT = 20000
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_LIQUID_BLOCK_START = re.compile(
+    r"\{%-?\s*(comment|highlight|capture)\b[^%]*%\}\Z"
+    r"|\{%-?\s*(set)\s+[\w.]+\s*-?%\}\Z"  # a block set, not "set x = 1"
 )
-_LIQUID_RAW = re.compile(r"(\{%-?\s*raw\s*-?%\})(.*?)(\{%-?\s*endraw\s*-?%\})", re.S)
-_SAME_PARAGRAPH = r"(?:(?!\n[ \t]*\n).)*?"  # a tag never spans a blank line
-_LIQUID_TAG = re.compile(rf"\{{%{_SAME_PARAGRAPH}%\}}|\{{\{{{_SAME_PARAGRAPH}\}}\}}", re.S)
-_LIQUID_LINK = re.compile(r"\{%-?\s*link\s+(?P<target>[^\s%}]+)\s*-?%\}")
-_LIQUID_POST = re.compile(r"\{%-?\s*post_url\s+(?P<target>[^\s%}]+)\s*-?%\}")
+_LIQUID_BLOCK_END = re.compile(r"\{%-?\s*end(comment|highlight|capture|set|raw)\s*-?%\}\Z")
+_LIQUID_RAW_START = re.compile(r"\{%-?\s*raw\s*-?%\}\Z")
+_LIQUID_LINK = re.compile(r"\{%-?\s*link\s+(?P<target>[^\s%}]+)\s*-?%\}\Z")
+_LIQUID_POST = re.compile(r"\{%-?\s*post_url\s+(?P<target>[^\s%}]+)\s*-?%\}\Z")
 _LIQUID_URL_FILTER = re.compile(
-    r"\{\{-?\s*(['\"])(?P<target>[^'\"{}]*)\1\s*\|\s*(?:relative_url|absolute_url|url)\b[^{}]*?-?\}\}"
+    r"\{\{-?\s*(['\"])(?P<target>[^'\"{}]*)\1\s*\|\s*(?:relative_url|absolute_url|url)\b[^{}]*\}\}\Z"
 )
-_HUGO_BLOCKS = re.compile(
-    r"\{\{[<%]/\*.*?\*/[>%]\}\}"  # escaped shortcode: shown as written, never a link
-    r"|\{\{[<%]\s*(highlight|code)\b.*?[>%]\}\}.*?\{\{[<%]\s*/\1\s*[>%]\}\}",
-    re.S,
-)
+_HUGO_BLOCK_START = re.compile(r"\{\{[<%]\s*(highlight|code)\b[^\n]*[>%]\}\}\Z")
+_HUGO_BLOCK_END = re.compile(r"\{\{[<%]\s*/(highlight|code)\s*[>%]\}\}\Z")
 _HUGO_REF = re.compile(
-    r"\{\{[<%]\s*(?:rel)?ref\s+(?:\"(?P<q>[^\"]*)\"|(?P<b>[^\s\"'>%]+))\s*/?[>%]\}\}"
+    r"\{\{[<%]\s*(?:rel)?ref\s+(?:\"(?P<q>[^\"]*)\"|(?P<b>[^\s\"'>%]+))\s*/?[>%]\}\}\Z"
 )
-_HUGO_TAG = re.compile(rf"\{{\{{[<%]{_SAME_PARAGRAPH}[>%]\}}\}}", re.S)
+
+
+class _Tags:
+    """The template tags of a text: (start, end) spans in document order."""
+
+    def __init__(self, text: str, start: int) -> None:
+        self.text = text
+        self.blanks = [m.start() for m in _BLANK_LINE.finditer(text, start)]
+
+    def _positions(self, token: str, start: int) -> list[int]:
+        out = []
+        i = self.text.find(token, start)
+        while i != -1:
+            out.append(i)
+            i = self.text.find(token, i + 1)
+        return out
+
+    def spans(
+        self, opener: str, closer: str, start: int, limit: int = MAX_TAG, paragraph: bool = True
+    ) -> list[tuple[int, int]]:
+        closers = self._positions(closer, start)
+        out: list[tuple[int, int]] = []
+        end = start
+        for i in self._positions(opener, start):
+            if i < end:
+                continue  # inside the previous tag
+            k = bisect.bisect_left(closers, i + len(opener))
+            if k == len(closers):
+                continue
+            close = closers[k] + len(closer)
+            if close - i > limit:
+                continue
+            if paragraph:
+                b = bisect.bisect_left(self.blanks, i)
+                if b < len(self.blanks) and self.blanks[b] < closers[k]:
+                    continue  # a blank line before the closer: not a tag
+            out.append((i, close))
+            end = close
+        return out
+
 
 SYNTAXES = ("none", "liquid", "hugo")
 # output tags whose value is the site's own origin or base path: a link may go on after them
@@ -57,14 +97,14 @@ _URL_GOES_ON = re.compile(r"[^\s)\]>\"'|]")
 UNKNOWN = "tpl:"  # a scheme: a link that starts with an unknown value is not checked
 
 
-def _unknown_value(text: str, m: re.Match[str], prefixes: re.Pattern[str] | None) -> str | None:
+def _unknown_value(text: str, a: int, b: int, prefixes: re.Pattern[str] | None) -> str | None:
     """For an output tag a link target goes on after (``{{ site.repository }}/issues/1``):
     ``tpl:``, so the link, whose start is unknown, is not checked. None (spaces) otherwise."""
-    if m.end() - m.start() < len(UNKNOWN) or not _URL_GOES_ON.match(text, m.end()):
+    if b - a < len(UNKNOWN) or not _URL_GOES_ON.match(text, b):
         return None
-    if prefixes is not None and prefixes.fullmatch(m.group(0)):
+    if prefixes is not None and prefixes.fullmatch(text, a, b):
         return None
-    if not m.group(0).startswith("{{"):
+    if not text.startswith("{{", a):
         return None
     return UNKNOWN
 
@@ -93,58 +133,119 @@ def mask(text: str, syntax: str, patterns: Iterable[re.Pattern[str]] = (), start
     chars = list(text)
     taken = bytearray(len(text))  # 1 where a tag was already handled
 
-    def free(a: int, b: int) -> bool:
-        return not any(taken[a:b])
-
     def take(a: int, b: int, keep: str | None = None) -> None:
         _replace(chars, a, b, keep)
         taken[a:b] = b"\x01" * (b - a)
 
-    def each(regex: re.Pattern[str], whole: bool = True):
-        """Matches not overlapping what was handled (``whole=False``: whose start is free,
-        for blocks that may hold raw sections); a match refused is searched again one
-        character on, so a tag inside it is still found."""
+    for regex in patterns:  # the site's own link tags first: they may look like any tag
         pos = start
         while True:
             m = regex.search(text, pos)
             if m is None:
-                return
-            if m.end() > m.start() and free(m.start(), m.end() if whole else m.start() + 1):
-                yield m
-                pos = m.end()
-            else:
-                pos = m.start() + 1
-
-    for regex in patterns:  # the site's own link tags first: they may look like any tag
-        for m in each(regex):
-            target = m.group("target") or ""
-            if "\n" in target or len(target) > m.end() - m.start():
+                break
+            pos = max(m.end(), m.start() + 1)
+            if m.end() == m.start() or any(taken[m.start() : m.end()]):
                 continue
-            take(m.start(), m.end(), target)
+            target = m.group("target") or ""
+            if "\n" not in target and len(target) <= m.end() - m.start():
+                take(m.start(), m.end(), target)
     if syntax == "liquid":
-        for m in each(_LIQUID_RAW):  # first: a tag inside raw is text ({% raw %}{% if %}...)
-            take(m.start(1), m.end(1))
-            taken[m.start(2) : m.end(2)] = b"\x01" * (m.end(2) - m.start(2))  # printed as written
-            take(m.start(3), m.end(3))
-        for m in each(_LIQUID_BLOCKS, whole=False):
-            take(m.start(), m.end())
-        for m in each(_LIQUID_LINK):
-            take(m.start(), m.end(), "glsrc:" + m.group("target"))
-        for m in each(_LIQUID_POST):
-            take(m.start(), m.end(), "glpost:" + m.group("target"))
-        for m in each(_LIQUID_URL_FILTER):
-            take(m.start(), m.end(), m.group("target"))
-        for m in each(_LIQUID_TAG):
-            take(m.start(), m.end(), _unknown_value(text, m, _LIQUID_PREFIX))
+        _mask_liquid(text, start, taken, take)
     elif syntax == "hugo":
-        for m in each(_HUGO_BLOCKS):
-            take(m.start(), m.end())
-        for m in each(_HUGO_REF):
-            target = m.group("q") if m.group("q") is not None else m.group("b")
-            take(m.start(), m.end(), "glref:" + target)
-        for m in each(_HUGO_TAG):
-            take(m.start(), m.end(), _unknown_value(text, m, None))
+        _mask_hugo(text, start, taken, take)
     return "".join(chars)
+
+
+def _blocks(starts, ends) -> list[tuple[int, int, int, int]]:
+    """Pair each block start tag with the next end tag of its kind:
+    (start, end of the start tag, start of the end tag, end)."""
+    by_kind: dict[str, list[tuple[int, int]]] = {}
+    for a, b, kind in ends:
+        by_kind.setdefault(kind, []).append((a, b))
+    out = []
+    done = 0
+    for a, b, kind in starts:
+        if a < done:
+            continue
+        closes = by_kind.get(kind, [])
+        k = bisect.bisect_left(closes, (b, 0))
+        if k < len(closes):
+            out.append((a, b, closes[k][0], closes[k][1]))
+            done = closes[k][1]
+    return out
+
+
+def _mask_liquid(text: str, start: int, taken: bytearray, take) -> None:
+    tags = _Tags(text, start)
+    spans = sorted(tags.spans("{%", "%}", start) + tags.spans("{{", "}}", start))
+    # raw first: the tags inside a raw section are text
+    raws = [(a, b, "raw") for a, b in spans if _LIQUID_RAW_START.match(text, a, b)]
+    ends = []
+    for a, b in spans:
+        m = _LIQUID_BLOCK_END.match(text, a, b)
+        if m:
+            ends.append((a, b, m.group(1)))
+    inside = bytearray(len(text))
+    for a, b, c, d in _blocks(raws, ends):
+        take(a, b)
+        take(c, d)
+        inside[b:c] = b"\x01" * (c - b)  # printed as written
+    starts = []
+    for a, b in spans:
+        if inside[a] or taken[a]:
+            continue
+        m = _LIQUID_BLOCK_START.match(text, a, b)
+        if m:
+            starts.append((a, b, m.group(1) or m.group(2)))
+    for a, _b, _c, d in _blocks(starts, ends):
+        if not inside[a]:
+            take(a, d)
+    for a, b in tags.spans("{#", "#}", start, MAX_COMMENT, paragraph=False):  # Nunjucks comments
+        if not taken[a] and not inside[a]:
+            take(a, b)
+    for a, b in spans:
+        if taken[a] or inside[a] or any(taken[a:b]):
+            continue
+        m = _LIQUID_LINK.match(text, a, b)
+        if m:
+            take(a, b, "glsrc:" + m.group("target"))
+            continue
+        m = _LIQUID_POST.match(text, a, b)
+        if m:
+            take(a, b, "glpost:" + m.group("target"))
+            continue
+        m = _LIQUID_URL_FILTER.match(text, a, b)
+        if m:
+            take(a, b, m.group("target"))
+            continue
+        take(a, b, _unknown_value(text, a, b, _LIQUID_PREFIX))
+
+
+def _mask_hugo(text: str, start: int, taken: bytearray, take) -> None:
+    tags = _Tags(text, start)
+    for a, b in tags.spans("{{</*", "*/>}}", start) + tags.spans("{{%/*", "*/%}}", start):
+        take(a, b)  # an escaped shortcode: shown as written, never a link
+    spans = sorted(tags.spans("{{<", ">}}", start) + tags.spans("{{%", "%}}", start))
+    spans = [(a, b) for a, b in spans if not taken[a]]
+    starts, ends = [], []
+    for a, b in spans:
+        m = _HUGO_BLOCK_START.match(text, a, b)
+        if m:
+            starts.append((a, b, m.group(1)))
+        m = _HUGO_BLOCK_END.match(text, a, b)
+        if m:
+            ends.append((a, b, m.group(1)))
+    for a, _b, _c, d in _blocks(starts, ends):
+        take(a, d)
+    for a, b in spans:
+        if any(taken[a:b]):
+            continue
+        m = _HUGO_REF.match(text, a, b)
+        if m:
+            target = m.group("q") if m.group("q") is not None else m.group("b")
+            take(a, b, "glref:" + target)
+            continue
+        take(a, b, _unknown_value(text, a, b, None))
 
 
 _SHOWN = {"glsrc": "{%% link %s %%}", "glpost": "{%% post_url %s %%}", "glref": '{{< ref "%s" >}}'}

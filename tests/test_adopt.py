@@ -417,3 +417,16 @@ def test_init_refuses_a_missing_content_folder(tmp_path, run_cli):
     code, _out, err = run_cli("init", "--no-check", cwd=tmp_path)
     assert code == 2 and "pages" in err and "nothing was written" in err
     assert not (tmp_path / "guidelint.toml").exists()
+
+
+@pytest.mark.parametrize("syntax", ["liquid", "hugo"])
+def test_hostile_template_text_is_masked_in_one_pass(syntax):
+    """Openers without closers, blocks without ends, huge white-space runs: every tag is found by
+    pairing positions, not by backtracking, so these finish (a quadratic scan would not)."""
+    pieces = ["{{ ", "{% highlight x %}", "{% raw %}", "{{< ", "{{% ", "{#", "{{</* "]
+    text = "".join(p * 20000 for p in pieces) + "## T" + " " * 50000 + "{#x}\n"
+    masked = mask(text, syntax)
+    assert len(masked) == len(text)
+    from guidelint.slug import split_explicit_id
+
+    assert split_explicit_id("a" + " " * 50000 + "{x", "hugo") == ("a" + " " * 50000 + "{x", None)
