@@ -283,6 +283,57 @@ class Resolver:
                 return found
         return None
 
+    def url_link(self, target: str) -> bool:
+        """The link names a URL of a site with published URLs (not a Markdown file)."""
+        if not self.per_page or self.url_style == "files":
+            return False
+        path = target.split("#", 1)[0].split("?", 1)[0].strip()
+        if not path or path.startswith(("glsrc:", "glpost:", "glref:")) or _SCHEME.match(path):
+            return False
+        return not unquote(path).endswith(self.extensions)
+
+    def wanted_url(self, target: str, from_rel: str) -> str:
+        """The site URL a URL link asks for (after the baseurl; read against the page's URL)."""
+        from guidelint.sitemodel import page_base_url
+
+        path = unquote(target.split("#", 1)[0].split("?", 1)[0].strip())
+        if path.startswith("/"):
+            return _strip_prefix(path, self.baseurl) if self.baseurl else path
+        page = self.site.by_rel.get(from_rel)
+        base = page_base_url(page.urls, self.config) if page is not None else None
+        joined = posixpath.normpath(posixpath.join(base or "/", path))
+        return joined + ("/" if path.endswith("/") and joined != "/" else "")
+
+    def suggest_url(self, wanted_rel: str, from_rel: str, target: str) -> str | None:
+        """``suggest_page``'s page, written as a URL link like ``target`` (relative to the
+        linking page's URL when target is relative, else site-absolute with the baseurl)."""
+        from guidelint.sitemodel import page_base_url
+
+        relative = self.suggest_page(wanted_rel, from_rel)
+        if relative is None:
+            return None
+        rel = posixpath.normpath(posixpath.join(posixpath.dirname(from_rel), relative))
+        page = self.site.by_rel.get(rel)
+        if page is None or not page.urls:
+            return relative
+        url = page.urls[0] or "/"
+        if not url.endswith("/") and self.url_style == "pretty":
+            url += "/"
+        if target.startswith("/"):
+            for prefix, folder in self.prefixes:  # back through links.site_prefixes
+                folder = folder.strip("/")
+                if not folder or url.lstrip("/").startswith(folder + "/"):
+                    rest = url.lstrip("/")[len(folder) :].lstrip("/") if folder else url.lstrip("/")
+                    url = prefix.rstrip("/") + "/" + rest
+                    break
+            return (self.baseurl + url) if self.baseurl else url
+        source = self.site.by_rel.get(from_rel)
+        base = page_base_url(source.urls, self.config) if source is not None else None
+        if base is None:
+            return relative
+        out = posixpath.relpath(url, base)
+        return out + ("/" if url.endswith("/") and not out.endswith("/") else "")
+
     def _template_link(self, target: str, from_rel: str) -> Resolution:
         """A link tag of the template language: ``glsrc:`` a source path below the content root
         (Jekyll ``{% link %}``), ``glpost:`` a post's name (``{% post_url %}``), ``glref:`` a

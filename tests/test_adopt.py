@@ -430,3 +430,21 @@ def test_hostile_template_text_is_masked_in_one_pass(syntax):
     from guidelint.slug import split_explicit_id
 
     assert split_explicit_id("a" + " " * 50000 + "{x", "hugo") == ("a" + " " * 50000 + "{x", None)
+
+
+def test_url_links_get_url_messages_and_suggestions(fixture_site, run_cli):
+    root = fixture_site("jekyll")
+    assert run_cli("init", "--no-check", cwd=root)[0] == 0
+    _code, out, _err = run_cli("check", "--select", "GL301", "--format", "json", cwd=root)
+    messages = {d["path"]: d["message"] for d in json.loads(out)}
+    assert messages["_docs/setup.md"] == (
+        "link to '../first-step/': nothing is published at '/docs/first-step/'; "
+        "did you mean '../first-steps/'?"
+    )
+    root = fixture_site("docusaurus")
+    assert run_cli("init", "--no-check", cwd=root)[0] == 0
+    _code, out, _err = run_cli("check", "--select", "GL301", "--format", "json", cwd=root)
+    messages = {d["path"]: d["message"] for d in json.loads(out)}
+    assert "did you mean '/marten/docs/guides/install'?" in messages["docs/intro.md"]
+    # a Markdown file link keeps the file wording
+    assert "no page or file at '01-guides/missing.md'" in messages["docs/01-guides/02-install.md"]
