@@ -224,7 +224,13 @@ class Resolver:
         if self.config is None or not norm:
             return None
         for folder in self.config.get("links.static_dirs"):
-            if is_file(self.config.resolve_path(folder) / norm):
+            path = self.config.resolve_path(folder) / norm
+            if self.root is not None:  # as a disk fact, so the site snapshot re-checks it
+                import os
+
+                if self._on_disk(os.path.relpath(path, self.root).replace(os.sep, "/")):
+                    return f"{folder.rstrip('/')}/{norm}"
+            elif is_file(path):
                 return f"{folder.rstrip('/')}/{norm}"
         return None
 

@@ -448,3 +448,15 @@ def test_url_links_get_url_messages_and_suggestions(fixture_site, run_cli):
     assert "did you mean '/marten/docs/guides/install'?" in messages["docs/intro.md"]
     # a Markdown file link keeps the file wording
     assert "no page or file at '01-guides/missing.md'" in messages["docs/01-guides/02-install.md"]
+
+
+def test_cached_run_sees_a_new_static_file(fixture_site, run_cli):
+    root = fixture_site("hugo")
+    assert run_cli("init", "--no-check", cwd=root)[0] == 0
+    _code, out, _err = run_cli("check", "--select", "GL301", "--format", "json", cwd=root)
+    assert ("content/recipes/_index.md", 13) in {(d["path"], d["line"]) for d in json.loads(out)}
+    (root / "static" / "files" / "nope.txt").write_text("now here\n", encoding="utf-8")
+    _code, out, _err = run_cli("check", "--select", "GL301", "--format", "json", cwd=root)
+    assert ("content/recipes/_index.md", 13) not in {
+        (d["path"], d["line"]) for d in json.loads(out)
+    }
