@@ -754,6 +754,14 @@ def render_config(plan: Plan) -> str:
 def write(plan: Plan) -> list[Path]:
     """Write guidelint.toml and the draft schemas; refuses when any of them exists."""
     config_path = plan.root / CONFIG_NAME
+    pyproject = plan.root / "pyproject.toml"
+    from guidelint.config import _has_tool_table
+
+    if pyproject.is_file() and _has_tool_table(pyproject):
+        raise InitError(
+            "pyproject.toml already has a [tool.guidelint] table, which a new guidelint.toml "
+            "would hide; guidelint init leaves an existing configuration alone"
+        )
     schemas = plan.root / SCHEMAS_DIR
     targets = [config_path] + [schemas / f"{name}.schema.json" for name in plan.schemas]
     existing = [p for p in targets if p.exists()]

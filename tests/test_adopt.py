@@ -460,3 +460,13 @@ def test_cached_run_sees_a_new_static_file(fixture_site, run_cli):
     assert ("content/recipes/_index.md", 13) not in {
         (d["path"], d["line"]) for d in json.loads(out)
     }
+
+
+def test_init_leaves_an_existing_pyproject_configuration_alone(tmp_path, run_cli):
+    _tree(
+        tmp_path,
+        {"pyproject.toml": '[tool.guidelint]\ncontent_root = "docs"\n', "docs/a.md": "# A\n"},
+    )
+    code, _out, err = run_cli("init", "--no-check", cwd=tmp_path)
+    assert code == 2 and "[tool.guidelint]" in err
+    assert not (tmp_path / "guidelint.toml").exists()
