@@ -415,11 +415,16 @@ def init_cmd(path, no_check):
     click.echo(f"guidelint init: {read} pages read below {plan.content_root}/")
     for reason in plan.reasons:
         click.echo(f"  - {reason}")
-    for globs, page_type in plan.types:
-        schema = plan.schemas[page_type]
+    by_glob = {page_type: globs for globs, page_type in plan.types}
+    for page_type, schema in plan.schemas.items():
         required = ", ".join(schema.get("required", [])) or "none"
+        where = (
+            f"for {', '.join(by_glob[page_type])}"
+            if page_type in by_glob
+            else "for pages whose front matter says type: " + page_type
+        )
         click.echo(
-            f"  - page type {page_type} for {', '.join(globs)}: "
+            f"  - page type {page_type} {where}: "
             f"{len(schema['properties']) - 2} front-matter keys seen, required: {required}"
         )
     for file in written:
