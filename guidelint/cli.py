@@ -57,6 +57,11 @@ def _load_packs(config: Config) -> None:
         from guidelint.claims import configure
     except ImportError:
         return
+    from guidelint.registry import load_builtin_rules
+
+    # the rule modules register the built-in pack's rules when imported: import them first, so
+    # that claims.builtin = false removes those rules (from `rules`, and from --select)
+    load_builtin_rules()
     try:
         configure(config)
     except Exception as exc:  # a PackError or any invalid pack: a configuration error
@@ -217,6 +222,12 @@ def check(
             display = display_path(Path(stdin_filename))
         stdin_item = FileItem(None, display, rel, data)
         path_list = []
+        if not stdin_filename:
+            click.echo(
+                "note: reading '-' without --stdin-filename: the page has no place in the site, "
+                "so its links, anchors and orphans are not checked; pass --stdin-filename PATH",
+                err=True,
+            )
     elif stdin_filename:
         raise UsageError("--stdin-filename needs the path '-'")
 
@@ -477,6 +488,86 @@ def summary_cmd(report, top, title, github_output):
         except OSError as exc:
             raise UsageError(f"--github-output {github_output}: {exc.strerror or exc}") from None
     click.echo(markdown(diagnostics, top=top, title=title), nl=False)
+
+
+@cli.command("init")
+@click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.option("--no-check", is_flag=True, help="Write the configuration but do not run a check.")
+def init_cmd(path, no_check):
+    """Adopt guidelint on an existing site: detect its generator, write guidelint.toml and draft
+    page-type schemas (never over existing files), then run a first check.
+
+    \b
+    Examples:
+      guidelint init
+      guidelint init path/to/site --no-check
+    """
+    from guidelint.adopt import InitError, detect, infer_types, write
+
+    root = Path(path)
+    if not root.is_dir():
+        raise UsageError(f"{path}: no such folder")
+    root = root.resolve()
+    plan = detect(root)
+    read, missing = infer_types(plan)
+    if read and missing > 0.2 * read:
+        plan.ignore.append("GL106")
+        plan.why(
+            f"ignore GL106: {missing} of {read} pages have no front matter, which "
+            f"{plan.generator} allows"
+        )
+    if not (root / plan.content_root).is_dir():
+        raise UsageError(
+            f"the {plan.generator} configuration names the content folder "
+            f"'{plan.content_root}', which does not exist; nothing was written"
+        )
+    try:
+        written = write(plan)
+    except InitError as exc:
+        raise UsageError(str(exc)) from None
+    click.echo(f"guidelint init: {read} pages read below {plan.content_root}/")
+    for reason in plan.reasons:
+        click.echo(f"  - {reason}")
+    by_glob = {page_type: globs for globs, page_type in plan.types}
+    for page_type, schema in plan.schemas.items():
+        required = ", ".join(schema.get("required", [])) or "none"
+        where = (
+            f"for {', '.join(by_glob[page_type])}"
+            if page_type in by_glob
+            else "for pages whose front matter says type: " + page_type
+        )
+        click.echo(
+            f"  - page type {page_type} {where}: "
+            f"{len(schema['properties']) - 2} front-matter keys seen, required: {required}"
+        )
+    for file in written:
+        click.echo(f"wrote {file.relative_to(root).as_posix()}")
+    if no_check:
+        return
+    from guidelint.formatters.text import statistics_table
+    from guidelint.parallel import make_analyzer
+    from guidelint.runner import run
+
+    try:
+        config = load_config(root / "guidelint.toml")
+        here = os.getcwd()
+        os.chdir(root)
+        try:
+            report = run(
+                [],
+                config,
+                selected_codes(config["select"], config["ignore"]),
+                analyzer=make_analyzer(None, config),
+            )
+        finally:
+            os.chdir(here)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    n = len(report.diagnostics)
+    click.echo(f"\nFirst check: {n} finding(s) in {report.files_checked} files, by code:")
+    if n:
+        click.echo(statistics_table(report))
+    click.echo("Run `guidelint check` in that folder to see each finding.")
 
 
 @cli.command("new")

@@ -22,6 +22,23 @@ else:  # pragma: no cover
     import tomli as tomllib  # type: ignore[no-redef,import-not-found,unused-ignore]
 
 CONFIG_FILES = ("guidelint.toml", "pyproject.toml")
+GENERATORS = ("plain", "jekyll", "hugo", "mkdocs", "eleventy", "docusaurus")
+# links.slug_style (guidelint/slug.py; kept here so reading the configuration imports no more)
+SLUG_STYLES = (
+    "github",
+    "gitlab",
+    "plain",
+    "docusaurus",
+    "kramdown",
+    "jekyll",
+    "hugo",
+    "goldmark",
+    "python-markdown",
+    "python-markdown-unicode",
+    "markdown-it-anchor",
+    "eleventy",
+    "sindresorhus-slugify",
+)
 SEVERITIES = ("error", "warning", "info")
 CODE_RE = re.compile(r"^GL[0-9]{0,3}$")
 
@@ -125,6 +142,38 @@ def _grade_map(v: Any) -> dict[str, float]:
     return out
 
 
+def _any_str(v: Any) -> str:
+    if not isinstance(v, str):
+        raise ValueError("expected a string")
+    return v
+
+
+def _regexes(v: Any) -> tuple[str, ...]:
+    items = _str_list(v)
+    for item in items:
+        try:
+            regex = re.compile(item)
+        except re.error as exc:
+            raise ValueError(f"{item!r} is not a regular expression: {exc}") from None
+        if "target" not in regex.groupindex:
+            raise ValueError(f"{item!r} has no named group (?P<target>...)")
+    return items
+
+
+def _types(v: Any) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """[[tool.guidelint.types]] entries: glob (a string or a list) and type."""
+    if not isinstance(v, list):
+        raise ValueError("expected an array of tables [[types]] with glob and type")
+    out = []
+    for i, entry in enumerate(v):
+        if not isinstance(entry, dict) or set(entry) != {"glob", "type"}:
+            raise ValueError(f"entry {i + 1}: expected exactly the keys glob and type")
+        if not isinstance(entry["type"], str) or not entry["type"]:
+            raise ValueError(f"entry {i + 1}: type must be a non-empty string")
+        out.append((_str_list(entry["glob"]), entry["type"]))
+    return tuple(out)
+
+
 def _date(v: Any) -> _dt.date:
     if isinstance(v, _dt.date):
         return v
@@ -150,14 +199,38 @@ SPEC: dict[str, Any] = {
     "cache_dir": (_str, ".guidelint_cache"),
     "cache": (_bool, True),
     "jobs": (_int(0), 0),
+    # the site's generator: its URL, index-page and template conventions (guidelint/sitemodel.py)
+    "generator": (_choice(*GENERATORS), "plain"),
+    "types": (_types, ()),  # [[types]] glob -> page type, for pages without type:
+    "default_status": (_any_str, ""),  # status of pages without one ("" = none)
     "claims": {
         "builtin": (_bool, True),
         "packs": (_str_list, ()),
     },
     "links": {
-        "slug_style": (_choice("github", "gitlab", "plain"), "github"),
+        "slug_style": (_choice(*SLUG_STYLES), "github"),
         "site_prefixes": (_str_map, {}),
         "redirects": (_str_map, {}),
+        "url_style": (_choice("files", "pretty", "html"), "files"),
+        "baseurl": (_any_str, ""),  # URL prefix the site is served under ("/project")
+        "fallback_root": (_bool, False),
+        "extra_urls": (_str_list, ()),
+        "shared_definitions": (_str_list, ()),  # files whose [label]: url every page may use
+        "listed": (
+            _str_list,
+            (),
+        ),  # globs of pages a generated listing links (posts, sections)  # URLs that exist without a page (redirects, feeds)
+        "slug_drop": (_any_str, ""),  # characters the site's slug function deletes first
+        "static_dirs": (
+            _str_list,
+            (),
+        ),  # folders copied to the site root as they are (static/)  # a relative link that finds nothing: try the root too
+        "site_url": (_any_str, ""),  # the site's own origin: full URLs to it are checked as paths
+        "collections": (_str_map, {}),  # source folder = URL folder ("_docs" = "docs")
+        "index_files": (_str_list, ()),  # names of folder index pages (default: generator's)
+        "nav_files": (_str_list, ()),  # navigation files whose entries count as inbound links
+        "template_syntax": (_choice("auto", "none", "liquid", "hugo"), "auto"),
+        "templates": (_regexes, ()),  # the site's own link tags: regexes with (?P<target>...)
         "check_external": (_bool, False),
         "external_timeout": (_int(1), 10),
         "external_concurrency": (_int(1), 8),
@@ -281,7 +354,15 @@ class Config:
     def fingerprint(self) -> str:
         """A stable text of everything that changes analysis results (for the cache)."""
         values = {k: v for k, v in self.values.items() if k not in _NOT_IN_FINGERPRINT}
-        return repr((sorted(_flat(values)), str(self.root), self.today.isoformat()))
+        nav = ""
+        links = self.values["links"]
+        if links.get("nav_files") or links.get("shared_definitions"):  # their contents count
+            import hashlib
+
+            from guidelint.sitemodel import nav_file_text
+
+            nav = hashlib.sha256(nav_file_text(self).encode()).hexdigest()
+        return repr((sorted(_flat(values)), str(self.root), self.today.isoformat(), nav))
 
     def per_file_ignored(self, rel: str) -> set[str]:
         codes: set[str] = set()

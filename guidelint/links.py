@@ -92,6 +92,24 @@ class Resolver:
         self._among: dict[frozenset[str], list[str]] = {}
         self._slugs: dict[str, Resolution] = {}
         self._names: tuple | None = None
+        # the generator's URL model (guidelint/sitemodel.py)
+        from guidelint import sitemodel
+
+        self.config = config
+        self.index_names = sitemodel.index_names(config)
+        self.lower_urls = sitemodel.lowercase_urls(config)
+        self.url_style = config.get("links.url_style") if config is not None else "files"
+        self.baseurl = (config.get("links.baseurl") if config is not None else "").rstrip("/")
+        self.site_url = (config.get("links.site_url") if config is not None else "").rstrip("/")
+        self.fallback_root = (
+            bool(config.get("links.fallback_root")) if config is not None else False
+        )
+        self._by_url: dict[str, PageSummary] | None = None
+        self._posts: dict[str, PageSummary] | None = None
+        self._template_urls: dict[str, str] | None = None
+        self._extras: set[str] | None = None
+        # with published URLs, a relative link depends on the page's own URL, not only its folder
+        self.per_page = any(page.urls for page in site.pages)
 
     # ------------------------------------------------------------------ public
     def resolve(self, target: str, from_rel: str) -> Resolution:
@@ -101,7 +119,7 @@ class Resolver:
         first = target.lstrip()[:1]
         if first in ("", "#", "?"):  # no path: the linking page itself
             return self._resolve(target, from_rel)
-        key = (posixpath.dirname(from_rel), target)
+        key = (from_rel if self.per_page else posixpath.dirname(from_rel), target)
         found = self._resolved.get(key)
         if found is None:
             found = self._resolved[key] = self._resolve(target, from_rel)
@@ -111,8 +129,14 @@ class Resolver:
         target = target.strip()
         if not target:
             return Resolution(OTHER)
+        if self.site_url and target.startswith(self.site_url):
+            rest = target[len(self.site_url) :]
+            if rest[:1] in ("", "/", "#", "?"):  # a full URL of this site: checked as a path
+                target = rest if rest[:1] == "/" else "/" + rest
         if target.startswith("//"):
             return Resolution(EXTERNAL, url="https:" + target)
+        if target.startswith(("glsrc:", "glpost:", "glref:")):  # template link tags (templates.py)
+            return self._template_link(target, from_rel)
         m = _SCHEME.match(target)
         if m:
             scheme = m.group(0)[:-1].lower()
@@ -126,6 +150,9 @@ class Resolver:
             page = self.site.by_rel.get(from_rel)
             return Resolution(PAGE, from_rel, anchor, page)
         site_absolute = path.startswith("/")
+        mapped: str | None = None
+        if site_absolute and self.baseurl:
+            path = _strip_prefix(path, self.baseurl)
         if site_absolute:
             mapped = self._map_absolute(path)
             if mapped is None:
@@ -139,7 +166,225 @@ class Resolver:
             return Resolution(ESCAPES, norm, anchor, site_absolute=site_absolute)
         if norm == ".":
             norm = ""
-        return self._lookup(norm, trailing, anchor, site_absolute)
+        if self.per_page and not site_absolute and not path.endswith(self.extensions):
+            # a relative URL (not a Markdown file): the browser reads it against the page's URL
+            by_url = self._url_lookup(path, None, from_rel)
+            if by_url is not None:
+                return Resolution(PAGE, by_url.rel, anchor, by_url)
+        found = self._lookup(norm, trailing, anchor, site_absolute)
+        if found.kind == MISSING and self.per_page:
+            by_url = self._url_lookup(path, mapped if site_absolute else None, from_rel)
+            if by_url is not None:
+                return Resolution(PAGE, by_url.rel, anchor, by_url, site_absolute=site_absolute)
+            source = self._template_page(norm) or self._static_file(norm)
+            if source is not None:
+                return Resolution(FILE, source, anchor, site_absolute=site_absolute)
+            if self._extra_url(path if site_absolute else None, norm):
+                return Resolution(OTHER, url=target, site_absolute=site_absolute)
+        if found.kind == MISSING and self.fallback_root and not site_absolute:
+            # Hugo's link render hook (GetPage): a relative path is also looked up from the root
+            if trailing and norm:  # GetPage trims the trailing slash: folder/page/ -> page.md
+                again = self._lookup(norm, False, anchor, False)
+                if again.kind == PAGE:
+                    return again
+            rest = path.lstrip("./")
+            if rest and not path.startswith(".."):
+                root_norm = posixpath.normpath(rest)
+                for again in (  # the path below the content root, then as a site URL
+                    self._lookup(root_norm, trailing, anchor, False),
+                    self._lookup(root_norm, False, anchor, False),
+                    self._resolve("/" + target.lstrip("./"), from_rel),
+                ):
+                    if again.kind in (PAGE, FILE):
+                        return again
+        return found
+
+    def _extra_url(self, path: str | None, norm: str) -> bool:
+        """The URL is one of ``links.extra_urls`` (a redirect's source, a generated feed)."""
+        if self.config is None or not self.config.get("links.extra_urls"):
+            return False
+        from guidelint.sitemodel import url_key
+
+        if self._extras is None:
+            self._extras = {
+                (u.rstrip("*") if u.endswith("*") else url_key(u, self.lower_urls))
+                + ("*" if u.endswith("*") else "")
+                for u in (
+                    _strip_prefix(x, self.baseurl) if self.baseurl else x
+                    for x in self.config.get("links.extra_urls")
+                )
+            }
+        wanted = {url_key("/" + norm, self.lower_urls)}
+        if path is not None:
+            wanted.add(url_key(path, self.lower_urls))
+        if not wanted.isdisjoint(self._extras):
+            return True
+        prefixes = [e[:-1] for e in self._extras if e.endswith("*")]
+        return any(w.startswith(p) or w + "/" == p for w in wanted for p in prefixes)
+
+    def _static_file(self, norm: str) -> str | None:
+        """A file in one of ``links.static_dirs`` (copied to the site's root as they are)."""
+        if self.config is None or not norm:
+            return None
+        for folder in self.config.get("links.static_dirs"):
+            path = self.config.resolve_path(folder) / norm
+            if self.root is not None:  # as a disk fact, so the site snapshot re-checks it
+                import os
+
+                if self._on_disk(os.path.relpath(path, self.root).replace(os.sep, "/")):
+                    return f"{folder.rstrip('/')}/{norm}"
+            elif is_file(path):
+                return f"{folder.rstrip('/')}/{norm}"
+        return None
+
+    def _template_page(self, norm: str) -> str | None:
+        """A page the generator builds from another template (``index.njk``, ``about.html``)
+        at the path a link names, or None."""
+        from guidelint.sitemodel import TEMPLATE_PAGES
+
+        exts = TEMPLATE_PAGES.get(self.config["generator"], ()) if self.config else ()
+        if not exts:
+            return None
+        from guidelint.sitemodel import template_page_urls, url_key
+
+        if self._template_urls is None:
+            self._template_urls = template_page_urls(self.root, exts, self.config)
+        found = self._template_urls.get(url_key("/" + norm, self.lower_urls))
+        if found is not None:
+            return found
+        stem = norm.rstrip("/")
+        if stem.endswith(".html"):
+            stem = stem[:-5]
+        for base in ([f"{stem}/index"] if stem else ["index"]) + ([stem] if stem else []):
+            for ext in exts:
+                if self._on_disk(base + ext):
+                    return base + ext
+        return None
+
+    # ------------------------------------------------------------------ URL model
+    def url_index(self) -> dict[str, PageSummary]:
+        """URL key -> page, for every URL and alias of every page (first page wins)."""
+        if self._by_url is None:
+            index: dict[str, PageSummary] = {}
+            for page in self.site.pages:
+                for key in page.urls:
+                    index.setdefault(key, page)
+            self._by_url = index
+        return self._by_url
+
+    def _url_lookup(self, path: str, mapped: str | None, from_rel: str) -> PageSummary | None:
+        """The page published at the URL a link names: a site-absolute path (after the baseurl
+        and site_prefixes), or a relative one read against the linking page's own URL."""
+        from guidelint.sitemodel import page_base_url, url_key
+
+        index = self.url_index()
+        if mapped is not None:
+            wanted = [path, "/" + mapped]
+        else:
+            page = self.site.by_rel.get(from_rel)
+            base = page_base_url(page.urls, self.config) if page is not None else None
+            if base is None:
+                return None
+            wanted = [posixpath.join(base, path)]
+        for url in wanted:
+            found = index.get(url_key(url, self.lower_urls))
+            if found is not None:
+                return found
+        return None
+
+    def url_link(self, target: str) -> bool:
+        """The link names a URL of a site with published URLs (not a Markdown file)."""
+        if not self.per_page or self.url_style == "files":
+            return False
+        path = target.split("#", 1)[0].split("?", 1)[0].strip()
+        if not path or path.startswith(("glsrc:", "glpost:", "glref:")) or _SCHEME.match(path):
+            return False
+        return not unquote(path).endswith(self.extensions)
+
+    def wanted_url(self, target: str, from_rel: str) -> str:
+        """The site URL a URL link asks for (after the baseurl; read against the page's URL)."""
+        from guidelint.sitemodel import page_base_url
+
+        path = unquote(target.split("#", 1)[0].split("?", 1)[0].strip())
+        if path.startswith("/"):
+            return _strip_prefix(path, self.baseurl) if self.baseurl else path
+        page = self.site.by_rel.get(from_rel)
+        base = page_base_url(page.urls, self.config) if page is not None else None
+        joined = posixpath.normpath(posixpath.join(base or "/", path))
+        return joined + ("/" if path.endswith("/") and joined != "/" else "")
+
+    def suggest_url(self, wanted_rel: str, from_rel: str, target: str) -> str | None:
+        """``suggest_page``'s page, written as a URL link like ``target`` (relative to the
+        linking page's URL when target is relative, else site-absolute with the baseurl)."""
+        from guidelint.sitemodel import page_base_url
+
+        relative = self.suggest_page(wanted_rel, from_rel)
+        if relative is None:
+            return None
+        rel = posixpath.normpath(posixpath.join(posixpath.dirname(from_rel), relative))
+        page = self.site.by_rel.get(rel)
+        if page is None or not page.urls:
+            return relative
+        url = page.urls[0] or "/"
+        if not url.endswith("/") and self.url_style == "pretty":
+            url += "/"
+        if target.startswith("/"):
+            for prefix, folder in self.prefixes:  # back through links.site_prefixes
+                folder = folder.strip("/")
+                if not folder or url.lstrip("/").startswith(folder + "/"):
+                    rest = url.lstrip("/")[len(folder) :].lstrip("/") if folder else url.lstrip("/")
+                    url = prefix.rstrip("/") + "/" + rest
+                    break
+            return (self.baseurl + url) if self.baseurl else url
+        source = self.site.by_rel.get(from_rel)
+        base = page_base_url(source.urls, self.config) if source is not None else None
+        if base is None:
+            return relative
+        out = posixpath.relpath(url, base)
+        return out + ("/" if url.endswith("/") and not out.endswith("/") else "")
+
+    def _template_link(self, target: str, from_rel: str) -> Resolution:
+        """A link tag of the template language: ``glsrc:`` a source path below the content root
+        (Jekyll ``{% link %}``), ``glpost:`` a post's name (``{% post_url %}``), ``glref:`` a
+        Hugo ``ref``/``relref`` path (relative to the page's folder, else to the content root)."""
+        kind, _, rest = target.partition(":")
+        path, hashed, fragment = rest.partition("#")
+        anchor = unquote(fragment) if hashed else None
+        path = unquote(path).strip()
+        if not path:
+            page = self.site.by_rel.get(from_rel)
+            return Resolution(PAGE, from_rel, anchor, page)
+        if kind == "glpost":
+            if self._posts is None:
+                self._posts = {}
+                for page in self.site.pages:
+                    parts = page.rel.split("/")
+                    if "_posts" in parts:
+                        stem = posixpath.splitext(parts[-1])[0]
+                        self._posts.setdefault(stem, page)
+                        rest_path = "/".join(parts[parts.index("_posts") + 1 :])
+                        self._posts.setdefault(posixpath.splitext(rest_path)[0], page)
+            page = self._posts.get(path)
+            if page is not None:
+                return Resolution(PAGE, page.rel, anchor, page)
+            return Resolution(MISSING, f"_posts/{path}.md", anchor)
+        if kind == "glsrc":
+            norm = posixpath.normpath(path.lstrip("/"))
+            return self._lookup(norm, path.endswith("/"), anchor, True)
+        # glref: Hugo resolves a relative path against the page's folder, then the content root
+        tries = []
+        if not path.startswith("/"):
+            tries.append(posixpath.normpath(posixpath.join(posixpath.dirname(from_rel), path)))
+        tries.append(posixpath.normpath(path.lstrip("/")))
+        first = None
+        for norm in tries:
+            if norm.startswith(".."):
+                continue
+            found = self._lookup(norm, path.endswith("/"), anchor, path.startswith("/"))
+            if found.kind != MISSING:
+                return found
+            first = first or found
+        return first or Resolution(ESCAPES, tries[0], anchor)
 
     def resolve_slug(self, slug: str) -> Resolution:
         """A front-matter slug (``related``): ``certification``, ``states/index``."""
@@ -222,13 +467,14 @@ class Resolver:
         return None
 
     def _candidates(self, norm: str, trailing: bool) -> list[str]:
+        names = self.index_names
         if trailing or norm == "":
             base = f"{norm}/" if norm else ""
-            return [f"{base}index{ext}" for ext in self.extensions]
+            return [f"{base}{name}{ext}" for name in names for ext in self.extensions]
         out = [norm]
         if not norm.endswith(self.extensions):
             out += [norm + ext for ext in self.extensions]
-            out += [f"{norm}/index{ext}" for ext in self.extensions]
+            out += [f"{norm}/{name}{ext}" for name in names for ext in self.extensions]
         return out
 
     def _lookup(
@@ -253,7 +499,7 @@ class Resolver:
             if state:
                 return Resolution(FILE, cand, anchor, site_absolute=site_absolute)
         wanted = (
-            norm
+            norm + ("/" if trailing and norm else "")
             if (norm.endswith(self.extensions) or "." in posixpath.basename(norm))
             else (candidates[0] if trailing or not norm else norm + self.extensions[0])
         )
@@ -315,6 +561,12 @@ def _real_root(root: Path) -> str:
 
 
 _REAL_ROOTS: dict[str, str] = {}
+
+
+def _strip_prefix(path: str, prefix: str) -> str:
+    if path == prefix or path.startswith(prefix + "/"):
+        return path[len(prefix) :] or "/"
+    return path
 
 
 def is_file(path: Path) -> bool:
@@ -473,7 +725,82 @@ def suggest_anchor(anchor: str, anchors) -> str | None:
 
 def inbound_edges(site: SiteIndex, config: Config | None) -> list[tuple[str, str]]:
     """(from page, to page), as paths below the content root, for every body link and ``related``
-    entry between two pages (once per run)."""
+    entry between two pages, and the site navigation's entries (once per run)."""
+    cached = site.cache.get("links.all_edges")
+    if cached is None:
+        cached = site.cache["links.all_edges"] = _link_edges(site, config) + nav_edges(site, config)
+    return cached
+
+
+def nav_edges(site: SiteIndex, config: Config | None) -> list[tuple[str, str]]:
+    """Edges for the navigation every page shows (``links.nav_files``, Hugo ``menu:`` front
+    matter): from the site's home page (its root index page, else its first page) to each page
+    the navigation lists. Not stored with any page's link data: worked out again every run."""
+    if config is None or not site.pages:
+        return []
+    from guidelint import sitemodel
+
+    menu = [p.rel for p in site.pages if p.menu]
+    nav_files = config.get("links.nav_files")
+    resolver = resolver_for(site, config)
+    home = None
+    for name in resolver.index_names:
+        for ext in resolver.extensions:
+            home = home or site.by_rel.get(f"{name}{ext}")
+    edges: list[tuple[str, str]] = []
+    if home is not None and resolver.per_page:
+        # a generated site's layout links every page to its home page
+        other = next((p for p in site.pages if p.rel != home.rel and p.published), None)
+        if other is not None:
+            edges.append((other.rel, home.rel))
+    if not menu and not nav_files and not config.get("links.listed"):
+        return edges
+    if home is None or not home.published:  # the navigation is on every page: any published one
+        home = next((p for p in sorted(site.pages, key=lambda p: p.rel) if p.published), None)
+        if home is None:
+            return edges
+    listed: set[str] = set(menu)
+    globs = config.get("links.listed")  # pages a generated listing links (posts, sections)
+    if globs:
+        import fnmatch
+
+        listed.update(p.rel for p in site.pages if any(fnmatch.fnmatch(p.rel, g) for g in globs))
+    listed.update(p.rel for p in site.pages if posixpath.basename(p.rel).startswith("404."))
+    if nav_files:
+        everything, entries = site.cache.get("links.nav") or sitemodel.nav_entries(config)
+        site.cache["links.nav"] = (everything, entries)
+        if everything:
+            listed.update(p.rel for p in site.pages)
+        else:
+            by_stem: dict[str, str] = {}
+            for p in site.pages:
+                by_stem.setdefault(posixpath.splitext(posixpath.basename(p.rel))[0], p.rel)
+            by_url = resolver.url_index()
+            for entry in entries:
+                if entry.startswith("contains:"):  # every page whose URL contains the text
+                    part = entry[len("contains:") :].rstrip("/")
+                    listed.update(p.rel for p in site.pages if p.urls and part in p.urls[0])
+                    continue
+                if not entry or (_SCHEME.match(entry) and not entry.startswith(("/", "glsrc:"))):
+                    continue
+                res = resolver.resolve(entry, home.rel)
+                if res.kind == PAGE and res.page is not None:
+                    listed.add(res.page.rel)
+                    continue
+                page = by_url.get(sitemodel.url_key(entry, resolver.lower_urls))
+                if page is not None:
+                    listed.add(page.rel)
+                elif entry in by_stem:  # a collection's document name (docs: [install, ...])
+                    listed.add(by_stem[entry])
+    edges.extend((home.rel, rel) for rel in sorted(listed) if rel != home.rel)
+    if home.rel in listed:  # the home page itself is listed: any other published page links it
+        other = next((p for p in site.pages if p.rel != home.rel and p.published), None)
+        if other is not None:
+            edges.append((other.rel, home.rel))
+    return edges
+
+
+def _link_edges(site: SiteIndex, config: Config | None) -> list[tuple[str, str]]:
     cached = site.cache.get("links.edges")
     if cached is not None:
         return cached
@@ -512,7 +839,7 @@ def link_data(
         elif res.kind == MISSING:
             missing.add(rel)
     graph: dict[str, list[str]] = {}
-    for src, dst in inbound_edges(site, config):
+    for src, dst in _link_edges(site, config):
         graph.setdefault(src, []).append(dst)
     return {
         page.rel: (

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from guidelint.diagnostics import PickleAsTuple, Span
 from guidelint.frontmatter import FrontMatter
-from guidelint.slug import Slugger, normalize_label
+from guidelint.slug import Slugger, next_line_id, normalize_label, split_explicit_id
 
 if TYPE_CHECKING:  # pragma: no cover
     from markdown_it import MarkdownIt
@@ -181,7 +181,8 @@ class Page:
     @property
     def status(self) -> str | None:
         value = self.meta.get("status")
-        return value if isinstance(value, str) else None
+        # default_status also covers pages without front matter (guidelint.sitemodel)
+        return value if isinstance(value, str) else self.cache.get("default_status")
 
     @property
     def title(self) -> str | None:
@@ -536,6 +537,8 @@ def _raw_target(
             end = inner.find(">")
             if end != -1:
                 return inner[1:end]
+        if inner.startswith(")"):  # an empty destination (a masked template tag)
+            return ""
         m = re.match(r"(\S+?)(?:\s+[\"'(]|\s*\)|\s*$)", inner)
         if m:
             return m.group(1)
@@ -644,7 +647,10 @@ class _Walker:
         block = self._inline_block(inline, "heading", None, section=index)
         plain = _plain_children(inline.children or []).strip()
         span = block.span(0, len(block.text)) if block and block.text else Span.point(line0 + 1)
-        anchor = self.slugger.slug(plain)
+        plain, explicit = split_explicit_id(plain, self.slugger.style)  # "Title {#id}"
+        if explicit is None and tok.markup.startswith("#"):  # kramdown: "{: #id}" on the next line
+            explicit = next_line_id(self.lines, line0 + 1, self.slugger.style)
+        anchor = self.slugger.slug(plain, explicit)
         page.headings.append(Heading(index, level, plain, anchor, span, line0 + 1))
         parent = self.section_stack[-1] if self.section_stack else None
         page.sections.append(Section(index, level, plain, line0 + 1, line0 + 1, parent))
@@ -798,7 +804,8 @@ class _Walker:
                     if close == -1:
                         close = cursor
                     text = prose.text()[prose_start:]
-                    end, style, label = _link_tail(content, close, text)
+                    # a [**label**][] reference matches by its source text, markup included
+                    end, style, label = _link_tail(content, close, content[k + 1 : close])
                     href = open_tok.attrGet("href") or ""
                     target = _raw_target(content, close, style, label, href, self.env)
                     if style == "reference" and label:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -524,6 +525,9 @@ def _convert(error, path: tuple, fm: FrontMatter) -> list[Finding]:
     show = _show(value)
     if kind == "format" and error.validator_value == "date":
         msg = f"{where}: {show} is not a date; write YYYY-MM-DD"
+        m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(value)) if isinstance(value, str) else None
+        if m and 1 <= int(m.group(2)) <= 12:  # the form is right, the day is not in that month
+            msg = f"{where}: {show} is no such date (that month has fewer days); write a real YYYY-MM-DD date"
     elif kind in ("enum", "const"):
         choices = error.validator_value if kind == "enum" else [error.validator_value]
         msg = f"{where}: {show} is not one of {', '.join(map(str, choices))}{_suggest(value, choices)}"

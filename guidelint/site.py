@@ -61,15 +61,19 @@ class PageSummary:
     # (title, publisher, url, accessed) strings ("" where a field is missing or not a string)
     last_reviewed: str | None = None
     sources: tuple[tuple[str, str, str, str], ...] = ()
+    urls: tuple[str, ...] = ()  # URL keys the page is published at (guidelint.sitemodel.page_urls)
+    open_anchors: bool = False  # it includes content from elsewhere: any anchor may exist
+    menu: bool = False  # listed in a site menu by its front matter (Hugo menu:)
 
     @property
     def anchors(self) -> frozenset[str]:
         """The page's heading anchors and raw HTML ids (computed once; not part of the pickled state)."""
         found = self.__dict__.get("_anchors")
         if found is None:
-            found = self.__dict__["_anchors"] = frozenset(
-                h.anchor for h in self.headings
-            ) | frozenset(self.html_anchors)
+            found = frozenset(h.anchor for h in self.headings) | frozenset(self.html_anchors)
+            if self.open_anchors:
+                found = OpenAnchors(found)
+            self.__dict__["_anchors"] = found
         return found
 
     def __getstate__(self) -> dict:
@@ -80,6 +84,14 @@ class PageSummary:
     @property
     def published(self) -> bool:
         return self.status == "published"
+
+
+class OpenAnchors(frozenset):
+    """The anchors of a page that includes content guidelint cannot see: every anchor may be
+    there (iteration still gives the known ones, for suggestions)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
 
 
 def slug_for(rel: str) -> str:
@@ -135,6 +147,9 @@ def summarize(page: Page, tables: bool = True) -> PageSummary:
         front_matter_urls=urls,
         last_reviewed=_text(page.meta.get("last_reviewed")),
         sources=_sources(page.meta.get("sources")),
+        urls=page.cache.get("site_urls", ()),
+        menu=page.cache.get("site_menu", False),
+        open_anchors=page.cache.get("open_anchors", False),
     )
 
 

@@ -128,7 +128,7 @@ class PageRecord:
 # and the configuration stay the same, since resolving a path reads nothing else.
 LinkData = tuple  # (frozenset[str], tuple[str, ...], bool)
 
-STUB_FIELDS = ("path", "rel", "slug", "ok", "type", "status", "title")
+STUB_FIELDS = ("path", "rel", "slug", "ok", "type", "status", "title", "urls", "menu")
 
 
 class SummaryStub:

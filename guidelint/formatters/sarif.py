@@ -18,7 +18,8 @@ from guidelint import __version__
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
-HELP_URI = "https://guidelint.dev/rules/{code}"
+# no informationUri or helpUri: guidelint has no public home page; every rule's full help text is
+# in the report (help.text / help.markdown), and a made-up address would send readers nowhere
 
 
 def _first_paragraph(doc: str) -> str:
@@ -39,7 +40,6 @@ def _rule_descriptor(rule) -> dict:
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": _first_paragraph(doc) or rule.summary},
         "help": {"text": _help_text(doc), "markdown": doc},
-        "helpUri": HELP_URI.format(code=rule.code),
         "defaultConfiguration": {"level": LEVEL[rule.severity.value]},
         "properties": {"fixable": bool(rule.fixable), "tags": [rule.code[:3] + "xx"]},
     }
@@ -114,7 +114,6 @@ def format_report(report, ctx) -> str:
                         "name": "guidelint",
                         "version": __version__,
                         "semanticVersion": __version__,
-                        "informationUri": "https://guidelint.dev",
                         "rules": [_rule_descriptor(r) for r in rules],
                     }
                 },

@@ -22,6 +22,17 @@ def _c(ctx, name: str, text: str) -> str:
     return f"{COLORS[name]}{text}{COLORS['reset']}" if ctx.color else text
 
 
+def _fixable(d, ctx) -> bool:
+    """--fix would apply this finding's fix: its rule declares it fixable, and it is in a file
+    (--fix cannot write to standard input)."""
+    if not d.fix or d.path in ctx.stdin_text or d.path == "-":
+        return False
+    from guidelint.registry import get_rule
+
+    rule = get_rule(d.code)
+    return rule is not None and rule.fixable
+
+
 def format_report(report, ctx) -> str:
     return "".join(iter_report(report, ctx))
 
@@ -84,7 +95,7 @@ def iter_report(report, ctx, batch: int = 2000):
             if counts[k]
         ]
         with_problems = len({d.path for d in report.diagnostics})
-        fixable = sum(1 for d in report.diagnostics if d.fix)
+        fixable = sum(1 for d in report.diagnostics if _fixable(d, ctx))
         line = (
             f"Found {len(report.diagnostics)} problem{'s' if len(report.diagnostics) != 1 else ''} "
             f"({', '.join(parts)}) in {with_problems} of {files} {noun}."

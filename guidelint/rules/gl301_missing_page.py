@@ -3,6 +3,7 @@ from collections import defaultdict
 from guidelint.links import MISSING, resolver_for, site_links
 from guidelint.registry import Rule, register
 from guidelint.rules._links import outside_run, page_span, reported, where_list
+from guidelint.templates import shown_target
 
 
 @register
@@ -59,6 +60,12 @@ class MissingPage(Rule):
                 continue
             if reported(sl.source, ctx):
                 suggestion = resolver.suggest_page(res.rel, sl.source.rel)
+                where = f"no page or file at '{res.rel}' in the content root"
+                url_link = resolver.url_link(sl.link.target)
+                if url_link:  # a URL (pretty or .html style): say it, and suggest one
+                    where = f"nothing is published at '{resolver.wanted_url(sl.link.target, sl.source.rel)}'"
+                    if suggestion:
+                        suggestion = resolver.suggest_url(res.rel, sl.source.rel, sl.link.target)
                 hint = (
                     f"; did you mean '{suggestion}'?"
                     if suggestion
@@ -68,8 +75,7 @@ class MissingPage(Rule):
                     sl.source.rel,
                     self.finding(
                         sl.link.span,
-                        f"link to '{sl.link.target}': no page or file at "
-                        f"'{res.rel}' in the content root{hint}",
+                        f"link to '{shown_target(sl.link.target)}': {where}{hint}",
                     ),
                 )
             elif outside_run(sl, ctx) and (

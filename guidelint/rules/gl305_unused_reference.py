@@ -39,6 +39,8 @@ class UnusedReference(Rule):
     severity = Severity.WARNING
 
     def check(self, page, ctx):
+        if page.cache.get("generated_references"):
+            return  # template tags write definitions and links: which are used is unknown
         used = set(page.cache.get("used_labels", ()))
         for link in page.links:
             if link.style == "reference" and link.label:

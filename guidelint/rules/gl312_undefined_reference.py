@@ -68,7 +68,13 @@ class UndefinedReference(Rule):
     def check(self, page, ctx):
         if "][" not in page.text:
             return  # no [text][label] anywhere: the common case, decided without a walk
+        if page.cache.get("generated_references"):
+            return  # template tags write some definitions ([#{{ n }}]: ...): labels are unknown
         defined = {d.label for d in page.definitions}
+        if ctx.config is not None and ctx.config.get("links.shared_definitions"):
+            from guidelint.sitemodel import shared_labels
+
+            defined |= shared_labels(ctx.config)  # appended to every page (snippets auto_append)
         seen = set()
         for tok in page.tokens:
             if tok.type != "inline" or not tok.map:
@@ -80,14 +86,17 @@ class UndefinedReference(Rule):
             text = "\n".join(page.lines[first:last])
             if "][" not in text:
                 continue
-            text = _mask_code(text)
+            raw, text = text, _mask_code(text)
             starts = [0]
             for line in text.split("\n")[:-1]:
                 starts.append(starts[-1] + len(line) + 1)
             for m in _FULL.finditer(text):
-                label = m.group(3) if m.group(3).strip() else m.group(2)
+                group = 3 if m.group(3).strip() else 2
+                label = raw[m.start(group) : m.end(group)]  # code spans in a label are its text
                 if not label.strip() or normalize_label(label) in defined:
                     continue
+                if label.startswith("^"):
+                    continue  # a footnote reference ([^2]), not a link
                 start = m.start()
                 li = max(i for i, s in enumerate(starts) if s <= start)
                 end_li = max(i for i, s in enumerate(starts) if s <= m.end() - 1)
