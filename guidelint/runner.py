@@ -180,10 +180,11 @@ def _analyze(
     ctx = PageContext(config=config, schemas=schemas, selected=selected)
     for rule in iter_rules("page", selected):
         findings.extend(rule.check(page, ctx))
-    # one misspelt accreditor, one finding: GL411 (the claim pack's error) over GL510's warning
-    gl411 = {f.span for f in findings if f.code == "GL411"}
-    if gl411:
-        findings = [f for f in findings if not (f.code == "GL510" and f.span in gl411)]
+    # one misspelt accreditor, one finding: GL510's, which carries the fix (--fix corrects the
+    # name), over the claim pack's GL411 on the same span; GL411 stays where GL510 has no fix
+    fixed_names = {f.span for f in findings if f.code == "GL510" and f.fix}
+    if fixed_names:
+        findings = [f for f in findings if not (f.code == "GL411" and f.span in fixed_names)]
     spec = spec_for(page.type, schemas)
     summary = summarize(page, tables=spec is not None and spec.steps is not None)
     return PageResult(summary, findings, shown_lines(lines, findings, summary))

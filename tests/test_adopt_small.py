@@ -108,9 +108,11 @@ def test_one_misspelt_name_one_finding(site, run_cli):
         "check", "--select", "GL411,GL510", "--format", "json", "--no-cache", cwd=root
     )
     found = [(d["line"], d["column"], d["code"]) for d in json.loads(out)]
-    assert found == [(10, 32, "GL411")]
-    _code, out, _err = run_cli("check", "--select", "GL510", "--format", "json", cwd=root)
-    assert [d["code"] for d in json.loads(out)] == ["GL510"]  # alone, GL510 still reports it
+    assert found == [(10, 32, "GL510")]  # the finding that carries the fix
+    _code, out, _err = run_cli("check", "--select", "GL411", "--format", "json", cwd=root)
+    assert [d["code"] for d in json.loads(out)] == ["GL411"]  # alone, GL411 still reports it
+    code, _out, _err = run_cli("check", "--select", "GL411,GL510", "--fix", "--no-cache", cwd=root)
+    assert code == 0 and "CAHEEP" not in (root / "content" / "jobs.md").read_text()
 
 
 def test_stdin_without_filename_warns_and_offers_no_fix(site, run_cli):
