@@ -257,7 +257,7 @@ class Resolver:
             stem = stem[:-5]
         for base in ([f"{stem}/index"] if stem else ["index"]) + ([stem] if stem else []):
             for ext in exts:
-                if self._on_disk(base + ext):
+                if self._on_disk(base + ext) is True:  # (not OUTSIDE)
                     return base + ext
         return None
 
@@ -542,6 +542,8 @@ def file_state(root: Path, rel: str) -> bool | str:
     on the way leads out of the root (whether or not anything is there: the answer must not
     tell what exists outside). A site snapshot stores these answers and compares them again."""
     path = root / rel
+    if rel.startswith("../"):  # a configured folder beside the root (links.static_dirs): links
+        return path.is_file()  # that climb out lexically are GL304 before any lookup
     try:
         real = os.path.realpath(path)
         base = _real_root(root)
