@@ -21,7 +21,6 @@ committed or shared cache) is a miss, never code that runs.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import os
@@ -29,18 +28,18 @@ import pickle
 import re
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from guidelint import __version__, trust
+from guidelint.atomic import atomic_write as _atomic_write
 from guidelint.tempfiles import stale_in
 
 if TYPE_CHECKING:  # pragma: no cover
     from guidelint.config import Config
-    from guidelint.runner import PageResult
+    from guidelint.results import PageResult
 
 FORMAT = "v1"
 MAGIC = b"guidelint-cache-2\n"
@@ -284,31 +283,3 @@ def _open_entry(path: Path, file_digest: bytes) -> memoryview | None:
     if body is None or bytes(body[: len(file_digest)]) != file_digest:
         return None
     return body[len(file_digest) :]
-
-
-def store(path: Path, blob) -> bool:
-    """Write ``blob`` (bytes, or a function that writes to a binary file) atomically; False (and
-    nothing written) if the file system refuses."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(path, blob)
-        return True
-    except OSError:
-        return False
-
-
-def _atomic_write(path: Path, blob) -> None:
-    """Write ``blob`` (bytes, or a function that writes to a binary file) to a temporary file
-    beside ``path``, then move it into place."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=f".{os.getpid()}")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            if callable(blob):
-                blob(fh)
-            else:
-                fh.write(blob)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise

@@ -43,28 +43,12 @@ def _check_selectors(codes: tuple[str, ...], option: str) -> None:
 
 
 def load(config_path: str | None) -> Config:
+    """The configuration with its claim packs; a configuration error is a usage error (exit 2)."""
+    from guidelint.loading import load as load_configured
+
     try:
-        config = load_config(Path(config_path) if config_path else None)
+        return load_configured(config_path)
     except ConfigError as exc:
-        raise UsageError(str(exc)) from None
-    _load_packs(config)
-    return config
-
-
-def _load_packs(config: Config) -> None:
-    """Register claim-pack rules (GL4xx) from the configuration, if the claims engine is present."""
-    try:
-        from guidelint.claims import configure
-    except ImportError:
-        return
-    from guidelint.registry import load_builtin_rules
-
-    # the rule modules register the built-in pack's rules when imported: import them first, so
-    # that claims.builtin = false removes those rules (from `rules`, and from --select)
-    load_builtin_rules()
-    try:
-        configure(config)
-    except Exception as exc:  # a PackError or any invalid pack: a configuration error
         raise UsageError(str(exc)) from None
 
 

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from guidelint import cache as cache_mod
 from guidelint import schema, snapshot, trust
+from guidelint.atomic import store
 from guidelint.config import Config
 from guidelint.runner import FileItem, PageResult, analyze, read_item
 from guidelint.site import PageSummary, slug_for
@@ -87,7 +88,7 @@ def _analyze_task(
         return result, file_digest  # a page that crashed a rule is analysed again next time
     blob = cache_mod.encode(file_digest, pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
     if blob is not None:  # (None: no cache key)
-        cache_mod.store(Path(entry), blob)
+        store(Path(entry), blob)
     return result, file_digest
 
 
@@ -107,9 +108,9 @@ def _init_worker(config: Config, selected: frozenset[str], packs_loaded: bool) -
     _WORKER["config"] = config
     _WORKER["selected"] = selected
     if not packs_loaded:  # spawned (not forked) workers register the claim packs again
-        from guidelint.cli import _load_packs
+        from guidelint.loading import load_packs
 
-        _load_packs(config)
+        load_packs(config)
 
 
 def _work(chunk: list[Task]) -> list[tuple[bytes, bytes, bytes | None]]:

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from guidelint.config import Config, ConfigError
-from guidelint.diagnostics import Diagnostic, Severity, Span
-from guidelint.registry import PageContext, SiteContext, get_rule, iter_rules, matches
+from guidelint.diagnostics import Diagnostic, Span
+from guidelint.registry import PageContext, SiteContext, iter_rules, matches
+from guidelint.results import PageResult, severity_for
 from guidelint.site import PageSummary, SiteIndex, slug_for
 from guidelint.source import SOURCE_LINE_MAX, Finding, decode
 from guidelint.tempfiles import PAGE_SUFFIX
@@ -28,23 +29,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # The page model, YAML and the schemas are imported where a page is analysed: a run that the site
 # snapshot serves without analysing a page never loads the Markdown parser or jsonschema.
-
-
-@dataclass
-class PageResult:
-    summary: PageSummary
-    findings: list[Finding]
-    # source lines the report may show (lines of findings, links and headings), by line number;
-    # None for a line too long to show. Saves the text report from reading every file again.
-    lines: dict[int, str | None] = field(default_factory=dict)
-
-    @property
-    def comments(self) -> tuple:
-        return self.summary.comments
-
-    @property
-    def ok(self) -> bool:
-        return self.summary.ok
 
 
 @dataclass
@@ -477,30 +461,6 @@ def analyze_items(
 
 
 # ------------------------------------------------------------------ the run
-def severity_for(code: str, config: Config) -> Severity:
-    overrides = config["severity"]
-    best = max((p for p in overrides if code.startswith(p)), key=len, default=None)
-    if best is not None:
-        return Severity(overrides[best])
-    rule = get_rule(code)
-    return rule.severity if rule else Severity.ERROR
-
-
-def to_diagnostic(display: str, finding: Finding, config: Config) -> Diagnostic:
-    s = finding.span
-    return Diagnostic(
-        display,
-        s.line,
-        s.column,
-        s.end_line,
-        s.end_column,
-        finding.code,
-        severity_for(finding.code, config),
-        finding.message,
-        finding.fix,
-    )
-
-
 def run(
     paths: list[str],
     config: Config,

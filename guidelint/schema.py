@@ -117,7 +117,7 @@ def save_trusted(directory: Path, path: Path) -> None:
     import pickle
 
     from guidelint import trust
-    from guidelint.cache import store
+    from guidelint.atomic import store
 
     facts = {"types": tuple(got.types), "sections": got.sections, "inlined": got.inlined}
     sealed = trust.seal(

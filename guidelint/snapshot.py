@@ -429,7 +429,7 @@ class Session:
             snap.pages[key] = rec
         if reused and not changed and snap.pages.keys() == self.previous.pages.keys():
             return  # nothing new to say
-        from guidelint.cache import store
+        from guidelint.atomic import store
 
         store(self.path, lambda fh: _write(fh, snap, self.previous, reused))
 

@@ -264,7 +264,7 @@ def suppress_report(
     """Apply every reported page's directives. ``pages``: (FileItem, result) pairs, where a result
     has the page's ``comments`` and ``ok`` (a PageResult, or one served by the site snapshot)."""
     from guidelint.registry import matches
-    from guidelint.runner import to_diagnostic
+    from guidelint.results import to_diagnostic
 
     by_path: dict[str, list[Diagnostic]] = {}
     for d in diagnostics:

@@ -43,9 +43,9 @@ def gen_site(tmp_path, monkeypatch):
 
 def _selected(claims: bool = False):
     """Every rule; without the claim rules (the slowest) unless asked, to keep these tests fast."""
-    from guidelint.cli import _load_packs
+    from guidelint.loading import load_packs
 
-    _load_packs(load_config(REPO / "pyproject.toml"))
+    load_packs(load_config(REPO / "pyproject.toml"))
     return frozenset(r.code for r in all_rules() if claims or not r.code.startswith("GL4"))
 
 

@@ -8,8 +8,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from guidelint import parallel
-from guidelint.cli import _load_packs
 from guidelint.config import load_config
+from guidelint.loading import load_packs
 from guidelint.registry import all_rules
 from guidelint.runner import analyze, run
 from guidelint.testing import EXAMPLE_TODAY
@@ -48,7 +48,7 @@ def collected_garbage():
 
 def _config():
     config = load_config(REPO / "pyproject.toml").with_today(EXAMPLE_TODAY)
-    _load_packs(config)
+    load_packs(config)
     return config, frozenset(r.code for r in all_rules())
 
 

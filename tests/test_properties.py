@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guidelint.cli import _load_packs
 from guidelint.config import Config, load_config
+from guidelint.loading import load_packs
 from guidelint.registry import all_rules
 from guidelint.runner import analyze, run
 from guidelint.testing import EXAMPLE_TODAY
@@ -96,7 +96,7 @@ _STATE: dict = {}
 def _config_and_selected():
     if not _STATE:
         config = load_config(REPO / "pyproject.toml").with_today(EXAMPLE_TODAY)
-        _load_packs(config)
+        load_packs(config)
         _STATE["config"] = config
         _STATE["selected"] = frozenset(r.code for r in all_rules())
     return _STATE["config"], _STATE["selected"]

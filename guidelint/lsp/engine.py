@@ -362,12 +362,12 @@ def activate(config: Config) -> None:
     unless they are already the active ones."""
     if _ACTIVE[0] is config:
         return
-    from guidelint.cli import _load_packs
+    from guidelint.loading import load_packs
 
     try:
-        _load_packs(config)
-    except Exception as exc:  # click.UsageError from cli: a bad pack is a configuration error
-        raise ConfigError(getattr(exc, "message", None) or str(exc)) from None
+        load_packs(config)
+    except ConfigError:
+        raise
     _ACTIVE[0] = config
 
 

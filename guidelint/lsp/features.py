@@ -154,7 +154,7 @@ def fix_applies(text: str, edits: tuple[Edit, ...]) -> bool:
 if __name__ == "__main__":  # python -m guidelint.lsp.features > docs/rules.md
     import sys
 
-    from guidelint.cli import load
+    from guidelint.loading import load
 
     load(None)
     sys.stdout.write(rules_markdown())

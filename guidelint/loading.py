@@ -1,0 +1,34 @@
+"""Configuration plus the claim packs it names: what every entry point (the command line, worker
+processes, the language server) loads before checking pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from guidelint.config import Config, ConfigError, load_config
+
+
+def load_packs(config: Config) -> None:
+    """Register claim-pack rules (GL4xx) from the configuration, if the claims engine is present.
+    Raises ConfigError for a bad pack."""
+    try:
+        from guidelint.claims import configure
+    except ImportError:
+        return
+    from guidelint.registry import load_builtin_rules
+
+    # the rule modules register the built-in pack's rules when imported: import them first, so
+    # that claims.builtin = false removes those rules (from `rules`, and from --select)
+    load_builtin_rules()
+    try:
+        configure(config)
+    except Exception as exc:  # a PackError or any invalid pack: a configuration error
+        raise ConfigError(str(exc)) from None
+
+
+def load(config_path: str | Path | None) -> Config:
+    """The configuration at ``config_path`` (None: searched upward) with its packs registered.
+    Raises ConfigError."""
+    config = load_config(Path(config_path) if config_path else None)
+    load_packs(config)
+    return config
