@@ -176,7 +176,7 @@ def check(
       guidelint check content/certification.md --format json
       cat page.md | guidelint check - --stdin-filename content/page.md
     """
-    from guidelint.formatters import FormatContext, get_formatters
+    from guidelint.formatters import FormatContext, iter_format
     from guidelint.runner import FileItem, _rel, display_path, run
 
     config = load(config_path)
@@ -259,15 +259,9 @@ def check(
     )
     if stdin_item is not None:
         fctx.stdin_text[stdin_item.display] = stdin_item.data.decode("utf-8", errors="replace")
-    formatter = get_formatters().get(fmt)
-    if formatter is None:
+    chunks = iter_format(fmt, report, fctx)  # written piece by piece: never held whole
+    if chunks is None:
         raise UsageError(f"--format {fmt} is not available in this installation")
-    if fmt == "text":  # written piece by piece: a large report is never held whole
-        from guidelint.formatters.text import iter_report
-
-        chunks = iter_report(report, fctx)
-    else:
-        chunks = iter([formatter(report, fctx)])
     if statistics and fmt != "text":
         from guidelint.formatters.text import statistics_table
 
