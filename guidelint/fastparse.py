@@ -107,6 +107,36 @@ class _BlockChain:
         return any_rule
 
 
+MAX_BLOCK_TOKENS = "guidelint.max_block_tokens"  # the env key of the block-token budget
+
+
+class TooManyBlocks(Exception):
+    """The page's block tokens went over the budget in ``env[MAX_BLOCK_TOKENS]``; parsing stops.
+
+    markdown-it-py keeps a Python object of about 400 bytes per token, and a list item or a table
+    cell makes several: a 5 MB list took 2 GB before a single rule ran. The block parser counts its
+    tokens as it goes (the inline tokens come later, about as many again)."""
+
+    def __init__(self, tokens: int, line: int) -> None:
+        super().__init__(f"{tokens:,} block tokens by line {line + 1}")
+        self.tokens = tokens
+        self.line = line + 1  # 1-based: the line where parsing stopped
+
+
+def _count_pushes(state: StateBlock, max_tokens: int) -> None:
+    """Make ``state.push`` raise TooManyBlocks past ``max_tokens`` tokens. Every block rule makes
+    its tokens through ``push``, the table rule a whole table's in one call."""
+    stock_push = state.push
+    tokens = state.tokens
+
+    def push(ttype: str, tag: str, nesting: Any) -> Any:
+        if len(tokens) >= max_tokens:
+            raise TooManyBlocks(len(tokens), state.line)
+        return stock_push(ttype, tag, nesting)
+
+    state.push = push  # type: ignore[method-assign]
+
+
 def _install_block(md: MarkdownIt) -> None:
     from markdown_it import rules_block as rb
 
@@ -129,6 +159,9 @@ def _install_block(md: MarkdownIt) -> None:
         max_nesting = state.md.options.maxNesting
         had_empty = False
         candidates = main.candidates
+        max_tokens = state.env.get(MAX_BLOCK_TOKENS)
+        if max_tokens is not None and "push" not in vars(state):
+            _count_pushes(state, max_tokens)
         while line < end:
             state.line = line = state.skipEmptyLines(line)
             if line >= end or state.sCount[line] < state.blkIndent:

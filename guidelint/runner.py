@@ -122,10 +122,30 @@ def _analyze(
         findings.extend(fm_findings)
         if fm is None and any(f.code in ("GL101", "GL905", "GL907") for f in fm_findings):
             return unreadable()
+    from guidelint.fastparse import TooManyBlocks
+
     try:
         page = build_page(
-            text, display, rel, slug, fm, split.front_matter_lines, config.get("links.slug_style")
+            text,
+            display,
+            rel,
+            slug,
+            fm,
+            split.front_matter_lines,
+            config.get("links.slug_style"),
+            limits["max_blocks"],
         )
+    except TooManyBlocks as exc:
+        findings.append(
+            Finding(
+                "GL908",
+                Span.point(exc.line),
+                f"the page has more than {limits['max_blocks']:,} Markdown blocks (limits.max_blocks: "
+                f"paragraphs, list items, table cells, headings...), parsing stopped at line "
+                f"{exc.line:,}; it is not checked; split the page or raise the limit",
+            )
+        )
+        return unreadable()
     except RecursionError:
         findings.append(
             Finding(
