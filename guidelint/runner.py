@@ -244,7 +244,7 @@ def _scan(folder: Path, config: Config) -> list[tuple[Path, str | None, bool]]:
     exts = tuple(config["extensions"])
     excludes = config["exclude"]
     root = config.content_root
-    root_prefix = str(root) + os.sep
+    root_prefix = _prefix(root)
     folder_str = str(folder)
     lexical = folder_str == str(root) or folder_str.startswith(root_prefix)
     out: list[tuple[Path, str | None, bool]] = []
@@ -288,6 +288,13 @@ def _scan(folder: Path, config: Config) -> list[tuple[Path, str | None, bool]]:
     return out
 
 
+def _prefix(folder: Path) -> str:
+    """The text that starts the path of everything below ``folder``: ``/`` for the root folder
+    itself, not ``//`` (a content root of "/" lost the first character of every page's path)."""
+    text = str(folder)
+    return text if text.endswith(os.sep) else text + os.sep
+
+
 def _display_fast(path: Path, cwd_prefix: str) -> str:
     """display_path for a regular file found by walking the resolved content root."""
     full = str(path)
@@ -303,7 +310,7 @@ def gather(paths: list[str], config: Config) -> tuple[list[FileItem], list[FileI
         raise ConfigError(f"content root '{config['content_root']}' is a file, not a folder")
     site: list[FileItem] = []
     if root.is_dir():
-        cwd_prefix = str(_cwd()) + os.sep
+        cwd_prefix = _prefix(_cwd())
         site = [
             FileItem(
                 p,
