@@ -16,7 +16,7 @@ from itertools import chain
 from pathlib import Path
 
 from guidelint.config import Config, ConfigError
-from guidelint.diagnostics import Diagnostic, Severity, Span
+from guidelint.diagnostics import Diagnostic, Severity, Span, escape_message
 from guidelint.registry import PageContext, SiteContext, get_rule, iter_rules, matches
 from guidelint.site import PageSummary, SiteIndex, slug_for
 from guidelint.source import SOURCE_LINE_MAX, Finding, decode
@@ -435,7 +435,7 @@ def to_diagnostic(display: str, finding: Finding, config: Config) -> Diagnostic:
         s.end_column,
         finding.code,
         severity_for(finding.code, config),
-        finding.message,
+        escape_message(finding.message),
         finding.fix,
     )
 
@@ -657,6 +657,16 @@ def _convert(
             continue
         severity = severities.get(code) or severities.setdefault(code, severity_for(code, config))
         out.append(
-            Diagnostic(display, line, column, end_line, end_column, code, severity, message, fix)
+            Diagnostic(
+                display,
+                line,
+                column,
+                end_line,
+                end_column,
+                code,
+                severity,
+                escape_message(message),  # page text quoted raw would hide NUL or zero-width
+                fix,
+            )
         )
     return out
