@@ -134,6 +134,7 @@ def _analyze(
             split.front_matter_lines,
             config.get("links.slug_style"),
             limits["max_blocks"],
+            lines,
         )
     except TooManyBlocks as exc:
         findings.append(
