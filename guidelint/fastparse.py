@@ -251,6 +251,10 @@ def _install_inline(md: MarkdownIt) -> None:
 
 
 # --------------------------------------------------------------------------- link labels
+MAX_LABEL_BRACKETS = 10_000  # '[' in one paragraph beyond which none of its links is parsed
+BRACKET_FLOOD = "guidelint.bracket_flood"  # env key: the texts of such paragraphs
+
+
 def _install_label_guard(md: MarkdownIt) -> None:
     """Answer "no label here" at once for a ``[`` with no ``]`` after it.
 
@@ -259,19 +263,29 @@ def _install_label_guard(md: MarkdownIt) -> None:
     a paragraph of 100,000 ``[`` took 12 s. A label can only end at a ``]`` the walk reaches, so
     when the paragraph holds no ``]`` after the ``[`` the answer is -1 without the walk: the same
     answer, and the same state, since the walk restores ``state.pos`` and only fills a cache.
-    The last ``]`` of each paragraph is looked up once (the source is held, so its id is not reused)."""
+    The last ``]`` of each paragraph is looked up once (the source is held, so its id is not reused).
+
+    With ``]`` after them the walks still cost, about ``maxNesting`` steps a ``[``: 40,000 ``[``
+    and one ``]`` took 7 s. So a paragraph (an inline token's text) with more than
+    ``MAX_LABEL_BRACKETS`` ``[`` gets no links at all, and its text is added to the set
+    ``env[BRACKET_FLOOD]``: the page reports it (GL909), and none of its links is checked."""
     from types import SimpleNamespace
 
     helpers = md.helpers
     stock = helpers.parseLinkLabel
     last_close: dict[int, int] = {}  # paragraph end -> its last ]
-    current: list[Any] = [None]  # the source string last_close was computed for
+    current: list[Any] = [None, False]  # the source last_close was computed for; over the limit
 
     def parseLinkLabel(state: Any, start: int, disableNested: bool = False) -> int:
         src = state.src
         if current[0] is not src:
             current[0] = src
+            current[1] = src.count("[") > MAX_LABEL_BRACKETS
+            if current[1]:
+                state.env.setdefault(BRACKET_FLOOD, set()).add(src)
             last_close.clear()
+        if current[1]:
+            return -1
         last = last_close.get(state.posMax)
         if last is None:
             last = last_close[state.posMax] = src.rfind("]", 0, state.posMax)

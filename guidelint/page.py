@@ -885,6 +885,9 @@ class _Walker:
                 cursor = max(cursor, end)
                 prose.add(" ")
             i += 1
+        flood = self.env.get("guidelint.bracket_flood")  # fastparse.BRACKET_FLOOD
+        if flood and content in flood:
+            page.cache.setdefault("bracket_flood", []).append(line0 + 1)
         text = prose.text()
         block = Block(kind, text, tuple(prose.segments), section, lead_in, has_link)
         if not text.strip() and cell is None and kind != "heading":

@@ -310,6 +310,14 @@ BOUNDED = {
         None,
     ),
     "a-megabyte-of-open-brackets": (FM + "[" * 1_000_000 + "\n", None),
+    "a-megabyte-of-brackets-then-one-close": (
+        FM + "[" * 1_000_000 + "]\n",
+        [("GL909", FM_LINES + 1)],
+    ),
+    "brackets-with-closes-after-them": (
+        FM + "[a " * 200_000 + "]" * 200_000 + "\n",
+        [("GL909", FM_LINES + 1)],
+    ),
     "five-megabyte-list": (_fill("- item\n"), [("GL908", None)]),
     "five-megabyte-table": (
         FM + "| a | b |\n|---|---|\n" + "| x y | z w |\n" * ((FIVE_MB - 200) // 14),
@@ -384,6 +392,14 @@ def test_too_many_blocks_names_the_limit_and_the_line(tmp_path, run_cli):
     assert FM_LINES + 90 <= over[0]["line"] <= FM_LINES + 110, over
     assert "limits.max_blocks" in over[0]["message"]
     assert not [d for d in found if d["path"] == "content/ok.md" and d["code"] == "GL908"]
+
+
+def test_links_next_to_a_bracket_flood_are_still_read(tmp_path, run_cli):
+    page = FM + "See [the guide](missing.md).\n\n" + "[" * 10_001 + "]\n"
+    _write_site(tmp_path, {"flood.md": page}, "")
+    found = _check(run_cli, tmp_path, expect_code=1)
+    got = {(d["code"], d["line"]) for d in found}
+    assert ("GL301", FM_LINES + 1) in got and ("GL909", FM_LINES + 3) in got, sorted(got)
 
 
 def test_link_labels_parse_as_markdown_it_does():
