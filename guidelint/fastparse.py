@@ -153,15 +153,9 @@ def _install_block(md: MarkdownIt) -> None:
     def get_rules(chain: str) -> list[BlockRule]:
         return chains[chain] if chain in chains else stock_get(chain)
 
-    def tokenize(state: StateBlock, start: int, end: int) -> None:
-        # markdown-it-py's ParserBlock.tokenize, with the rules at each line narrowed
-        line = start
-        max_nesting = state.md.options.maxNesting
-        had_empty = False
-        candidates = main.candidates
-        max_tokens = state.env.get(MAX_BLOCK_TOKENS)
-        if max_tokens is not None and "push" not in vars(state):
-            _count_pushes(state, max_tokens)
+    def _loop(
+        state: StateBlock, line: int, end: int, max_nesting: int, had_empty: bool, candidates: Any
+    ) -> None:
         while line < end:
             state.line = line = state.skipEmptyLines(line)
             if line >= end or state.sCount[line] < state.blkIndent:
@@ -184,6 +178,22 @@ def _install_block(md: MarkdownIt) -> None:
                 had_empty = True
                 line += 1
                 state.line = line
+
+    def tokenize(state: StateBlock, start: int, end: int) -> None:
+        # markdown-it-py's ParserBlock.tokenize, with the rules at each line narrowed
+        line = start
+        max_nesting = state.md.options.maxNesting
+        had_empty = False
+        candidates = main.candidates
+        max_tokens = state.env.get(MAX_BLOCK_TOKENS)
+        counting = max_tokens is not None and "push" not in vars(state)
+        if counting:
+            _count_pushes(state, max_tokens)
+        try:
+            _loop(state, line, end, max_nesting, had_empty, candidates)
+        finally:
+            if counting:  # the counting push refers to the state: no cycle left behind
+                del state.push
 
     ruler.getRules = get_rules  # type: ignore[method-assign]
     block.tokenize = tokenize  # type: ignore[method-assign]
