@@ -186,8 +186,9 @@ def _install_block(md: MarkdownIt) -> None:
         had_empty = False
         candidates = main.candidates
         max_tokens = state.env.get(MAX_BLOCK_TOKENS)
-        counting = max_tokens is not None and "push" not in vars(state)
-        if counting:
+        counting = False
+        if max_tokens is not None and "push" not in vars(state):
+            counting = True
             _count_pushes(state, max_tokens)
         try:
             _loop(state, line, end, max_nesting, had_empty, candidates)
