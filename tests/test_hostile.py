@@ -318,6 +318,11 @@ BOUNDED = {
         FM + "[a " * 200_000 + "]" * 200_000 + "\n",
         [("GL909", FM_LINES + 1)],
     ),
+    "twenty-thousand-required-claim-sections": (
+        FM.replace("type: guide", "type: hub")
+        + "Do you need certification\n---\n\nSome text here.\n\n" * 20_000,
+        [("GL410", FM_LINES + 1)],
+    ),
     "five-megabyte-list": (_fill("- item\n"), [("GL908", None)]),
     "five-megabyte-table": (
         FM + "| a | b |\n|---|---|\n" + "| x y | z w |\n" * ((FIVE_MB - 200) // 14),
