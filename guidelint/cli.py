@@ -7,10 +7,12 @@ error. The exit code never depends on ``--format``.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -172,7 +174,7 @@ def check(
       guidelint check content/certification.md --format json
       cat page.md | guidelint check - --stdin-filename content/page.md
     """
-    from guidelint.formatters import FormatContext, get_formatters
+    from guidelint.formatters import FormatContext, iter_format
     from guidelint.runner import FileItem, _rel, display_path, run
 
     config = load(config_path)
@@ -272,15 +274,9 @@ def check(
     )
     if stdin_item is not None and stdin_item.data is not None:
         fctx.stdin_text[stdin_item.display] = stdin_item.data.decode("utf-8", errors="replace")
-    formatter = get_formatters().get(fmt)
-    if formatter is None:
+    chunks = iter_format(fmt, report, fctx)  # written piece by piece: never held whole
+    if chunks is None:
         raise UsageError(f"--format {fmt} is not available in this installation")
-    if fmt == "text":  # written piece by piece: a large report is never held whole
-        from guidelint.formatters.text import iter_report
-
-        chunks = iter_report(report, fctx)
-    else:
-        chunks = iter([formatter(report, fctx)])
     if statistics and fmt != "text":
         from guidelint.formatters.text import statistics_table
 
@@ -644,12 +640,63 @@ def eval_claims(datasets, fmt, errors, config_path):
 # for the thousands of pages each may analyse.
 
 
+class _ClosedStdout:
+    """Standard output when the process was started with it closed (``>&-``): every write fails as
+    a write to a closed descriptor would, so that the report is never silently lost."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def write(self, _text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
+def _output_failed(exc: OSError) -> NoReturn:
+    """The report could not be written (a full disk, /dev/full, a closed or broken stdout): say so
+    in one line and exit 2, never 1 (findings) or 0 with the report lost."""
+    reason = exc.strerror or str(exc)
+    try:
+        sys.stderr.write(f"guidelint: cannot write the output: {reason}\n")
+        sys.stderr.flush()
+    except (OSError, AttributeError):
+        pass
+    try:  # the interpreter flushes stdout again on exit: let that go nowhere
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+    except OSError:
+        pass
+    sys.exit(EXIT_USAGE)
+
+
 def main() -> None:
     import gc
 
     gc.disable()
+    if sys.stdout is None:
+        sys.stdout = _ClosedStdout()  # type: ignore[assignment]
     try:
-        cli(prog_name="guidelint")
+        try:
+            cli(prog_name="guidelint")
+        finally:
+            sys.stdout.flush()  # a full disk shows only when the last buffered bytes go out
     except KeyboardInterrupt:  # pragma: no cover - interactive
         click.echo("guidelint: interrupted", err=True)
         sys.exit(130)
+    except OSError as exc:
+        if exc.filename is None and exc.errno in (
+            errno.ENOSPC,
+            errno.EBADF,
+            errno.EIO,
+            errno.EPIPE,
+        ):
+            _output_failed(exc)
+        raise

@@ -261,6 +261,7 @@ SPEC: dict[str, Any] = {
         "max_yaml_nodes": (_int(1), 10_000),
         "max_links": (_int(1), 5_000),
         "max_nesting": (_int(1), 50),
+        "max_blocks": (_int(1), 200_000),  # the parser's block tokens (GL908): memory and time
     },
 }
 

@@ -126,3 +126,30 @@ class Diagnostic(PickleAsTuple):
             "severity": self.severity.value,
             "message": self.message,
         }
+
+
+# ------------------------------------------------------------------ invisible characters in messages
+# Unicode's control (Cc), format (Cf: zero-width spaces and joiners, direction marks), line and
+# paragraph separator (Zl, Zp) and surrogate (Cs) characters, as of Unicode 14 (Python 3.11);
+# tests/test_hostile.py compares this with the running Python's unicodedata.
+INVISIBLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e"
+    "\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]"
+)
+_FAST_OK = re.compile(r"[\x20-\x7e]*")  # printable ASCII: nothing to escape
+
+
+def escape_message(message: str) -> str:
+    """``message`` with the characters a reader cannot see, or that break a report's lines (NUL,
+    other control characters, zero-width and direction marks, line separators), written as
+    ``\\u0000``-style escapes: a message quotes page text, and the report must show what is there."""
+    if _FAST_OK.fullmatch(message):
+        return message
+    return INVISIBLE.sub(_escape_one, message)
+
+
+def _escape_one(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"

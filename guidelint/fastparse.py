@@ -107,6 +107,36 @@ class _BlockChain:
         return any_rule
 
 
+MAX_BLOCK_TOKENS = "guidelint.max_block_tokens"  # the env key of the block-token budget
+
+
+class TooManyBlocks(Exception):
+    """The page's block tokens went over the budget in ``env[MAX_BLOCK_TOKENS]``; parsing stops.
+
+    markdown-it-py keeps a Python object of about 400 bytes per token, and a list item or a table
+    cell makes several: a 5 MB list took 2 GB before a single rule ran. The block parser counts its
+    tokens as it goes (the inline tokens come later, about as many again)."""
+
+    def __init__(self, tokens: int, line: int) -> None:
+        super().__init__(f"{tokens:,} block tokens by line {line + 1}")
+        self.tokens = tokens
+        self.line = line + 1  # 1-based: the line where parsing stopped
+
+
+def _count_pushes(state: StateBlock, max_tokens: int) -> None:
+    """Make ``state.push`` raise TooManyBlocks past ``max_tokens`` tokens. Every block rule makes
+    its tokens through ``push``, the table rule a whole table's in one call."""
+    stock_push = state.push
+    tokens = state.tokens
+
+    def push(ttype: str, tag: str, nesting: Any) -> Any:
+        if len(tokens) >= max_tokens:
+            raise TooManyBlocks(len(tokens), state.line)
+        return stock_push(ttype, tag, nesting)
+
+    state.push = push  # type: ignore[method-assign]
+
+
 def _install_block(md: MarkdownIt) -> None:
     from markdown_it import rules_block as rb
 
@@ -123,12 +153,9 @@ def _install_block(md: MarkdownIt) -> None:
     def get_rules(chain: str) -> list[BlockRule]:
         return chains[chain] if chain in chains else stock_get(chain)
 
-    def tokenize(state: StateBlock, start: int, end: int) -> None:
-        # markdown-it-py's ParserBlock.tokenize, with the rules at each line narrowed
-        line = start
-        max_nesting = state.md.options.maxNesting
-        had_empty = False
-        candidates = main.candidates
+    def _loop(
+        state: StateBlock, line: int, end: int, max_nesting: int, had_empty: bool, candidates: Any
+    ) -> None:
         while line < end:
             state.line = line = state.skipEmptyLines(line)
             if line >= end or state.sCount[line] < state.blkIndent:
@@ -151,6 +178,23 @@ def _install_block(md: MarkdownIt) -> None:
                 had_empty = True
                 line += 1
                 state.line = line
+
+    def tokenize(state: StateBlock, start: int, end: int) -> None:
+        # markdown-it-py's ParserBlock.tokenize, with the rules at each line narrowed
+        line = start
+        max_nesting = state.md.options.maxNesting
+        had_empty = False
+        candidates = main.candidates
+        max_tokens = state.env.get(MAX_BLOCK_TOKENS)
+        counting = False
+        if max_tokens is not None and "push" not in vars(state):
+            counting = True
+            _count_pushes(state, max_tokens)
+        try:
+            _loop(state, line, end, max_nesting, had_empty, candidates)
+        finally:
+            if counting:  # the counting push refers to the state: no cycle left behind
+                del state.push
 
     ruler.getRules = get_rules  # type: ignore[method-assign]
     block.tokenize = tokenize  # type: ignore[method-assign]
@@ -217,6 +261,56 @@ def _install_inline(md: MarkdownIt) -> None:
     inline.parse = parse  # type: ignore[method-assign]
 
 
+# --------------------------------------------------------------------------- link labels
+MAX_LABEL_BRACKETS = 10_000  # '[' in one paragraph beyond which none of its links is parsed
+BRACKET_FLOOD = "guidelint.bracket_flood"  # env key: the texts of such paragraphs
+
+
+def _install_label_guard(md: MarkdownIt) -> None:
+    """Answer "no label here" at once for a ``[`` with no ``]`` after it.
+
+    markdown-it-py's ``parseLinkLabel`` walks from a ``[`` to the end of the paragraph looking for
+    its ``]``, trying every inline rule on the way (nested brackets down to ``maxNesting`` levels):
+    a paragraph of 100,000 ``[`` took 12 s. A label can only end at a ``]`` the walk reaches, so
+    when the paragraph holds no ``]`` after the ``[`` the answer is -1 without the walk: the same
+    answer, and the same state, since the walk restores ``state.pos`` and only fills a cache.
+    The last ``]`` of each paragraph is looked up once (the source is held, so its id is not reused).
+
+    With ``]`` after them the walks still cost, about ``maxNesting`` steps a ``[``: 40,000 ``[``
+    and one ``]`` took 7 s. So a paragraph (an inline token's text) with more than
+    ``MAX_LABEL_BRACKETS`` ``[`` gets no links at all, and its text is added to the set
+    ``env[BRACKET_FLOOD]``: the page reports it (GL909), and none of its links is checked."""
+    from types import SimpleNamespace
+
+    helpers = md.helpers
+    stock = helpers.parseLinkLabel
+    last_close: dict[int, int] = {}  # paragraph end -> its last ]
+    current: list[Any] = [None, False]  # the source last_close was computed for; over the limit
+
+    def parseLinkLabel(state: Any, start: int, disableNested: bool = False) -> int:
+        src = state.src
+        if current[0] is not src:
+            current[0] = src
+            current[1] = src.count("[") > MAX_LABEL_BRACKETS
+            if current[1]:
+                state.env.setdefault(BRACKET_FLOOD, set()).add(src)
+            last_close.clear()
+        if current[1]:
+            return -1
+        last = last_close.get(state.posMax)
+        if last is None:
+            last = last_close[state.posMax] = src.rfind("]", 0, state.posMax)
+        if last <= start:
+            return -1
+        return stock(state, start, disableNested)
+
+    md.helpers = SimpleNamespace(  # type: ignore[assignment]
+        parseLinkDestination=helpers.parseLinkDestination,
+        parseLinkLabel=parseLinkLabel,
+        parseLinkTitle=helpers.parseLinkTitle,
+    )
+
+
 def install(md: MarkdownIt) -> MarkdownIt:
     """Narrow ``md``'s rule chains (see the module docstring); call after its rules are final."""
     import markdown_it
@@ -224,4 +318,5 @@ def install(md: MarkdownIt) -> MarkdownIt:
     if markdown_it.__version__.startswith(_VERSIONS):
         _install_block(md)
         _install_inline(md)
+        _install_label_guard(md)
     return md

@@ -139,8 +139,12 @@ _SCALARS = {
 
 
 class _Builder:
-    def __init__(self, line_offset: int, max_nodes: int, lines: list[str]) -> None:
+    def __init__(
+        self, line_offset: int, max_nodes: int, lines: list[str], yaml_text: str = ""
+    ) -> None:
         self.lines = lines
+        self.yaml_text = yaml_text
+        self._key_marks: dict[tuple, Any] | None = None
         self.line_offset = line_offset
         self.max_nodes = max_nodes
         self.count = 0
@@ -189,8 +193,8 @@ class _Builder:
                 return out
             if isinstance(node, MappingNode):
                 result: dict[Any, Any] = {}
-                first_seen: dict[Any, int] = {}
-                for key_node, value_node in node.value:
+                first_seen: dict[Any, tuple[int, Span]] = {}
+                for index, (key_node, value_node) in enumerate(node.value):
                     key = self.build(key_node, path)
                     if isinstance(key, (list, dict)):
                         raise _Limit(
@@ -199,16 +203,18 @@ class _Builder:
                         )
                     key_span = _span(key_node, self.line_offset, self.lines)
                     if key in first_seen:
+                        first_index, first_span = first_seen[key]
+                        first_line = self._written_key_span(node, first_index, first_span).line
                         self.duplicates.append(
                             Finding(
                                 "GL104",
-                                key_span,
+                                self._written_key_span(node, index, key_span),
                                 f"duplicate key '{_dotted(path + (key,))}' (first set on line "
-                                f"{first_seen[key]}); keep one of them",
+                                f"{first_line}); keep one of them",
                             )
                         )
                         continue
-                    first_seen[key] = key_span.line
+                    first_seen[key] = (index, key_span)
                     self.positions[path + (key,)] = Position(
                         key_span, _span(value_node, self.line_offset, self.lines)
                     )
@@ -217,6 +223,40 @@ class _Builder:
         finally:
             self.active.discard(id(node))
         return None  # pragma: no cover
+
+    def _written_key_span(self, mapping: MappingNode, index: int, composed: Span) -> Span:
+        """Where the key of pair ``index`` of ``mapping`` is written. A key made with an alias
+        (``*name:``) is composed into the anchored node itself, whose marks are the anchor's: the
+        events of the text still have the alias's own place. Read only for a duplicate key."""
+        if self._key_marks is None:
+            self._key_marks = {}
+            try:
+                stack: list[list] = []  # per open collection: [start mark, is a mapping, count]
+                for event in yaml.parse(self.yaml_text, Loader=_LOADER):
+                    if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                        stack.pop()
+                        continue
+                    if not isinstance(event, yaml.NodeEvent):
+                        continue
+                    if stack:
+                        top = stack[-1]
+                        if top[1] and top[2] % 2 == 0:  # a key of the mapping
+                            mark = top[0]
+                            self._key_marks[(mark.line, mark.column, top[2] // 2)] = event
+                        top[2] += 1
+                    if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                        stack.append(
+                            [event.start_mark, isinstance(event, yaml.MappingStartEvent), 0]
+                        )
+            except yaml.YAMLError:  # pragma: no cover - the same text composed without error
+                pass
+        start = mapping.start_mark
+        event = self._key_marks.get((start.line, start.column, index))
+        if not isinstance(event, yaml.AliasEvent):
+            return composed
+        s, e = event.start_mark, event.end_mark
+        offset = self.line_offset + 1
+        return Span(s.line + offset, s.column + 1, e.line + offset, max(e.column + 1, s.column + 2))
 
 
 def _dotted(path: tuple) -> str:
@@ -265,7 +305,7 @@ def parse(
     if node is None:
         return FrontMatter({}, start_line, end_line), []
     lines = yaml_text.split("\n")
-    builder = _Builder(start_line, max_nodes, lines)
+    builder = _Builder(start_line, max_nodes, lines, yaml_text)
     try:
         data = builder.build(node, ())
     except _Limit as exc:

@@ -36,6 +36,15 @@ def check_page(page: Page, limits: dict) -> list[Finding]:
             )
         )
         del page.links[max_links:]
+    for line in page.cache.get("bracket_flood", ()):
+        out.append(
+            Finding(
+                "GL909",
+                Span.point(line),
+                "this paragraph has more than 10,000 '[' (a link's text opens with one): none of "
+                "its links is read or checked; split it or escape the brackets (\\[)",
+            )
+        )
     max_nesting = min(limits["max_nesting"], PARSER_MAX_NESTING - 1)
     if page.max_depth > max_nesting:
         out.append(

@@ -204,10 +204,46 @@ class Page:
 _REF_DEF = re.compile(
     r"^(?P<prefix>(?:[ \t]*>)*[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])?[ \t]*)\[(?P<label>(?:[^\]\\]|\\.){1,999})\]:[ \t]*(?P<target><[^>\n]*>|\S+)"
 )
-_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
-# an id or name attribute of an HTML start tag (<a id="eligibility"></a>): a link target, as on GitHub
+_COMMENT = re.compile(r"<!--(.*?)-->", re.S)  # what _comments finds, for whole-text matches
+
+
+def _comments(html: str) -> list[tuple[int, int]]:
+    """(start, end) of each HTML comment in ``html``: the matches of ``_COMMENT.finditer`` found
+    in linear time. The regex tries every ``<!--`` against the rest of the text when one is never
+    closed: 50,000 unclosed openers took a minute. Here the first opener without a closing
+    ``-->`` ends the search, since no later opener can be closed either."""
+    out = []
+    pos = 0
+    while True:
+        start = html.find("<!--", pos)
+        if start == -1:
+            return out
+        close = html.find("-->", start + 4)
+        if close == -1:
+            return out
+        pos = close + 3
+        out.append((start, pos))
+
+
+def _strip_comments(html: str) -> str:
+    """``html`` without its comments (``_COMMENT.sub("", html)`` in linear time)."""
+    found = _comments(html)
+    if not found:
+        return html
+    parts = []
+    pos = 0
+    for start, end in found:
+        parts.append(html[pos:start])
+        pos = end
+    parts.append(html[pos:])
+    return "".join(parts)
+
+
+# an id or name attribute of an HTML start tag (<a id="eligibility"></a>): a link target, as on GitHub.
+# The attributes before it hold no '<' outside quotes: each tag start is then tried up to the next
+# '<', not to the end of the block (an HTML block of 10,000 "<a b " took 16 s).
 _HTML_ANCHOR = re.compile(
-    r"""<[A-Za-z][\w-]*(?:\s+[^\s>"'=/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*?"""
+    r"""<[A-Za-z][\w-]*(?:\s+[^\s>"'=/<]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>]+))?)*?"""
     r"""\s+(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""",
     re.IGNORECASE,
 )
@@ -484,14 +520,24 @@ def build_page(
     front_matter: FrontMatter | None,
     fm_lines: tuple[int, int] | None,
     slug_style: str = "github",
+    max_blocks: int | None = None,
+    lines: list[str] | None = None,
 ) -> Page:
-    lines = text.split("\n")
+    """Parse and walk a page. With ``max_blocks``, raises ``TooManyBlocks`` (from
+    ``guidelint.fastparse``) as soon as the parser has made more block tokens than that.
+    ``lines``: ``text.split("\\n")`` if the caller has it (a 5 MB page's lines take 40 MB)."""
+    if lines is None:
+        lines = text.split("\n")
     body_lines = list(lines)
     if fm_lines is not None:
         for i in range(fm_lines[0] - 1, min(fm_lines[1], len(lines))):
             body_lines[i] = ""
     body = "\n".join(body_lines)
     env: dict[str, Any] = {}
+    if max_blocks is not None:
+        from guidelint.fastparse import MAX_BLOCK_TOKENS
+
+        env[MAX_BLOCK_TOKENS] = max_blocks
     tokens = markdown_parser().parse(body, env)
     page = Page(
         path=path,
@@ -853,6 +899,9 @@ class _Walker:
                 cursor = max(cursor, end)
                 prose.add(" ")
             i += 1
+        flood = self.env.get("guidelint.bracket_flood")  # fastparse.BRACKET_FLOOD
+        if flood and content in flood:
+            page.cache.setdefault("bracket_flood", []).append(line0 + 1)
         text = prose.text()
         block = Block(kind, text, tuple(prose.segments), section, lead_in, has_link)
         if not text.strip() and cell is None and kind != "heading":
@@ -862,7 +911,7 @@ class _Walker:
 
     def _html_anchors(self, html: str) -> None:
         if "id" in html or "name" in html:
-            for m in _HTML_ANCHOR.finditer(_COMMENT.sub("", html)):
+            for m in _HTML_ANCHOR.finditer(_strip_comments(html)):
                 value = (
                     m.group(1)
                     if m.group(1) is not None
@@ -884,10 +933,18 @@ class _Walker:
     ) -> None:
         if block_level:
             self._html_anchors(html)
-        for m in _COMMENT.finditer(html):
+        newlines = 0  # counted from the end of the previous comment, not from the start each time
+        counted = 0
+        stripped = html.strip()
+        alone = stripped.startswith("<!--") and stripped.endswith("-->")
+        for m_start, m_end in _comments(html):
             if block_level:
-                start_line = line0 + html.count("\n", 0, m.start())
-                end_line = line0 + html.count("\n", 0, m.end())
+                assert line0 is not None
+                newlines += html.count("\n", counted, m_start)
+                start_line = line0 + newlines
+                newlines += html.count("\n", m_start, m_end)
+                counted = m_end
+                end_line = line0 + newlines
                 line_text = self.lines[start_line] if start_line < len(self.lines) else ""
                 col = line_text.find("<!--")
                 col = col if col >= 0 else 0
@@ -895,12 +952,14 @@ class _Walker:
                 end_col = end_text.find("-->")
                 end_col = end_col + 3 if end_col >= 0 else len(end_text)
                 span = Span(start_line + 1, col + 1, end_line + 1, end_col + 1)
-                standalone = html.strip().startswith("<!--") and html.strip().endswith("-->")
+                standalone = alone
             else:
                 assert inline is not None
-                span = inline.span(offset + m.start(), offset + m.end())
+                span = inline.span(offset + m_start, offset + m_end)
                 standalone = False
-            self.page.comments.append(Comment(m.group(1).strip(), span, standalone))
+            self.page.comments.append(
+                Comment(html[m_start + 4 : m_end - 3].strip(), span, standalone)
+            )
 
     def _definitions(self, leaves: list[list[int]]) -> None:
         leaf_lines: set[int] | None = None  # built on the first line that may hold a definition

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from guidelint.diagnostics import Diagnostic, Severity
+from guidelint.diagnostics import Diagnostic, Severity, escape_message
 from guidelint.registry import get_rule
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -54,6 +54,6 @@ def to_diagnostic(display: str, finding: Finding, config: Config) -> Diagnostic:
         s.end_column,
         finding.code,
         severity_for(finding.code, config),
-        finding.message,
+        escape_message(finding.message),
         finding.fix,
     )

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from guidelint.config import Config, ConfigError
-from guidelint.diagnostics import Diagnostic, Span
+from guidelint.diagnostics import Diagnostic, Span, escape_message
 from guidelint.registry import PageContext, SiteContext, iter_rules, matches
 from guidelint.results import PageResult, severity_for
 from guidelint.site import PageSummary, SiteIndex, slug_for
@@ -122,6 +122,8 @@ def _analyze(
         else 0
     )
     page_text = templates.mask_for(text, config, body_start)  # Liquid, shortcodes: never prose
+    from guidelint.fastparse import TooManyBlocks
+
     try:
         page = build_page(
             page_text,
@@ -131,7 +133,20 @@ def _analyze(
             fm,
             split.front_matter_lines,
             config.get("links.slug_style"),
+            limits["max_blocks"],
+            lines if page_text == text else None,  # (masked text has lines of its own)
         )
+    except TooManyBlocks as exc:
+        findings.append(
+            Finding(
+                "GL908",
+                Span.point(exc.line),
+                f"the page has more than {limits['max_blocks']:,} Markdown blocks (limits.max_blocks: "
+                f"paragraphs, list items, table cells, headings...), parsing stopped at line "
+                f"{exc.line:,}; it is not checked; split the page or raise the limit",
+            )
+        )
+        return unreadable()
     except RecursionError:
         findings.append(
             Finding(
@@ -255,7 +270,7 @@ def _scan(
     exts = tuple(config["extensions"])
     excludes = config["exclude"]
     root = config.content_root
-    root_prefix = str(root) + os.sep
+    root_prefix = _prefix(root)
     folder_str = str(folder)
     lexical = folder_str == str(root) or folder_str.startswith(root_prefix)
     out: list[tuple[Path, str | None, bool]] = []
@@ -301,6 +316,13 @@ def _scan(
     return out
 
 
+def _prefix(folder: Path) -> str:
+    """The text that starts the path of everything below ``folder``: ``/`` for the root folder
+    itself, not ``//`` (a content root of "/" lost the first character of every page's path)."""
+    text = str(folder)
+    return text if text.endswith(os.sep) else text + os.sep
+
+
 def _display_fast(path: Path, cwd_prefix: str) -> str:
     """display_path for a regular file found by walking the resolved content root."""
     full = str(path)
@@ -316,7 +338,7 @@ def gather(paths: list[str], config: Config) -> tuple[list[FileItem], list[FileI
         raise ConfigError(f"content root '{config['content_root']}' is a file, not a folder")
     site: list[FileItem] = []
     if root.is_dir():
-        cwd_prefix = str(_cwd()) + os.sep
+        cwd_prefix = _prefix(_cwd())
         temps: list[str] = []
         site = [
             FileItem(
@@ -697,6 +719,16 @@ def _convert(
             continue
         severity = severities.get(code) or severities.setdefault(code, severity_for(code, config))
         out.append(
-            Diagnostic(display, line, column, end_line, end_column, code, severity, message, fix)
+            Diagnostic(
+                display,
+                line,
+                column,
+                end_line,
+                end_column,
+                code,
+                severity,
+                escape_message(message),  # page text quoted raw would hide NUL or zero-width
+                fix,
+            )
         )
     return out

@@ -277,3 +277,412 @@ def test_file_vanishing_between_cache_lookup_and_worker(tmp_path, monkeypatch):
     selected = frozenset({"GL901", "GL904"})
     report = runner.run([], config, selected, analyzer=make_analyzer(2, config, use_cache=True))
     assert [(d.code, d.path) for d in report.diagnostics] == [("GL901", "content/p30.md")]
+
+
+# --------------------------------------------------------------------------- bounded in time and memory
+# Each page below once took minutes or gigabytes (issue 15; before -> after in the notes). They run
+# through the real command line in a child process with an address-space limit, a timeout and its
+# peak memory read back: the bounds are generous guards against a return of the quadratic or
+# exploding cases, not speed measurements (the times before were 50 s to several minutes).
+BOUND_SECONDS = 90
+BOUND_PEAK_MIB = 600  # the 5 MB table and list peaked at 1.8 GB, now under 300 MiB
+ADDRESS_SPACE = 3 * 1024**3  # a runaway case fails with MemoryError instead of taking the machine
+FIVE_MB = 5 * 1024 * 1024 - 4096
+
+
+def _fill(unit: str) -> str:
+    return FM + unit * ((FIVE_MB - len(FM)) // len(unit))
+
+
+BOUNDED = {
+    # name: (page text, [(code, line)] that must be found; None: only no GL900 and no traceback)
+    "fifty-thousand-unclosed-comments": (FM + "<!--\n" * 50_000, None),
+    "fifty-thousand-comments-in-one-html-block": (
+        FM + "<div>\n" + "<!-- note -->\n" * 50_000 + "</div>\n",
+        None,
+    ),
+    "fifty-thousand-setext-headings": (
+        FM + "Title\n=====\n\n" * 50_000,
+        [("GL206", FM_LINES + 1)],
+    ),
+    "html-block-of-unfinished-tags": (
+        FM + '<div id="top">\n' + "<a b " * 40_000 + "\n</div>\n",
+        None,
+    ),
+    "a-megabyte-of-open-brackets": (FM + "[" * 1_000_000 + "\n", None),
+    "a-megabyte-of-brackets-then-one-close": (
+        FM + "[" * 1_000_000 + "]\n",
+        [("GL909", FM_LINES + 1)],
+    ),
+    "brackets-with-closes-after-them": (
+        FM + "[a " * 200_000 + "]" * 200_000 + "\n",
+        [("GL909", FM_LINES + 1)],
+    ),
+    "twenty-thousand-required-claim-sections": (
+        FM.replace("type: guide", "type: hub")
+        + "Do you need certification\n---\n\nSome text here.\n\n" * 20_000,
+        [("GL410", FM_LINES + 1)],
+    ),
+    "five-megabyte-list": (_fill("- item\n"), [("GL908", None)]),
+    "five-megabyte-table": (
+        FM + "| a | b |\n|---|---|\n" + "| x y | z w |\n" * ((FIVE_MB - 200) // 14),
+        [("GL908", None)],
+    ),
+}
+
+
+def _limit_address_space() -> None:  # runs in the child, before guidelint starts
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
+
+
+def _bounded_check(root: Path, *args: str) -> tuple[int, str, str, float]:
+    """Run ``guidelint check --format json --no-cache`` in ``root``: (exit code, stdout, stderr,
+    peak resident MiB of the child)."""
+    import subprocess
+    import sys
+    import threading
+
+    env = dict(os.environ, GUIDELINT_TODAY="2026-11-25", NO_COLOR="1")
+    with open(root / "out.json", "wb") as out, open(root / "err.txt", "wb") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "guidelint", "check", "--format", "json", "--no-cache", *args],
+            cwd=root,
+            stdout=out,
+            stderr=err,
+            env=env,
+            preexec_fn=_limit_address_space,
+        )
+        timer = threading.Timer(BOUND_SECONDS, proc.kill)
+        timer.start()
+        try:
+            _pid, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    stdout = (root / "out.json").read_text(encoding="utf-8", errors="replace")
+    stderr = (root / "err.txt").read_text(encoding="utf-8", errors="replace")
+    assert proc.returncode >= 0, f"killed after {BOUND_SECONDS} s (signal {-proc.returncode})"
+    return proc.returncode, stdout, stderr, usage.ru_maxrss / 1024
+
+
+@pytest.mark.parametrize("name", list(BOUNDED))
+def test_hostile_page_bounded(name, tmp_path):
+    text, expected = BOUNDED[name]
+    _write_site(tmp_path, {"page.md": text}, "")
+    code, out, err, peak = _bounded_check(tmp_path)
+    assert "Traceback" not in err and code in (0, 1), (code, err[-2000:])
+    assert peak < BOUND_PEAK_MIB, f"peak {peak:.0f} MiB"
+    found = json.loads(out)
+    assert not [d for d in found if d["code"] == "GL900"], found[:5]
+    got = {(d["code"], d["line"]) for d in found}
+    for want, line in expected or ():
+        assert any(c == want and (line is None or n == line) for c, n in got), (
+            want,
+            sorted(got)[:9],
+        )
+
+
+def test_too_many_blocks_names_the_limit_and_the_line(tmp_path, run_cli):
+    _write_site(
+        tmp_path,
+        {"list.md": FM + "- item\n" * 400, "ok.md": FM + "Text.\n"},
+        "[tool.guidelint.limits]\nmax_blocks = 500\n",
+    )
+    found = _check(run_cli, tmp_path, expect_code=1)
+    over = [d for d in found if d["code"] == "GL908"]
+    assert [d["path"] for d in over] == ["content/list.md"], over
+    # 5 tokens a list item: the budget of 500 runs out in the hundredth item or so
+    assert FM_LINES + 90 <= over[0]["line"] <= FM_LINES + 110, over
+    assert "limits.max_blocks" in over[0]["message"]
+    assert not [d for d in found if d["path"] == "content/ok.md" and d["code"] == "GL908"]
+
+
+def test_links_next_to_a_bracket_flood_are_still_read(tmp_path, run_cli):
+    page = FM + "See [the guide](missing.md).\n\n" + "[" * 10_001 + "]\n"
+    _write_site(tmp_path, {"flood.md": page}, "")
+    found = _check(run_cli, tmp_path, expect_code=1)
+    got = {(d["code"], d["line"]) for d in found}
+    assert ("GL301", FM_LINES + 1) in got and ("GL909", FM_LINES + 3) in got, sorted(got)
+
+
+def test_link_labels_parse_as_markdown_it_does():
+    """The guard that answers "no label" for a '[' with no ']' after it changes no token."""
+    from markdown_it import MarkdownIt
+
+    from guidelint.page import markdown_parser
+
+    stock = MarkdownIt("commonmark", {"html": True, "maxNesting": 100}).enable("table")
+    for text in [
+        "[" * 50 + "x",
+        "[a] [b [c](d) [e",
+        "![x [y](z) [",
+        "[[[x]]](y) [",
+        "a `[` b ] [c]\n\n[c]: /d",
+        "[x\n[y](z)\n[",
+    ]:
+        ours = [
+            (t.type, t.content, [c.type for c in t.children or []])
+            for t in markdown_parser().parse(text)
+        ]
+        theirs = [
+            (t.type, t.content, [c.type for c in t.children or []]) for t in stock.parse(text)
+        ]
+        assert ours == theirs, text
+
+
+# --------------------------------------------------------------------------- user-supplied regexes
+SLOW_REGEXES = [
+    r"(a+)+$",
+    r"(a*)*b",
+    r"(a|aa)+$",
+    r"(\d+|x)*$",
+    r"(\w+\s?)*$",
+    r"(.*a){20}",
+    r"^(a|a)*$",
+    r"((a+)b?)+$",
+    r"(?:\s*,?\s*\w+)*$",
+]
+FAST_REGEXES = [
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*$",
+    r"^https?://[^\s/$.?#][^\s]*$",
+    r"(\s+\w+)*$",
+    r"(\d{1,3}\.){3}\d{1,3}",
+    r"(?:foo|bar)+",
+    r"(?:ab|cd)*e",
+    r"^\d{4}-\d{2}-\d{2}$",
+]
+
+
+@pytest.mark.parametrize("regex", SLOW_REGEXES)
+def test_exponential_regex_refused(regex):
+    from guidelint.saferegex import unsafe_reason
+
+    assert unsafe_reason(regex) is not None
+
+
+@pytest.mark.parametrize("regex", FAST_REGEXES)
+def test_linear_regex_accepted(regex):
+    from guidelint.saferegex import unsafe_reason
+
+    assert unsafe_reason(regex) is None
+
+
+def test_shipped_schemas_and_pack_pass_the_regex_check():
+    import re
+
+    import yaml
+
+    from guidelint.saferegex import unsafe_reason
+
+    repo = Path(__file__).resolve().parent.parent
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "pattern" and isinstance(value, str):
+                    found.append((value, 0))
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+        elif isinstance(node, str) and node.startswith("re:"):
+            found.append((node[3:].strip(), re.IGNORECASE))
+
+    for path in (repo / "schemas").glob("*.schema.json"):
+        walk(json.loads(path.read_text(encoding="utf-8")))
+    for path in (repo / "guidelint" / "packs").glob("*.yaml"):
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+    assert len(found) >= 5
+    assert [(rx, unsafe_reason(rx, flags)) for rx, flags in found if unsafe_reason(rx, flags)] == []
+
+
+def _copy_schemas(root: Path) -> Path:
+    import shutil
+
+    repo = Path(__file__).resolve().parent.parent
+    target = root / "myschemas"
+    shutil.copytree(repo / "schemas", target)
+    (root / "pyproject.toml").write_text(
+        '[tool.guidelint]\ncontent_root = "content"\nschemas = "myschemas"\n', encoding="utf-8"
+    )
+    (root / "content").mkdir(exist_ok=True)
+    (root / "content" / "ok.md").write_text(FM + "Text.\n", encoding="utf-8")
+    return target
+
+
+def _edit_schema(path: Path, edit) -> None:
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    edit(doc)
+    path.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+
+
+def test_catastrophic_schema_pattern_is_a_configuration_error(tmp_path, run_cli):
+    schemas = _copy_schemas(tmp_path)
+    _edit_schema(
+        schemas / "guide.schema.json",
+        lambda d: d["properties"].__setitem__("title", {"type": "string", "pattern": "^(a+)+$"}),
+    )
+    code, _out, err = run_cli("check", "--no-cache", cwd=tmp_path)
+    assert code == 2 and "Traceback" not in err, err
+    text = (schemas / "guide.schema.json").read_text(encoding="utf-8")
+    line = text[: text.index('"^(a+)+$"')].count("\n") + 1
+    assert f"guide.schema.json:{line}: pattern '^(a+)+$'" in err, err
+
+
+def test_catastrophic_pack_regex_is_a_configuration_error(tmp_path, run_cli):
+    _write_site(tmp_path, {"ok.md": FM + "Text.\n"}, "")
+    pack = tmp_path / "slow.yaml"
+    pack.write_text(
+        "pack: slow\n"
+        "rules:\n"
+        "  - code: XX401\n"
+        "    name: slow-rule\n"
+        "    policy: P1\n"
+        "    severity: error\n"
+        "    summary: s\n"
+        "    claims:\n"
+        "      - 're:(\\w+\\s?)*$'\n"
+        "    message: m\n"
+        "    suggestion: s\n"
+        "    why: w\n"
+        "    examples: {ok: ['Fine.'], violation: ['Words words!']}\n",
+        encoding="utf-8",
+    )
+    with open(tmp_path / "pyproject.toml", "a", encoding="utf-8") as fh:
+        fh.write('[tool.guidelint.claims]\npacks = ["slow.yaml"]\n')
+    code, _out, err = run_cli("check", "--no-cache", cwd=tmp_path)
+    assert code == 2 and "Traceback" not in err, err
+    assert "slow.yaml:9" in err and "could run for minutes" in err, err
+
+
+@pytest.mark.parametrize(
+    "edit, words",
+    [
+        (
+            lambda d: d["properties"].__setitem__("title", {"$ref": "#/$defs/missing"}),
+            "$ref '#/$defs/missing' cannot be resolved",
+        ),
+        (
+            lambda d: (
+                d.setdefault("$defs", {}).__setitem__(
+                    "loop", {"allOf": [{"$ref": "#/$defs/loop"}]}
+                ),
+                d["properties"].__setitem__("title", {"$ref": "#/$defs/loop"}),
+            ),
+            "refers back to itself",
+        ),
+    ],
+    ids=["unresolvable", "recursive"],
+)
+def test_broken_ref_is_a_configuration_error_naming_the_schema(tmp_path, run_cli, edit, words):
+    schemas = _copy_schemas(tmp_path)
+    _edit_schema(schemas / "guide.schema.json", edit)
+    code, out, err = run_cli("check", "--no-cache", "--format", "json", cwd=tmp_path)
+    assert code == 2 and "Traceback" not in err and "GL900" not in out, (code, err)
+    assert "guide.schema.json:" in err and words in err, err
+
+
+def test_schemas_set_to_a_file(tmp_path, run_cli):
+    schemas = _copy_schemas(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.guidelint]\ncontent_root = "content"\n'
+        f'schemas = "{(schemas / "guide.schema.json").as_posix()}"\n',
+        encoding="utf-8",
+    )
+    code, _out, err = run_cli("check", "--no-cache", cwd=tmp_path)
+    assert code == 2 and "is a file, not a folder" in err and "does not exist" not in err, err
+
+
+# --------------------------------------------------------------------------- output and paths
+def _run_raw(root: Path, stdout, *args: str, close_stdout: bool = False):
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "guidelint", *args],
+        cwd=root,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        preexec_fn=(lambda: os.close(1)) if close_stdout else None,
+        env=dict(os.environ, NO_COLOR="1"),
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+@pytest.mark.parametrize("where", ["dev-full", "closed"])
+def test_unwritable_stdout_exits_2_with_one_line(tmp_path, fmt, where):
+    _write_site(tmp_path, {"ok.md": FM + "Text.\n"}, "")
+    if where == "dev-full":
+        if not os.path.exists("/dev/full"):
+            pytest.skip("no /dev/full on this system")
+        with open("/dev/full", "wb") as full:
+            proc = _run_raw(tmp_path, full, "check", "--no-cache", "--format", fmt)
+    else:
+        proc = _run_raw(tmp_path, None, "check", "--no-cache", "--format", fmt, close_stdout=True)
+    err = proc.stderr.decode("utf-8", "replace")
+    assert proc.returncode == 2, (proc.returncode, err)
+    assert "Traceback" not in err
+    lines = [ln for ln in err.splitlines() if ln.startswith("guidelint:")]
+    assert len(lines) == 1 and "cannot write the output" in lines[0], err
+
+
+def test_content_root_slash_keeps_the_whole_path(tmp_path):
+    from guidelint.config import Config
+
+    folder = tmp_path / "guide"
+    folder.mkdir()
+    (folder / "page.md").write_text(FM, encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text('[tool.guidelint]\ncontent_root = "/"\n')
+    config = load_config(tmp_path / "pyproject.toml")
+    assert isinstance(config, Config) and str(config.content_root) == "/"
+    found = runner._walk(folder, config)
+    real = (folder / "page.md").resolve()
+    assert [rel for _path, rel in found] == [real.as_posix().lstrip("/")]
+    assert runner._prefix(Path("/")) == "/" and runner._prefix(Path("/srv")) == "/srv/"
+
+
+def test_duplicate_key_made_with_an_alias_points_at_the_alias():
+    text = "---\nname: &k title\ntitle: A title here\nother: 1\n*k : again\n---\n"
+    sp = split(text.split("\n"))
+    _fm, findings = parse(sp.yaml_text, *sp.front_matter_lines, max_nodes=100, max_bytes=65_536)
+    assert [(f.code, f.span.line, f.span.column) for f in findings] == [("GL104", 5, 1)]
+    assert "first set on line 3" in findings[0].message
+
+
+def test_invisible_characters_are_escaped_in_messages(tmp_path, run_cli):
+    from guidelint.diagnostics import INVISIBLE
+
+    page = (
+        "---\ntitle: Zero width\ntype: guide\n---\n\n# Zero\u200bwidth\n\n## Same\u200b\n\nText.\n\n"
+        "## Same\u200b\n\nSee [x](no\u202epe.md).\n"
+    )
+    _write_site(tmp_path, {"zw.md": page}, "")
+    found = _check(run_cli, tmp_path, expect_code=1)
+    messages = [d["message"] for d in found]
+    assert not [m for m in messages if INVISIBLE.search(m)], messages
+    assert any("Zero\\u200bwidth" in m for m in messages), messages
+    assert any("no\\u202epe.md" in m for m in messages), messages
+
+
+def test_invisible_character_table_matches_unicode():
+    import sys
+    import unicodedata
+
+    from guidelint.diagnostics import INVISIBLE, escape_message
+
+    wanted = ("Cc", "Cf", "Zl", "Zp", "Cs")
+    for i in range(0x10000):  # the table is Unicode 14's; a newer Python may add astral ones
+        ch = chr(i)
+        category = unicodedata.category(ch)
+        if category in wanted:
+            assert INVISIBLE.fullmatch(ch), hex(i)
+        elif INVISIBLE.fullmatch(ch):
+            assert category == "Cn", (hex(i), category)  # unassigned in this Python's Unicode
+    assert sys.maxunicode > 0xFFFF
+    assert escape_message("a\x00b\u200b\U000e0041 \u201cq\u201d é") == (
+        "a\\u0000b\\u200b\\U000e0041 \u201cq\u201d é"
+    )

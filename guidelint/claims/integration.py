@@ -15,7 +15,9 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import itertools
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -166,7 +168,12 @@ def _section_titles(page, heading_index: int | None) -> list[str]:
     cache = page.cache.setdefault("claims.section_titles", {})
     if heading_index in cache:
         return cache[heading_index]
-    by_heading = {sec.heading: sec for sec in page.sections}
+    # built once per page, not once per heading: 50,000 headings took 104 s that way
+    by_heading = page.cache.get("claims.sections_by_heading")
+    if by_heading is None:
+        by_heading = page.cache["claims.sections_by_heading"] = {
+            sec.heading: sec for sec in page.sections
+        }
     titles = []
     sec = by_heading.get(heading_index)
     while sec is not None:
@@ -292,11 +299,7 @@ class RequiredClaimRule(RegistryRule):
                 heading = page.headings[sec.heading]
                 if not applies.section.search(heading.text):
                     continue
-                sentences = [
-                    s.text
-                    for s in page.sentences
-                    if sec.start_line < page.blocks[s.block].position(s.start)[0] <= sec.end_line
-                ]
+                sentences = _sentences_between(page, sec.start_line, sec.end_line)
                 if engine.requirement_met(req, sentences):
                     continue
                 yield self.finding(
@@ -304,6 +307,23 @@ class RequiredClaimRule(RegistryRule):
                     f"{req.policy}: section \u201c{heading.text}\u201d: {req.message} "
                     f"{req.why} Suggestion: {req.suggestion}",
                 )
+
+
+def _sentences_between(page, after_line: int, last_line: int) -> list[str]:
+    """The texts of the page's sentences that start on a line in (after_line, last_line], in page
+    order. The sentences' lines are worked out once per page and searched by bisection: scanning
+    every sentence for every section took 318 s on a hub of 20,000 matching sections."""
+    found = page.cache.get("claims.sentence_lines")
+    if found is None:
+        lines = [page.blocks[s.block].position(s.start)[0] for s in page.sentences]
+        in_order = all(a <= b for a, b in itertools.pairwise(lines))
+        found = page.cache["claims.sentence_lines"] = (lines, in_order)
+    lines, in_order = found
+    if not in_order:  # pragma: no cover - the walker makes sentences in page order
+        return [s.text for s, line in zip(page.sentences, lines) if after_line < line <= last_line]
+    lo = bisect.bisect_right(lines, after_line)
+    hi = bisect.bisect_right(lines, last_line, lo)
+    return [s.text for s in page.sentences[lo:hi]]
 
 
 def _registry_rules(engine: Engine, kinds: Iterable[str]) -> list[RegistryRule]:

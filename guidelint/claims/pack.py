@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from guidelint.saferegex import unsafe_reason
+
 from .patterns import Compiled, Compiler, PatternError, Regex
 
 SEVERITIES = ("error", "warning", "info")
@@ -616,6 +618,13 @@ def parse_pack(data: Any, path: str) -> Pack:
                 for key in ("slug", "section"):
                     if key in a:
                         src = v.string(a, key, f"{what}.applies_to")
+                        slow = unsafe_reason(src, re.IGNORECASE)
+                        if slow:
+                            v.err(
+                                f"{what}.applies_to.{key}: regular expression {src!r} could run "
+                                f"for minutes: {slow}",
+                                line=a.key_lines[key],
+                            )
                         try:
                             setattr(item, key, re.compile(src, re.IGNORECASE))
                         except re.error as exc:

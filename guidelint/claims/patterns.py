@@ -33,6 +33,19 @@ class PatternError(ValueError):
     """A pattern is malformed (the pack loader turns it into a PackError with a line)."""
 
 
+def _refuse_slow(body: str) -> None:
+    """A raw regex that could backtrack for minutes is a pack error (see guidelint.saferegex)."""
+    from guidelint.saferegex import unsafe_reason
+
+    reason = unsafe_reason(body, re.IGNORECASE)
+    if reason:
+        raise PatternError(
+            f"regular expression {body!r} could run for minutes on some sentences: {reason}; "
+            "rewrite it so that each repeated part starts with something the part before it "
+            "cannot match"
+        )
+
+
 _LEX = re.compile(r"\s+|!?\(|\)\??|\||[^\s()|]+")
 _GAP = re.compile(r"_(\d*)")
 _TERM = re.compile(r"\{([a-z][a-z0-9_-]*)\}")
@@ -196,6 +209,7 @@ class Compiler:
         if src.startswith("re:"):
             self._raw = True
             body = src[3:].strip()
+            _refuse_slow(body)
             try:
                 rx = Regex(body, check=True)
             except re.error as exc:
@@ -472,6 +486,7 @@ class Compiler:
             for s in sources:
                 if s.startswith("re:"):
                     self._raw = True
+                    _refuse_slow(s[3:].strip())
                     out.append(f"(?:{s[3:].strip()})")
                 else:
                     out.append(self.fragment(s))

@@ -6,7 +6,7 @@ The exit code never depends on the format.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from guidelint.runner import Report
@@ -92,3 +92,26 @@ def get_formatters() -> dict[str, Formatter]:
 
 
 FORMAT_NAMES = ("text", "json", "github", "sarif", "junit", "html")
+
+
+def iter_format(fmt: str, report: Report, ctx: FormatContext) -> Iterator[str] | None:
+    """The report in format ``fmt`` as pieces to write one after the other (None: no such format).
+    The text, JSON, GitHub and SARIF formats are made as they are written, so that a large report
+    is never held whole; the others are made whole, then written."""
+    import importlib
+
+    module = {
+        "text": "text",
+        "json": "json_format",
+        "github": "github",
+        "sarif": "sarif",
+    }.get(fmt)
+    if module is not None:
+        try:
+            stream = importlib.import_module(f"guidelint.formatters.{module}").iter_report
+        except (ImportError, AttributeError):
+            stream = None
+        if stream is not None:
+            return stream(report, ctx)
+    formatter = get_formatters().get(fmt)
+    return None if formatter is None else iter([formatter(report, ctx)])

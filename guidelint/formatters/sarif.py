@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -63,47 +64,56 @@ def _region(span) -> dict:
     }
 
 
-def format_report(report, ctx) -> str:
+def _result(d, index: dict[str, int]) -> dict:
+    result = {
+        "ruleId": d.code,
+        "level": LEVEL[d.severity.value],
+        "message": {"text": d.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": artifact_uri(d.path),
+                    "region": _region(d),
+                }
+            }
+        ],
+    }
+    if d.code in index:
+        result["ruleIndex"] = index[d.code]
+    if d.fix:
+        result["fixes"] = [
+            {
+                "description": {"text": "guidelint --fix"},
+                "artifactChanges": [
+                    {
+                        "artifactLocation": artifact_uri(d.path),
+                        "replacements": [
+                            {
+                                "deletedRegion": _region(e.span),
+                                "insertedContent": {"text": e.text},
+                            }
+                            for e in d.fix
+                        ],
+                    }
+                ],
+            }
+        ]
+    return result
+
+
+_RESULTS = (
+    "\0guidelint-results\0"  # stands for the results in the skeleton (no result holds a NUL raw)
+)
+
+
+def iter_report(report, ctx) -> Iterator[str]:
+    """The bytes of ``json.dumps(sarif, indent=2, ensure_ascii=False)``, written piece by piece:
+    the document around the results once, then each result as it is made (a report of 50,000
+    pages peaked at 1.7 GB when the whole document was built first)."""
     from guidelint.registry import all_rules
 
     rules = all_rules()
     index = {r.code: i for i, r in enumerate(rules)}
-    results = []
-    for d in report.diagnostics:
-        result = {
-            "ruleId": d.code,
-            "level": LEVEL[d.severity.value],
-            "message": {"text": d.message},
-            "locations": [
-                {
-                    "physicalLocation": {
-                        "artifactLocation": artifact_uri(d.path),
-                        "region": _region(d),
-                    }
-                }
-            ],
-        }
-        if d.code in index:
-            result["ruleIndex"] = index[d.code]
-        if d.fix:
-            result["fixes"] = [
-                {
-                    "description": {"text": "guidelint --fix"},
-                    "artifactChanges": [
-                        {
-                            "artifactLocation": artifact_uri(d.path),
-                            "replacements": [
-                                {
-                                    "deletedRegion": _region(e.span),
-                                    "insertedContent": {"text": e.text},
-                                }
-                                for e in d.fix
-                            ],
-                        }
-                    ],
-                }
-            ]
-        results.append(result)
     sarif = {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -120,8 +130,31 @@ def format_report(report, ctx) -> str:
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().resolve().as_uri() + "/"}},
                 "columnKind": "unicodeCodePoints",
                 "invocations": [{"executionSuccessful": True}],
-                "results": results,
+                "results": _RESULTS,
             }
         ],
     }
-    return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+    skeleton = json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+    marker = json.dumps(_RESULTS)
+    at = skeleton.index(marker)
+    before, after = skeleton[:at], skeleton[at + len(marker) :]
+    diagnostics = report.diagnostics
+    if not diagnostics:
+        yield before + "[]" + after
+        return
+    indent = " " * (len(before) - before.rindex("\n") - 1 - len('"results": '))
+    inner = indent + "  "
+    for start in range(0, len(diagnostics), 1_000):
+        part = ",\n".join(
+            inner
+            + json.dumps(_result(d, index), indent=2, ensure_ascii=False).replace(
+                "\n", "\n" + inner
+            )
+            for d in diagnostics[start : start + 1_000]
+        )
+        yield (before + "[\n" if start == 0 else ",\n") + part
+    yield "\n" + indent + "]" + after
+
+
+def format_report(report, ctx) -> str:
+    return "".join(iter_report(report, ctx))

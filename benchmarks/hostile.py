@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Time and peak memory of ``guidelint check`` on the hostile pages of issue 15, one page a site.
+
+    python benchmarks/hostile.py                     # every case
+    python benchmarks/hostile.py setext-50k list-5mb # some
+    python benchmarks/hostile.py --report 500000     # JSON and SARIF of 500,000 synthetic findings
+
+Each case runs ``python -m guidelint check --no-cache --format json`` in a fresh child process;
+wall seconds and the child's peak resident memory (ru_maxrss from wait4) are printed with the
+codes found. ``--report N`` formats N synthetic diagnostics to /dev/null and prints the memory the
+formatting adds to the report itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+FM = "---\ntitle: A hostile page\ntype: guide\n---\n\n# A hostile page\n\n"
+LIMIT = 5 * 1024 * 1024 - 4096  # just under the default max_file_bytes
+
+
+def _fill(unit: str) -> str:
+    return FM + unit * ((LIMIT - len(FM)) // len(unit))
+
+
+CASES = {
+    "comments-50k": lambda: FM + "<!--\n" * 50_000,
+    "setext-50k": lambda: FM + "Title\n=====\n\n" * 50_000,
+    "html-a-b-10k": lambda: FM + "<div id=x>\n" + "<a b " * 10_000 + "\n</div>\n",
+    "brackets-100k": lambda: FM + "[" * 100_000 + "\n",
+    "table-5mb": lambda: FM + "| a | b |\n|---|---|\n" + "| x y | z w |\n" * ((LIMIT - 200) // 14),
+    "list-5mb": lambda: _fill("- item\n"),
+    "prose-5mb": lambda: _fill("Word word word. "),
+}
+
+
+def run_case(name: str, scratch: Path, timeout: float) -> str:
+    text = CASES[name]()
+    root = scratch / name
+    shutil.rmtree(root, ignore_errors=True)
+    (root / "content").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(
+        f'[tool.guidelint]\ncontent_root = "content"\nschemas = "{(REPO / "schemas").as_posix()}"\n'
+    )
+    (root / "content" / "page.md").write_text(text)
+    start = time.time()
+    with open(root / "out.json", "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "guidelint", "check", "--no-cache", "--format", "json"],
+            cwd=root,
+            stdout=out,
+            stderr=subprocess.DEVNULL,
+        )
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        timer.cancel()
+    wall = time.time() - start
+    codes: dict[str, int] = {}
+    try:
+        for d in json.loads((root / "out.json").read_text()):
+            codes[d["code"]] = codes.get(d["code"], 0) + 1
+    except ValueError:
+        codes = {"(no report)": 0}
+    return (
+        f"{name:16s} {len(text.encode()) / 1e6:5.2f} MB {wall:7.2f} s "
+        f"{usage.ru_maxrss / 1024:6.0f} MiB  exit {os.waitstatus_to_exitcode(status)}  {codes}"
+    )
+
+
+def report_memory(count: int) -> None:
+    sys.path.insert(0, str(REPO))
+    from guidelint.diagnostics import Diagnostic, Severity
+    from guidelint.formatters import FormatContext, iter_format
+    from guidelint.runner import Report
+
+    message = (
+        "P1: certification is described as a legal requirement (\u201cmust be certified\u201d)"
+    )
+    diags = [
+        Diagnostic(
+            f"content/p{i // 10}.md", i % 10 + 1, 1, i % 10 + 1, 9, "GL401", Severity.ERROR, message
+        )
+        for i in range(count)
+    ]
+    report = Report(diags, count // 10, count // 10)
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    for fmt in ("json", "sarif"):
+        start = time.time()
+        with open(os.devnull, "w", encoding="utf-8") as out:
+            for chunk in iter_format(fmt, report, FormatContext()):
+                out.write(chunk)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(
+            f"{fmt:6s} {count:,} findings: {time.time() - start:6.1f} s, peak {peak:.0f} MiB "
+            f"(the findings alone {base:.0f} MiB)"
+        )
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    if args[:1] == ["--report"]:
+        report_memory(int(args[1]) if len(args) > 1 else 500_000)
+        return
+    with tempfile.TemporaryDirectory(prefix="guidelint-hostile-") as scratch:
+        for name in args or list(CASES):
+            print(run_case(name, Path(scratch), timeout=600), flush=True)
+
+
+if __name__ == "__main__":
+    main()
