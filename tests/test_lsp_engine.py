@@ -97,7 +97,7 @@ def test_engine_matches_a_fresh_run_after_each_edit(generated, monkeypatch):
             [str(Path(p)) for p in linking],
             config,
             selected,
-            analyzer=overlay_analyzer(analyze_items, {Path(page): buffer}),
+            analyzer=overlay_analyzer(analyze_items, {f"content/{rel}": buffer}),  # by display path
         )
         by_path: dict[str, list] = {}
         for d in fresh.diagnostics:
