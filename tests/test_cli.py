@@ -250,7 +250,7 @@ def test_files_outside_the_content_root_get_a_note(site, run_cli, tmp_path_facto
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_a_schema_broken_after_a_warm_run_is_exit_2(site, run_cli, tmp_path, jobs):
+def test_a_schema_broken_after_a_warm_run_is_exit_2(site, run_cli, run_cli_proc, tmp_path, jobs):
     """Schemas load when first needed; a broken one is still exit 2, never GL900 on every page,
     even when the cache and the site snapshot hold results from before it broke."""
     import shutil
@@ -261,6 +261,7 @@ def test_a_schema_broken_after_a_warm_run_is_exit_2(site, run_cli, tmp_path, job
     (root / "pyproject.toml").write_text(
         '[tool.guidelint]\ncontent_root = "content"\nschemas = "my-schemas"\n'
     )
+    run_cli = run_cli_proc if jobs == "2" else run_cli  # a worker pool: a real process
     first, _out, err = run_cli("check", "-j", jobs, cwd=root)
     assert first in (0, 1) and "Traceback" not in err
     (tmp_path / "my-schemas" / "guide.schema.json").write_text("{ not json")

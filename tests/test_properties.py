@@ -3,12 +3,11 @@ page survives ``check --fix`` untouched. Example counts are bounded to keep the 
 
 import os
 import random
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
+from conftest import run_cli_in_process
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -193,10 +192,7 @@ WORDS = [
 
 
 def _has_fix() -> bool:
-    out = subprocess.run(
-        [sys.executable, "-m", "guidelint", "check", "--help"], capture_output=True, text=True
-    )
-    return "--fix" in out.stdout
+    return "--fix" in run_cli_in_process("check", "--help", cwd=REPO)[1]
 
 
 @pytest.mark.skipif(not _has_fix(), reason="guidelint check --fix is not available yet")
@@ -216,22 +212,19 @@ def test_clean_page_survives_fix_round_trip(words, crlf):
                 text.replace("\n", "\r\n" if crlf else "\n").encode()
             )
         before = {p.name: p.read_bytes() for p in (root / "content").iterdir()}
-        env = dict(os.environ, GUIDELINT_TODAY=EXAMPLE_TODAY.isoformat(), NO_COLOR="1")
 
         def check(*args):
-            return subprocess.run(
-                [sys.executable, "-m", "guidelint", "check", "--no-cache", *args],
+            return run_cli_in_process(
+                "check",
+                "--no-cache",
+                *args,
                 cwd=root,
-                capture_output=True,
-                text=True,
-                env=env,
+                env={"GUIDELINT_TODAY": EXAMPLE_TODAY.isoformat()},
             )
 
-        first = check()
-        assert first.returncode == 0, first.stdout  # the words and template are chosen to pass
-        fixed = check("--fix")
-        assert fixed.returncode == 0 and "Traceback" not in fixed.stderr, (
-            fixed.stdout + fixed.stderr
-        )
+        code, out, _err = check()
+        assert code == 0, out  # the words and template are chosen to pass
+        code, out, err = check("--fix")
+        assert code == 0 and "Traceback" not in err, out + err
         assert {p.name: p.read_bytes() for p in (root / "content").iterdir()} == before
-        assert check().returncode == 0
+        assert check()[0] == 0

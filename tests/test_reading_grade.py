@@ -70,12 +70,14 @@ def test_bad_ceiling_is_a_config_error(run_cli, site, value):
     assert "max_grade" in err
 
 
-def test_ceiling_without_textstat_is_a_config_error_naming_the_extra(run_cli, site, tmp_path):
-    # a textstat that cannot be imported, found first on the path
+def test_ceiling_without_textstat_is_a_config_error_naming_the_extra(run_cli_proc, site, tmp_path):
+    # a textstat that cannot be imported, found first on the path of a new interpreter
     fake = tmp_path / "no_textstat" / "textstat"
     fake.mkdir(parents=True)
     (fake / "__init__.py").write_text("raise ImportError('simulated: not installed')\n")
     root = site({"a.md": _page("guide", [PLAIN])}, CONFIG.format(grade=9))
-    code, _out, err = run_cli("check", "--no-cache", cwd=root, env={"PYTHONPATH": str(fake.parent)})
+    code, _out, err = run_cli_proc(
+        "check", "--no-cache", cwd=root, env={"PYTHONPATH": str(fake.parent)}
+    )
     assert code == 2 and "Traceback" not in err
     assert "guidelint[readability]" in err
