@@ -3,7 +3,8 @@
 An attacker who can put files in the cache folder (a snapshot force-committed to the repository,
 a CI cache restored from a shared store) but does not hold the user's cache key writes a pickle
 whose ``__reduce__`` would create a marker file. Every run here goes through the real command
-line, in a subprocess with a timeout (a run blocked on a FIFO fails the test, it does not hang).
+line: in this process with a new process's state (tests/conftest.py), and where a FIFO could
+block it, in a subprocess with a timeout (a blocked run fails the test, it does not hang).
 """
 
 import builtins
@@ -11,11 +12,9 @@ import os
 import pickle
 import stat
 import struct
-import subprocess
-import sys
 
 import pytest
-from conftest import REPO, TODAY
+from conftest import REPO, run_cli_in_process, run_cli_subprocess
 
 from guidelint import trust
 
@@ -36,21 +35,12 @@ class Payload:
         return (builtins.open, (self.marker, "w"))
 
 
-def _cli(folder, *args, key_file):
-    env = dict(
-        os.environ,
-        GUIDELINT_TODAY=TODAY.isoformat(),
-        NO_COLOR="1",
-        GUIDELINT_CACHE_KEY_FILE=str(key_file),
-    )
-    proc = subprocess.run(
-        [sys.executable, "-m", "guidelint", "check", *args],
-        cwd=folder,
-        capture_output=True,
-        env=env,
-        timeout=60,  # a run blocked on a FIFO fails here instead of hanging the suite
-    )
-    return proc.returncode, proc.stdout.decode(), proc.stderr.decode()
+def _cli(folder, *args, key_file, real_process=False):
+    """``guidelint check ARGS`` with this key file: in this process (a new process's state, see
+    tests/conftest.py), or with ``real_process`` in a new interpreter whose timeout guards against
+    a run blocked on a FIFO."""
+    run = run_cli_subprocess if real_process else run_cli_in_process
+    return run("check", *args, cwd=folder, env={"GUIDELINT_CACHE_KEY_FILE": str(key_file)})
 
 
 @pytest.fixture
@@ -153,8 +143,8 @@ def test_the_snapshot_does_not_survive_a_change_of_key(clone, tmp_path):
 def test_a_fifo_in_place_of_cache_files_never_blocks(clone, tmp_path, how):
     key_file = tmp_path / "key"
     args = ("content", "drafts")
-    expected = _cli(clone, "--no-cache", *args, key_file=key_file)
-    assert _cli(clone, *args, key_file=key_file)[:2] == expected[:2]
+    expected = _cli(clone, "--no-cache", *args, key_file=key_file, real_process=True)
+    assert _cli(clone, *args, key_file=key_file, real_process=True)[:2] == expected[:2]
     planted = _cache_files(clone)
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
@@ -164,7 +154,7 @@ def test_a_fifo_in_place_of_cache_files_never_blocks(clone, tmp_path, how):
             os.mkfifo(path)
         else:
             path.symlink_to(fifo)
-    got = _cli(clone, *args, key_file=key_file)  # (the subprocess timeout is the guard)
+    got = _cli(clone, *args, key_file=key_file, real_process=True)  # (its timeout is the guard)
     assert got[:2] == expected[:2]
 
 
