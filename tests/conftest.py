@@ -22,7 +22,7 @@ def run_cli_subprocess(*args, cwd, input=None, env=None):
         cwd=cwd,
         input=input,
         capture_output=True,
-        env=dict(os.environ, **_cli_env(env)),
+        env=subprocess_env(**(env or {})),
         timeout=120,
     )
     return (
@@ -183,24 +183,36 @@ def run_cli_proc(tmp_path):
     return _run
 
 
+def write_site(root: Path, files: dict, config: str = "") -> Path:
+    """``root`` with a pyproject.toml pointing at content/ and the repository's schemas (plus
+    ``config``, TOML lines for [tool.guidelint]) and ``files`` (name -> text or bytes) in content/."""
+    (root / "pyproject.toml").write_text(
+        f'[tool.guidelint]\ncontent_root = "content"\nschemas = "{(REPO / "schemas").as_posix()}"\n{config}',
+        encoding="utf-8",
+    )
+    for name, text in files.items():
+        target = root / "content" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            target.write_bytes(text)
+        else:
+            target.write_text(text, encoding="utf-8")
+    (root / "content").mkdir(exist_ok=True)
+    return root
+
+
+def subprocess_env(**extra: str) -> dict:
+    """The environment of a test's own ``python -m guidelint`` process: this one's, with the
+    tests' date and no colour (as ``run_cli`` gives), plus ``extra``."""
+    return dict(os.environ, **_cli_env(extra))
+
+
 @pytest.fixture
 def site(tmp_path):
     """A folder with a pyproject.toml pointing at content/ and the repository's schemas."""
 
     def _make(files: dict, config: str = ""):
-        (tmp_path / "pyproject.toml").write_text(
-            f'[tool.guidelint]\ncontent_root = "content"\nschemas = "{(REPO / "schemas").as_posix()}"\n{config}',
-            encoding="utf-8",
-        )
-        for name, text in files.items():
-            target = tmp_path / "content" / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(text, bytes):
-                target.write_bytes(text)
-            else:
-                target.write_text(text, encoding="utf-8")
-        (tmp_path / "content").mkdir(exist_ok=True)
-        return tmp_path
+        return write_site(tmp_path, files, config)
 
     return _make
 

@@ -7,6 +7,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from conftest import subprocess_env, write_site
 
 from guidelint import runner
 from guidelint.config import load_config
@@ -147,16 +148,10 @@ CASES = {
 
 
 def _write_site(root: Path, files: dict, config: str) -> None:
-    repo = Path(__file__).resolve().parent.parent
-    (root / "pyproject.toml").write_text(
-        f'[tool.guidelint]\ncontent_root = "content"\nschemas = "{(repo / "schemas").as_posix()}"\n{config}',
-        encoding="utf-8",
-    )
-    content = root / "content"
-    content.mkdir(exist_ok=True)
-    (content / "dir.md").mkdir(exist_ok=True)
+    write_site(root, {}, config)
+    (root / "content" / "dir.md").mkdir(exist_ok=True)  # a folder named like a page
     for name, text in files.items():
-        target = content / name
+        target = root / "content" / name
         target.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
 
 
@@ -344,7 +339,7 @@ def _bounded_check(root: Path, *args: str) -> tuple[int, str, str, float]:
     import sys
     import threading
 
-    env = dict(os.environ, GUIDELINT_TODAY="2026-11-25", NO_COLOR="1")
+    env = subprocess_env()
     with open(root / "out.json", "wb") as out, open(root / "err.txt", "wb") as err:
         proc = subprocess.Popen(
             [sys.executable, "-m", "guidelint", "check", "--format", "json", "--no-cache", *args],
