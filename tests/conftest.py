@@ -1,7 +1,9 @@
+import contextlib
 import datetime as dt
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -205,6 +207,19 @@ def subprocess_env(**extra: str) -> dict:
     """The environment of a test's own ``python -m guidelint`` process: this one's, with the
     tests' date and no colour (as ``run_cli`` gives), plus ``extra``."""
     return dict(os.environ, **_cli_env(extra))
+
+
+@contextlib.contextmanager
+def serving(srv):
+    """Serve a loopback ``socketserver`` server in a thread for the block, then stop and close it.
+    (A short poll interval: ``shutdown()`` waits up to one interval, 0.5 s by default.)"""
+    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+    try:
+        yield srv
+    finally:
+        srv.shutdown()
+        srv.server_close()
 
 
 @pytest.fixture

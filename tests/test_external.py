@@ -11,6 +11,7 @@ import time
 from collections import Counter
 
 import pytest
+from conftest import serving
 
 from guidelint.external import Options, check_urls, retry_after, well_formed
 
@@ -80,12 +81,9 @@ def server(monkeypatch):
     srv.hits = Counter()
     srv.in_flight = 0
     srv.max_in_flight = 0
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
     srv.url = f"http://127.0.0.1:{srv.server_address[1]}"
-    yield srv
-    srv.shutdown()
-    srv.server_close()
+    with serving(srv):
+        yield srv
 
 
 def _opts(**kw):

@@ -14,6 +14,7 @@ import time
 from collections import Counter
 
 import pytest
+from conftest import serving
 
 from guidelint import external
 from guidelint.external import Options, address_problem, check_urls, legacy_ipv4, literal_ip
@@ -51,11 +52,8 @@ def server(monkeypatch):
     srv.hosts = []
     srv.redirects = {}
     srv.port = srv.server_address[1]
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
+    with serving(srv):
+        yield srv
 
 
 def _opts(**kw):
@@ -334,16 +332,12 @@ def test_tls_goes_to_the_checked_address_with_the_url_host_as_sni(tmp_path, monk
     srv.lock = threading.Lock()
     srv.hits, srv.hosts, srv.redirects = Counter(), [], {}
     srv.socket = context.wrap_socket(srv.socket, server_side=True)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
     real = ssl.create_default_context
     monkeypatch.setattr(external.ssl, "create_default_context", lambda: real(cafile=str(cert)))
-    try:
+    with serving(srv):
         port = srv.server_address[1]
         by_name, by_address = f"https://localhost:{port}/", f"https://127.0.0.1:{port}/"
         results = check_urls([by_name, by_address], _opts(allow_private=True))
-    finally:
-        srv.shutdown()
-        srv.server_close()
     assert results[by_name].ok, results[by_name]
     # the name as SNI, although the socket went to the address (an address literal sends none)
     assert sorted(names, key=str) == [None, "localhost"]
