@@ -209,6 +209,16 @@ def subprocess_env(**extra: str) -> dict:
     return dict(os.environ, **_cli_env(extra))
 
 
+def gen_site():
+    """benchmarks/gen_site.py as a module (``Site(n, seed).write(folder)``, ``main(argv)``)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen_site", REPO / "benchmarks" / "gen_site.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
 @contextlib.contextmanager
 def serving(srv):
     """Serve a loopback ``socketserver`` server in a thread for the block, then stop and close it.

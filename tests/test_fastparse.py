@@ -7,12 +7,11 @@ benchmark site, and on generated Markdown built from lines that start with every
 block rules look at, nested in lists and quotes and indented by 0 to 5 spaces or tabs.
 """
 
-import subprocess
-import sys
 from pathlib import Path
 
 import markdown_it
 import pytest
+from conftest import gen_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -57,11 +56,7 @@ def test_same_tokens_on_the_site_and_the_test_pages():
 
 
 def test_same_tokens_on_a_benchmark_site(tmp_path):
-    subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "gen_site.py"), "30", str(tmp_path)],
-        check=True,
-        capture_output=True,
-    )
+    gen_site().main(["30", str(tmp_path)])  # as `python benchmarks/gen_site.py 30 FOLDER` does
     pages = sorted(tmp_path.rglob("*.md"))
     assert len(pages) >= 30
     for page in pages:

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import gen_site
+
 from guidelint.testing import EXAMPLE_TODAY
 
 REPO = Path(__file__).resolve().parent.parent
@@ -24,12 +26,7 @@ except SystemExit as exit:
 
 
 def _site(tmp_path: Path) -> Path:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("gen_site", REPO / "benchmarks" / "gen_site.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    mod.Site(20, 7).write(tmp_path)
+    gen_site().Site(20, 7).write(tmp_path)
     return tmp_path / "content" / "guide-00003.md"
 
 
