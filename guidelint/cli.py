@@ -427,6 +427,8 @@ def rule_cmd(code, config_path):
         f"{rule.code} {rule.name}  ({rule.severity.value}{', fixable' if rule.fixable else ''})\n"
     )
     click.echo(rule.doc.rstrip() + "\n")
+    if rule.emitted_by:
+        click.echo(f"Emitted by: {rule.emitted_by}.\n")
 
 
 @cli.command("summary")
