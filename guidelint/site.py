@@ -7,8 +7,9 @@ boundaries, so site rules never need a page's full parse.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from guidelint.diagnostics import Span
 
@@ -196,11 +197,23 @@ def _urls(value, path: tuple = ()) -> list[tuple[str, tuple]]:
     return found
 
 
+if TYPE_CHECKING:  # pragma: no cover - a static view only, never built
+
+    class IndexedPage(PageSummary):
+        """A summary in a SiteIndex: every indexed page lies below the content root."""
+
+        rel: str
+
+
+def _indexed(summary: PageSummary) -> TypeGuard[IndexedPage]:
+    return summary.rel is not None
+
+
 class SiteIndex:
     """Every page of the site, built once per run."""
 
     def __init__(self, summaries: list[PageSummary]) -> None:
-        self.pages = [s for s in summaries if s.rel is not None]
+        self.pages: list[IndexedPage] = [s for s in summaries if _indexed(s)]
         self.by_rel = {s.rel: s for s in self.pages}
         self.by_slug = {s.slug: s for s in self.pages if s.slug is not None}
         hubs = [s for s in self.pages if s.type == "hub"]
@@ -210,7 +223,7 @@ class SiteIndex:
         # a partial run served by the site snapshot: the pages whose links are resolved (None: all);
         # the graph edges of the others come from ``stored_edges(rel)`` (guidelint.links.site_links)
         self.focus: set[str] | None = None
-        self.stored_edges = None
+        self.stored_edges: Callable[[str], tuple[str, ...]] | None = None
 
     def __len__(self) -> int:
         return len(self.pages)
