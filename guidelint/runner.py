@@ -303,6 +303,7 @@ def _scan(
             full = entry.path
             link = entry.is_symlink()
             path = Path(full)
+            rel: str | None
             if lexical and not link:
                 rel = full[len(root_prefix) :].replace(os.sep, "/")
             else:
@@ -478,6 +479,7 @@ def analyze_items(
                 )
             )
             continue
+        assert data is not None  # read_item gives the bytes or a problem
         results.append(analyze(item.display, item.rel, data, config, selected))
     return results
 
@@ -625,7 +627,10 @@ def _site_findings(
     if focus is not None:
         index = SiteIndex(
             [
-                r.stub() if isinstance(r, StoredResult) and k not in focus else r.summary
+                # a SummaryStub stands in for its PageSummary (duck-typed: issue 19 item 3)
+                r.stub()  # type: ignore[misc]
+                if isinstance(r, StoredResult) and k not in focus
+                else r.summary
                 for k, _i, r in keyed
             ]
         )
