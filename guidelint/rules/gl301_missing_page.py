@@ -58,6 +58,7 @@ class MissingPage(Rule):
             res = sl.resolution
             if sl.link.kind != "link" or res.kind != MISSING:
                 continue
+            assert res.rel is not None  # a MISSING resolution names the path it looked for
             if reported(sl.source, ctx):
                 suggestion = resolver.suggest_page(res.rel, sl.source.rel)
                 where = f"no page or file at '{res.rel}' in the content root"

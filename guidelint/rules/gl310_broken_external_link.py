@@ -60,7 +60,9 @@ class BrokenExternalLink(Rule):
         urls = [
             (sl.source, sl.resolution.url, sl.link.span, "external link")
             for sl in site_links(site, ctx.config)
-            if sl.resolution.kind == EXTERNAL and reported(sl.source, ctx)
+            if sl.resolution.kind == EXTERNAL
+            and sl.resolution.url is not None  # (always: an external resolution has its URL)
+            and reported(sl.source, ctx)
         ]
         external = ctx.config.get("links.check_external")
         if external:

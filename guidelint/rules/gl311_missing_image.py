@@ -45,6 +45,7 @@ class MissingImage(Rule):
             if sl.link.kind != "image" or not reported(sl.source, ctx):
                 continue
             if res.kind == MISSING:
+                assert res.rel is not None  # a MISSING resolution names the path it looked for
                 import difflib
                 import posixpath
 

@@ -82,9 +82,10 @@ class LinkToRenamedPage(Rule):
                 or not reported(sl.source, ctx)
             ):
                 continue
+            assert res.page is not None  # a redirect resolves to a page of the index
             new_rel = res.page.rel
             new = _new_target(sl.link.target, sl.source.rel, new_rel, res.site_absolute, extensions)
-            fix = ()
+            fix: tuple[CheckedEdit, ...] = ()
             if new is not None:
                 edit = _target_edit(sl.source, sl.link, new)
                 fix = (edit,) if edit is not None else ()

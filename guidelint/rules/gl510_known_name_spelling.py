@@ -136,7 +136,7 @@ class KnownNameSpelling(Rule):
                 if right is None or right == text:
                     continue
                 span = block.span(m.start(), m.end())
-                fix = ()
+                fix: tuple[CheckedEdit, ...] = ()
                 line = page.lines[span.line - 1] if span.line <= len(page.lines) else ""
                 if (
                     block.kind != "heading"
