@@ -251,10 +251,11 @@ class _Builder:
             except yaml.YAMLError:  # pragma: no cover - the same text composed without error
                 pass
         start = mapping.start_mark
-        event = self._key_marks.get((start.line, start.column, index))
-        if not isinstance(event, yaml.AliasEvent):
+        alias = self._key_marks.get((start.line, start.column, index))
+        if not isinstance(alias, yaml.AliasEvent):
             return composed
-        s, e = event.start_mark, event.end_mark
+        s, e = alias.start_mark, alias.end_mark
+        assert s is not None and e is not None  # parsed from text: every event has its marks
         offset = self.line_offset + 1
         return Span(s.line + offset, s.column + 1, e.line + offset, max(e.column + 1, s.column + 2))
 
