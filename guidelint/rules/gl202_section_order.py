@@ -1,7 +1,16 @@
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from guidelint.registry import Rule, register
 from guidelint.structure import match_sections, spec_for
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.page import Page
+    from guidelint.registry import PageContext
+    from guidelint.source import Finding
 
 
 def _longest_ordered(seq):
@@ -78,7 +87,7 @@ class SectionOrder(Rule):
     name = "section-order"
     summary = "Required sections are out of order"
 
-    def check(self, page, ctx):
+    def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
         spec = spec_for(page.type, ctx.schemas)
         if spec is None:
             return

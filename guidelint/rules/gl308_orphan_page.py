@@ -1,7 +1,18 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from guidelint.diagnostics import Severity
 from guidelint.links import inbound_edges
 from guidelint.registry import Rule, register
 from guidelint.rules._links import page_span, reported
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.registry import SiteContext
+    from guidelint.site import SiteIndex
+    from guidelint.source import Finding
 
 
 def published_rels(site) -> frozenset[str]:
@@ -83,7 +94,7 @@ class OrphanPage(Rule):
     scope = "site"
     locality = "graph"
 
-    def check_site(self, site, ctx):
+    def check_site(self, site: SiteIndex, ctx: SiteContext) -> Iterable[tuple[str, Finding]]:
         for rel in sorted(orphans(site, ctx.config)):
             page = site.by_rel[rel]
             if reported(page, ctx):

@@ -1,10 +1,20 @@
+from __future__ import annotations
+
 import posixpath
+from typing import TYPE_CHECKING
 
 from guidelint.diagnostics import CheckedEdit, Severity, Span
 from guidelint.links import PAGE, site_links
 from guidelint.registry import Rule, register
 from guidelint.rules._links import reported
 from guidelint.slug import normalize_label
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.registry import SiteContext
+    from guidelint.site import SiteIndex
+    from guidelint.source import Finding
 
 
 def _new_target(
@@ -71,7 +81,7 @@ class LinkToRenamedPage(Rule):
     locality = "links"
     fixable = True
 
-    def check_site(self, site, ctx):
+    def check_site(self, site: SiteIndex, ctx: SiteContext) -> Iterable[tuple[str, Finding]]:
         extensions = tuple(ctx.config["extensions"])
         for sl in site_links(site, ctx.config):
             res = sl.resolution

@@ -5,9 +5,18 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from guidelint.diagnostics import CheckedEdit, Severity
 from guidelint.registry import Rule, register
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.page import Page
+    from guidelint.registry import PageContext
+    from guidelint.source import Finding
+
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "packs" / "names"
 
@@ -125,7 +134,7 @@ class KnownNameSpelling(Rule):
     severity = Severity.WARNING
     fixable = True
 
-    def check(self, page, ctx):
+    def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
         wrong, by_fold, pattern, lowered = _matcher_for(ctx.config)
         if pattern is None or _absent(page, lowered):
             return
