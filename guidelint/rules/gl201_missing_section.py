@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from guidelint.source import Finding
 
 
-def anchor_span(page):
+def anchor_span(page: Page) -> Span:
     """Where page-level structure findings point: the H1, else the first body line."""
     i = h1_index(page)
     return page.headings[i].span if i is not None else Span.point(page.body_start)

@@ -6,14 +6,14 @@ from guidelint.registry import Rule, register
 from guidelint.structure import match_sections, spec_for
 
 if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from guidelint.page import Page
     from guidelint.registry import PageContext
     from guidelint.source import Finding
 
 
-def _longest_ordered(seq):
+def _longest_ordered(seq: Sequence[Any]) -> set[int]:
     """Indices of a longest non-decreasing subsequence of ``seq`` (patience, O(n log n))."""
     import bisect
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from guidelint.source import Finding
 
 
-def _norm(text):
+def _norm(text: str) -> str:
     return " ".join(text.split())
 
 

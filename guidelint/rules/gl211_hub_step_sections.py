@@ -138,6 +138,6 @@ class HubStepSections(Rule):
                 )
 
 
-def _ordinal(n):
+def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"

@@ -10,12 +10,13 @@ from guidelint.rules._links import page_span, reported
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
 
+    from guidelint.config import Config
     from guidelint.registry import SiteContext
     from guidelint.site import SiteIndex
     from guidelint.source import Finding
 
 
-def published_rels(site) -> frozenset[str]:
+def published_rels(site: SiteIndex) -> frozenset[str]:
     """The published pages (once per run: the graph rules ask per edge)."""
     cached = site.cache.get("links.published")
     if cached is None:
@@ -23,7 +24,7 @@ def published_rels(site) -> frozenset[str]:
     return cached
 
 
-def orphans(site, config):
+def orphans(site: SiteIndex, config: Config) -> set[str]:
     cached = site.cache.get("links.orphans")
     if cached is None:
         published = published_rels(site)

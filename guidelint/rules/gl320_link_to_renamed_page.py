@@ -12,13 +12,14 @@ from guidelint.slug import normalize_label
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
 
+    from guidelint.page import Link
     from guidelint.registry import SiteContext
-    from guidelint.site import SiteIndex
+    from guidelint.site import PageSummary, SiteIndex
     from guidelint.source import Finding
 
 
 def _new_target(
-    raw: str, source_rel: str, new_rel: str, site_absolute: bool, extensions
+    raw: str, source_rel: str, new_rel: str, site_absolute: bool, extensions: tuple[str, ...]
 ) -> str | None:
     """The link target rewritten to ``new_rel`` in the style it was written in."""
     path, hash_, fragment = raw.partition("#")
@@ -110,7 +111,7 @@ class LinkToRenamedPage(Rule):
             )
 
 
-def _target_edit(source, link, new: str):
+def _target_edit(source: PageSummary, link: Link, new: str) -> CheckedEdit | None:
     """Where the target is written: in the link itself (inline) or in its reference definition."""
     raw = link.target
     if link.style == "inline" and link.span.line == link.span.end_line:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from guidelint.source import Finding
 
 
-def reviewed_on(page):
+def reviewed_on(page: Page) -> dt.date | None:
     """The page's last_reviewed date, or None when it is missing or not a date (GL101 reports it)."""
     value = page.meta.get("last_reviewed")
     if not isinstance(value, str):

@@ -13,6 +13,7 @@ from guidelint.registry import Rule, register
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
 
+    from guidelint.config import Config
     from guidelint.page import Page
     from guidelint.registry import PageContext
     from guidelint.source import Finding
@@ -25,7 +26,9 @@ class NamesError(Exception):
     pass
 
 
-def _load(files: tuple[str, ...], spellings: tuple[tuple[str, str], ...]):
+def _load(
+    files: tuple[str, ...], spellings: tuple[tuple[str, str], ...]
+) -> tuple[dict[str, str], list[str]]:
     """(exact wrong form -> right name, right names whose other capitalisations are wrong)."""
     import yaml
 
@@ -49,7 +52,7 @@ def _load(files: tuple[str, ...], spellings: tuple[tuple[str, str], ...]):
     return wrong, case_names
 
 
-def _pattern(forms: list[str]) -> re.Pattern:
+def _pattern(forms: list[str]) -> re.Pattern[str]:
     """Any of ``forms`` as a word of its own (not inside a web or e-mail address), in any case."""
     # a lookahead for the forms' first characters lets the search skip most positions quickly
     firsts = "".join(sorted({re.escape(f[0]) for f in forms})) if all(forms) else None
@@ -65,7 +68,7 @@ def _pattern(forms: list[str]) -> re.Pattern:
 @functools.lru_cache(maxsize=8)
 def _matcher(
     root: Path, builtin: bool, files: tuple[str, ...], spellings: tuple[tuple[str, str], ...]
-):
+) -> tuple[dict[str, str], dict[str, str], re.Pattern[str] | None, tuple[str, ...] | None]:
     """(exact wrong form -> right name, casefolded right name -> right name for names whose
     capitalisation matters, the pattern finding both, the forms in lower case if they are all
     ASCII), for one configuration's name lists."""
@@ -77,7 +80,7 @@ def _matcher(
     return wrong, {n.casefold(): n for n in case_names}, _pattern(forms) if forms else None, lowered
 
 
-def _absent(page, lowered: tuple[str, ...] | None) -> bool:
+def _absent(page: Page, lowered: tuple[str, ...] | None) -> bool:
     """True when no form can be on the page: its prose is ASCII and contains none of them in any
     case. (For ASCII text and forms, a case-insensitive match is a match of the lower-cased
     strings; one pass of ``in`` per form over the page costs a tenth of the pattern search.)"""
@@ -90,7 +93,9 @@ def _absent(page, lowered: tuple[str, ...] | None) -> bool:
     return not any(form in prose for form in lowered)
 
 
-def _matcher_for(config):
+def _matcher_for(
+    config: Config,
+) -> tuple[dict[str, str], dict[str, str], re.Pattern[str] | None, tuple[str, ...] | None]:
     names = config.get("names")
     return _matcher(
         config.root,
