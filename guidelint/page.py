@@ -573,7 +573,7 @@ def _unescape_url(href: str) -> str:
 
 
 def _raw_target(
-    content: str, close: int, style: str, label: str | None, href: str, env: dict
+    content: str, close: int, style: str, label: str | None, href: str, env: dict[str, Any]
 ) -> str:
     """The destination as the writer wrote it (markdown-it percent-encodes its hrefs)."""
     if style == "inline":
@@ -592,7 +592,7 @@ def _raw_target(
 
 
 class _Walker:
-    def __init__(self, page: Page, lines: list[str], env: dict, slug_style: str) -> None:
+    def __init__(self, page: Page, lines: list[str], env: dict[str, Any], slug_style: str) -> None:
         self.page = page
         self.lines = lines
         self.env = env

@@ -9,7 +9,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeGuard
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from guidelint.diagnostics import Span
 
@@ -53,7 +53,9 @@ class PageSummary:
     definitions: tuple[Definition, ...] = ()
     comments: tuple[Comment, ...] = ()
     tables: tuple[TableInfo, ...] = ()
-    extra: dict = field(default_factory=dict, compare=False)  # rule-specific facts, picklable
+    extra: dict[str, Any] = field(
+        default_factory=dict, compare=False
+    )  # rule-specific facts, picklable
     html_anchors: tuple[str, ...] = ()  # id= and name= of raw HTML elements (link targets too)
     front_matter_urls: tuple[
         tuple[str, Span], ...
@@ -77,7 +79,7 @@ class PageSummary:
             self.__dict__["_anchors"] = found
         return found
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state.pop("_anchors", None)
         return state
@@ -87,7 +89,7 @@ class PageSummary:
         return self.status == "published"
 
 
-class OpenAnchors(frozenset):
+class OpenAnchors(frozenset[str]):
     """The anchors of a page that includes content guidelint cannot see: every anchor may be
     there (iteration still gives the known ones, for suggestions)."""
 
@@ -154,7 +156,7 @@ def summarize(page: Page, tables: bool = True) -> PageSummary:
     )
 
 
-def _text(value) -> str | None:
+def _text(value: Any) -> str | None:
     """A front-matter scalar as text (YAML may give a date, a number...); None if missing or not
     a scalar."""
     if value is None or isinstance(value, (dict, list)):
@@ -162,7 +164,7 @@ def _text(value) -> str | None:
     return str(value)
 
 
-def _sources(value) -> tuple[tuple[str, str, str, str], ...]:
+def _sources(value: Any) -> tuple[tuple[str, str, str, str], ...]:
     if not isinstance(value, list):
         return ()
     out: list[tuple[str, str, str, str]] = []
@@ -180,10 +182,10 @@ def _sources(value) -> tuple[tuple[str, str, str, str], ...]:
 _WEB = ("http://", "https://")
 
 
-def _urls(value, path: tuple = ()) -> list[tuple[str, tuple]]:
+def _urls(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[str, tuple[Any, ...]]]:
     """(url, path) for each string value of the front matter that is an http(s) URL (a source's
     ``url``, say), in document order; nesting is bounded by the YAML limits."""
-    found: list[tuple[str, tuple]] = []
+    found: list[tuple[str, tuple[Any, ...]]] = []
     stack = [(path, value)]
     while stack:
         where, node = stack.pop()
@@ -219,7 +221,9 @@ class SiteIndex:
         hubs = [s for s in self.pages if s.type == "hub"]
         self.hub = hubs[0] if len(hubs) == 1 else None
         self.hubs = hubs
-        self.cache: dict = {}  # per-run results shared by site rules (e.g. resolved links)
+        self.cache: dict[
+            str, Any
+        ] = {}  # per-run results shared by site rules (e.g. resolved links)
         # a partial run served by the site snapshot: the pages whose links are resolved (None: all);
         # the graph edges of the others come from ``stored_edges(rel)`` (guidelint.links.site_links)
         self.focus: set[str] | None = None
