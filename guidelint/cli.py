@@ -427,6 +427,8 @@ def rule_cmd(code, config_path):
         f"{rule.code} {rule.name}  ({rule.severity.value}{', fixable' if rule.fixable else ''})\n"
     )
     click.echo(rule.doc.rstrip() + "\n")
+    if rule.emitted_by:
+        click.echo(f"Emitted by: {rule.emitted_by}.\n")
 
 
 @cli.command("summary")
@@ -687,7 +689,10 @@ def main() -> None:
         try:
             cli(prog_name="guidelint")
         finally:
-            sys.stdout.flush()  # a full disk shows only when the last buffered bytes go out
+            # a full disk shows only when the last buffered bytes go out (a command that closed
+            # its own output, as the language server does at exit, has nothing left to flush)
+            if not getattr(sys.stdout, "closed", False):
+                sys.stdout.flush()
     except KeyboardInterrupt:  # pragma: no cover - interactive
         click.echo("guidelint: interrupted", err=True)
         sys.exit(130)

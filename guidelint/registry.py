@@ -46,6 +46,12 @@ class Rule:
     #   facts a SummaryStub holds; checked again for every page, from stored edges;
     # None (unknown, e.g. a plugin's rule): every edit runs the site rules on the whole site.
     locality: ClassVar[str | None] = None
+    # codes whose finding on the same span this rule's finding replaces when it carries a fix
+    # (one problem, one finding: the one that --fix can correct)
+    supersedes: ClassVar[tuple[str, ...]] = ()
+    # for a rule whose findings are made by a stage before any Page exists (reading, decoding,
+    # front matter, limits, suppressions): where, "module.function (when)"; shown by `rule CODE`
+    emitted_by: ClassVar[str | None] = None
     doc_override: str | None = None  # rules generated from data (claim packs) set their docs here
 
     def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from guidelint.config import Config, ConfigError
 from guidelint.diagnostics import Diagnostic, Span, escape_message
-from guidelint.registry import PageContext, SiteContext, iter_rules, matches
+from guidelint.registry import PageContext, SiteContext, get_rule, iter_rules, matches
 from guidelint.results import PageResult, severity_for
 from guidelint.site import PageSummary, SiteIndex, slug_for
 from guidelint.source import SOURCE_LINE_MAX, Finding, decode
@@ -179,14 +179,25 @@ def _analyze(
     ctx = PageContext(config=config, schemas=schemas, selected=selected)
     for rule in iter_rules("page", selected):
         findings.extend(rule.check(page, ctx))
-    # one misspelt accreditor, one finding: GL510's, which carries the fix (--fix corrects the
-    # name), over the claim pack's GL411 on the same span; GL411 stays where GL510 has no fix
-    fixed_names = {f.span for f in findings if f.code == "GL510" and f.fix}
-    if fixed_names:
-        findings = [f for f in findings if not (f.code == "GL411" and f.span in fixed_names)]
+    findings = _drop_superseded(findings)
     spec = spec_for(page.type, schemas)
     summary = summarize(page, tables=spec is not None and spec.steps is not None)
     return PageResult(summary, findings, shown_lines(lines, findings, summary))
+
+
+def _drop_superseded(findings: list[Finding]) -> list[Finding]:
+    """One problem, one finding: a finding that carries a fix, from a rule that ``supersedes``
+    other codes, hides their findings on the same span (a misspelt accreditor: GL510, which
+    --fix corrects, over the claims pack's GL411)."""
+    hidden = set()
+    for f in findings:
+        if f.fix:
+            rule = get_rule(f.code)
+            if rule is not None and rule.supersedes:
+                hidden.update((code, f.span) for code in rule.supersedes)
+    if not hidden:
+        return findings
+    return [f for f in findings if (f.code, f.span) not in hidden]
 
 
 def shown_lines(

@@ -91,8 +91,14 @@ def _github_keep(ch: str) -> bool:
     return _alphabetic_symbol(ord(ch))
 
 
+_GITHUB_ASCII_DROP = re.compile(r"[^a-z0-9 _\-]")  # in ASCII, what the categories above remove
+
+
 def _github(text: str) -> str:
-    return "".join(ch for ch in text.lower() if _github_keep(ch)).replace(" ", "-")
+    low = text.lower()
+    if low.isascii():  # most headings: one regular expression instead of a lookup per character
+        return _GITHUB_ASCII_DROP.sub("", low).replace(" ", "-")
+    return "".join(ch for ch in low if _github_keep(ch)).replace(" ", "-")
 
 
 def _gitlab(text: str) -> str:

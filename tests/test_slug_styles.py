@@ -191,3 +191,14 @@ def test_every_style_is_configurable():
     from guidelint.config import SLUG_STYLES
 
     assert set(SLUG_STYLES) == set(STYLES)
+
+
+def test_github_ascii_fast_path_equals_the_per_character_rule():
+    """ASCII headings take one regular expression; it must drop exactly what github-slugger's
+    categories drop, for every ASCII character in every position."""
+    from guidelint import slug
+
+    for cp in range(128):
+        for text in (chr(cp), f"a{chr(cp)}b", f"Pay {chr(cp)} Benefits"):
+            slow = "".join(c for c in text.lower() if slug._github_keep(c)).replace(" ", "-")
+            assert slug._github(text) == slow, (cp, text)

@@ -307,6 +307,8 @@ def rules_markdown(rules) -> str:
             flags.append("fixable with `--fix`")
         out.append(f"\n## {rule.code}\n\n{' · '.join(flags)}: {rule.summary}.\n\n")
         out.append(rule.doc.strip() + "\n")
+        if rule.emitted_by:
+            out.append(f"\nEmitted by: `{rule.emitted_by}`.\n")
     return "".join(out)
 
 

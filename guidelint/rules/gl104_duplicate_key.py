@@ -26,6 +26,7 @@ class DuplicateKey(Rule):
     """
 
     code = "GL104"
+    emitted_by = "guidelint.frontmatter.parse (while the YAML front matter is composed)"
     name = "duplicate-front-matter-key"
     summary = "A front-matter key is set twice"
     # Found while composing the YAML (guidelint.frontmatter); this class documents and selects it.

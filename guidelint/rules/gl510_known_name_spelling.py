@@ -138,6 +138,7 @@ class KnownNameSpelling(Rule):
     summary = "A known name (an accreditor, a credential) is misspelt"
     severity = Severity.WARNING
     fixable = True
+    supersedes = ("GL411",)  # the claims pack's accreditor-misspelled, on the same span
 
     def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
         wrong, by_fold, pattern, lowered = _matcher_for(ctx.config)

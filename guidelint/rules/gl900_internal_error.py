@@ -13,6 +13,7 @@ class InternalError(Rule):
     """
 
     code = "GL900"
+    emitted_by = "guidelint.runner.analyze (a rule or the page model raised)"
     name = "internal-error"
     summary = "guidelint failed on this file"
     scope = "input"

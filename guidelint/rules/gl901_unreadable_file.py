@@ -12,6 +12,7 @@ class UnreadableFile(Rule):
     """
 
     code = "GL901"
+    emitted_by = "guidelint.runner.read_item (before the file is read)"
     name = "unreadable-file"
     summary = "The file cannot be read"
     scope = "input"

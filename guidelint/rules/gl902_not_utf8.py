@@ -20,6 +20,7 @@ class NotUtf8(Rule):
     """
 
     code = "GL902"
+    emitted_by = "guidelint.source.decode (bytes to text)"
     name = "not-utf8"
     summary = "The file is not valid UTF-8"
     scope = "input"

@@ -20,6 +20,7 @@ class BinaryFile(Rule):
     """
 
     code = "GL903"
+    emitted_by = "guidelint.source.decode (bytes to text)"
     name = "binary-file"
     summary = "The file looks binary (it has NUL bytes)"
     scope = "input"

@@ -21,6 +21,7 @@ class EmptyFile(Rule):
     """
 
     code = "GL904"
+    emitted_by = "guidelint.source.decode (bytes to text)"
     name = "empty-file"
     summary = "The file is empty"
     scope = "input"

@@ -26,6 +26,7 @@ class YamlSyntax(Rule):
     """
 
     code = "GL905"
+    emitted_by = "guidelint.frontmatter.parse (reading the YAML)"
     name = "front-matter-yaml-syntax"
     summary = "The front matter is not valid YAML"
     scope = "input"

@@ -27,6 +27,7 @@ class UnterminatedFrontMatter(Rule):
     """
 
     code = "GL906"
+    emitted_by = "guidelint.frontmatter.split (finding the front matter)"
     name = "unterminated-front-matter"
     summary = "The front matter has no closing ---"
     scope = "input"

@@ -31,6 +31,7 @@ class YamlLimits(Rule):
     """
 
     code = "GL907"
+    emitted_by = "guidelint.frontmatter.parse (reading the YAML, under limits)"
     name = "front-matter-too-complex"
     summary = "The front matter is too large, deep or alias-heavy to read safely"
     scope = "input"

@@ -15,6 +15,7 @@ class FileTooLarge(Rule):
     """
 
     code = "GL908"
+    emitted_by = "guidelint.runner.read_item and guidelint.source.decode (size), guidelint.runner.analyze (limits.max_blocks)"
     name = "file-too-large"
     summary = "The file is over the size limit"
     scope = "input"

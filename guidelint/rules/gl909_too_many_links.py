@@ -21,6 +21,7 @@ class TooManyLinks(Rule):
     """
 
     code = "GL909"
+    emitted_by = "guidelint.limits.check_page (after the page is built)"
     name = "too-many-links"
     summary = "The page has more links than limits.max_links"
     scope = "input"

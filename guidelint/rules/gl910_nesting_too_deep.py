@@ -28,6 +28,7 @@ class NestingTooDeep(Rule):
     """
 
     code = "GL910"
+    emitted_by = "guidelint.limits.check_page (after the page is built)"
     name = "nesting-too-deep"
     summary = "Lists and blockquotes are nested deeper than limits.max_nesting"
     scope = "input"

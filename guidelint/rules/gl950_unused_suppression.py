@@ -38,6 +38,7 @@ class UnusedSuppression(Rule):
     """
 
     code = "GL950"
+    emitted_by = "guidelint.suppressions.apply (after every rule ran)"
     name = "unused-suppression"
     summary = "An inline suppression matches no finding of a rule that ran"
     severity = Severity.WARNING

@@ -23,6 +23,7 @@ class UnknownSuppressionCode(Rule):
     """
 
     code = "GL951"
+    emitted_by = "guidelint.suppressions.parse (reading the comments)"
     name = "unknown-code-in-suppression"
     summary = "A suppression names a code that no rule has"
     scope = "input"

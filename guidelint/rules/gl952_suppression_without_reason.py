@@ -25,6 +25,7 @@ class SuppressionWithoutReason(Rule):
     """
 
     code = "GL952"
+    emitted_by = "guidelint.suppressions.parse (reading the comments)"
     name = "suppression-without-reason"
     summary = "A suppression comment gives no reason after ' -- '"
     scope = "input"

@@ -35,6 +35,7 @@ class MalformedSuppression(Rule):
     """
 
     code = "GL953"
+    emitted_by = "guidelint.suppressions.parse (reading the comments)"
     name = "malformed-suppression"
     summary = "A guidelint- comment is not a valid directive, or a disable block is never closed"
     severity = Severity.WARNING
