@@ -189,7 +189,7 @@ def _drop_superseded(findings: list[Finding]) -> list[Finding]:
     """One problem, one finding: a finding that carries a fix, from a rule that ``supersedes``
     other codes, hides their findings on the same span (a misspelt accreditor: GL510, which
     --fix corrects, over the claims pack's GL411)."""
-    hidden = set()
+    hidden: set[tuple[str, Span]] = set()
     for f in findings:
         if f.fix:
             rule = get_rule(f.code)
