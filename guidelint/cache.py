@@ -273,7 +273,7 @@ def encode(file_digest: bytes, payload: bytes) -> bytes | None:
     return None if sealed is None else MAGIC + sealed
 
 
-def _open_entry(path: Path, file_digest: bytes) -> memoryview | None:
+def _open_entry(path: Path, file_digest: bytes) -> bytes | memoryview | None:
     """The verified payload of the entry at ``path`` for a file whose bytes hash to
     ``file_digest``, or None (missing, not a regular file, foreign, damaged or stale)."""
     blob = trust.read_regular(path)

@@ -684,7 +684,7 @@ def main() -> None:
 
     gc.disable()
     if sys.stdout is None:
-        sys.stdout = _ClosedStdout()  # type: ignore[assignment]
+        sys.stdout = _ClosedStdout()
     try:
         try:
             cli(prog_name="guidelint")

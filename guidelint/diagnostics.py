@@ -29,7 +29,7 @@ class PickleAsTuple:
     __slots__ = ()
     __dataclass_fields__: ClassVar[dict[str, Any]]  # set by @dataclass on each subclass
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[Any], tuple[Any, ...]]:
         return (type(self), tuple(getattr(self, name) for name in self.__dataclass_fields__))
 
 
@@ -111,10 +111,10 @@ class Diagnostic(PickleAsTuple):
     def span(self) -> Span:
         return Span(self.line, self.column, self.end_line, self.end_column)
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.column, self.code, self.message)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The stable JSON shape (documented in the README)."""
         return {
             "path": self.path,

@@ -196,8 +196,9 @@ def _install_block(md: MarkdownIt) -> None:
             if counting:  # the counting push refers to the state: no cycle left behind
                 del state.push
 
-    ruler.getRules = get_rules  # type: ignore[method-assign]
-    block.tokenize = tokenize  # type: ignore[method-assign]
+    # (the instance's own functions, unbound: markdown-it's signatures take self)
+    ruler.getRules = get_rules  # type: ignore[method-assign, assignment]
+    block.tokenize = tokenize  # type: ignore[method-assign, assignment]
 
 
 # --------------------------------------------------------------------------- inline

@@ -22,7 +22,7 @@ from guidelint.source import Finding
 FENCE_RE = re.compile(r"^---[ \t]*$")
 CLOSE_RE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
 
-Path_ = tuple  # a key path: ("sources", 0, "url")
+Path_ = tuple[Any, ...]  # a key path: ("sources", 0, "url")
 
 # libyaml's composer is about ten times faster than the pure-Python one and keeps the same marks.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -39,13 +39,13 @@ class FrontMatter:
     data: dict[str, Any]
     start_line: int  # the opening --- (1-based)
     end_line: int  # the closing --- (1-based)
-    positions: dict[tuple, Position] = field(default_factory=dict)
+    positions: dict[tuple[Any, ...], Position] = field(default_factory=dict)
 
     @property
     def opening(self) -> Span:
         return Span(self.start_line, 1, self.start_line, 4)
 
-    def key_span(self, path: tuple) -> Span:
+    def key_span(self, path: tuple[Any, ...]) -> Span:
         """The span of the key at ``path`` (its value for list items), else its nearest parent's."""
         path = tuple(path)
         while path:
@@ -55,7 +55,7 @@ class FrontMatter:
             path = path[:-1]
         return self.opening
 
-    def value_span(self, path: tuple) -> Span:
+    def value_span(self, path: tuple[Any, ...]) -> Span:
         path = tuple(path)
         while path:
             pos = self.positions.get(path)
@@ -144,16 +144,16 @@ class _Builder:
     ) -> None:
         self.lines = lines
         self.yaml_text = yaml_text
-        self._key_marks: dict[tuple, Any] | None = None
+        self._key_marks: dict[tuple[Any, ...], Any] | None = None
         self.line_offset = line_offset
         self.max_nodes = max_nodes
         self.count = 0
-        self.positions: dict[tuple, Position] = {}
+        self.positions: dict[tuple[Any, ...], Position] = {}
         self.duplicates: list[Finding] = []
         self.constructor = SafeConstructor()
         self.active: set[int] = set()
 
-    def build(self, node: Node, path: tuple) -> Any:
+    def build(self, node: Node, path: tuple[Any, ...]) -> Any:
         self.count += 1
         if self.count > self.max_nodes:
             raise _Limit(
@@ -231,7 +231,9 @@ class _Builder:
         if self._key_marks is None:
             self._key_marks = {}
             try:
-                stack: list[list] = []  # per open collection: [start mark, is a mapping, count]
+                stack: list[
+                    list[Any]
+                ] = []  # per open collection: [start mark, is a mapping, count]
                 for event in yaml.parse(self.yaml_text, Loader=_LOADER):
                     if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                         stack.pop()
@@ -251,15 +253,16 @@ class _Builder:
             except yaml.YAMLError:  # pragma: no cover - the same text composed without error
                 pass
         start = mapping.start_mark
-        event = self._key_marks.get((start.line, start.column, index))
-        if not isinstance(event, yaml.AliasEvent):
+        alias = self._key_marks.get((start.line, start.column, index))
+        if not isinstance(alias, yaml.AliasEvent):
             return composed
-        s, e = event.start_mark, event.end_mark
+        s, e = alias.start_mark, alias.end_mark
+        assert s is not None and e is not None  # parsed from text: every event has its marks
         offset = self.line_offset + 1
         return Span(s.line + offset, s.column + 1, e.line + offset, max(e.column + 1, s.column + 2))
 
 
-def _dotted(path: tuple) -> str:
+def _dotted(path: tuple[Any, ...]) -> str:
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))

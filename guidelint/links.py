@@ -39,7 +39,7 @@ from urllib.parse import unquote
 if TYPE_CHECKING:  # pragma: no cover
     from guidelint.config import Config
     from guidelint.page import Link
-    from guidelint.site import PageSummary, SiteIndex
+    from guidelint.site import IndexedPage, SiteIndex
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 
@@ -57,7 +57,7 @@ class Resolution:
     kind: str
     rel: str | None = None  # the page or file below the content root (or the path looked for)
     anchor: str | None = None  # the fragment, percent-decoded; None when the target has no '#'
-    page: PageSummary | None = None
+    page: IndexedPage | None = None
     url: str | None = None  # for external links: the URL as written
     redirected_from: str | None = None  # the slug a links.redirects entry sent us from
     site_absolute: bool = False
@@ -84,7 +84,7 @@ class Resolver:
         )
         self.root: Path | None = config.content_root if config is not None else None
         # what was looked up on disk (not in the site index): the site snapshot re-checks these
-        self._exists: dict[str, bool] = {}
+        self._exists: dict[str, bool | str] = {}  # OUTSIDE for a path that leaves the root
         self._listings: dict[str, tuple[str, ...] | None] = {}
         self._suggestions: dict[tuple, str | None] = {}
         self._asked: set[tuple] = set()
@@ -104,8 +104,8 @@ class Resolver:
         self.fallback_root = (
             bool(config.get("links.fallback_root")) if config is not None else False
         )
-        self._by_url: dict[str, PageSummary] | None = None
-        self._posts: dict[str, PageSummary] | None = None
+        self._by_url: dict[str, IndexedPage] | None = None
+        self._posts: dict[str, IndexedPage] | None = None
         self._template_urls: dict[str, str] | None = None
         self._extras: set[str] | None = None
         # with published URLs, a relative link depends on the page's own URL, not only its folder
@@ -245,6 +245,7 @@ class Resolver:
         exts = TEMPLATE_PAGES.get(self.config["generator"], ()) if self.config else ()
         if not exts:
             return None
+        assert self.config is not None  # exts come from the config
         from guidelint.sitemodel import template_page_urls, url_key
 
         if self._template_urls is None:
@@ -262,17 +263,17 @@ class Resolver:
         return None
 
     # ------------------------------------------------------------------ URL model
-    def url_index(self) -> dict[str, PageSummary]:
+    def url_index(self) -> dict[str, IndexedPage]:
         """URL key -> page, for every URL and alias of every page (first page wins)."""
         if self._by_url is None:
-            index: dict[str, PageSummary] = {}
+            index: dict[str, IndexedPage] = {}
             for page in self.site.pages:
                 for key in page.urls:
                     index.setdefault(key, page)
             self._by_url = index
         return self._by_url
 
-    def _url_lookup(self, path: str, mapped: str | None, from_rel: str) -> PageSummary | None:
+    def _url_lookup(self, path: str, mapped: str | None, from_rel: str) -> IndexedPage | None:
         """The page published at the URL a link names: a site-absolute path (after the baseurl
         and site_prefixes), or a relative one read against the linking page's own URL."""
         from guidelint.sitemodel import page_base_url, url_key
@@ -521,7 +522,7 @@ class Resolver:
             self._listings[folder] = list_folder(self.root / folder)
         return self._listings[folder]
 
-    def disk_facts(self) -> tuple[dict[str, bool], dict[str, tuple[str, ...] | None]]:
+    def disk_facts(self) -> tuple[dict[str, bool | str], dict[str, tuple[str, ...] | None]]:
         """Everything this resolver learnt from the file system (besides the pages themselves)."""
         return dict(self._exists), dict(self._listings)
 
@@ -622,7 +623,7 @@ def resolve(
 
 @dataclass(frozen=True, slots=True)
 class SiteLink:
-    source: PageSummary
+    source: IndexedPage
     link: Link
     resolution: Resolution
 
@@ -816,6 +817,7 @@ def _link_edges(site: SiteIndex, config: Config | None) -> list[tuple[str, str]]
     for page in site.pages:
         rel = page.rel
         if focus is not None and rel not in focus:  # edges the snapshot stored for this page
+            assert site.stored_edges is not None  # set together with focus (runner)
             edges.extend((rel, to) for to in site.stored_edges(rel))
             continue
         for slug, _span in page.related:

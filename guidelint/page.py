@@ -37,7 +37,7 @@ def markdown_parser() -> MarkdownIt:
     # every link is a link: markdown-it turns javascript:, vbscript:, file: and most data: links
     # into plain text (its renderer's safety), but other renderers publish them, so they are
     # kept and reported (GL313) rather than hidden
-    md.validateLink = _any_link
+    md.validateLink = _any_link  # type: ignore[method-assign]  # markdown-it's per-instance hook
     return install(md)  # limits.PARSER_MAX_NESTING
 
 
@@ -212,7 +212,7 @@ def _comments(html: str) -> list[tuple[int, int]]:
     in linear time. The regex tries every ``<!--`` against the rest of the text when one is never
     closed: 50,000 unclosed openers took a minute. Here the first opener without a closing
     ``-->`` ends the search, since no later opener can be closed either."""
-    out = []
+    out: list[tuple[int, int]] = []
     pos = 0
     while True:
         start = html.find("<!--", pos)
@@ -573,7 +573,7 @@ def _unescape_url(href: str) -> str:
 
 
 def _raw_target(
-    content: str, close: int, style: str, label: str | None, href: str, env: dict
+    content: str, close: int, style: str, label: str | None, href: str, env: dict[str, Any]
 ) -> str:
     """The destination as the writer wrote it (markdown-it percent-encodes its hrefs)."""
     if style == "inline":
@@ -592,7 +592,7 @@ def _raw_target(
 
 
 class _Walker:
-    def __init__(self, page: Page, lines: list[str], env: dict, slug_style: str) -> None:
+    def __init__(self, page: Page, lines: list[str], env: dict[str, Any], slug_style: str) -> None:
         self.page = page
         self.lines = lines
         self.env = env
@@ -815,7 +815,7 @@ class _Walker:
                     k = content.find("<", cursor)
                     end = content.find(">", k) + 1 if k != -1 else cursor
                     k = cursor if k == -1 else k
-                    href = c.attrGet("href") or ""
+                    href = str(c.attrGet("href") or "")  # (a str: markdown-it's link attribute)
                     target = _unescape_url(href)
                     page.links.append(
                         Link(
@@ -852,7 +852,7 @@ class _Walker:
                     text = prose.text()[prose_start:]
                     # a [**label**][] reference matches by its source text, markup included
                     end, style, label = _link_tail(content, close, content[k + 1 : close])
-                    href = open_tok.attrGet("href") or ""
+                    href = str(open_tok.attrGet("href") or "")
                     target = _raw_target(content, close, style, label, href, self.env)
                     if style == "reference" and label:
                         self.used_labels.add(normalize_label(label))
@@ -879,7 +879,7 @@ class _Walker:
                 if close == -1:
                     close = k + 1
                 end, style, label = _link_tail(content, close, c.content)
-                src = c.attrGet("src") or ""
+                src = str(c.attrGet("src") or "")
                 target = _raw_target(content, close, style, label, src, self.env)
                 if style == "reference" and label:
                     self.used_labels.add(normalize_label(label))

@@ -77,11 +77,13 @@ def _analyze_task(
     analysed or None if unreadable)."""
     display, rel, path, data, entry = task
     if data is None:
+        assert path is not None  # a task without bytes names its file
         data, problem = read_item(
             FileItem(Path(path), display, rel), config["limits"]["max_file_bytes"]
         )
         if problem is not None:
             return _problem(display, rel, problem), None
+        assert data is not None  # read_item gives the bytes or a problem
     result = analyze(display, rel, data, config, selected)
     file_digest = cache_mod.digest(data)
     if entry is None or any(f.code == "GL900" for f in result.findings):
@@ -185,6 +187,7 @@ class Analyzer:
                     if problem is not None:
                         results[i] = _problem(item.display, item.rel, problem)
                         continue
+                    assert data is not None  # read_item gives the bytes or a problem
                     if (
                         stored := session.unchanged(item.rel, sig, cache_mod.digest(data))
                     ) is not None:
@@ -196,6 +199,7 @@ class Analyzer:
                 if problem is not None:
                     results[i] = _problem(item.display, item.rel, problem)
                     continue
+                assert data is not None  # read_item gives the bytes or a problem
                 path = store.entry_path(item.display, item.rel)
                 hit = store.get(path, cache_mod.digest(data))
                 if hit is not None:

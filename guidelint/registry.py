@@ -31,10 +31,11 @@ if TYPE_CHECKING:  # pragma: no cover
 class Rule:
     """Base class. Subclasses set the class attributes and override one check method."""
 
-    code: ClassVar[str]
-    name: ClassVar[str]
-    summary: ClassVar[str]
-    severity: ClassVar[Severity] = Severity.ERROR
+    # set on the class by a rule module, on the instance by rules built from data (claim packs)
+    code: str
+    name: str
+    summary: str
+    severity: Severity = Severity.ERROR
     scope: ClassVar[str] = "page"  # "page" | "site" | "input"
     fixable: ClassVar[bool] = False
     # A site rule's reach, for whole-site runs after an edit (guidelint.snapshot):

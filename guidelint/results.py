@@ -14,6 +14,7 @@ from guidelint.registry import get_rule
 
 if TYPE_CHECKING:  # pragma: no cover
     from guidelint.config import Config
+    from guidelint.page import Comment
     from guidelint.site import PageSummary
     from guidelint.source import Finding
 
@@ -27,7 +28,7 @@ class PageResult:
     lines: dict[int, str | None] = field(default_factory=dict)
 
     @property
-    def comments(self) -> tuple:
+    def comments(self) -> tuple[Comment, ...]:
         return self.summary.comments
 
     @property

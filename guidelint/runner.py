@@ -189,7 +189,7 @@ def _drop_superseded(findings: list[Finding]) -> list[Finding]:
     """One problem, one finding: a finding that carries a fix, from a rule that ``supersedes``
     other codes, hides their findings on the same span (a misspelt accreditor: GL510, which
     --fix corrects, over the claims pack's GL411)."""
-    hidden = set()
+    hidden: set[tuple[str, Span]] = set()
     for f in findings:
         if f.fix:
             rule = get_rule(f.code)
@@ -314,6 +314,7 @@ def _scan(
             full = entry.path
             link = entry.is_symlink()
             path = Path(full)
+            rel: str | None
             if lexical and not link:
                 rel = full[len(root_prefix) :].replace(os.sep, "/")
             else:
@@ -489,6 +490,7 @@ def analyze_items(
                 )
             )
             continue
+        assert data is not None  # read_item gives the bytes or a problem
         results.append(analyze(item.display, item.rel, data, config, selected))
     return results
 
@@ -636,7 +638,10 @@ def _site_findings(
     if focus is not None:
         index = SiteIndex(
             [
-                r.stub() if isinstance(r, StoredResult) and k not in focus else r.summary
+                # a SummaryStub stands in for its PageSummary (duck-typed: issue 19 item 3)
+                r.stub()  # type: ignore[misc]
+                if isinstance(r, StoredResult) and k not in focus
+                else r.summary
                 for k, _i, r in keyed
             ]
         )

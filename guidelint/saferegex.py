@@ -24,12 +24,14 @@ and it does not bound polynomial cases such as ``.*a.*b`` on very long text.
 
 from __future__ import annotations
 
-try:  # Python 3.11+
-    from re import _constants as _c  # type: ignore[attr-defined]
-    from re import _parser as _p  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as _c  # type: ignore[no-redef]
-    import sre_parse as _p  # type: ignore[no-redef]
+import sys
+
+if sys.version_info >= (3, 11):
+    from re import _constants as _c
+    from re import _parser as _p
+else:  # pragma: no cover - Python 3.10
+    import sre_constants as _c
+    import sre_parse as _p
 
 _MAX_UNCHECKED = 9  # a group repeated at most this many times is not looked at
 

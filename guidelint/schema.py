@@ -23,7 +23,7 @@ from guidelint.source import Finding
 
 if TYPE_CHECKING:  # pragma: no cover
     from jsonschema import Draft202012Validator
-    from referencing import Resolver
+    from referencing._core import Resolver  # (the package does not export it at its top)
 
     from guidelint.frontmatter import FrontMatter
 
@@ -478,7 +478,7 @@ def _inline(schema: dict, resolver: Resolver) -> dict | None:
         return None
 
 
-def _suggest(word: str, choices) -> str:
+def _suggest(word: object, choices) -> str:
     match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return f"; did you mean '{match[0]}'?" if match else ""
 

@@ -133,7 +133,8 @@ def _compile(schema: Any) -> Check:
     if unknown:
         raise Unsupported(", ".join(sorted(unknown)))
     checks: list[Check] = []
-    add = checks.append
+    # (the lambdas bind their values as defaults, which Check's one-argument form does not show)
+    add: Callable[[Callable[..., bool]], None] = checks.append
 
     if "type" in schema:
         names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
@@ -219,4 +220,5 @@ def _compile(schema: Any) -> Check:
         return _always
     if len(checks) == 1:
         return checks[0]
-    return lambda v, checks=tuple(checks): all(c(v) for c in checks)
+    every = tuple(checks)
+    return lambda v: all(c(v) for c in every)

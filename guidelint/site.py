@@ -7,8 +7,9 @@ boundaries, so site rules never need a page's full parse.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from guidelint.diagnostics import Span
 
@@ -52,7 +53,9 @@ class PageSummary:
     definitions: tuple[Definition, ...] = ()
     comments: tuple[Comment, ...] = ()
     tables: tuple[TableInfo, ...] = ()
-    extra: dict = field(default_factory=dict, compare=False)  # rule-specific facts, picklable
+    extra: dict[str, Any] = field(
+        default_factory=dict, compare=False
+    )  # rule-specific facts, picklable
     html_anchors: tuple[str, ...] = ()  # id= and name= of raw HTML elements (link targets too)
     front_matter_urls: tuple[
         tuple[str, Span], ...
@@ -76,7 +79,7 @@ class PageSummary:
             self.__dict__["_anchors"] = found
         return found
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state.pop("_anchors", None)
         return state
@@ -86,7 +89,7 @@ class PageSummary:
         return self.status == "published"
 
 
-class OpenAnchors(frozenset):
+class OpenAnchors(frozenset[str]):
     """The anchors of a page that includes content guidelint cannot see: every anchor may be
     there (iteration still gives the known ones, for suggestions)."""
 
@@ -153,7 +156,7 @@ def summarize(page: Page, tables: bool = True) -> PageSummary:
     )
 
 
-def _text(value) -> str | None:
+def _text(value: Any) -> str | None:
     """A front-matter scalar as text (YAML may give a date, a number...); None if missing or not
     a scalar."""
     if value is None or isinstance(value, (dict, list)):
@@ -161,7 +164,7 @@ def _text(value) -> str | None:
     return str(value)
 
 
-def _sources(value) -> tuple[tuple[str, str, str, str], ...]:
+def _sources(value: Any) -> tuple[tuple[str, str, str, str], ...]:
     if not isinstance(value, list):
         return ()
     out: list[tuple[str, str, str, str]] = []
@@ -179,10 +182,10 @@ def _sources(value) -> tuple[tuple[str, str, str, str], ...]:
 _WEB = ("http://", "https://")
 
 
-def _urls(value, path: tuple = ()) -> list[tuple[str, tuple]]:
+def _urls(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[str, tuple[Any, ...]]]:
     """(url, path) for each string value of the front matter that is an http(s) URL (a source's
     ``url``, say), in document order; nesting is bounded by the YAML limits."""
-    found: list[tuple[str, tuple]] = []
+    found: list[tuple[str, tuple[Any, ...]]] = []
     stack = [(path, value)]
     while stack:
         where, node = stack.pop()
@@ -196,21 +199,35 @@ def _urls(value, path: tuple = ()) -> list[tuple[str, tuple]]:
     return found
 
 
+if TYPE_CHECKING:  # pragma: no cover - a static view only, never built
+
+    class IndexedPage(PageSummary):
+        """A summary in a SiteIndex: every indexed page lies below the content root."""
+
+        rel: str
+
+
+def _indexed(summary: PageSummary) -> TypeGuard[IndexedPage]:
+    return summary.rel is not None
+
+
 class SiteIndex:
     """Every page of the site, built once per run."""
 
     def __init__(self, summaries: list[PageSummary]) -> None:
-        self.pages = [s for s in summaries if s.rel is not None]
+        self.pages: list[IndexedPage] = [s for s in summaries if _indexed(s)]
         self.by_rel = {s.rel: s for s in self.pages}
         self.by_slug = {s.slug: s for s in self.pages if s.slug is not None}
         hubs = [s for s in self.pages if s.type == "hub"]
         self.hub = hubs[0] if len(hubs) == 1 else None
         self.hubs = hubs
-        self.cache: dict = {}  # per-run results shared by site rules (e.g. resolved links)
+        self.cache: dict[
+            str, Any
+        ] = {}  # per-run results shared by site rules (e.g. resolved links)
         # a partial run served by the site snapshot: the pages whose links are resolved (None: all);
         # the graph edges of the others come from ``stored_edges(rel)`` (guidelint.links.site_links)
         self.focus: set[str] | None = None
-        self.stored_edges = None
+        self.stored_edges: Callable[[str], tuple[str, ...]] | None = None
 
     def __len__(self) -> int:
         return len(self.pages)

@@ -50,6 +50,7 @@ from guidelint.links import file_state, list_folder
 
 if TYPE_CHECKING:  # pragma: no cover
     from guidelint.config import Config
+    from guidelint.results import PageResult
     from guidelint.site import PageSummary
     from guidelint.source import Finding
 
@@ -163,8 +164,8 @@ class StoredResult:
 
     def __init__(self, record: PageRecord) -> None:
         self.record = record
-        self._summary = None
-        self._findings = None
+        self._summary: PageSummary | None = None
+        self._findings: list[Finding] | None = None
 
     @property
     def findings(self) -> list[Finding]:
@@ -267,7 +268,7 @@ class Session:
             self.blobs[key] = summary_blob
 
     def site_findings(
-        self, pages: list[tuple[str, object]]
+        self, pages: list[tuple[str, PageResult | StoredResult]]
     ) -> dict[str, tuple[Packed, ...]] | None:
         """The stored site findings (packed), if they hold for these (key, result) pages; else None."""
         prev = self.previous
@@ -281,21 +282,27 @@ class Session:
                 return None
         return prev.site_findings if prev.disk_unchanged(self.root) else None
 
-    def neighbourhood(self, pages: list[tuple[str, object]], report: set[str]) -> set[str] | None:
+    def neighbourhood(
+        self, pages: list[tuple[str, PageResult | StoredResult]], report: set[str]
+    ) -> set[str] | None:
         """For a run that reports on ``report`` only: the pages whose links the site rules must see
         (the reported and changed pages, the pages linking into the reported ones, the pages with
         a link that finds nothing), or None when the stored link data cannot be trusted (pages
         added or removed, disk facts changed, no link data)."""
         if not self._links_hold(pages):
             return None
+        assert self.previous is not None  # _links_hold checked it
         focus = set(report) | {key for key, result in pages if not isinstance(result, StoredResult)}
         for key, rec in self.previous.pages.items():
+            assert rec.links is not None  # _links_hold checked it
             targets, _edges, missing = rec.links
             if missing or not targets.isdisjoint(report):
                 focus.add(key)
         return focus
 
-    def edited_neighbourhood(self, pages: list[tuple[str, object]]) -> set[str] | None:
+    def edited_neighbourhood(
+        self, pages: list[tuple[str, PageResult | StoredResult]]
+    ) -> set[str] | None:
         """For a whole-site run after an edit that moved links (the stored site findings do not
         hold as they are): the edited pages and the pages whose links or related entries reach
         one of them, the only pages whose "links" site findings can have changed. None when the
@@ -315,12 +322,13 @@ class Session:
             edited.add(key)
         focus = set(edited)
         for key, rec in prev.pages.items():
+            assert rec.links is not None  # _links_hold checked it
             targets, edges, _missing = rec.links
             if not targets.isdisjoint(edited) or not edited.isdisjoint(edges):
                 focus.add(key)
         return focus
 
-    def _links_hold(self, pages: list[tuple[str, object]]) -> bool:
+    def _links_hold(self, pages: list[tuple[str, PageResult | StoredResult]]) -> bool:
         """The stored link data holds for this run: same pages, link data for each, same disk facts."""
         prev = self.previous
         return (
@@ -332,14 +340,18 @@ class Session:
 
     def stored_site_findings(self, key: str) -> tuple[Packed, ...]:
         """The site findings of ``key`` in the last whole-site run (see edited_neighbourhood)."""
+        assert (
+            self.previous is not None and self.previous.site_findings is not None
+        )  # checked there
         return self.previous.site_findings.get(key, ())
 
-    def _same_pages(self, pages: list[tuple[str, object]]) -> bool:
+    def _same_pages(self, pages: list[tuple[str, PageResult | StoredResult]]) -> bool:
         """This run's pages are the snapshot's, and each was read or matched in this run."""
+        assert self.previous is not None  # callers check first
         prev = self.previous.pages
         return len(pages) == len(prev) and all(key in prev and key in self.seen for key, _ in pages)
 
-    def previous_disk(self) -> tuple[dict[str, bool], dict]:
+    def previous_disk(self) -> tuple[dict[str, bool | str], dict]:
         """The disk facts of the snapshot (checked by site_findings or neighbourhood before use)."""
         return (
             (dict(self.previous.exists), dict(self.previous.listings))
@@ -348,18 +360,21 @@ class Session:
         )
 
     def stored_edges(self, key: str) -> tuple[str, ...]:
-        return self.previous.pages[key].links[1]
+        assert self.previous is not None  # only for pages of a focus the snapshot gave
+        links = self.previous.pages[key].links
+        assert links is not None  # the focus is given only when every page has link data
+        return links[1]
 
-    def suggestions(self, pages: list[tuple[str, object]]) -> dict:
+    def suggestions(self, pages: list[tuple[str, PageResult | StoredResult]]) -> dict:
         """The stored link suggestions, if this run's pages are the snapshot's (else none)."""
         prev = self.previous
         return dict(prev.suggestions) if prev is not None and self._same_pages(pages) else {}
 
     def save(
         self,
-        pages: list[tuple[str, object]],
-        site_findings: dict[str, list] | None,
-        disk: tuple[dict[str, bool], dict] | None,
+        pages: list[tuple[str, PageResult | StoredResult]],
+        site_findings: dict[str, list] | dict[str, tuple[Packed, ...]] | None,
+        disk: tuple[dict[str, bool | str], dict] | None,
         link_data: dict[str, LinkData] | None = None,
         suggestions: dict | None = None,
     ) -> None:
@@ -372,7 +387,7 @@ class Session:
         )
         snap = Snapshot(
             site_findings=self.previous.site_findings
-            if reused
+            if reused and self.previous is not None
             else None
             if site_findings is None
             else {key: pack(found, messages) for key, found in site_findings.items()}
@@ -381,7 +396,9 @@ class Session:
             snap.exists, snap.listings = disk
         if suggestions is not None:
             snap.suggestions = suggestions
-        elif reused:  # the site rules did not run: same pages, same answers
+        elif (
+            reused and self.previous is not None
+        ):  # the site rules did not run: same pages, same answers
             snap.suggestions = self.previous.suggestions
         changed = False
         for key, result in pages:
@@ -427,7 +444,12 @@ class Session:
                 )
                 changed = True
             snap.pages[key] = rec
-        if reused and not changed and snap.pages.keys() == self.previous.pages.keys():
+        if (
+            reused
+            and self.previous is not None
+            and not changed
+            and snap.pages.keys() == self.previous.pages.keys()
+        ):
             return  # nothing new to say
         from guidelint.atomic import store
 
@@ -517,6 +539,7 @@ def _write(fh, snap: Snapshot, previous: Snapshot | None, site_reused: bool) -> 
     secret = trust.key()
     if secret is None:
         raise OSError("no cache key")
+    site_blob: bytes | None
     if site_reused and previous is not None and previous.site_blob is not None:
         site_blob = previous.site_blob
     else:
@@ -538,6 +561,7 @@ def _write(fh, snap: Snapshot, previous: Snapshot | None, site_reused: bool) -> 
     for i, group in enumerate(groups):
         if (
             old is not None
+            and previous is not None
             and len(group) == previous.shard_sizes[i]
             and all(old.get(key) is rec for key, rec in group.items())
         ):

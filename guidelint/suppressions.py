@@ -92,6 +92,7 @@ def parse(comments: Iterable, require_reason: bool) -> Parsed:
                 )
             )
             continue
+        assert m is not None  # a known kind comes from a match
         rest = m.group("rest")
         codes_part, sep, reason = rest.partition(" -- ")
         if not sep and rest.strip().startswith("--"):

@@ -168,6 +168,7 @@ def key(outside=()) -> bytes | None:
     ``outside``: folders the key file must not be in (the cache folder, the content root:
     whoever can write there could then write the key too)."""
     folder = _inside(key_path(), outside) if outside else None
+    reason: str | None
     if folder is not None:  # (checked first: such a key is not even created)
         found, reason = None, f"{key_path()} is inside {folder}, where a planted cache could put it"
     else:
@@ -203,7 +204,7 @@ def seal(label: bytes, payload: bytes) -> bytes | None:
     return tag(secret, label, payload) + payload
 
 
-def unseal(label: bytes, blob: bytes) -> bytes | memoryview | None:
+def unseal(label: bytes, blob: bytes | memoryview) -> bytes | memoryview | None:
     """The payload of a ``seal``-ed blob if its tag verifies, else None."""
     secret = key()
     if secret is None or len(blob) < TAG_BYTES:

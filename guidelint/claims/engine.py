@@ -31,7 +31,16 @@ from itertools import accumulate
 from pathlib import Path
 
 from . import text as tx
-from .pack import FigureRule, Pack, PackError, Requirement, Rule, builtin_pack_paths, load_pack
+from .pack import (
+    AppliesTo,
+    FigureRule,
+    Pack,
+    PackError,
+    Requirement,
+    Rule,
+    builtin_pack_paths,
+    load_pack,
+)
 from .patterns import PRONOUNS, Compiled, Regex
 from .prefilter import Prefilter
 
@@ -140,9 +149,12 @@ class _Sentence:
         self._engine = engine
         self._section = section
         self._cache: dict = {}
-        self._clauses = self._segments = self._toks = self._negs = self._quotes = self._scopes = (
-            None
-        )
+        self._clauses: list[tx.Clause] | None = None
+        self._segments: list[tx.Clause] | None = None
+        self._toks: list[tx.Token] | None = None
+        self._negs: list[tuple[int, int, str]] | None = None
+        self._quotes: list[tuple[int, int]] | None = None
+        self._scopes: list[tuple[int, int]] | None = None
 
     def may_contain(self, rx: Regex) -> bool:
         """False when the prefilter knows that ``rx`` matches nowhere in ``full`` nor in any of its
@@ -321,7 +333,8 @@ class Engine:
         self.requirements: list[Requirement] = []
         seen: dict[str, str] = {}
         for p in self.packs:
-            for r in [*p.rules, *p.figures]:
+            defined: list[Rule | FigureRule] = [*p.rules, *p.figures]
+            for r in defined:
                 if r.code in seen:
                     raise PackError(
                         f"rule code {r.code} is defined twice (also in {seen[r.code]})",
@@ -366,8 +379,13 @@ class Engine:
 
     def all_rules(self) -> list:
         """Every rule (claim, figure, required-claim) for the registry, in code order."""
-        out: dict[str, object] = {}
-        for r in [*self.rules, *self.figure_rules, *self.requirements]:
+        out: dict[str, Rule | FigureRule | Requirement] = {}
+        everything: list[Rule | FigureRule | Requirement] = [
+            *self.rules,
+            *self.figure_rules,
+            *self.requirements,
+        ]
+        for r in everything:
             out.setdefault(r.code, r)
         return [out[k] for k in sorted(out)]
 
@@ -405,7 +423,7 @@ class Engine:
         """The prefilter of the claim, figure and required-claim rules and of the cues (built on
         first use)."""
         if self._prefilter is None:
-            others = [*self._required_patterns(), *self._cue_regexes()]
+            others: list[Compiled | Regex] = [*self._required_patterns(), *self._cue_regexes()]
             self._prefilter = Prefilter(self.rules, self.figure_rules, others)
         return self._prefilter
 
@@ -446,7 +464,7 @@ class Engine:
         start: int,
         end: int,
         extra: Regex | None,
-        owned: list[tuple[int, int]] = (),
+        owned: Sequence[tuple[int, int]] = (),
     ) -> bool:
         """Is a cue (hedge, aggravator) present in [start, end)? Cues inside the claim's own
         ``!``-marked words are part of the claim, not cues."""
@@ -753,7 +771,7 @@ class Engine:
     # -- required claims ----------------------------------------------------------------------
     def requirements_for(
         self, page_type: str | None, slug: str | None
-    ) -> list[tuple[Requirement, object]]:
+    ) -> list[tuple[Requirement, AppliesTo]]:
         """(requirement, applies_to entry) pairs that apply to a page; entry.section may be a regex."""
         out = []
         for q in self.requirements:

@@ -343,7 +343,7 @@ class _Validator:
         line = node.key_lines.get(key, node.line)
         if not isinstance(v, str) or not v.strip():
             self.err(f"{what}.{key} must be a non-empty string", line=line)
-        if rx is not None and not rx.match(v):
+        if rx is not None and not rx.match(str(v)):  # (a str: err raised otherwise)
             self.err(f"{what}.{key} {v!r} is not valid{hint}", line=line)
         return str(v)
 
@@ -563,10 +563,12 @@ def parse_pack(data: Any, path: str) -> Pack:
                     f"{what}.severity must be one of {', '.join(SEVERITIES)}",
                     line=fn.key_lines["severity"],
                 )
-            alts = {}
+            alts: dict[str, Regex] = {}
             for key in ("figures", "context", "sources", "periods"):
                 v.str_list(fn[key], f"{what}.{key}")
-                alts[key] = _alternation(v, comp, fn[key], f"{what}.{key}")
+                alt = _alternation(v, comp, fn[key], f"{what}.{key}")
+                assert alt is not None  # a non-empty list (checked above) joins into one regex
+                alts[key] = alt
             figures.append(
                 FigureRule(
                     code=code,
@@ -581,7 +583,10 @@ def parse_pack(data: Any, path: str) -> Pack:
                     pack=name,
                     path=path,
                     line=fn.line,
-                    **alts,
+                    figures=alts["figures"],
+                    context=alts["context"],
+                    sources=alts["sources"],
+                    periods=alts["periods"],
                 )
             )
 

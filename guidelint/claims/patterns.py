@@ -304,12 +304,12 @@ class Compiler:
                 lits = self._anchor_word(tok, subject)
             if optional or not lits:
                 continue
-            lits = frozenset(lits)
+            frozen = frozenset(lits)
             if every is not None:
-                every.append(lits)
-            key = _selectivity(lits)
+                every.append(frozen)
+            key = _selectivity(frozen)
             if best_key is None or key > best_key:
-                best, best_key = lits, key
+                best, best_key = frozen, key
         return best, i
 
     def _anchor_word(self, tok: str, subject) -> set[Literal] | None:
@@ -323,8 +323,8 @@ class Compiler:
                 self._term_anchors[name] = None  # guards against cycles (compile() rejects them)
                 got = self._anchor_list(self._terms_src[name])
                 self._term_anchors[name] = frozenset(got) if got is not None else None
-            got = self._term_anchors[name]
-            return set(got) if got is not None else None
+            known = self._term_anchors[name]
+            return set(known) if known is not None else None
         cased = tok.startswith("=")
         if cased:
             tok = tok[1:]
@@ -504,14 +504,14 @@ CASE = "\x00"
 def _raw_requires(body: str) -> tuple[frozenset[Literal], ...] | None:
     """Literal sets every match of a raw regex contains, from Python's own regex parser; None
     when nothing certain can be said."""
-    try:
-        from re import _parser as sre_parse  # Python 3.11+
-    except ImportError:  # pragma: no cover
-        import sre_parse  # type: ignore[no-redef]
+    if sys.version_info >= (3, 11):
+        from re import _parser as sre_parse
+    else:  # pragma: no cover
+        import sre_parse
     try:
         tree = sre_parse.parse(body, re.IGNORECASE)
         sets: list[frozenset[str]] = []
-        _raw_seq(sre_parse, list(tree), True, sets)
+        _raw_seq(sre_parse, list(tree.data), True, sets)
     except Exception:  # pragma: no cover - anything unexpected: no prefilter
         return None
     return (
@@ -528,7 +528,7 @@ def _raw_requires(body: str) -> tuple[frozenset[Literal], ...] | None:
 
 def _raw_seq(sp, items, icase: bool, sets: list) -> None:
     c = sp
-    run: set[str] | None = {""}
+    run: set[str] = {""}
 
     def flush():
         nonlocal run
@@ -566,7 +566,7 @@ def _raw_seq(sp, items, icase: bool, sets: list) -> None:
                 _raw_seq(c, list(sub), ic, sets)
         elif op is c.BRANCH:
             flush()
-            union: set[str] = set()
+            union: set[str] | None = set()
             for alt in av[1]:
                 got: list = []
                 _raw_seq(c, list(alt), icase, got)

@@ -76,6 +76,9 @@ class Prefilter:
             for pat in rule.claims:
                 need = need_of(pat.requires or ())
                 if need:
+                    assert (
+                        pat.anchors is not None
+                    )  # it requires literals: anchors is one set of them
                     self._filed.setdefault(bit_of[pat.anchors], []).append((i, pat, need))
                 else:
                     self._always.append((i, pat))
@@ -109,11 +112,11 @@ class Prefilter:
                     table[lit.text] = table.get(lit.text, 0) | bit
                     continue
                 if lit.kind == Literal.PREFIX:
-                    table = self._prefixes
+                    keyed = self._prefixes
                 else:
-                    table = self._spaced if any(ch.isspace() for ch in lit.text) else self._texts
+                    keyed = self._spaced if any(ch.isspace() for ch in lit.text) else self._texts
                 key = (lit.text, lit.cased)
-                table[key] = table.get(key, 0) | bit
+                keyed[key] = keyed.get(key, 0) | bit
         self._every: Plan = [(rule, list(rule.claims)) for rule in self._rules if rule.claims]
         self._token_bits: dict[str, int] = {}
 

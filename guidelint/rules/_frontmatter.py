@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from guidelint.schema import validate
 
+if TYPE_CHECKING:  # pragma: no cover
+    from guidelint.page import Page
+    from guidelint.registry import PageContext
+    from guidelint.source import Finding
 
-def schema_findings(page, ctx):
+
+def schema_findings(page: Page, ctx: PageContext) -> list[Finding]:
     if "schema_findings" not in page.cache:
         fm = page.front_matter
         page.cache["schema_findings"] = validate(fm, ctx.schemas) if fm is not None else []
-    return page.cache["schema_findings"]
+    found: list[Finding] = page.cache["schema_findings"]
+    return found
 
 
-def findings_with_code(page, ctx, code):
+def findings_with_code(page: Page, ctx: PageContext, code: str) -> list[Finding]:
     return [f for f in schema_findings(page, ctx) if f.code == code]

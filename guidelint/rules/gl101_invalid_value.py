@@ -1,6 +1,17 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from guidelint.diagnostics import Severity
 from guidelint.registry import Rule, register
 from guidelint.rules._frontmatter import findings_with_code
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.page import Page
+    from guidelint.registry import PageContext
+    from guidelint.source import Finding
 
 
 @register
@@ -53,5 +64,5 @@ class InvalidValue(Rule):
     summary = "A front-matter value breaks the page type's schema"
     severity = Severity.ERROR
 
-    def check(self, page, ctx):
+    def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
         return findings_with_code(page, ctx, self.code)

@@ -1,5 +1,16 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from guidelint.registry import Rule, register
 from guidelint.rules._frontmatter import findings_with_code
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.page import Page
+    from guidelint.registry import PageContext
+    from guidelint.source import Finding
 
 
 @register
@@ -44,5 +55,5 @@ class UnknownKey(Rule):
     name = "unknown-front-matter-key"
     summary = "A front-matter key the page type does not define"
 
-    def check(self, page, ctx):
+    def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
         return findings_with_code(page, ctx, self.code)

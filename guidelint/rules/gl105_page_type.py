@@ -1,5 +1,16 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from guidelint.registry import Rule, register
 from guidelint.rules._frontmatter import findings_with_code
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.page import Page
+    from guidelint.registry import PageContext
+    from guidelint.source import Finding
 
 
 @register
@@ -39,5 +50,5 @@ class PageType(Rule):
     name = "unknown-page-type"
     summary = "The front matter's type is not a known page type"
 
-    def check(self, page, ctx):
+    def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
         return findings_with_code(page, ctx, self.code)

@@ -1,5 +1,16 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from guidelint.diagnostics import Span
 from guidelint.registry import Rule, register
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.page import Page
+    from guidelint.registry import PageContext
+    from guidelint.source import Finding
 
 
 @register
@@ -30,7 +41,7 @@ class NoFrontMatter(Rule):
     name = "missing-front-matter"
     summary = "The page has no front matter"
 
-    def check(self, page, ctx):
+    def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
         if page.front_matter is None and page.rel is not None:
             yield self.finding(
                 Span.point(1, 1, len(page.lines[0]) if page.lines else 1),

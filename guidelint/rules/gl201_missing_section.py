@@ -1,11 +1,21 @@
+from __future__ import annotations
+
 import difflib
+from typing import TYPE_CHECKING
 
 from guidelint.diagnostics import Span
 from guidelint.registry import Rule, register
 from guidelint.structure import h1_index, match_sections, norm_text, spec_for
 
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
 
-def anchor_span(page):
+    from guidelint.page import Page
+    from guidelint.registry import PageContext
+    from guidelint.source import Finding
+
+
+def anchor_span(page: Page) -> Span:
     """Where page-level structure findings point: the H1, else the first body line."""
     i = h1_index(page)
     return page.headings[i].span if i is not None else Span.point(page.body_start)
@@ -59,7 +69,7 @@ class MissingSection(Rule):
     name = "missing-section"
     summary = "A section the page type requires is missing"
 
-    def check(self, page, ctx):
+    def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
         spec = spec_for(page.type, ctx.schemas)
         if spec is None:
             return

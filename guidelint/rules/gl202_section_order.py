@@ -1,10 +1,19 @@
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from guidelint.registry import Rule, register
 from guidelint.structure import match_sections, spec_for
 
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable, Sequence
 
-def _longest_ordered(seq):
+    from guidelint.page import Page
+    from guidelint.registry import PageContext
+    from guidelint.source import Finding
+
+
+def _longest_ordered(seq: Sequence[Any]) -> set[int]:
     """Indices of a longest non-decreasing subsequence of ``seq`` (patience, O(n log n))."""
     import bisect
 
@@ -78,7 +87,7 @@ class SectionOrder(Rule):
     name = "section-order"
     summary = "Required sections are out of order"
 
-    def check(self, page, ctx):
+    def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
         spec = spec_for(page.type, ctx.schemas)
         if spec is None:
             return

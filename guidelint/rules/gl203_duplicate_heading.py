@@ -1,8 +1,17 @@
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from guidelint.diagnostics import Severity
 from guidelint.registry import Rule, register
 from guidelint.structure import norm_text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.page import Page
+    from guidelint.registry import PageContext
+    from guidelint.source import Finding
 
 
 @register
@@ -47,7 +56,7 @@ class DuplicateHeading(Rule):
     summary = "Two headings of the same level have the same text"
     severity = Severity.WARNING
 
-    def check(self, page, ctx):
+    def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
         first: dict[tuple[int, str], Any] = {}
         for h in page.headings:
             key = (h.level, norm_text(h.text))

@@ -1,5 +1,16 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from guidelint.diagnostics import Severity
 from guidelint.registry import Rule, register
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.page import Page
+    from guidelint.registry import PageContext
+    from guidelint.source import Finding
 
 
 @register
@@ -39,7 +50,7 @@ class HeadingLevelSkip(Rule):
     summary = "A heading skips a level (an H4 straight after an H2)"
     severity = Severity.WARNING
 
-    def check(self, page, ctx):
+    def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
         prev = None
         for h in page.headings:
             if prev is not None and h.level > prev.level + 1:

@@ -1,4 +1,15 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from guidelint.registry import Rule, register
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.page import Page
+    from guidelint.registry import PageContext
+    from guidelint.source import Finding
 
 
 @register
@@ -35,7 +46,7 @@ class MultipleH1(Rule):
     name = "multiple-h1"
     summary = "A page has more than one H1"
 
-    def check(self, page, ctx):
+    def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
         h1s = [h for h in page.headings if h.level == 1]
         for h in h1s[1:]:
             yield self.finding(

@@ -1,9 +1,20 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from guidelint.diagnostics import Span
 from guidelint.registry import Rule, register
 from guidelint.structure import spec_for
 
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
 
-def _norm(text):
+    from guidelint.page import Page
+    from guidelint.registry import PageContext
+    from guidelint.source import Finding
+
+
+def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
@@ -46,7 +57,7 @@ class H1TitleMismatch(Rule):
     name = "h1-title-mismatch"
     summary = "The H1 differs from the front-matter title, or there is no H1"
 
-    def check(self, page, ctx):
+    def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
         spec = spec_for(page.type, ctx.schemas)
         if spec is None or not spec.h1_title or page.title is None:
             return
@@ -58,6 +69,7 @@ class H1TitleMismatch(Rule):
             )
             return
         if _norm(h1.text) != _norm(page.title):
+            assert page.front_matter is not None  # the value was read from it
             line = page.front_matter.value_span(("title",)).line
             yield self.finding(
                 h1.span,

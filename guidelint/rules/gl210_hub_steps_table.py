@@ -1,6 +1,17 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from guidelint.diagnostics import Span
 from guidelint.registry import Rule, register
 from guidelint.structure import find_steps_table, parse_row, spec_for
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.page import Page
+    from guidelint.registry import PageContext
+    from guidelint.source import Finding
 
 
 @register
@@ -52,7 +63,7 @@ class HubStepsTable(Rule):
     name = "hub-steps-table"
     summary = "The hub's steps table is missing, has wrong columns or misnumbered rows"
 
-    def check(self, page, ctx):
+    def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
         spec = spec_for(page.type, ctx.schemas)
         if spec is None or spec.steps is None:
             return

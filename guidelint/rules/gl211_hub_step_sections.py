@@ -1,7 +1,16 @@
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from guidelint.registry import Rule, register
 from guidelint.structure import find_steps_table, norm_text, parse_row, spec_for
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.page import Page
+    from guidelint.registry import PageContext
+    from guidelint.source import Finding
 
 
 @register
@@ -68,7 +77,7 @@ class HubStepSections(Rule):
     name = "hub-step-sections"
     summary = "The hub's Step N sections do not match the steps table"
 
-    def check(self, page, ctx):
+    def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
         spec = spec_for(page.type, ctx.schemas)
         if spec is None or spec.steps is None or spec.steps.section is None:
             return
@@ -129,6 +138,6 @@ class HubStepSections(Rule):
                 )
 
 
-def _ordinal(n):
+def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"

@@ -1,7 +1,18 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from guidelint.links import resolver_for
 from guidelint.registry import Rule, register
 from guidelint.rules._links import reported
 from guidelint.structure import find_steps_table, spec_for
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.registry import SiteContext
+    from guidelint.site import SiteIndex
+    from guidelint.source import Finding
 
 
 @register
@@ -87,7 +98,7 @@ class HubGoDeeperLink(Rule):
     scope = "site"
     locality = "links"
 
-    def check_site(self, site, ctx):
+    def check_site(self, site: SiteIndex, ctx: SiteContext) -> Iterable[tuple[str, Finding]]:
         resolver = resolver_for(site, ctx.config)
         for page in site.pages:
             if not page.ok or not reported(page, ctx):

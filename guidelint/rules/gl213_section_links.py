@@ -1,5 +1,16 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from guidelint.registry import Rule, register
 from guidelint.structure import match_sections, spec_for
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.page import Page
+    from guidelint.registry import PageContext
+    from guidelint.source import Finding
 
 
 @register
@@ -43,7 +54,7 @@ class SectionLinks(Rule):
     name = "section-needs-links"
     summary = "A section such as What to read next has too few links"
 
-    def check(self, page, ctx):
+    def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
         spec = spec_for(page.type, ctx.schemas)
         if spec is None:
             return

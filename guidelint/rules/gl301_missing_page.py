@@ -1,9 +1,19 @@
+from __future__ import annotations
+
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from guidelint.links import MISSING, resolver_for, site_links
 from guidelint.registry import Rule, register
 from guidelint.rules._links import outside_run, page_span, reported, where_list
 from guidelint.templates import shown_target
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.registry import SiteContext
+    from guidelint.site import SiteIndex
+    from guidelint.source import Finding
 
 
 @register
@@ -51,13 +61,14 @@ class MissingPage(Rule):
     scope = "site"
     locality = "links"
 
-    def check_site(self, site, ctx):
+    def check_site(self, site: SiteIndex, ctx: SiteContext) -> Iterable[tuple[str, Finding]]:
         resolver = resolver_for(site, ctx.config)
         renamed = defaultdict(list)  # (page rel, old path) -> site links
         for sl in site_links(site, ctx.config):
             res = sl.resolution
             if sl.link.kind != "link" or res.kind != MISSING:
                 continue
+            assert res.rel is not None  # a MISSING resolution names the path it looked for
             if reported(sl.source, ctx):
                 suggestion = resolver.suggest_page(res.rel, sl.source.rel)
                 where = f"no page or file at '{res.rel}' in the content root"
@@ -86,6 +97,7 @@ class MissingPage(Rule):
                 target = posixpath.normpath(
                     posixpath.join(posixpath.dirname(sl.source.rel), suggestion)
                 )
+                assert ctx.report_rels is not None  # outside_run: a changed-files run
                 if target in ctx.report_rels and target in site.by_rel:
                     renamed[(target, res.rel)].append(sl)
         for (rel, old), links in sorted(renamed.items()):

@@ -1,8 +1,18 @@
+from __future__ import annotations
+
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from guidelint.links import PAGE, site_links, suggest_anchor
 from guidelint.registry import Rule, register
 from guidelint.rules._links import outside_run, page_span, reported, where_list
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.registry import SiteContext
+    from guidelint.site import SiteIndex
+    from guidelint.source import Finding
 
 
 @register
@@ -73,7 +83,7 @@ class MissingAnchor(Rule):
     scope = "site"
     locality = "links"
 
-    def check_site(self, site, ctx):
+    def check_site(self, site: SiteIndex, ctx: SiteContext) -> Iterable[tuple[str, Finding]]:
         broken = defaultdict(list)  # (page rel, anchor) -> site links from unchecked pages
         for sl in site_links(site, ctx.config):
             res = sl.resolution
@@ -96,7 +106,11 @@ class MissingAnchor(Rule):
                         sl.link.span, f"no heading on {on} has the anchor '#{res.anchor}'{hint}"
                     ),
                 )
-            elif outside_run(sl, ctx) and res.page.rel in ctx.report_rels:
+            elif (
+                outside_run(sl, ctx)
+                and ctx.report_rels is not None  # (always: outside_run says so)
+                and res.page.rel in ctx.report_rels
+            ):
                 broken[(res.page.rel, res.anchor)].append(sl)
         for (rel, anchor), links in sorted(broken.items()):
             page = site.by_rel[rel]

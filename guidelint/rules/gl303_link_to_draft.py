@@ -1,8 +1,18 @@
+from __future__ import annotations
+
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from guidelint.links import PAGE, resolver_for, site_links
 from guidelint.registry import Rule, register
 from guidelint.rules._links import outside_run, page_span, reported, where_list
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.registry import SiteContext
+    from guidelint.site import SiteIndex
+    from guidelint.source import Finding
 
 
 @register
@@ -61,7 +71,7 @@ class LinkToDraft(Rule):
     scope = "site"
     locality = "links"
 
-    def check_site(self, site, ctx):
+    def check_site(self, site: SiteIndex, ctx: SiteContext) -> Iterable[tuple[str, Finding]]:
         to_draft = defaultdict(list)
         for sl in site_links(site, ctx.config):
             res = sl.resolution
@@ -84,7 +94,11 @@ class LinkToDraft(Rule):
                         "until that page is published",
                     ),
                 )
-            elif outside_run(sl, ctx) and res.page.rel in ctx.report_rels:
+            elif (
+                outside_run(sl, ctx)
+                and ctx.report_rels is not None  # (always: outside_run says so)
+                and res.page.rel in ctx.report_rels
+            ):
                 to_draft[res.page.rel].append(sl)
         resolver = resolver_for(site, ctx.config)
         for page in site.pages:

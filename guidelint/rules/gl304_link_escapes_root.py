@@ -1,6 +1,17 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from guidelint.links import ESCAPES, site_links
 from guidelint.registry import Rule, register
 from guidelint.rules._links import reported
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.registry import SiteContext
+    from guidelint.site import SiteIndex
+    from guidelint.source import Finding
 
 
 @register
@@ -41,7 +52,7 @@ class LinkEscapesRoot(Rule):
     scope = "site"
     locality = "links"
 
-    def check_site(self, site, ctx):
+    def check_site(self, site: SiteIndex, ctx: SiteContext) -> Iterable[tuple[str, Finding]]:
         for sl in site_links(site, ctx.config):
             if sl.resolution.kind == ESCAPES and reported(sl.source, ctx):
                 what = "image" if sl.link.kind == "image" else "link"

@@ -1,6 +1,17 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from guidelint.diagnostics import Severity
 from guidelint.registry import Rule, register
 from guidelint.slug import normalize_label
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.page import Page
+    from guidelint.registry import PageContext
+    from guidelint.source import Finding
 
 
 @register
@@ -38,7 +49,7 @@ class UnusedReference(Rule):
     summary = "A reference definition is never used"
     severity = Severity.WARNING
 
-    def check(self, page, ctx):
+    def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
         if page.cache.get("generated_references"):
             return  # template tags write definitions and links: which are used is unknown
         used = set(page.cache.get("used_labels", ()))

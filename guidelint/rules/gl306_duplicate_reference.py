@@ -1,7 +1,16 @@
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from guidelint.diagnostics import Severity
 from guidelint.registry import Rule, register
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.page import Page
+    from guidelint.registry import PageContext
+    from guidelint.source import Finding
 
 
 @register
@@ -36,7 +45,7 @@ class DuplicateReference(Rule):
     summary = "A reference label is defined more than once"
     severity = Severity.WARNING
 
-    def check(self, page, ctx):
+    def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
         first: dict[str, Any] = {}
         for d in page.definitions:
             if d.label in first:

@@ -1,8 +1,18 @@
+from __future__ import annotations
+
 import difflib
+from typing import TYPE_CHECKING
 
 from guidelint.links import resolver_for
 from guidelint.registry import Rule, register
 from guidelint.rules._links import reported
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.registry import SiteContext
+    from guidelint.site import SiteIndex
+    from guidelint.source import Finding
 
 
 @register
@@ -47,7 +57,7 @@ class UnknownRelated(Rule):
     scope = "site"
     locality = "links"
 
-    def check_site(self, site, ctx):
+    def check_site(self, site: SiteIndex, ctx: SiteContext) -> Iterable[tuple[str, Finding]]:
         resolver = resolver_for(site, ctx.config)
         slugs = sorted(site.by_slug)
         for page in site.pages:

@@ -1,10 +1,22 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from guidelint.diagnostics import Severity
 from guidelint.links import inbound_edges
 from guidelint.registry import Rule, register
 from guidelint.rules._links import page_span, reported
 
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
 
-def published_rels(site) -> frozenset[str]:
+    from guidelint.config import Config
+    from guidelint.registry import SiteContext
+    from guidelint.site import SiteIndex
+    from guidelint.source import Finding
+
+
+def published_rels(site: SiteIndex) -> frozenset[str]:
     """The published pages (once per run: the graph rules ask per edge)."""
     cached = site.cache.get("links.published")
     if cached is None:
@@ -12,7 +24,7 @@ def published_rels(site) -> frozenset[str]:
     return cached
 
 
-def orphans(site, config):
+def orphans(site: SiteIndex, config: Config) -> set[str]:
     cached = site.cache.get("links.orphans")
     if cached is None:
         published = published_rels(site)
@@ -83,7 +95,7 @@ class OrphanPage(Rule):
     scope = "site"
     locality = "graph"
 
-    def check_site(self, site, ctx):
+    def check_site(self, site: SiteIndex, ctx: SiteContext) -> Iterable[tuple[str, Finding]]:
         for rel in sorted(orphans(site, ctx.config)):
             page = site.by_rel[rel]
             if reported(page, ctx):

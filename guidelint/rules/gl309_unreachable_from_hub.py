@@ -1,10 +1,20 @@
+from __future__ import annotations
+
 from collections import defaultdict, deque
+from typing import TYPE_CHECKING
 
 from guidelint.diagnostics import Severity
 from guidelint.links import inbound_edges
 from guidelint.registry import Rule, register
 from guidelint.rules._links import page_span, reported
 from guidelint.rules.gl308_orphan_page import orphans, published_rels
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.registry import SiteContext
+    from guidelint.site import SiteIndex
+    from guidelint.source import Finding
 
 
 @register
@@ -79,7 +89,7 @@ class UnreachableFromHub(Rule):
     scope = "site"
     locality = "graph"
 
-    def check_site(self, site, ctx):
+    def check_site(self, site: SiteIndex, ctx: SiteContext) -> Iterable[tuple[str, Finding]]:
         hub = site.hub
         if hub is None:
             return

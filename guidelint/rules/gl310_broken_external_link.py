@@ -1,7 +1,18 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from guidelint.diagnostics import Severity
 from guidelint.links import EXTERNAL, site_links
 from guidelint.registry import Rule, register
 from guidelint.rules._links import reported
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.registry import SiteContext
+    from guidelint.site import SiteIndex
+    from guidelint.source import Finding
 
 
 @register
@@ -55,12 +66,14 @@ class BrokenExternalLink(Rule):
     scope = "site"
     locality = "links"  # (and a run that requests URLs does not use the site snapshot)
 
-    def check_site(self, site, ctx):
+    def check_site(self, site: SiteIndex, ctx: SiteContext) -> Iterable[tuple[str, Finding]]:
         # (page, url, span, what it is): body links first, then the front matter's URLs
         urls = [
             (sl.source, sl.resolution.url, sl.link.span, "external link")
             for sl in site_links(site, ctx.config)
-            if sl.resolution.kind == EXTERNAL and reported(sl.source, ctx)
+            if sl.resolution.kind == EXTERNAL
+            and sl.resolution.url is not None  # (always: an external resolution has its URL)
+            and reported(sl.source, ctx)
         ]
         external = ctx.config.get("links.check_external")
         if external:

@@ -1,6 +1,17 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from guidelint.links import MISSING, PAGE, resolver_for, site_links
 from guidelint.registry import Rule, register
 from guidelint.rules._links import reported
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.registry import SiteContext
+    from guidelint.site import SiteIndex
+    from guidelint.source import Finding
 
 
 @register
@@ -38,13 +49,14 @@ class MissingImage(Rule):
     scope = "site"
     locality = "links"
 
-    def check_site(self, site, ctx):
+    def check_site(self, site: SiteIndex, ctx: SiteContext) -> Iterable[tuple[str, Finding]]:
         resolver = resolver_for(site, ctx.config)
         for sl in site_links(site, ctx.config):
             res = sl.resolution
             if sl.link.kind != "image" or not reported(sl.source, ctx):
                 continue
             if res.kind == MISSING:
+                assert res.rel is not None  # a MISSING resolution names the path it looked for
                 import difflib
                 import posixpath
 

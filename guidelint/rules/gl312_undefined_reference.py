@@ -1,8 +1,19 @@
+from __future__ import annotations
+
 import re
+from typing import TYPE_CHECKING
 
 from guidelint.diagnostics import Span
 from guidelint.registry import Rule, register
 from guidelint.slug import normalize_label
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.page import Page
+    from guidelint.registry import PageContext
+    from guidelint.source import Finding
+
 
 # [text][label] and [text][] (not preceded by a backslash); images too, through the '!'
 _FULL = re.compile(r"(?<!\\)(!?)\[((?:[^\[\]\\\n]|\\.){0,999})\]\[((?:[^\[\]\\]|\\.){0,999})\]")
@@ -65,7 +76,7 @@ class UndefinedReference(Rule):
     name = "undefined-reference"
     summary = "A [text][label] link has no definition for its label"
 
-    def check(self, page, ctx):
+    def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
         if "][" not in page.text:
             return  # no [text][label] anywhere: the common case, decided without a walk
         if page.cache.get("generated_references"):

@@ -1,6 +1,17 @@
+from __future__ import annotations
+
 import re
+from typing import TYPE_CHECKING
 
 from guidelint.registry import Rule, register
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.page import Page
+    from guidelint.registry import PageContext
+    from guidelint.source import Finding
+
 
 # what each scheme does to a reader who follows the link
 UNSAFE = {
@@ -71,7 +82,7 @@ class UnsafeLinkScheme(Rule):
     name = "unsafe-link-scheme"
     summary = "A link uses a javascript:, vbscript:, file: or data: target"
 
-    def check(self, page, ctx):
+    def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
         for link in page.links:
             scheme = unsafe_scheme(link.target, link.kind)
             if scheme is None:

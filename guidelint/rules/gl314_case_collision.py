@@ -1,8 +1,18 @@
+from __future__ import annotations
+
 import unicodedata
+from typing import TYPE_CHECKING
 
 from guidelint.diagnostics import Severity, Span
 from guidelint.registry import Rule, register
 from guidelint.rules._links import page_span, reported
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.registry import SiteContext
+    from guidelint.site import SiteIndex
+    from guidelint.source import Finding
 
 
 def fold(path: str) -> str:
@@ -69,7 +79,7 @@ class CaseCollision(Rule):
     scope = "site"
     locality = "links"  # depends on nothing but the set of pages
 
-    def check_site(self, site, ctx):
+    def check_site(self, site: SiteIndex, ctx: SiteContext) -> Iterable[tuple[str, Finding]]:
         rels = sorted(page.rel for page in site.pages)
         for rel, clashes in sorted(collisions(rels).items()):
             page = site.by_rel[rel]

@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 import posixpath
+from typing import TYPE_CHECKING
 
 from guidelint.diagnostics import CheckedEdit, Severity, Span
 from guidelint.links import PAGE, site_links
@@ -6,9 +9,17 @@ from guidelint.registry import Rule, register
 from guidelint.rules._links import reported
 from guidelint.slug import normalize_label
 
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.page import Link
+    from guidelint.registry import SiteContext
+    from guidelint.site import PageSummary, SiteIndex
+    from guidelint.source import Finding
+
 
 def _new_target(
-    raw: str, source_rel: str, new_rel: str, site_absolute: bool, extensions
+    raw: str, source_rel: str, new_rel: str, site_absolute: bool, extensions: tuple[str, ...]
 ) -> str | None:
     """The link target rewritten to ``new_rel`` in the style it was written in."""
     path, hash_, fragment = raw.partition("#")
@@ -71,7 +82,7 @@ class LinkToRenamedPage(Rule):
     locality = "links"
     fixable = True
 
-    def check_site(self, site, ctx):
+    def check_site(self, site: SiteIndex, ctx: SiteContext) -> Iterable[tuple[str, Finding]]:
         extensions = tuple(ctx.config["extensions"])
         for sl in site_links(site, ctx.config):
             res = sl.resolution
@@ -82,9 +93,10 @@ class LinkToRenamedPage(Rule):
                 or not reported(sl.source, ctx)
             ):
                 continue
+            assert res.page is not None  # a redirect resolves to a page of the index
             new_rel = res.page.rel
             new = _new_target(sl.link.target, sl.source.rel, new_rel, res.site_absolute, extensions)
-            fix = ()
+            fix: tuple[CheckedEdit, ...] = ()
             if new is not None:
                 edit = _target_edit(sl.source, sl.link, new)
                 fix = (edit,) if edit is not None else ()
@@ -99,7 +111,7 @@ class LinkToRenamedPage(Rule):
             )
 
 
-def _target_edit(source, link, new: str):
+def _target_edit(source: PageSummary, link: Link, new: str) -> CheckedEdit | None:
     """Where the target is written: in the link itself (inline) or in its reference definition."""
     raw = link.target
     if link.style == "inline" and link.span.line == link.span.end_line:

@@ -1,10 +1,20 @@
+from __future__ import annotations
+
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from guidelint.diagnostics import Severity
 from guidelint.registry import Rule, register
 
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
 
-def reviewed_on(page):
+    from guidelint.page import Page
+    from guidelint.registry import PageContext
+    from guidelint.source import Finding
+
+
+def reviewed_on(page: Page) -> dt.date | None:
     """The page's last_reviewed date, or None when it is missing or not a date (GL101 reports it)."""
     value = page.meta.get("last_reviewed")
     if not isinstance(value, str):
@@ -45,13 +55,14 @@ class ReviewStale(Rule):
     summary = "last_reviewed is older than the configured review age"
     severity = Severity.WARNING
 
-    def check(self, page, ctx):
+    def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
         reviewed = reviewed_on(page)
         if reviewed is None:
             return
         max_age = ctx.config["review_max_age_days"]
         age = (ctx.config.today - reviewed).days
         if age > max_age:
+            assert page.front_matter is not None  # the value was read from it
             span = page.front_matter.value_span(("last_reviewed",))
             yield self.finding(
                 span,

@@ -1,5 +1,16 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from guidelint.registry import Rule, register
 from guidelint.rules.gl501_review_stale import reviewed_on
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.page import Page
+    from guidelint.registry import PageContext
+    from guidelint.source import Finding
 
 
 @register
@@ -30,9 +41,10 @@ class ReviewInFuture(Rule):
     name = "review-date-in-future"
     summary = "last_reviewed is in the future"
 
-    def check(self, page, ctx):
+    def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
         reviewed = reviewed_on(page)
         if reviewed is not None and reviewed > ctx.config.today:
+            assert page.front_matter is not None  # the value was read from it
             span = page.front_matter.value_span(("last_reviewed",))
             yield self.finding(
                 span,

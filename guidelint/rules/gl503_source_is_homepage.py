@@ -1,7 +1,17 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from guidelint.diagnostics import Severity
 from guidelint.registry import Rule, register
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.page import Page
+    from guidelint.registry import PageContext
+    from guidelint.source import Finding
 
 
 def is_homepage(url: str) -> bool:
@@ -68,7 +78,7 @@ class SourceIsHomepage(Rule):
     summary = "A sources URL is a bare home page, not the page that supports the fact"
     severity = Severity.WARNING
 
-    def check(self, page, ctx):
+    def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
         sources = page.meta.get("sources")
         if not isinstance(sources, list):
             return
@@ -83,6 +93,7 @@ class SourceIsHomepage(Rule):
                 continue
             if _host(url) in allowed:
                 continue
+            assert page.front_matter is not None  # the value was read from it
             yield self.finding(
                 page.front_matter.value_span(("sources", i, "url")),
                 f"sources[{i}].url: {url} is a home page; point it at the page that states the "

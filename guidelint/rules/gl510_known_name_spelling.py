@@ -5,9 +5,19 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from guidelint.diagnostics import CheckedEdit, Severity
 from guidelint.registry import Rule, register
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.config import Config
+    from guidelint.page import Page
+    from guidelint.registry import PageContext
+    from guidelint.source import Finding
+
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "packs" / "names"
 
@@ -16,7 +26,9 @@ class NamesError(Exception):
     pass
 
 
-def _load(files: tuple[str, ...], spellings: tuple[tuple[str, str], ...]):
+def _load(
+    files: tuple[str, ...], spellings: tuple[tuple[str, str], ...]
+) -> tuple[dict[str, str], list[str]]:
     """(exact wrong form -> right name, right names whose other capitalisations are wrong)."""
     import yaml
 
@@ -40,7 +52,7 @@ def _load(files: tuple[str, ...], spellings: tuple[tuple[str, str], ...]):
     return wrong, case_names
 
 
-def _pattern(forms: list[str]) -> re.Pattern:
+def _pattern(forms: list[str]) -> re.Pattern[str]:
     """Any of ``forms`` as a word of its own (not inside a web or e-mail address), in any case."""
     # a lookahead for the forms' first characters lets the search skip most positions quickly
     firsts = "".join(sorted({re.escape(f[0]) for f in forms})) if all(forms) else None
@@ -56,7 +68,7 @@ def _pattern(forms: list[str]) -> re.Pattern:
 @functools.lru_cache(maxsize=8)
 def _matcher(
     root: Path, builtin: bool, files: tuple[str, ...], spellings: tuple[tuple[str, str], ...]
-):
+) -> tuple[dict[str, str], dict[str, str], re.Pattern[str] | None, tuple[str, ...] | None]:
     """(exact wrong form -> right name, casefolded right name -> right name for names whose
     capitalisation matters, the pattern finding both, the forms in lower case if they are all
     ASCII), for one configuration's name lists."""
@@ -68,7 +80,7 @@ def _matcher(
     return wrong, {n.casefold(): n for n in case_names}, _pattern(forms) if forms else None, lowered
 
 
-def _absent(page, lowered: tuple[str, ...] | None) -> bool:
+def _absent(page: Page, lowered: tuple[str, ...] | None) -> bool:
     """True when no form can be on the page: its prose is ASCII and contains none of them in any
     case. (For ASCII text and forms, a case-insensitive match is a match of the lower-cased
     strings; one pass of ``in`` per form over the page costs a tenth of the pattern search.)"""
@@ -81,7 +93,9 @@ def _absent(page, lowered: tuple[str, ...] | None) -> bool:
     return not any(form in prose for form in lowered)
 
 
-def _matcher_for(config):
+def _matcher_for(
+    config: Config,
+) -> tuple[dict[str, str], dict[str, str], re.Pattern[str] | None, tuple[str, ...] | None]:
     names = config.get("names")
     return _matcher(
         config.root,
@@ -126,7 +140,7 @@ class KnownNameSpelling(Rule):
     fixable = True
     supersedes = ("GL411",)  # the claims pack's accreditor-misspelled, on the same span
 
-    def check(self, page, ctx):
+    def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
         wrong, by_fold, pattern, lowered = _matcher_for(ctx.config)
         if pattern is None or _absent(page, lowered):
             return
@@ -137,7 +151,7 @@ class KnownNameSpelling(Rule):
                 if right is None or right == text:
                     continue
                 span = block.span(m.start(), m.end())
-                fix = ()
+                fix: tuple[CheckedEdit, ...] = ()
                 line = page.lines[span.line - 1] if span.line <= len(page.lines) else ""
                 if (
                     block.kind != "heading"

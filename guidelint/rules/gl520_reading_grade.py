@@ -1,5 +1,17 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from guidelint.diagnostics import Severity
 from guidelint.registry import Rule, register
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.page import Page
+    from guidelint.registry import PageContext
+    from guidelint.source import Finding
+
 
 # the prose that is graded: running text, not headings or table cells (often fragments)
 _PROSE = frozenset({"paragraph", "list_item", "blockquote"})
@@ -60,7 +72,7 @@ class ReadingGrade(Rule):
     summary = "A page's prose reads above the grade set for its page type"
     severity = Severity.WARNING
 
-    def check(self, page, ctx):
+    def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
         ceilings = ctx.config.get("readability.max_grade")
         ceiling = ceilings.get(page.type or "") if ceilings else None
         if ceiling is None:
