@@ -59,18 +59,22 @@ def generated(tmp_path_factory):
     return root
 
 
-def test_engine_matches_a_fresh_run_after_each_edit(generated, monkeypatch):
-    monkeypatch.chdir(generated)
-    monkeypatch.setenv("GUIDELINT_TODAY", "2026-11-25")
-    content = generated / "content"
-    # the page most linked to with an #anchor: renaming its headings breaks other pages' links
+def _most_linked_page(content: Path) -> tuple[str, str, str]:
+    """The page most linked to with an #anchor (renaming its headings breaks other pages'
+    links): its path below the content root, its absolute path, and its text."""
     counts: dict[str, int] = {}
     for page in content.rglob("*.md"):
         for target in re.findall(r"\]\((?:\.\./)*([\w/-]+\.md)#", page.read_text("utf-8")):
             counts[target] = counts.get(target, 0) + 1
     rel = max(sorted(counts), key=counts.get)
-    page = str((content / rel).resolve())
-    original = (content / rel).read_text(encoding="utf-8")
+    return rel, str((content / rel).resolve()), (content / rel).read_text(encoding="utf-8")
+
+
+def test_engine_matches_a_fresh_run_after_each_edit(generated, monkeypatch):
+    monkeypatch.chdir(generated)
+    monkeypatch.setenv("GUIDELINT_TODAY", "2026-11-25")
+    content = generated / "content"
+    rel, page, original = _most_linked_page(content)
 
     config = load(None)
     selected = selected_codes(config["select"], config["ignore"], config["extend_select"])
@@ -115,13 +119,7 @@ def test_renamed_headings_break_links_on_the_linking_pages(generated, monkeypatc
     monkeypatch.chdir(generated)
     monkeypatch.setenv("GUIDELINT_TODAY", "2026-11-25")
     content = generated / "content"
-    counts: dict[str, int] = {}
-    for page in content.rglob("*.md"):
-        for target in re.findall(r"\]\((?:\.\./)*([\w/-]+\.md)#", page.read_text("utf-8")):
-            counts[target] = counts.get(target, 0) + 1
-    rel = max(sorted(counts), key=counts.get)
-    page = str((content / rel).resolve())
-    original = (content / rel).read_text(encoding="utf-8")
+    rel, page, original = _most_linked_page(content)
     site = Sites().for_path(page)
     site.check({}, [page])
     linking = site.inbound(page)
