@@ -312,6 +312,17 @@ def _install_label_guard(md: MarkdownIt) -> None:
     )
 
 
+def _label_walk_leaves_no_trace(version: str) -> bool:
+    """Before markdown-it-py 4.3, the label walk leaves its backtick cache behind and that
+    changes the tokens of what follows (``[`a`c``` stays one text token); skipping the walk
+    would then give other tokens, so the label guard is installed from 4.3 on only."""
+    try:
+        major, minor = (int(x) for x in version.split(".")[:2])
+    except ValueError:
+        return False
+    return (major, minor) >= (4, 3)
+
+
 def install(md: MarkdownIt) -> MarkdownIt:
     """Narrow ``md``'s rule chains (see the module docstring); call after its rules are final."""
     import markdown_it
@@ -319,5 +330,6 @@ def install(md: MarkdownIt) -> MarkdownIt:
     if markdown_it.__version__.startswith(_VERSIONS):
         _install_block(md)
         _install_inline(md)
-        _install_label_guard(md)
+        if _label_walk_leaves_no_trace(markdown_it.__version__):
+            _install_label_guard(md)
     return md
