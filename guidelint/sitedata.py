@@ -62,6 +62,7 @@ def collect(summaries: list[PageSummary], config: Config) -> SiteData:
     """The site data of the pages below the content root (``summaries``: one per page)."""
     from guidelint.links import inbound_edges
     from guidelint.rules.gl308_orphan_page import orphans, published_rels
+    from guidelint.rules.gl309_unreachable_from_hub import reachable_from_hub
     from guidelint.site import SiteIndex
 
     index = SiteIndex(summaries)
@@ -69,6 +70,7 @@ def collect(summaries: list[PageSummary], config: Config) -> SiteData:
         edges = sorted({(a, b) for a, b in inbound_edges(index, config) if a != b})
         orphan_set = frozenset(orphans(index, config))
         published = published_rels(index)
+        reached = reachable_from_hub(index, config)
     finally:
         index.cache.clear()  # the link resolver refers back to the index: break the cycle
     hub = index.hub.rel if index.hub is not None else None
@@ -76,7 +78,7 @@ def collect(summaries: list[PageSummary], config: Config) -> SiteData:
     unreachable: frozenset[str] = frozenset()
     if hub is not None:
         # the depth of every page from the hub along any link (for the graph's layers); what
-        # counts as reachable for GL309 follows published pages only
+        # counts as reachable (GL309's reachable_from_hub) follows published pages only
         out: dict[str, list[str]] = {}
         for a, b in edges:
             out.setdefault(a, []).append(b)
@@ -88,17 +90,10 @@ def collect(summaries: list[PageSummary], config: Config) -> SiteData:
                 if nxt not in depth:
                     depth[nxt] = depth[here] + 1
                     queue.append(nxt)
-        seen = {hub}
-        queue = deque([hub] if hub in published else [])
-        while queue:
-            for nxt in out.get(queue.popleft(), ()):
-                if nxt in published and nxt not in seen:
-                    seen.add(nxt)
-                    queue.append(nxt)
         unreachable = frozenset(
             p.rel
             for p in index.pages
-            if p.ok and p.rel in published and p.rel not in seen and p.rel not in orphan_set
+            if p.ok and p.rel in published and p.rel not in reached and p.rel not in orphan_set
         )
     pages = sorted(
         (

@@ -310,6 +310,26 @@ class _Sentence:
         return rx.search(full, lo, x) is not None
 
 
+def _match(
+    rule: Rule | FigureRule, s: _Sentence, a: int, b: int, kind: str, aggravated: bool = False
+) -> ClaimMatch:
+    """The match of ``rule`` over ``s.text[a:b]``, with the rule's wording."""
+    return ClaimMatch(
+        code=rule.code,
+        policy=rule.policy,
+        severity=rule.severity,
+        start=a,
+        end=b,
+        text=s.text[a:b],
+        message=rule.message,
+        suggestion=rule.suggestion,
+        why=rule.why,
+        name=rule.name,
+        kind=kind,
+        aggravated=aggravated,
+    )
+
+
 class Engine:
     """Holds the loaded packs (merged) and checks sentences against them."""
 
@@ -690,22 +710,7 @@ class Engine:
                     a, b = max(a - s.offset, 0), min(b - s.offset, n)
                     if a >= b:
                         a, b = 0, n
-            out.append(
-                ClaimMatch(
-                    code=rule.code,
-                    policy=rule.policy,
-                    severity=rule.severity,
-                    start=a,
-                    end=b,
-                    text=s.text[a:b],
-                    message=rule.message,
-                    suggestion=rule.suggestion,
-                    why=rule.why,
-                    name=rule.name,
-                    kind="claim",
-                    aggravated=ag,
-                )
-            )
+            out.append(_match(rule, s, a, b, "claim", aggravated=ag))
         return out
 
     # -- figures (P8-style) -------------------------------------------------------------------
@@ -752,21 +757,7 @@ class Engine:
             return []
         a, b = figs[0].start() - s.offset, figs[-1].end() - s.offset
         a = max(a, 0)
-        return [
-            ClaimMatch(
-                code=fr.code,
-                policy=fr.policy,
-                severity=fr.severity,
-                start=a,
-                end=b,
-                text=s.text[a:b],
-                message=fr.message,
-                suggestion=fr.suggestion,
-                why=fr.why,
-                name=fr.name,
-                kind="figure",
-            )
-        ]
+        return [_match(fr, s, a, b, "figure")]
 
     # -- required claims ----------------------------------------------------------------------
     def requirements_for(

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from guidelint.diagnostics import Severity
 from guidelint.links import inbound_edges
@@ -15,6 +15,27 @@ if TYPE_CHECKING:  # pragma: no cover
     from guidelint.registry import SiteContext
     from guidelint.site import SiteIndex
     from guidelint.source import Finding
+
+
+def reachable_from_hub(site: SiteIndex, config: Any) -> set[str]:
+    """The pages reached from the hub (itself included) along links between published pages;
+    empty without a hub. GL309 and the HTML report's link graph share this definition."""
+    hub = site.hub
+    if hub is None:
+        return set()
+    graph: defaultdict[str, set[str]] = defaultdict(set)
+    published = published_rels(site)
+    for src, dst in inbound_edges(site, config):
+        if src in published and dst in published:
+            graph[src].add(dst)
+    seen = {hub.rel}
+    queue = deque([hub.rel])
+    while queue:
+        for nxt in graph[queue.popleft()]:
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen
 
 
 @register
@@ -93,18 +114,7 @@ class UnreachableFromHub(Rule):
         hub = site.hub
         if hub is None:
             return
-        graph = defaultdict(set)
-        published = published_rels(site)
-        for src, dst in inbound_edges(site, ctx.config):
-            if src in published and dst in published:
-                graph[src].add(dst)
-        seen = {hub.rel}
-        queue = deque([hub.rel])
-        while queue:
-            for nxt in graph[queue.popleft()]:
-                if nxt not in seen:
-                    seen.add(nxt)
-                    queue.append(nxt)
+        seen = reachable_from_hub(site, ctx.config)
         skip = orphans(site, ctx.config)
         for page in site.pages:
             if (
