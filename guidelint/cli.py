@@ -175,7 +175,7 @@ def check(
       cat page.md | guidelint check - --stdin-filename content/page.md
     """
     from guidelint.formatters import FormatContext, iter_format
-    from guidelint.runner import FileItem, _rel, display_path, run
+    from guidelint.runner import FileItem, display_path, rel_path, run
 
     config = load(config_path)
     if today:
@@ -203,7 +203,7 @@ def check(
             raise UsageError("'-' (standard input) cannot be combined with other paths")
         data = sys.stdin.buffer.read()
         display = stdin_filename or "-"
-        rel = _rel(Path(stdin_filename), config.content_root) if stdin_filename else None
+        rel = rel_path(Path(stdin_filename), config.content_root) if stdin_filename else None
         if stdin_filename:
             display = display_path(Path(stdin_filename))
         stdin_item = FileItem(None, display, rel, data)
