@@ -45,7 +45,7 @@ import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from guidelint import trust
 from guidelint.links import file_state, list_folder
@@ -484,7 +484,7 @@ def _shard_label(i: int) -> bytes:
 
 
 def _frame(
-    fh, secret: bytes, label: bytes, payload: bytes, known_tag: bytes | None = None
+    fh: BinaryIO, secret: bytes, label: bytes, payload: bytes, known_tag: bytes | None = None
 ) -> bytes:
     mac = known_tag or trust.tag(secret, label, payload)
     fh.write(mac)
@@ -493,7 +493,7 @@ def _frame(
     return mac
 
 
-def _read_frame(fh, secret: bytes, label: bytes, left: list[int]) -> tuple[bytes, bytes]:
+def _read_frame(fh: BinaryIO, secret: bytes, label: bytes, left: list[int]) -> tuple[bytes, bytes]:
     """(payload, tag) of the next frame; raises ValueError unless its tag verifies. ``left``: the
     bytes the file has left (a length field is never trusted to allocate more)."""
     head = fh.read(trust.TAG_BYTES + _LENGTH.size)
@@ -511,7 +511,7 @@ def _read_frame(fh, secret: bytes, label: bytes, left: list[int]) -> tuple[bytes
     return payload, mac
 
 
-def _write(fh, snap: Snapshot, previous: Snapshot | None, site_reused: bool) -> None:
+def _write(fh: BinaryIO, snap: Snapshot, previous: Snapshot | None, site_reused: bool) -> None:
     """The snapshot file (see above); each shard is written as soon as it is made, so that a cold
     run never holds every shard's pickle at once."""
     secret = trust.key()
