@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from guidelint.registry import Rule, SiteContext, iter_rules
 from guidelint.results import AnalysedPage, FindingRow, finding_row
-from guidelint.site import SiteIndex
+from guidelint.site import LinkScope, SiteIndex
 
 if TYPE_CHECKING:  # pragma: no cover
     from guidelint.config import Config
@@ -167,8 +167,10 @@ def site_findings(
     focus = plan.focus
     if usable is not None and focus is not None:
         # the pages whose links are not resolved: their summaries' details stay stored unless read
-        index = SiteIndex([r.summary if k in focus else r.index_summary() for k, _i, r in results])
-        index.focus, index.stored_edges = set(focus), usable.stored_edges
+        index = SiteIndex(
+            [r.summary if k in focus else r.index_summary() for k, _i, r in results],
+            LinkScope(focus, usable.stored_edges),
+        )
     else:
         index = SiteIndex([r.summary for _k, _i, r in results])
     stored_suggestions = usable.suggestions(pages) if usable is not None else {}
