@@ -138,6 +138,7 @@ def _stored_field(name: str) -> property:
 for _field in fields(PageSummary):
     if _field.name not in IDENTITY_FIELDS:
         setattr(StoredSummary, _field.name, _stored_field(_field.name))
+del _field
 
 
 class StoredPageResult:
