@@ -3,6 +3,7 @@ processes, the language server) loads before checking pages."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from guidelint.config import Config, ConfigError, load_config
@@ -12,9 +13,10 @@ def load_packs(config: Config) -> None:
     """Register claim-pack rules (GL4xx) from the configuration, if the claims engine is present.
     Raises ConfigError for a bad pack."""
     try:
-        from guidelint.claims import configure
+        from guidelint import claims
     except ImportError:
         return
+    configure: Callable[[Config], object] = claims.configure
     from guidelint.registry import load_builtin_rules
 
     # the rule modules register the built-in pack's rules when imported: import them first, so
