@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from guidelint.registry import Rule, SiteContext, iter_rules
 from guidelint.results import AnalysedPage, FindingRow, finding_row
@@ -89,7 +89,7 @@ class SiteSnapshot(Protocol):
 class SitePlan:
     """How one run gets its site findings (see the module docstring)."""
 
-    kind: str  # "reused", "focused", "incremental" or "full"
+    kind: Literal["reused", "focused", "incremental", "full"]
     stored: Mapping[str, Sequence[FindingRow]] | None = None  # reused: the findings
     focus: frozenset[str] | None = None  # the pages whose links are resolved (None: all)
     report_rels: frozenset[str] | None = None  # the pages findings are made for (None: all)
