@@ -20,7 +20,7 @@ from guidelint.diagnostics import Span
 from guidelint.discovery import FileItem
 from guidelint.reading import read_item
 from guidelint.registry import PageContext, get_rule, iter_rules
-from guidelint.results import AnalysedPage, PageResult, problem_result
+from guidelint.results import INTERNAL_ERROR, AnalysedPage, PageResult, problem_result
 from guidelint.site import PageSummary, slug_for
 from guidelint.source import SOURCE_LINE_MAX, Finding, decode
 
@@ -45,7 +45,7 @@ def analyze(
             display,
             rel,
             Finding(
-                "GL900",
+                INTERNAL_ERROR,
                 Span.point(1),
                 f"internal error while checking this file ({type(exc).__name__}: {exc}); "
                 "please report it with the file",

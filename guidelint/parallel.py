@@ -41,7 +41,7 @@ from guidelint.atomic import store
 from guidelint.config import Config
 from guidelint.discovery import FileItem
 from guidelint.reading import read_item
-from guidelint.results import AnalysedPage, PageResult, problem_result
+from guidelint.results import INTERNAL_ERROR, AnalysedPage, PageResult, problem_result
 
 # Measured on 2 cores (forked workers inherit the loaded rules, so a pool starts in ~40 ms):
 # with every rule, the pool wins from 4 pages (8 pages: 0.29 s alone, 0.19 s pooled); without
@@ -86,7 +86,7 @@ def _analyze_task(
         assert data is not None  # read_item gives the bytes or a problem
     result = analyze(display, rel, data, config, selected)
     file_digest = cache_mod.digest(data)
-    if entry is None or any(f.code == "GL900" for f in result.findings):
+    if entry is None or any(f.code == INTERNAL_ERROR for f in result.findings):
         return result, file_digest  # a page that crashed a rule is analysed again next time
     blob = cache_mod.encode(file_digest, pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
     if blob is not None:  # (None: no cache key)

@@ -32,6 +32,10 @@ if TYPE_CHECKING:  # pragma: no cover
 # a finding as plain values: (code, line, column, end_line, end_column, message, fix)
 FindingRow = tuple[str, int, int, int, int, str, tuple[Edit, ...]]
 
+# the code of guidelint.rules.gl900_internal_error: a rule or the page model raised on the page.
+# Always reported; a page with it is analysed again next time (never cached or stored).
+INTERNAL_ERROR = "GL900"
+
 
 def finding_row(finding: Finding) -> FindingRow:
     s = finding.span
@@ -148,7 +152,7 @@ def rows_to_diagnostics(
     the file's ``per_file_ignores`` (``ignored``) match. ``severities`` memoises severity_for."""
     out = []
     for code, line, column, end_line, end_column, message, fix in rows:
-        if code not in selected and code != "GL900":
+        if code not in selected and code != INTERNAL_ERROR:
             continue
         if ignored and matches(code, ignored):
             continue

@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from guidelint import trust
 from guidelint.links import file_state, list_folder
-from guidelint.results import AnalysedPage, FindingRow
+from guidelint.results import INTERNAL_ERROR, AnalysedPage, FindingRow
 from guidelint.site import PageSummary
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -376,7 +376,7 @@ class Session:
                 if isinstance(result, StoredPageResult)
                 else intern_rows(result.finding_rows(), messages)
             )
-            if rows is not None and any(row[0] == "GL900" for row in rows):
+            if rows is not None and any(row[0] == INTERNAL_ERROR for row in rows):
                 continue  # a rule crashed: look at it again next time
             sig, digest = self.seen[key]
             if sig is not None and max(sig[0], sig[1]) >= self.started - RACY_NS:
