@@ -715,7 +715,7 @@ def eval_claims(datasets: tuple[str, ...], fmt: str, errors: bool, config_path: 
 # would walk again and again for nothing: with the default thresholds that was a quarter of a
 # warm 10,000-page run, and with raised ones still half a second of a run whose site rules ran
 # again. (The site index and its link resolver refer to each other; runner breaks that cycle.)
-# Worker processes collect with raised thresholds (parallel.WORKER_GC_THRESHOLDS), a safety net
+# Worker processes collect with raised thresholds (pool.WORKER_GC_THRESHOLDS), a safety net
 # for the thousands of pages each may analyse.
 
 
