@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from guidelint.schema import validate
 
 if TYPE_CHECKING:  # pragma: no cover
+    from guidelint.finding import Finding
     from guidelint.page import Page
     from guidelint.registry import PageContext
-    from guidelint.source import Finding
 
 
 def schema_findings(page: Page, ctx: PageContext) -> list[Finding]:

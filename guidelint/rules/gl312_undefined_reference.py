@@ -10,9 +10,9 @@ from guidelint.slug import normalize_label
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
 
+    from guidelint.finding import Finding
     from guidelint.page import Page
     from guidelint.registry import PageContext
-    from guidelint.source import Finding
 
 
 # [text][label] and [text][] (not preceded by a backslash); images too, through the '!'
