@@ -13,6 +13,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from guidelint.registry import PageContext
 
 
+CODE = "GL102"
+
+
 @register
 class MissingKey(Rule):
     """A key that the page type requires is missing from the front matter.
@@ -51,7 +54,7 @@ class MissingKey(Rule):
     ```
     """
 
-    code = "GL102"
+    code = CODE
     name = "missing-front-matter-key"
     summary = "A required front-matter key is missing"
 

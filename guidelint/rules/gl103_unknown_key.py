@@ -13,6 +13,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from guidelint.registry import PageContext
 
 
+CODE = "GL103"
+
+
 @register
 class UnknownKey(Rule):
     """The front matter has a key its page type does not define.
@@ -51,7 +54,7 @@ class UnknownKey(Rule):
     ```
     """
 
-    code = "GL103"
+    code = CODE
     name = "unknown-front-matter-key"
     summary = "A front-matter key the page type does not define"
 

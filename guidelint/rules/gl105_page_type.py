@@ -13,6 +13,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from guidelint.registry import PageContext
 
 
+CODE = "GL105"
+
+
 @register
 class PageType(Rule):
     """The front matter's ``type`` names no page type.
@@ -46,7 +49,7 @@ class PageType(Rule):
     ```
     """
 
-    code = "GL105"
+    code = CODE
     name = "unknown-page-type"
     summary = "The front matter's type is not a known page type"
 

@@ -13,6 +13,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from guidelint.registry import PageContext
 
 
+CODE = "GL106"
+
+
 @register
 class NoFrontMatter(Rule):
     """A page under the content root has no front matter.
@@ -37,7 +40,7 @@ class NoFrontMatter(Rule):
     ```
     """
 
-    code = "GL106"
+    code = CODE
     name = "missing-front-matter"
     summary = "The page has no front matter"
 

@@ -43,6 +43,9 @@ def _mask_code(text: str) -> str:
     return "".join(out)
 
 
+CODE = "GL312"
+
+
 @register
 class UndefinedReference(Rule):
     """A reference-style link uses a label that has no definition.
@@ -72,7 +75,7 @@ class UndefinedReference(Rule):
     ```
     """
 
-    code = "GL312"
+    code = CODE
     name = "undefined-reference"
     summary = "A [text][label] link has no definition for its label"
 
