@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from guidelint.rules.gl312_undefined_reference import CODE as undefined_reference
+
 CONFIG_NAME = "guidelint.toml"
 SCHEMAS_DIR = "guidelint-schemas"
 REQUIRED_SHARE = 0.95  # a key on at least this share of a type's pages is required
@@ -399,9 +401,9 @@ def _mkdocs(plan: Plan, base: Path, cfg_path: Path, sub: str, where: str) -> Non
         plan.baseurl = "/" + m.group(1).strip("/")
         plan.why(f"baseurl {plan.baseurl}: the path of site_url")
     if re.search(r"^\s*-\s*(?:autorefs|mkdocstrings)\b", text, re.M):
-        plan.ignore.append("GL312")
+        plan.ignore.append(undefined_reference)
         plan.why(
-            "ignore GL312: the autorefs/mkdocstrings plugin resolves [text][identifier] "
+            f"ignore {undefined_reference}: the autorefs/mkdocstrings plugin resolves [text][identifier] "
             "references that have no definition on the page"
         )
     appended = re.search(r"auto_append\s*:\s*\n((?:\s+-\s*\S+\n?)+)", text)
