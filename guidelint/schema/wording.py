@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from guidelint.finding import Finding
-from guidelint.frontmatter import dotted
 from guidelint.rules import gl101_invalid_value as invalid_value
 from guidelint.rules import gl102_missing_key as missing_key
 from guidelint.rules import gl103_unknown_key as unknown_key
@@ -79,6 +78,8 @@ def findings_for(
     error: ValidationError, path: tuple[str | int, ...], fm: FrontMatter
 ) -> list[Finding]:
     """The findings for one error of the validator, at key ``path`` of the front matter."""
+    from guidelint.frontmatter import dotted  # (loaded with the page: not by a cached run)
+
     where = dotted(path) or "front matter"
     # (jsonschema types these "Unset" until the validator sets them, as it does on every error)
     kind: Any = error.validator
