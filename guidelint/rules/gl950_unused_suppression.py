@@ -67,18 +67,18 @@ def unused(
     unsuppressable = tuple(unsuppressable)
     findings: list[Finding] = []
     for d in directives:
-        unused = [e for e in d.entries if not e.used and any(c.startswith(e.token) for c in ran)]
-        if not unused:
+        idle = [e for e in d.entries if not e.used and any(c.startswith(e.token) for c in ran)]
+        if not idle:
             continue
-        names = ",".join(e.token for e in unused)
+        names = ",".join(e.token for e in idle)
         fix: tuple[CommentRemoval, ...] = ()
-        if len(unused) == len(d.entries):
+        if len(idle) == len(d.entries):
             msg = f"unused suppression: nothing it covers triggers {names}; remove the comment"
             if d.standalone:
                 fix = (_removal(d.span, d.text),)
         else:
-            msg = f"{names} in this suppression matched nothing; remove {'it' if len(unused) == 1 else 'them'}"
-        if any(m.startswith(e.token) for e in unused for m in unsuppressable):
+            msg = f"{names} in this suppression matched nothing; remove {'it' if len(idle) == 1 else 'them'}"
+        if any(m.startswith(e.token) for e in idle for m in unsuppressable):
             msg += " (GL95x findings cannot be suppressed inline: use ignore or per_file_ignores)"
         findings.append(Finding(CODE, d.span, msg, fix))
     return findings
