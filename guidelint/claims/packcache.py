@@ -17,8 +17,9 @@ the file written again. ``--no-cache`` and ``cache = false`` neither read nor wr
 a usable cache key there is no pack cache either.
 
 The pack is stored as loaded, except that its regular expressions are stored as their source:
-each is compiled on first use, as :class:`~guidelint.claims.patterns.Regex` always does, so a
-run that analyses no page compiles none. Only a folder that an earlier run prepared as a cache
+each is compiled on first use, as :class:`~guidelint.claims.patterns.Regex` does, so a run that
+analyses no page compiles none (the raw ``re:`` ones, which parsing compiles to check them, were
+checked when the entry was made, from the same bytes). Only a folder that an earlier run prepared as a cache
 folder (``cache.prepare_cache_dir``: its ``v1`` folder exists) is written to, since this runs
 before the run checks ``cache_dir``; the first cold run therefore parses the pack, and the runs
 after it read it.
