@@ -44,12 +44,13 @@ def _check_selectors(codes: tuple[str, ...], option: str) -> None:
             )
 
 
-def load(config_path: str | None) -> Config:
-    """The configuration with its claim packs; a configuration error is a usage error (exit 2)."""
+def load(config_path: str | None, *, use_cache: bool = False) -> Config:
+    """The configuration with its claim packs; a configuration error is a usage error (exit 2).
+    ``use_cache``: packs may be read as parsed before (``guidelint.claims.packcache``)."""
     from guidelint.loading import load as load_configured
 
     try:
-        return load_configured(config_path)
+        return load_configured(config_path, use_cache=use_cache)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
 
@@ -177,7 +178,7 @@ def check(
     from guidelint.formatters import FormatContext, iter_format
     from guidelint.runner import FileItem, _rel, display_path, run
 
-    config = load(config_path)
+    config = load(config_path, use_cache=not no_cache)
     if today:
         try:
             config = config.with_today(dt.date.fromisoformat(today))
