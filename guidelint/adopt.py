@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from guidelint.rules.gl312_undefined_reference import CODE as undefined_reference
 
 CONFIG_NAME = "guidelint.toml"
 SCHEMAS_DIR = "guidelint-schemas"
@@ -67,7 +71,7 @@ class Plan:
     exclude: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     types: list[tuple[list[str], str]] = field(default_factory=list)
-    schemas: dict[str, dict] = field(default_factory=dict)
+    schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
 
     def why(self, text: str) -> None:
@@ -88,13 +92,17 @@ def _yaml(text: str) -> Any:
     return _load_lenient(text, ".yml")
 
 
-def _toml(text: str) -> dict:
-    from guidelint.config import tomllib
+def _toml(text: str) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10 (as guidelint.config)
+        import tomli as tomllib  # type: ignore[no-redef,import-not-found,unused-ignore]
 
     try:
-        return tomllib.loads(text)
+        data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
         return {}
+    return data
 
 
 def _first(root: Path, names: tuple[str, ...]) -> Path | None:
@@ -399,9 +407,9 @@ def _mkdocs(plan: Plan, base: Path, cfg_path: Path, sub: str, where: str) -> Non
         plan.baseurl = "/" + m.group(1).strip("/")
         plan.why(f"baseurl {plan.baseurl}: the path of site_url")
     if re.search(r"^\s*-\s*(?:autorefs|mkdocstrings)\b", text, re.M):
-        plan.ignore.append("GL312")
+        plan.ignore.append(undefined_reference)
         plan.why(
-            "ignore GL312: the autorefs/mkdocstrings plugin resolves [text][identifier] "
+            f"ignore {undefined_reference}: the autorefs/mkdocstrings plugin resolves [text][identifier] "
             "references that have no definition on the page"
         )
     appended = re.search(r"auto_append\s*:\s*\n((?:\s+-\s*\S+\n?)+)", text)
@@ -586,8 +594,8 @@ def infer_types(plan: Plan) -> tuple[int, int]:
     from guidelint import frontmatter
 
     root = (plan.root / plan.content_root).resolve()
-    groups: dict[str, list[dict]] = defaultdict(list)
-    folders: dict[str, Counter] = defaultdict(Counter)
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    folders: dict[str, Counter[str]] = defaultdict(Counter)
     read = missing = 0
     from fnmatch import fnmatch
 
@@ -602,7 +610,7 @@ def infer_types(plan: Plan) -> tuple[int, int]:
         read += 1
         lines = _read(path).split("\n")
         split = frontmatter.split(lines)
-        data: dict = {}
+        data: dict[str, Any] = {}
         if split.front_matter_lines and not split.findings:
             start, end = split.front_matter_lines
             fm, _findings = frontmatter.parse(split.yaml_text, start, end, 10_000, 65_536)
@@ -637,9 +645,9 @@ def infer_types(plan: Plan) -> tuple[int, int]:
     return read, missing
 
 
-def _schema(name: str, pages: list[dict]) -> dict:
+def _schema(name: str, pages: list[dict[str, Any]]) -> dict[str, Any]:
     keys: dict[str, set[str]] = defaultdict(set)
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     for data in pages:
         for key, value in data.items():
             if isinstance(key, str):
@@ -682,7 +690,7 @@ def _toml_str(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _toml_list(values) -> str:
+def _toml_list(values: Iterable[str]) -> str:
     return "[" + ", ".join(_toml_str(v) for v in values) + "]"
 
 

@@ -20,7 +20,12 @@ from guidelint.diagnostics import Span
 from guidelint.discovery import FileItem
 from guidelint.reading import read_item
 from guidelint.registry import PageContext, get_rule, iter_rules
-from guidelint.results import INTERNAL_ERROR, AnalysedPage, PageResult, problem_result
+from guidelint.results import AnalysedPage, PageResult, problem_result
+from guidelint.rules import gl101_invalid_value as invalid_value
+from guidelint.rules import gl905_yaml_syntax as yaml_syntax
+from guidelint.rules import gl907_yaml_limits as yaml_limits
+from guidelint.rules import gl908_file_too_large as file_too_large
+from guidelint.rules import gl910_nesting_too_deep as nesting_too_deep
 from guidelint.site import PageSummary, slug_for
 from guidelint.source import SOURCE_LINE_MAX, Finding, decode
 
@@ -41,16 +46,13 @@ def analyze(
     except ConfigError:
         raise
     except Exception as exc:
-        return problem_result(
-            display,
-            rel,
-            Finding(
-                INTERNAL_ERROR,
-                Span.point(1),
-                f"internal error while checking this file ({type(exc).__name__}: {exc}); "
-                "please report it with the file",
-            ),
-        )
+        from guidelint.rules.gl900_internal_error import from_exception
+
+        return problem_result(display, rel, from_exception(exc))
+
+
+# a front matter with one of these findings and no value is not read further (no page is built)
+_UNREADABLE_FRONT_MATTER = (invalid_value.CODE, yaml_syntax.CODE, yaml_limits.CODE)
 
 
 def _analyze(
@@ -86,7 +88,7 @@ def _analyze(
             split.yaml_text, start, end, limits["max_yaml_nodes"], limits["max_front_matter_bytes"]
         )
         findings.extend(fm_findings)
-        if fm is None and any(f.code in ("GL101", "GL905", "GL907") for f in fm_findings):
+        if fm is None and any(f.code in _UNREADABLE_FRONT_MATTER for f in fm_findings):
             return unreadable()
     from guidelint import sitemodel, templates
 
@@ -112,25 +114,10 @@ def _analyze(
             lines if page_text == text else None,  # (masked text has lines of its own)
         )
     except TooManyBlocks as exc:
-        findings.append(
-            Finding(
-                "GL908",
-                Span.point(exc.line),
-                f"the page has more than {limits['max_blocks']:,} Markdown blocks (limits.max_blocks: "
-                f"paragraphs, list items, table cells, headings...), parsing stopped at line "
-                f"{exc.line:,}; it is not checked; split the page or raise the limit",
-            )
-        )
+        findings.append(file_too_large.too_many_blocks(exc.line, limits["max_blocks"]))
         return unreadable()
     except RecursionError:
-        findings.append(
-            Finding(
-                "GL910",
-                Span.point(1),
-                "the page is nested too deeply to parse "
-                "(limits.max_nesting); flatten its lists and blockquotes",
-            )
-        )
+        findings.append(nesting_too_deep.too_deep_to_parse())
         return unreadable()
     if rel is not None:
         page.cache["site_urls"] = sitemodel.page_urls(rel, page.meta, config)

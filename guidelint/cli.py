@@ -50,12 +50,13 @@ def _check_selectors(codes: tuple[str, ...], option: str) -> None:
             )
 
 
-def load(config_path: str | None) -> Config:
-    """The configuration with its claim packs; a configuration error is a usage error (exit 2)."""
+def load(config_path: str | None, *, use_cache: bool = False) -> Config:
+    """The configuration with its claim packs; a configuration error is a usage error (exit 2).
+    ``use_cache``: packs may be read as parsed before (``guidelint.claims.packcache``)."""
     from guidelint.loading import load as load_configured
 
     try:
-        return load_configured(config_path)
+        return load_configured(config_path, use_cache=use_cache)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
 
@@ -227,7 +228,7 @@ class CheckOptions:
         cannot work."""
         from guidelint.runner import FileItem, display_path, rel_path
 
-        config = load(args.config_path)
+        config = load(args.config_path, use_cache=not args.no_cache)
         if args.today:
             try:
                 config = config.with_today(dt.date.fromisoformat(args.today))

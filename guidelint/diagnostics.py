@@ -138,14 +138,16 @@ INVISIBLE = re.compile(
     "\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
     "\U000e0001\U000e0020-\U000e007f]"
 )
-_FAST_OK = re.compile(r"[\x20-\x7e]*")  # printable ASCII: nothing to escape
 
 
 def escape_message(message: str) -> str:
     """``message`` with the characters a reader cannot see, or that break a report's lines (NUL,
     other control characters, zero-width and direction marks, line separators), written as
     ``\\u0000``-style escapes: a message quotes page text, and the report must show what is there."""
-    if _FAST_OK.fullmatch(message):
+    # Every character of INVISIBLE is one that str.isprintable() refuses (tests/test_warm_start.py
+    # checks this for the running Python), so a printable message has nothing to escape: most
+    # messages, and the test is 10x faster than the substitution on a message quoting curly quotes.
+    if message.isprintable():
         return message
     return INVISIBLE.sub(_escape_one, message)
 

@@ -9,6 +9,7 @@ keys, alias bombs and recursive aliases are found instead of silently accepted.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +18,12 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from guidelint.diagnostics import Span
-from guidelint.source import Finding
+from guidelint.finding import Finding
+from guidelint.rules import gl101_invalid_value as invalid_value
+from guidelint.rules import gl104_duplicate_key as duplicate_key
+from guidelint.rules import gl905_yaml_syntax as yaml_syntax
+from guidelint.rules import gl906_unterminated_front_matter as unterminated
+from guidelint.rules import gl907_yaml_limits as yaml_limits
 
 FENCE_RE = re.compile(r"^---[ \t]*$")
 CLOSE_RE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
@@ -79,18 +85,7 @@ def split(lines: list[str]) -> Split:
     for i in range(1, len(lines)):
         if CLOSE_RE.match(lines[i]):
             return Split((1, i + 1), "\n".join(lines[1:i]) + "\n", [])
-    return Split(
-        None,
-        "",
-        [
-            Finding(
-                "GL906",
-                Span(1, 1, 1, 4),
-                "front matter opened by '---' on line 1 is never closed; "
-                "add a line '---' after its last key",
-            )
-        ],
-    )
+    return Split(None, "", [unterminated.never_closed()])
 
 
 def _span(node: Node, line_offset: int, lines: list[str] | None = None) -> Span:
@@ -124,10 +119,11 @@ _STANDARD_TAGS = {
 
 
 class _Limit(Exception):
-    def __init__(self, node: Node, message: str, code: str = "GL907") -> None:
+    """A node the composition stops at: ``finding`` makes the finding from the node's span."""
+
+    def __init__(self, node: Node, finding: Callable[[Span], Finding]) -> None:
         self.node = node
-        self.message = message
-        self.code = code
+        self.finding = finding
 
 
 _SCALARS = {
@@ -156,20 +152,13 @@ class _Builder:
     def build(self, node: Node, path: tuple[Any, ...]) -> Any:
         self.count += 1
         if self.count > self.max_nodes:
-            raise _Limit(
-                node,
-                f"front matter expands to more than {self.max_nodes:,} values "
-                "(limits.max_yaml_nodes); aliases may be multiplying it",
-            )
-        if len(path) > 64:
-            raise _Limit(node, "front matter is nested more than 64 levels deep")
+            max_nodes = self.max_nodes
+            raise _Limit(node, lambda span: yaml_limits.too_many_values(span, max_nodes))
+        if len(path) > yaml_limits.MAX_DEPTH:
+            raise _Limit(node, yaml_limits.nested_too_deep)
         if node.tag not in _STANDARD_TAGS:
-            raise _Limit(
-                node,
-                f"YAML tag '{node.tag}' is not allowed in front matter (safe YAML only: "
-                "text, numbers, true/false, lists and mappings)",
-                code="GL905",
-            )
+            tag = node.tag
+            raise _Limit(node, lambda span: yaml_syntax.tag_not_allowed(span, tag))
         if isinstance(node, ScalarNode):
             fn = _SCALARS.get(node.tag)
             if fn is not None:
@@ -179,7 +168,7 @@ class _Builder:
                     return node.value
             return node.value  # str, timestamps and unknown tags stay text
         if id(node) in self.active:
-            raise _Limit(node, "front matter contains a recursive alias")
+            raise _Limit(node, yaml_limits.recursive_alias)
         self.active.add(id(node))
         try:
             if isinstance(node, SequenceNode):
@@ -197,20 +186,16 @@ class _Builder:
                 for index, (key_node, value_node) in enumerate(node.value):
                     key = self.build(key_node, path)
                     if isinstance(key, (list, dict)):
-                        raise _Limit(
-                            key_node,
-                            "a front-matter key must be a plain word, not a list or mapping",
-                        )
+                        raise _Limit(key_node, yaml_limits.key_not_plain)
                     key_span = _span(key_node, self.line_offset, self.lines)
                     if key in first_seen:
                         first_index, first_span = first_seen[key]
                         first_line = self._written_key_span(node, first_index, first_span).line
                         self.duplicates.append(
-                            Finding(
-                                "GL104",
+                            duplicate_key.duplicate(
                                 self._written_key_span(node, index, key_span),
-                                f"duplicate key '{_dotted(path + (key,))}' (first set on line "
-                                f"{first_line}); keep one of them",
+                                _dotted(path + (key,)),
+                                first_line,
                             )
                         )
                         continue
@@ -278,13 +263,7 @@ def parse(
     """Compose the YAML between the fences. ``start_line`` is the opening fence (1-based)."""
     opening = Span(start_line, 1, start_line, 4)
     if len(yaml_text.encode("utf-8")) > max_bytes:
-        return None, [
-            Finding(
-                "GL907",
-                opening,
-                f"front matter is larger than {max_bytes:,} bytes (limits.max_front_matter_bytes)",
-            )
-        ]
+        return None, [yaml_limits.too_large(opening, max_bytes)]
     try:
         node = yaml.compose(yaml_text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
@@ -292,19 +271,11 @@ def parse(
         line = start_line + 1 + (mark.line if mark else 0)
         col = (mark.column + 1) if mark else 1
         problem = exc.problem or "invalid YAML"
-        context = f" ({exc.context})" if exc.context else ""
-        return None, [
-            Finding(
-                "GL905",
-                Span.point(line, col),
-                f"front matter is not valid YAML: {problem}{context}; "
-                "check indentation, colons and quotes on this line",
-            )
-        ]
+        return None, [yaml_syntax.not_yaml(Span.point(line, col), problem, exc.context)]
     except yaml.YAMLError as exc:
-        return None, [Finding("GL905", opening, f"front matter is not valid YAML: {exc}")]
+        return None, [yaml_syntax.not_yaml_unplaced(opening, exc)]
     except RecursionError:
-        return None, [Finding("GL907", opening, "front matter is nested too deeply to read")]
+        return None, [yaml_limits.too_deep_to_read(opening)]
     if node is None:
         return FrontMatter({}, start_line, end_line), []
     lines = yaml_text.split("\n")
@@ -313,20 +284,11 @@ def parse(
         data = builder.build(node, ())
     except _Limit as exc:
         return None, [
-            Finding(
-                exc.code,
-                _first_line(_span(exc.node, start_line, lines), lines, start_line),
-                exc.message,
-            )
+            exc.finding(_first_line(_span(exc.node, start_line, lines), lines, start_line))
         ]
     except RecursionError:
-        return None, [Finding("GL907", opening, "front matter is nested too deeply to read")]
+        return None, [yaml_limits.too_deep_to_read(opening)]
     if not isinstance(data, dict):
-        return None, [
-            Finding(
-                "GL101",
-                _first_line(_span(node, start_line, lines), lines, start_line),
-                "front matter must be a mapping of keys to values (key: value lines)",
-            )
-        ]
+        span = _first_line(_span(node, start_line, lines), lines, start_line)
+        return None, [invalid_value.not_a_mapping(span)]
     return FrontMatter(data, start_line, end_line, builder.positions), builder.duplicates

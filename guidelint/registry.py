@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from guidelint.diagnostics import Severity, Span
-from guidelint.source import Finding
+from guidelint.finding import Finding
 
 if TYPE_CHECKING:  # pragma: no cover
     from guidelint.page import Page

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from guidelint.diagnostics import Diagnostic, Edit, Severity, Span, escape_message
 from guidelint.registry import get_rule, matches
+from guidelint.rules import gl900_internal_error as internal_error
 from guidelint.source import Finding
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,9 +33,9 @@ if TYPE_CHECKING:  # pragma: no cover
 # a finding as plain values: (code, line, column, end_line, end_column, message, fix)
 FindingRow = tuple[str, int, int, int, int, str, tuple[Edit, ...]]
 
-# the code of guidelint.rules.gl900_internal_error: a rule or the page model raised on the page.
-# Always reported; a page with it is analysed again next time (never cached or stored).
-INTERNAL_ERROR = "GL900"
+# a rule or the page model raised on the page (GL900): always reported, and a page with it is
+# analysed again next time (never cached or stored)
+INTERNAL_ERROR = internal_error.CODE
 
 
 def finding_row(finding: Finding) -> FindingRow:

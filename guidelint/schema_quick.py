@@ -159,7 +159,7 @@ def _compile(schema: Any) -> Check:
             else _always
         )
 
-        def properties(v: Any, props=props, extra=extra) -> bool:
+        def properties(v: Any, props: dict[str, Check] = props, extra: Check = extra) -> bool:
             if not isinstance(v, dict):
                 return True
             for key, value in v.items():

@@ -1,78 +1,37 @@
-"""Reading a file's bytes into text: the GL9xx input checks live here.
+"""Reading a file's bytes into text, the first stage of the page model.
 
-``decode`` never raises: it returns the text (BOM removed, CRLF and CR turned into LF) or
-``None`` with the input problems found (code, span, message).
+``decode`` never raises: it returns the text (byte-order mark removed, CRLF and CR turned into
+LF) or ``None`` with the finding that stopped it. The checks themselves, and the wording of their
+findings, belong to their rules: file size (``gl908_file_too_large``), empty file
+(``gl904_empty_file``), binary file (``gl903_binary_file``) and encoding (``gl902_not_utf8``);
+this stage runs them in that order.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from guidelint.diagnostics import Edit, PickleAsTuple, Span
-
-
-@dataclass(frozen=True, slots=True)
-class Finding(PickleAsTuple):
-    """What a check found on one page, before path and severity are attached."""
-
-    code: str
-    span: Span
-    message: str
-    fix: tuple[Edit, ...] = ()
-
+from guidelint.finding import Finding as Finding  # (its home before guidelint.finding)
+from guidelint.rules import gl902_not_utf8 as not_utf8
+from guidelint.rules import gl903_binary_file as binary_file
+from guidelint.rules import gl904_empty_file as empty_file
+from guidelint.rules import gl908_file_too_large as file_too_large
 
 BOM = b"\xef\xbb\xbf"
-
-
-def _line_col(data: bytes, offset: int) -> tuple[int, int]:
-    line = data.count(b"\n", 0, offset) + 1
-    start = data.rfind(b"\n", 0, offset) + 1
-    return line, offset - start + 1
-
 
 SOURCE_LINE_MAX = 500  # a longer source line is not shown under its finding (the text report)
 
 
 def decode(data: bytes, max_bytes: int) -> tuple[str | None, list[Finding]]:
-    if len(data) > max_bytes:
-        return None, [
-            Finding(
-                "GL908",
-                Span.point(1),
-                f"file is {len(data):,} bytes, over the limit of {max_bytes:,} "
-                "(limits.max_file_bytes); split the page or raise the limit",
-            )
-        ]
+    problem = file_too_large.check_size(len(data), max_bytes)
+    if problem is not None:
+        return None, [problem]
     if data.startswith(BOM):
         data = data[len(BOM) :]
-    if not data.strip():
-        return None, [
-            Finding("GL904", Span.point(1), "file is empty; write the page or delete the file")
-        ]
-    nul = data.find(b"\x00")
-    if nul != -1:
-        line, col = _line_col(data, nul)
-        return None, [
-            Finding(
-                "GL903",
-                Span.point(line, col),
-                f"file looks binary (a NUL byte at line {line}, column {col}); "
-                "only Markdown text pages belong in the content root",
-            )
-        ]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line, col = _line_col(data, exc.start)
-        bad = data[exc.start : exc.start + 1].hex()
-        return None, [
-            Finding(
-                "GL902",
-                Span.point(line, col),
-                f"not valid UTF-8: byte 0x{bad} at line {line}, column {col}; "
-                "save the file as UTF-8",
-            )
-        ]
+    problem = empty_file.check_bytes(data) or binary_file.check_bytes(data)
+    if problem is not None:
+        return None, [problem]
+    text = not_utf8.decode_utf8(data)
+    if isinstance(text, Finding):
+        return None, [text]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text, []

@@ -9,12 +9,13 @@ Directives (codes or prefixes, comma- or space-separated; a reason after `` -- `
     <!-- guidelint-disable-file GL501 -- archived page, kept for old links -->
 
 They are read from ``PageSummary.comments``, so they work for site-rule findings and for pages
-served from the cache. Problems with the directives themselves are reported as GL950 (a
-suppression that matched nothing, for a rule that ran), GL951 (an unknown code), GL952 (no
-reason, when ``suppressions.require_reason`` is on) and GL953 (a malformed directive, an
-``enable`` without an open ``disable``, or a ``disable`` block that is never closed). These
-GL95x findings cannot themselves be suppressed inline: fix the comment, or use ``ignore`` /
-``per_file_ignores`` in the configuration.
+served from the cache. Problems with the directives themselves are findings of four rules,
+which word them: ``gl950_unused_suppression`` (a suppression that matched nothing, for a rule
+that ran), ``gl951_unknown_suppression_code`` (an unknown code), ``gl952_suppression_without_reason``
+(no reason, when ``suppressions.require_reason`` is on) and ``gl953_malformed_suppression`` (a
+malformed directive, an ``enable`` without an open ``disable``, or a ``disable`` block that is
+never closed). Their findings cannot themselves be suppressed inline: fix the comment, or use
+``ignore`` / ``per_file_ignores`` in the configuration.
 """
 
 from __future__ import annotations
@@ -22,13 +23,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from guidelint.diagnostics import CommentRemoval, Diagnostic, Edit, Span
-from guidelint.source import Finding
+from guidelint.rules import gl950_unused_suppression as unused_suppression
+from guidelint.rules import gl951_unknown_suppression_code as unknown_code
+from guidelint.rules import gl952_suppression_without_reason as without_reason
+from guidelint.rules import gl953_malformed_suppression as malformed
+
+if TYPE_CHECKING:  # pragma: no cover
+    from guidelint.config import Config
+    from guidelint.diagnostics import Diagnostic, Span
+    from guidelint.finding import Finding
+    from guidelint.page import Comment
 
 PREFIX = "guidelint-"
 KINDS = ("disable-next-line", "disable-file", "disable", "enable")
-META_CODES = ("GL950", "GL951", "GL952", "GL953")
+# the codes of the directives' own findings, which no directive can silence
+META_CODES = (unused_suppression.CODE, unknown_code.CODE, without_reason.CODE, malformed.CODE)
 _DIRECTIVE = re.compile(r"^guidelint-(?P<kind>[A-Za-z-]+)(?P<rest>(?:\s.*)?)$", re.S)
 _CODE = re.compile(r"^GL[0-9]{0,3}$")
 
@@ -61,7 +72,7 @@ class Directive:
 @dataclass
 class Parsed:
     directives: list[Directive] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)  # GL951-GL953
+    findings: list[Finding] = field(default_factory=list)  # problems with the directives themselves
 
 
 def _known_codes() -> list[str]:
@@ -70,7 +81,7 @@ def _known_codes() -> list[str]:
     return [r.code for r in all_rules()]
 
 
-def parse(comments: Iterable, require_reason: bool) -> Parsed:
+def parse(comments: Iterable[Comment], require_reason: bool) -> Parsed:
     """Read the directives of a page's comments (``page.Comment``: text, span, standalone)."""
     out = Parsed()
     known = _known_codes()
@@ -84,12 +95,7 @@ def parse(comments: Iterable, require_reason: bool) -> Parsed:
         if kind not in KINDS:
             word = text.split()[0]
             out.findings.append(
-                Finding(
-                    "GL953",
-                    comment.span,
-                    f"unknown directive '{word}'; write one of "
-                    + ", ".join(PREFIX + k for k in KINDS),
-                )
+                malformed.unknown_directive(comment.span, word, (PREFIX + k for k in KINDS))
             )
             continue
         assert m is not None  # a known kind comes from a match
@@ -99,29 +105,17 @@ def parse(comments: Iterable, require_reason: bool) -> Parsed:
             codes_part, reason, sep = "", rest.strip()[2:], "--"
         reason = reason.strip() or None
         tokens = [t.strip().upper() for t in re.split(r"[,\s]+", codes_part) if t.strip()]
+        directive = PREFIX + kind
         entries: list[Entry] = []
         bad = False
         for tok in tokens:
             if not _CODE.match(tok):
-                out.findings.append(
-                    Finding(
-                        "GL953",
-                        comment.span,
-                        f"'{tok}' in {PREFIX}{kind} is not a rule code or prefix (such as "
-                        f"GL401 or GL4); put the reason after ' -- '",
-                    )
-                )
+                out.findings.append(malformed.not_a_code(comment.span, tok, directive))
                 bad = True
                 continue
-            if not any(k.startswith(tok) for k in known):
-                out.findings.append(
-                    Finding(
-                        "GL951",
-                        comment.span,
-                        f"{tok} in {PREFIX}{kind}: no rule has this code or prefix "
-                        "(see 'guidelint rules'); correct or remove it",
-                    )
-                )
+            unknown = unknown_code.check_known(comment.span, tok, directive, known)
+            if unknown is not None:
+                out.findings.append(unknown)
                 continue
             entries.append(Entry(tok))
         if kind == "enable":
@@ -129,24 +123,13 @@ def parse(comments: Iterable, require_reason: bool) -> Parsed:
             continue
         if not tokens:
             if not bad:
-                out.findings.append(
-                    Finding(
-                        "GL953",
-                        comment.span,
-                        f"{PREFIX}{kind} names no rule; name the codes to silence, e.g. "
-                        f"<!-- {PREFIX}{kind} GL401 -- reason -->",
-                    )
-                )
+                out.findings.append(malformed.names_no_rule(comment.span, directive))
             continue
-        if require_reason and not reason:
-            out.findings.append(
-                Finding(
-                    "GL952",
-                    comment.span,
-                    f"{PREFIX}{kind} {','.join(tokens)} gives no reason; add one after "
-                    "' -- ', e.g. -- quoted from the state law",
-                )
-            )
+        no_reason = without_reason.check_reason(
+            comment.span, directive, tokens, reason, require_reason
+        )
+        if no_reason is not None:
+            out.findings.append(no_reason)
         if not entries:
             continue
         d = Directive(kind, comment.span, entries, reason, comment.standalone, text=comment.text)
@@ -157,28 +140,20 @@ def parse(comments: Iterable, require_reason: bool) -> Parsed:
             open_blocks.extend((d, e) for e in entries)
         out.directives.append(d)
     for d, e in open_blocks:
-        out.findings.append(
-            Finding(
-                "GL953",
-                d.span,
-                f"{PREFIX}disable {e.token} is never closed, so it runs to the end of the "
-                f"file; add <!-- {PREFIX}enable {e.token} --> where it should end, or use "
-                f"{PREFIX}disable-file",
-            )
-        )
+        out.findings.append(malformed.never_closed(d.span, e.token, PREFIX))
     return out
 
 
-def _enable(comment, tokens: list[str], open_blocks: list, out: Parsed) -> None:
+def _enable(
+    comment: Comment,
+    tokens: list[str],
+    open_blocks: list[tuple[Directive, Entry]],
+    out: Parsed,
+) -> None:
+    enable, disable = PREFIX + "enable", PREFIX + "disable"
     if not tokens:
         if not open_blocks:
-            out.findings.append(
-                Finding(
-                    "GL953",
-                    comment.span,
-                    f"{PREFIX}enable without an open {PREFIX}disable block; remove it",
-                )
-            )
+            out.findings.append(malformed.enable_without_block(comment.span, enable, disable))
         closing = list(open_blocks)
         open_blocks.clear()
     else:
@@ -186,14 +161,7 @@ def _enable(comment, tokens: list[str], open_blocks: list, out: Parsed) -> None:
         for tok in tokens:
             match = [ob for ob in open_blocks if ob[1].token == tok]
             if not match:
-                out.findings.append(
-                    Finding(
-                        "GL953",
-                        comment.span,
-                        f"{PREFIX}enable {tok} without an open {PREFIX}disable {tok} "
-                        "block; the codes must match the disable comment's",
-                    )
-                )
+                out.findings.append(malformed.enable_unmatched(comment.span, enable, disable, tok))
                 continue
             closing.append(match[-1])
             open_blocks.remove(match[-1])
@@ -207,7 +175,7 @@ def _matches(code: str, token: str) -> bool:
 
 def apply(
     diagnostics: list[Diagnostic],
-    comments: Iterable,
+    comments: Iterable[Comment],
     *,
     require_reason: bool,
     ran: frozenset[str],
@@ -234,33 +202,15 @@ def apply(
             kept.append(diag)
     findings = list(parsed.findings)
     if page_ok:
-        for d in parsed.directives:
-            unused = [e for e in d.entries if not e.used and any(_matches(c, e.token) for c in ran)]
-            if not unused:
-                continue
-            names = ",".join(e.token for e in unused)
-            if len(unused) == len(d.entries):
-                msg = f"unused suppression: nothing it covers triggers {names}; remove the comment"
-                fix = (_removal(d, d.text),) if d.standalone else ()
-            else:
-                msg = f"{names} in this suppression matched nothing; remove {'it' if len(unused) == 1 else 'them'}"
-                fix = ()
-            if any(m.startswith(e.token) for e in unused for m in META_CODES):
-                msg += (
-                    " (GL95x findings cannot be suppressed inline: use ignore or per_file_ignores)"
-                )
-            findings.append(Finding("GL950", d.span, msg, fix))
+        findings.extend(unused_suppression.unused(parsed.directives, ran, META_CODES))
     return kept, findings
 
 
-def _removal(d: Directive, text: str) -> Edit:
-    """Delete the line(s) of a standalone comment whose text is ``text`` (applied only if those
-    lines hold that comment and nothing else)."""
-    return CommentRemoval(Span(d.span.line, 1, d.span.end_line + 1, 1), "", comment=text)
-
-
 def suppress_report(
-    diagnostics: list[Diagnostic], pages: list[tuple], config, selected: frozenset[str]
+    diagnostics: list[Diagnostic],
+    pages: list[tuple[Any, Any]],
+    config: Config,
+    selected: frozenset[str],
 ) -> list[Diagnostic]:
     """Apply every reported page's directives. ``pages``: (FileItem, result) pairs, where a result
     has the page's ``comments`` and ``ok`` (a PageResult, or one served by the site snapshot)."""

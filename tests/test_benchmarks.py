@@ -38,3 +38,12 @@ def test_run_script_help():
         text=True,
     )
     assert proc.returncode == 0 and "--sizes" in proc.stdout
+
+
+def test_ab_script_help():
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "ab.py"), "--help"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0 and "--base" in proc.stdout and "alternat" in proc.stdout

@@ -25,8 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from . import text as tx
 from .engine import Engine, FigureContext
 
@@ -93,6 +91,8 @@ def _load_rows(path: str | Path, data: list) -> list[Item]:
 
 
 def load_set(path: str | Path) -> list[Item]:
+    import yaml  # (here: guidelint.claims imports this module, and a cached run needs no YAML)
+
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     if not isinstance(data, list):
         raise ValueError(f"{path}: a labeled set is a list of {{policy, items}} groups or of rows")

@@ -21,7 +21,7 @@ import itertools
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guidelint.diagnostics import Severity, Span
 from guidelint.registry import Rule as RegistryRule
@@ -30,16 +30,25 @@ from guidelint.registry import add_rule, remove_rules
 from .engine import ClaimMatch, Engine, FigureContext
 from .pack import FigureRule, Pack, Requirement, Rule, builtin_pack_paths, load_pack
 
+if TYPE_CHECKING:  # pragma: no cover
+    from .packcache import PackCache
+
 _PACKS: dict[tuple[str, float, int], Pack] = {}
 _ENGINES: dict[tuple, Engine] = {}
 _REGISTERED: set[str] = set()
+_STORE: list[PackCache] = []  # the run's pack cache (guidelint.claims.packcache), if it has one
+
+
+def use_pack_cache(store: PackCache | None) -> None:
+    """Read packs through ``store`` from now on (None: parse them; ``--no-cache``)."""
+    _STORE[:] = [store] if store is not None else []
 
 
 def _pack(path: Path) -> Pack:
     st = path.stat()
     key = (str(path), st.st_mtime, st.st_size)
     if key not in _PACKS:
-        _PACKS[key] = load_pack(path)
+        _PACKS[key] = _STORE[0].load(path) if _STORE else load_pack(path)
     return _PACKS[key]
 
 

@@ -6,13 +6,14 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from guidelint.saferegex import unsafe_reason
 
 from .patterns import Compiled, Compiler, PatternError, Regex
+
+if TYPE_CHECKING:  # pragma: no cover
+    import yaml  # imported when a pack is read: a run served by the pack cache never needs it
 
 SEVERITIES = ("error", "warning", "info")
 _CODE = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
@@ -53,6 +54,8 @@ class LStr(str, _L):
 
 
 def _located(node: yaml.Node, path: str, loader: Any = None) -> Any:
+    import yaml
+
     if loader is None:
         loader = yaml.SafeLoader("")
     line = node.start_mark.line + 1
@@ -84,10 +87,9 @@ def _located(node: yaml.Node, path: str, loader: Any = None) -> Any:
     return value
 
 
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def load_yaml(path: str | Path, text: str | None = None) -> Any:
+    import yaml
+
     path = str(path)
     try:
         if text is None:
@@ -98,7 +100,7 @@ def load_yaml(path: str | Path, text: str | None = None) -> Any:
         try:
             # libyaml when available (10x faster); on any error the pure-Python loader runs again,
             # so that messages and line numbers are always the same
-            node = yaml.compose(text, Loader=_FAST_LOADER)
+            node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         except yaml.YAMLError:
             node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:

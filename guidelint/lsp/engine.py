@@ -234,7 +234,7 @@ class Site:
         parts: list = [_signature(self.config_file) if self.config_file else None]
         config = self.config
         if config is not None:
-            from guidelint.schema import _mtimes
+            from guidelint.schema.load import mtimes as _mtimes
 
             parts.append(_mtimes(config.schemas_dir))
             for name in ("claims.packs", "names.files"):

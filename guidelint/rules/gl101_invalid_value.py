@@ -3,15 +3,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from guidelint.diagnostics import Severity
+from guidelint.finding import Finding
 from guidelint.registry import Rule, register
 from guidelint.rules._frontmatter import findings_with_code
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
 
+    from guidelint.diagnostics import Span
     from guidelint.page import Page
     from guidelint.registry import PageContext
-    from guidelint.source import Finding
+
+
+CODE = "GL101"
 
 
 @register
@@ -59,10 +63,18 @@ class InvalidValue(Rule):
     ```
     """
 
-    code = "GL101"
+    code = CODE
     name = "invalid-front-matter-value"
     summary = "A front-matter value breaks the page type's schema"
     severity = Severity.ERROR
 
     def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
         return findings_with_code(page, ctx, self.code)
+
+
+def not_a_mapping(span: Span) -> Finding:
+    """The finding for front matter that is not a mapping (a list or a single value): made while
+    the YAML is read (``guidelint.frontmatter.parse``), before any schema applies."""
+    return Finding(
+        CODE, span, "front matter must be a mapping of keys to values (key: value lines)"
+    )

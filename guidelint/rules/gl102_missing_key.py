@@ -8,9 +8,12 @@ from guidelint.rules._frontmatter import findings_with_code
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
 
+    from guidelint.finding import Finding
     from guidelint.page import Page
     from guidelint.registry import PageContext
-    from guidelint.source import Finding
+
+
+CODE = "GL102"
 
 
 @register
@@ -51,7 +54,7 @@ class MissingKey(Rule):
     ```
     """
 
-    code = "GL102"
+    code = CODE
     name = "missing-front-matter-key"
     summary = "A required front-matter key is missing"
 

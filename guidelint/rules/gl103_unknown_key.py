@@ -8,9 +8,12 @@ from guidelint.rules._frontmatter import findings_with_code
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
 
+    from guidelint.finding import Finding
     from guidelint.page import Page
     from guidelint.registry import PageContext
-    from guidelint.source import Finding
+
+
+CODE = "GL103"
 
 
 @register
@@ -51,7 +54,7 @@ class UnknownKey(Rule):
     ```
     """
 
-    code = "GL103"
+    code = CODE
     name = "unknown-front-matter-key"
     summary = "A front-matter key the page type does not define"
 

@@ -1,4 +1,15 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from guidelint.finding import Finding
 from guidelint.registry import Rule, register
+
+if TYPE_CHECKING:  # pragma: no cover
+    from guidelint.diagnostics import Span
+
+
+CODE = "GL104"
 
 
 @register
@@ -25,8 +36,16 @@ class DuplicateKey(Rule):
     ```
     """
 
-    code = "GL104"
-    emitted_by = "guidelint.frontmatter.parse (while the YAML front matter is composed)"
+    code = CODE
+    emitted_by = "guidelint.frontmatter.parse (while the YAML front matter is composed), with this module's duplicate"
     name = "duplicate-front-matter-key"
     summary = "A front-matter key is set twice"
-    # Found while composing the YAML (guidelint.frontmatter); this class documents and selects it.
+
+
+def duplicate(span: Span, key_path: str, first_line: int) -> Finding:
+    """The finding for the second ``key_path`` (dotted) of a mapping, first set on ``first_line``."""
+    return Finding(
+        CODE,
+        span,
+        f"duplicate key '{key_path}' (first set on line {first_line}); keep one of them",
+    )

@@ -8,9 +8,12 @@ from guidelint.rules._frontmatter import findings_with_code
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
 
+    from guidelint.finding import Finding
     from guidelint.page import Page
     from guidelint.registry import PageContext
-    from guidelint.source import Finding
+
+
+CODE = "GL105"
 
 
 @register
@@ -46,7 +49,7 @@ class PageType(Rule):
     ```
     """
 
-    code = "GL105"
+    code = CODE
     name = "unknown-page-type"
     summary = "The front matter's type is not a known page type"
 

@@ -8,9 +8,12 @@ from guidelint.registry import Rule, register
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
 
+    from guidelint.finding import Finding
     from guidelint.page import Page
     from guidelint.registry import PageContext
-    from guidelint.source import Finding
+
+
+CODE = "GL106"
 
 
 @register
@@ -37,7 +40,7 @@ class NoFrontMatter(Rule):
     ```
     """
 
-    code = "GL106"
+    code = CODE
     name = "missing-front-matter"
     summary = "The page has no front matter"
 

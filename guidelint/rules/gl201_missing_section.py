@@ -10,9 +10,9 @@ from guidelint.structure import h1_index, match_sections, norm_text, spec_for
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
 
+    from guidelint.finding import Finding
     from guidelint.page import Page
     from guidelint.registry import PageContext
-    from guidelint.source import Finding
 
 
 def anchor_span(page: Page) -> Span:

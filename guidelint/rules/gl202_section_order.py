@@ -8,9 +8,9 @@ from guidelint.structure import match_sections, spec_for
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable, Sequence
 
+    from guidelint.finding import Finding
     from guidelint.page import Page
     from guidelint.registry import PageContext
-    from guidelint.source import Finding
 
 
 def _longest_ordered(seq: Sequence[Any]) -> set[int]:

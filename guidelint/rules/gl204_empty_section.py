@@ -8,9 +8,9 @@ from guidelint.registry import Rule, register
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
 
+    from guidelint.finding import Finding
     from guidelint.page import Page
     from guidelint.registry import PageContext
-    from guidelint.source import Finding
 
 
 @register

@@ -9,9 +9,9 @@ from guidelint.structure import spec_for
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
 
+    from guidelint.finding import Finding
     from guidelint.page import Page
     from guidelint.registry import PageContext
-    from guidelint.source import Finding
 
 
 def _norm(text: str) -> str:

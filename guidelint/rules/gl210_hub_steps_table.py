@@ -9,9 +9,9 @@ from guidelint.structure import find_steps_table, parse_row, spec_for
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
 
+    from guidelint.finding import Finding
     from guidelint.page import Page
     from guidelint.registry import PageContext
-    from guidelint.source import Finding
 
 
 @register

@@ -11,9 +11,9 @@ from guidelint.templates import shown_target
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
 
+    from guidelint.finding import Finding
     from guidelint.registry import SiteContext
     from guidelint.site import SiteIndex
-    from guidelint.source import Finding
 
 
 @register

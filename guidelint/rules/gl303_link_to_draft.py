@@ -10,9 +10,9 @@ from guidelint.rules._links import outside_run, page_span, reported, where_list
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
 
+    from guidelint.finding import Finding
     from guidelint.registry import SiteContext
     from guidelint.site import SiteIndex
-    from guidelint.source import Finding
 
 
 @register

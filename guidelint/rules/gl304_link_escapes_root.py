@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from guidelint.diagnostics import Span
+from guidelint.finding import Finding
 from guidelint.links import ESCAPES, site_links
 from guidelint.registry import Rule, register
 from guidelint.rules._links import reported
@@ -11,7 +13,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from guidelint.registry import SiteContext
     from guidelint.site import SiteIndex
-    from guidelint.source import Finding
+
+
+CODE = "GL304"
 
 
 @register
@@ -46,7 +50,7 @@ class LinkEscapesRoot(Rule):
     ```
     """
 
-    code = "GL304"
+    code = CODE
     name = "link-escapes-root"
     summary = "A link or image points outside the content root"
     scope = "site"
@@ -71,3 +75,14 @@ class LinkEscapesRoot(Rule):
                         "content root or use a full https:// URL",
                     ),
                 )
+
+
+def escaped_page() -> Finding:
+    """The finding for a page that is a symbolic link to a file outside the content root (made
+    when the run gathers its files: the page is never read)."""
+    return Finding(
+        CODE,
+        Span.point(1),
+        "this page is a symbolic link to a file outside the content root; it was not "
+        "read (and --fix never writes through it): move the page into the content root",
+    )

@@ -11,9 +11,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
 
     from guidelint.config import Config
+    from guidelint.finding import Finding
     from guidelint.registry import SiteContext
     from guidelint.site import SiteIndex
-    from guidelint.source import Finding
 
 
 def published_rels(site: SiteIndex) -> frozenset[str]:

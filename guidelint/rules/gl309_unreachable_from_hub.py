@@ -12,9 +12,9 @@ from guidelint.rules.gl308_orphan_page import orphans, published_rels
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
 
+    from guidelint.finding import Finding
     from guidelint.registry import SiteContext
     from guidelint.site import SiteIndex
-    from guidelint.source import Finding
 
 
 def reachable_from_hub(site: SiteIndex, config: Any) -> set[str]:

@@ -10,9 +10,9 @@ from guidelint.slug import normalize_label
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
 
+    from guidelint.finding import Finding
     from guidelint.page import Page
     from guidelint.registry import PageContext
-    from guidelint.source import Finding
 
 
 # [text][label] and [text][] (not preceded by a backslash); images too, through the '!'
@@ -41,6 +41,9 @@ def _mask_code(text: str) -> str:
             continue
         i += 1
     return "".join(out)
+
+
+CODE = "GL312"
 
 
 @register
@@ -72,7 +75,7 @@ class UndefinedReference(Rule):
     ```
     """
 
-    code = "GL312"
+    code = CODE
     name = "undefined-reference"
     summary = "A [text][label] link has no definition for its label"
 

@@ -12,10 +12,10 @@ from guidelint.slug import normalize_label
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
 
+    from guidelint.finding import Finding
     from guidelint.page import Link
     from guidelint.registry import SiteContext
     from guidelint.site import PageSummary, SiteIndex
-    from guidelint.source import Finding
 
 
 def _new_target(

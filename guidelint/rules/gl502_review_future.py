@@ -8,9 +8,9 @@ from guidelint.rules.gl501_review_stale import reviewed_on
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
 
+    from guidelint.finding import Finding
     from guidelint.page import Page
     from guidelint.registry import PageContext
-    from guidelint.source import Finding
 
 
 @register

@@ -14,9 +14,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
 
     from guidelint.config import Config
+    from guidelint.finding import Finding
     from guidelint.page import Page
     from guidelint.registry import PageContext
-    from guidelint.source import Finding
 
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "packs" / "names"

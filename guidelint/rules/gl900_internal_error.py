@@ -1,4 +1,10 @@
+from __future__ import annotations
+
+from guidelint.diagnostics import Span
+from guidelint.finding import Finding
 from guidelint.registry import Rule, register
+
+CODE = "GL900"
 
 
 @register
@@ -12,8 +18,18 @@ class InternalError(Rule):
     traceback so one odd file cannot hide the findings of every other.
     """
 
-    code = "GL900"
+    code = CODE
     emitted_by = "guidelint.runner.analyze (a rule or the page model raised)"
     name = "internal-error"
     summary = "guidelint failed on this file"
     scope = "input"
+
+
+def from_exception(exc: Exception) -> Finding:
+    """The finding for a page whose analysis raised ``exc``."""
+    return Finding(
+        CODE,
+        Span.point(1),
+        f"internal error while checking this file ({type(exc).__name__}: {exc}); "
+        "please report it with the file",
+    )

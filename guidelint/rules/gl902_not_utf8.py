@@ -1,4 +1,11 @@
+from __future__ import annotations
+
+from guidelint.diagnostics import Span
+from guidelint.finding import Finding
 from guidelint.registry import Rule, register
+from guidelint.rules._input import line_col
+
+CODE = "GL902"
 
 
 @register
@@ -19,8 +26,22 @@ class NotUtf8(Rule):
     ```
     """
 
-    code = "GL902"
-    emitted_by = "guidelint.source.decode (bytes to text)"
+    code = CODE
+    emitted_by = "guidelint.source.decode (bytes to text), with this module's decode_utf8"
     name = "not-utf8"
     summary = "The file is not valid UTF-8"
     scope = "input"
+
+
+def decode_utf8(data: bytes) -> str | Finding:
+    """``data`` as text, or the finding for its first byte that does not decode."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = line_col(data, exc.start)
+        bad = data[exc.start : exc.start + 1].hex()
+        return Finding(
+            CODE,
+            Span.point(line, col),
+            f"not valid UTF-8: byte 0x{bad} at line {line}, column {col}; save the file as UTF-8",
+        )

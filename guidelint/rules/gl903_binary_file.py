@@ -1,4 +1,11 @@
+from __future__ import annotations
+
+from guidelint.diagnostics import Span
+from guidelint.finding import Finding
 from guidelint.registry import Rule, register
+from guidelint.rules._input import line_col
+
+CODE = "GL903"
 
 
 @register
@@ -19,8 +26,22 @@ class BinaryFile(Rule):
     ```
     """
 
-    code = "GL903"
-    emitted_by = "guidelint.source.decode (bytes to text)"
+    code = CODE
+    emitted_by = "guidelint.source.decode (bytes to text), with this module's check_bytes"
     name = "binary-file"
     summary = "The file looks binary (it has NUL bytes)"
     scope = "input"
+
+
+def check_bytes(data: bytes) -> Finding | None:
+    """The finding for the first NUL byte of ``data``, if it has one."""
+    nul = data.find(b"\x00")
+    if nul == -1:
+        return None
+    line, col = line_col(data, nul)
+    return Finding(
+        CODE,
+        Span.point(line, col),
+        f"file looks binary (a NUL byte at line {line}, column {col}); "
+        "only Markdown text pages belong in the content root",
+    )

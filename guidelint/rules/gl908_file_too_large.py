@@ -1,4 +1,10 @@
+from __future__ import annotations
+
+from guidelint.diagnostics import Span
+from guidelint.finding import Finding
 from guidelint.registry import Rule, register
+
+CODE = "GL908"
 
 
 @register
@@ -14,8 +20,35 @@ class FileTooLarge(Rule):
     paragraph, list item and table cell: a 5 MB list or table took 2 GB of memory and a minute.
     """
 
-    code = "GL908"
-    emitted_by = "guidelint.runner.read_item and guidelint.source.decode (size), guidelint.runner.analyze (limits.max_blocks)"
+    code = CODE
+    emitted_by = (
+        "guidelint.runner.read_item and guidelint.source.decode (size, with this module's "
+        "check_size), guidelint.runner.analyze (limits.max_blocks, with too_many_blocks)"
+    )
     name = "file-too-large"
     summary = "The file is over the size limit"
     scope = "input"
+
+
+def check_size(size: int, max_bytes: int) -> Finding | None:
+    """The finding for a file of ``size`` bytes over ``limits.max_file_bytes``, if it is."""
+    if size <= max_bytes:
+        return None
+    return Finding(
+        CODE,
+        Span.point(1),
+        f"file is {size:,} bytes, over the limit of {max_bytes:,} "
+        "(limits.max_file_bytes); split the page or raise the limit",
+    )
+
+
+def too_many_blocks(line: int, max_blocks: int) -> Finding:
+    """The finding for a page whose parsing stopped at ``line``, over ``limits.max_blocks``
+    (``guidelint.fastparse.TooManyBlocks``)."""
+    return Finding(
+        CODE,
+        Span.point(line),
+        f"the page has more than {max_blocks:,} Markdown blocks (limits.max_blocks: "
+        f"paragraphs, list items, table cells, headings...), parsing stopped at line "
+        f"{line:,}; it is not checked; split the page or raise the limit",
+    )

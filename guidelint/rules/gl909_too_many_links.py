@@ -1,4 +1,16 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from guidelint.diagnostics import Span
+from guidelint.finding import Finding
 from guidelint.registry import Rule, register
+
+if TYPE_CHECKING:  # pragma: no cover
+    from guidelint.page import Page
+
+
+CODE = "GL909"
 
 
 @register
@@ -20,8 +32,39 @@ class TooManyLinks(Rule):
     7 s), so such a paragraph is read without links, and none of them is checked.
     """
 
-    code = "GL909"
-    emitted_by = "guidelint.limits.check_page (after the page is built)"
+    code = CODE
+    emitted_by = (
+        "guidelint.limits.check_page (after the page is built), with this module's check_limit"
+    )
     name = "too-many-links"
     summary = "The page has more links than limits.max_links"
     scope = "input"
+
+
+def check_limit(page: Page, max_links: int) -> list[Finding]:
+    """Findings for a page with more than ``max_links`` links and images, and for each paragraph
+    the parser read without its links (a flood of '['); trims ``page.links`` to ``max_links``,
+    so that no later rule checks the links over the limit."""
+    out: list[Finding] = []
+    if len(page.links) > max_links:
+        first_over = page.links[max_links]
+        out.append(
+            Finding(
+                CODE,
+                first_over.span,
+                f"page has {len(page.links):,} links and images, over the limit of {max_links:,} "
+                "(limits.max_links); links from here on are not checked; split the page "
+                "or raise the limit",
+            )
+        )
+        del page.links[max_links:]
+    for line in page.cache.get("bracket_flood", ()):
+        out.append(
+            Finding(
+                CODE,
+                Span.point(line),
+                "this paragraph has more than 10,000 '[' (a link's text opens with one): none of "
+                "its links is read or checked; split it or escape the brackets (\\[)",
+            )
+        )
+    return out

@@ -1,4 +1,16 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from guidelint.diagnostics import Span
+from guidelint.finding import Finding
 from guidelint.registry import Rule, register
+
+if TYPE_CHECKING:  # pragma: no cover
+    from guidelint.page import Page
+
+
+CODE = "GL910"
 
 
 @register
@@ -27,8 +39,62 @@ class NestingTooDeep(Rule):
     ```
     """
 
-    code = "GL910"
-    emitted_by = "guidelint.limits.check_page (after the page is built)"
+    code = CODE
+    emitted_by = (
+        "guidelint.limits.check_page (after the page is built), with this module's check_limit"
+    )
     name = "nesting-too-deep"
     summary = "Lists and blockquotes are nested deeper than limits.max_nesting"
     scope = "input"
+
+
+def check_limit(page: Page, max_nesting: int) -> list[Finding]:
+    """The finding for a page whose lists and blockquotes nest deeper than ``max_nesting`` (or
+    than the parser reads: ``guidelint.page.parse.MAX_NESTING``)."""
+    from guidelint.page.parse import MAX_NESTING  # (loaded with the page this checks)
+
+    limit = min(max_nesting, MAX_NESTING - 1)
+    if page.max_depth <= limit:
+        return []
+    depth = (
+        f"at least {page.max_depth}" if page.max_depth >= MAX_NESTING - 1 else str(page.max_depth)
+    )
+    return [
+        Finding(
+            CODE,
+            Span.point(_deep_line(page, limit)),
+            f"lists and blockquotes are nested {depth} levels deep, over the limit "
+            f"of {limit} (limits.max_nesting); flatten the structure",
+        )
+    ]
+
+
+def too_deep_to_parse() -> Finding:
+    """The finding for a page the parser gave up on (it raised ``RecursionError``)."""
+    return Finding(
+        CODE,
+        Span.point(1),
+        "the page is nested too deeply to parse "
+        "(limits.max_nesting); flatten its lists and blockquotes",
+    )
+
+
+def _deep_line(page: Page, limit: int) -> int:
+    """The source line where the nesting first goes over ``limit`` (the page walker's count:
+    headings, paragraphs and tables are not a level)."""
+    depth = 0
+    last_line = 0
+    for tok in page.tokens:
+        if tok.map:
+            last_line = tok.map[0]
+        if tok.nesting == 1 and tok.type not in ("heading_open", "paragraph_open", "table_open"):
+            depth += 1
+            if depth > limit:
+                return last_line + 1
+        elif tok.nesting == -1 and tok.type not in (
+            "heading_close",
+            "paragraph_close",
+            "table_close",
+        ):
+            depth -= 1
+    return 1

@@ -1,5 +1,17 @@
-from guidelint.diagnostics import Severity
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from guidelint.diagnostics import CommentRemoval, Severity, Span
+from guidelint.finding import Finding
 from guidelint.registry import Rule, register
+
+if TYPE_CHECKING:  # pragma: no cover
+    from guidelint.suppressions import Directive
+
+
+CODE = "GL950"
 
 
 @register
@@ -37,10 +49,42 @@ class UnusedSuppression(Rule):
     ```
     """
 
-    code = "GL950"
-    emitted_by = "guidelint.suppressions.apply (after every rule ran)"
+    code = CODE
+    emitted_by = "guidelint.suppressions.apply (after every rule ran), with this module's unused"
     name = "unused-suppression"
     summary = "An inline suppression matches no finding of a rule that ran"
     severity = Severity.WARNING
     scope = "input"
     fixable = True
+
+
+def unused(
+    directives: Iterable[Directive], ran: frozenset[str], unsuppressable: Iterable[str]
+) -> list[Finding]:
+    """Findings for the entries of ``directives`` that silenced nothing, once every finding of
+    the page went past them: only for codes whose rule ran (``ran``). ``unsuppressable``: the
+    codes no directive can silence (these rules' own)."""
+    unsuppressable = tuple(unsuppressable)
+    findings: list[Finding] = []
+    for d in directives:
+        idle = [e for e in d.entries if not e.used and any(c.startswith(e.token) for c in ran)]
+        if not idle:
+            continue
+        names = ",".join(e.token for e in idle)
+        fix: tuple[CommentRemoval, ...] = ()
+        if len(idle) == len(d.entries):
+            msg = f"unused suppression: nothing it covers triggers {names}; remove the comment"
+            if d.standalone:
+                fix = (_removal(d.span, d.text),)
+        else:
+            msg = f"{names} in this suppression matched nothing; remove {'it' if len(idle) == 1 else 'them'}"
+        if any(m.startswith(e.token) for e in idle for m in unsuppressable):
+            msg += " (GL95x findings cannot be suppressed inline: use ignore or per_file_ignores)"
+        findings.append(Finding(CODE, d.span, msg, fix))
+    return findings
+
+
+def _removal(span: Span, text: str) -> CommentRemoval:
+    """Delete the line(s) of a standalone comment whose text is ``text`` (applied only if those
+    lines hold that comment and nothing else)."""
+    return CommentRemoval(Span(span.line, 1, span.end_line + 1, 1), "", comment=text)

@@ -1,4 +1,16 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from guidelint.finding import Finding
 from guidelint.registry import Rule, register
+
+if TYPE_CHECKING:  # pragma: no cover
+    from guidelint.diagnostics import Span
+
+
+CODE = "GL951"
 
 
 @register
@@ -22,8 +34,22 @@ class UnknownSuppressionCode(Rule):
     ```
     """
 
-    code = "GL951"
-    emitted_by = "guidelint.suppressions.parse (reading the comments)"
+    code = CODE
+    emitted_by = (
+        "guidelint.suppressions.parse (reading the comments), with this module's check_known"
+    )
     name = "unknown-code-in-suppression"
     summary = "A suppression names a code that no rule has"
     scope = "input"
+
+
+def check_known(span: Span, token: str, directive: str, codes: Iterable[str]) -> Finding | None:
+    """The finding for a code or prefix ``token`` that none of the rule ``codes`` starts with."""
+    if any(code.startswith(token) for code in codes):
+        return None
+    return Finding(
+        CODE,
+        span,
+        f"{token} in {directive}: no rule has this code or prefix "
+        "(see 'guidelint rules'); correct or remove it",
+    )

@@ -1,4 +1,15 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from guidelint.finding import Finding
 from guidelint.registry import Rule, register
+
+if TYPE_CHECKING:  # pragma: no cover
+    from guidelint.diagnostics import Span
+
+
+CODE = "GL952"
 
 
 @register
@@ -24,8 +35,24 @@ class SuppressionWithoutReason(Rule):
     ```
     """
 
-    code = "GL952"
-    emitted_by = "guidelint.suppressions.parse (reading the comments)"
+    code = CODE
+    emitted_by = (
+        "guidelint.suppressions.parse (reading the comments), with this module's check_reason"
+    )
     name = "suppression-without-reason"
     summary = "A suppression comment gives no reason after ' -- '"
     scope = "input"
+
+
+def check_reason(
+    span: Span, directive: str, tokens: list[str], reason: str | None, required: bool
+) -> Finding | None:
+    """The finding for a directive without a reason, when ``suppressions.require_reason``."""
+    if not required or reason:
+        return None
+    return Finding(
+        CODE,
+        span,
+        f"{directive} {','.join(tokens)} gives no reason; add one after "
+        "' -- ', e.g. -- quoted from the state law",
+    )

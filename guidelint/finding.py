@@ -1,0 +1,23 @@
+"""``Finding``: what a check found on one page, before the path and severity are attached.
+
+Every stage and rule makes findings of this one type: the rules (``Rule.finding``), and the stages
+that run before a ``Page`` exists, through the builder functions of the rule that owns the code
+(``guidelint.rules.gl902_not_utf8.decode_utf8`` and the like). It depends on nothing but the
+span and edit types, so that rule modules and stages can both import it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from guidelint.diagnostics import Edit, PickleAsTuple, Span
+
+
+@dataclass(frozen=True, slots=True)
+class Finding(PickleAsTuple):
+    """What a check found on one page, before path and severity are attached."""
+
+    code: str
+    span: Span
+    message: str
+    fix: tuple[Edit, ...] = ()
