@@ -21,11 +21,6 @@ from guidelint.discovery import FileItem
 from guidelint.reading import read_item
 from guidelint.registry import PageContext, get_rule, iter_rules
 from guidelint.results import AnalysedPage, PageResult, problem_result
-from guidelint.rules import gl101_invalid_value as invalid_value
-from guidelint.rules import gl905_yaml_syntax as yaml_syntax
-from guidelint.rules import gl907_yaml_limits as yaml_limits
-from guidelint.rules import gl908_file_too_large as file_too_large
-from guidelint.rules import gl910_nesting_too_deep as nesting_too_deep
 from guidelint.site import PageSummary, slug_for
 from guidelint.source import SOURCE_LINE_MAX, Finding, decode
 
@@ -51,16 +46,17 @@ def analyze(
         return problem_result(display, rel, from_exception(exc))
 
 
-# a front matter with one of these findings and no value is not read further (no page is built)
-_UNREADABLE_FRONT_MATTER = (invalid_value.CODE, yaml_syntax.CODE, yaml_limits.CODE)
-
-
 def _analyze(
     display: str, rel: str | None, data: bytes, config: Config, selected: frozenset[str]
 ) -> PageResult:
     from guidelint import frontmatter
     from guidelint.limits import check_page as check_limits
     from guidelint.page import build_page
+    from guidelint.rules import gl101_invalid_value as invalid_value
+    from guidelint.rules import gl905_yaml_syntax as yaml_syntax
+    from guidelint.rules import gl907_yaml_limits as yaml_limits
+    from guidelint.rules import gl908_file_too_large as file_too_large
+    from guidelint.rules import gl910_nesting_too_deep as nesting_too_deep
     from guidelint.schema import load_schemas
     from guidelint.site import summarize
     from guidelint.structure import spec_for
@@ -88,7 +84,9 @@ def _analyze(
             split.yaml_text, start, end, limits["max_yaml_nodes"], limits["max_front_matter_bytes"]
         )
         findings.extend(fm_findings)
-        if fm is None and any(f.code in _UNREADABLE_FRONT_MATTER for f in fm_findings):
+        # a front matter with one of these findings and no value: no page is built
+        unreadable_codes = (invalid_value.CODE, yaml_syntax.CODE, yaml_limits.CODE)
+        if fm is None and any(f.code in unreadable_codes for f in fm_findings):
             return unreadable()
     from guidelint import sitemodel, templates
 

@@ -177,7 +177,7 @@ def check(**params: Any) -> NoReturn:
     sys.exit(_exit_code(options, report.diagnostics))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # never compared: no __eq__ built at import
 class CheckArgs:
     """The options of ``guidelint check`` as click parsed them (one field per option)."""
 
@@ -202,7 +202,7 @@ class CheckArgs:
     diff: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # never compared: no __eq__ built at import
 class CheckOptions:
     """What ``guidelint check`` runs: the command line resolved against the configuration once."""
 

@@ -85,7 +85,7 @@ class SiteSnapshot(Protocol):
         ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # never compared: no __eq__ built at import
 class SitePlan:
     """How one run gets its site findings (see the module docstring)."""
 

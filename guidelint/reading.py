@@ -6,7 +6,6 @@ from __future__ import annotations
 from guidelint.discovery import FileItem
 from guidelint.finding import Finding
 from guidelint.results import PageResult
-from guidelint.rules import gl901_unreadable_file as unreadable_file
 from guidelint.rules import gl908_file_too_large as file_too_large
 from guidelint.site import PageSummary
 
@@ -28,6 +27,8 @@ def read_item(item: FileItem, max_bytes: int) -> tuple[bytes | None, Finding | N
     if item.data is not None:
         return item.data, None
     assert item.path is not None
+    from guidelint.rules import gl901_unreadable_file as unreadable_file
+
     try:
         st = item.path.stat()
         problem = unreadable_file.check_mode(st.st_mode)  # a folder, a pipe, a device

@@ -211,7 +211,7 @@ def _indexed(summary: PageSummary) -> TypeGuard[IndexedPage]:
     return summary.rel is not None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # never compared: no __eq__ built at import
 class LinkScope:
     """A run that resolves the links of some pages only (the engine's site-rules plan, see
     guidelint.incremental): ``pages``, whose links are resolved; every other page's graph edges
