@@ -4,13 +4,15 @@
     python benchmarks/hostile.py                     # every case
     python benchmarks/hostile.py setext-50k list-5mb # some
     python benchmarks/hostile.py --runs 5 prose-5mb  # best and median of five runs
-    python benchmarks/hostile.py --report 500000     # JSON and SARIF of 500,000 synthetic findings
+    python benchmarks/hostile.py --report 500000     # JSON, SARIF and JUnit of 500,000 synthetic findings
+    python benchmarks/hostile.py --report 500000 junit  # one format (its own peak memory)
 
 Each case runs ``python -m guidelint check --no-cache --format json`` in a fresh child process;
 wall seconds, the child's CPU seconds (user + system) and its peak resident memory (ru_maxrss
 from wait4) are printed with the codes found; with ``--runs N``, the best and the median of N
-runs (the machine may be shared: CPU time varies less than wall time). ``--report N`` formats N synthetic diagnostics to /dev/null and prints the memory the
-formatting adds to the report itself.
+runs (the machine may be shared: CPU time varies less than wall time). ``--report N`` formats N
+synthetic diagnostics to /dev/null and prints the time and the memory the formatting adds to the
+report itself (the peak is the process's: give one format for its own).
 """
 
 from __future__ import annotations
@@ -101,7 +103,7 @@ def run_case(name: str, scratch: Path, timeout: float, runs: int = 1) -> str:
     return f"{name:16s} {size / 1e6:5.2f} MB {times} {peak:5.0f} MiB  exit {code}  {codes}"
 
 
-def report_memory(count: int) -> None:
+def report_memory(count: int, formats: list[str]) -> None:
     sys.path.insert(0, str(REPO))
     from guidelint.diagnostics import Diagnostic, Severity
     from guidelint.formatters import FormatContext, iter_format
@@ -118,14 +120,16 @@ def report_memory(count: int) -> None:
     ]
     report = Report(diags, count // 10, count // 10)
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    for fmt in ("json", "sarif"):
+    for fmt in formats:
         start = time.time()
+        cpu = time.process_time()
         with open(os.devnull, "w", encoding="utf-8") as out:
             for chunk in iter_format(fmt, report, FormatContext()):
                 out.write(chunk)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
-            f"{fmt:6s} {count:,} findings: {time.time() - start:6.1f} s, peak {peak:.0f} MiB "
+            f"{fmt:6s} {count:,} findings: {time.time() - start:6.1f} s "
+            f"({time.process_time() - cpu:.1f} s CPU), peak {peak:.0f} MiB "
             f"(the findings alone {base:.0f} MiB)"
         )
 
@@ -133,7 +137,9 @@ def report_memory(count: int) -> None:
 def main() -> None:
     args = sys.argv[1:]
     if args[:1] == ["--report"]:
-        report_memory(int(args[1]) if len(args) > 1 else 500_000)
+        report_memory(
+            int(args[1]) if len(args) > 1 else 500_000, args[2:] or ["json", "sarif", "junit"]
+        )
         return
     runs = 1
     if args[:1] == ["--runs"]:
