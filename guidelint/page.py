@@ -471,8 +471,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     abbreviation ("Dr."), initials ("U.S."), "No." before a number, or a list number at the start
     of the sentence ("1. Understand the role"). The word before a period is the run of word
     characters and periods that ends there."""
-    spans: list[tuple[int, int]] = []
     start = len(text) - len(text.lstrip())  # where the current sentence starts (trimmed)
+    if "." not in text and "!" not in text and "?" not in text:  # (headings, cells, most items)
+        end = len(text.rstrip())
+        return [(start, end)] if end > start else []
+    spans: list[tuple[int, int]] = []
     n = len(text)
     backwards = ""
     for m in _SENTENCE_END.finditer(text):
