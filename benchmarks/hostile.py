@@ -45,6 +45,10 @@ CASES = {
     "table-5mb": lambda: FM + "| a | b |\n|---|---|\n" + "| x y | z w |\n" * ((LIMIT - 200) // 14),
     "list-5mb": lambda: _fill("- item\n"),
     "prose-5mb": lambda: _fill("Word word word. "),
+    # one paragraph, a claim on each of its lines: each finding's position was found by making a
+    # list of the paragraph's line offsets (54 s); what remains is the claims engine's own work
+    "claims-40k": lambda: FM + "You must be certified to work.\n" * 40_000,
+    "bangs-1mb": lambda: FM + "!" * 1_000_000 + "x\n",  # sentence ends, tried once per run
 }
 
 
