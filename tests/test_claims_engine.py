@@ -298,6 +298,11 @@ def test_clause_cues_cover_every_terminator():
         ("The exam you must pass to earn the CMA is offered by the AAMA.", []),
         ("In New Jersey, you must be certified to give injections.", []),
         ("Graduates have to sit a national certification exam.", ["GL401"]),
+        # a possessive actor names whose noun it is, not who acts: the claim is the employer's
+        ("Doctors' offices expect every medical assistant to be certified.", ["GL401"]),
+        ("A physician's practice requires certification of its assistants.", ["GL401"]),
+        ("Physicians expect their nurses to be certified.", []),
+        ("Nurses must be licensed.", []),
     ],
 )
 def test_clause_structure_and_conditions(sentence, expected):

@@ -567,8 +567,13 @@ class Engine:
                 else:
                     last = _last_start(r, full, clause.start, start)
                 if last is not None and (best is None or last >= best[0]):
-                    best = (last, label)
-        return bool(best and best[1] == "other")
+                    best = (last, label, r)
+        if not best or best[1] != "other":
+            return False
+        # a possessive actor modifies the noun after it and is not the actor ("doctors' offices
+        # expect ...", "a physician's practice requires ...")
+        m = best[2].compiled.match(full, best[0])
+        return not (m and full.startswith("'", m.end()))
 
     def check(
         self,
