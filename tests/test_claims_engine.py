@@ -303,6 +303,17 @@ def test_clause_cues_cover_every_terminator():
         ("A physician's practice requires certification of its assistants.", ["GL401"]),
         ("Physicians expect their nurses to be certified.", []),
         ("Nurses must be licensed.", []),
+        # when no actor precedes the claim, the clause's next actor is the one it is about
+        ("With training, education and licensing, nurses can advance.", []),
+        ("With training, education and licensing, you can advance.", ["GL413"]),
+        # an embedded "whether" question asserts nothing, up to its comma when it opens the clause
+        ("The question is whether an MA needs a license, and the answer is no.", []),
+        ("Employers decide whether you must be certified.", []),
+        ("Whether you work in a clinic or a hospital, you must be certified.", ["GL401"]),
+        ("Whether or not you like it, you must be certified.", ["GL401"]),
+        # a relative clause split off at ", which" is qualified by the hedges of its antecedent
+        ("Medical assistant programs usually end in a diploma, which takes about a year.", []),
+        ("Medical assistant programs end in a diploma, which takes about a year.", ["GL405"]),
     ],
 )
 def test_clause_structure_and_conditions(sentence, expected):

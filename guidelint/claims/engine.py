@@ -67,6 +67,23 @@ def _answer_start(full: str, a: int) -> bool:
     return not before or before[-1] in ".?!"
 
 
+# An embedded question ("the answer to whether an MA needs a license is no") asserts nothing, as
+# a question does: from "whether" to the end of its clause, or to its comma when it opens the
+# clause ("Whether you work in a clinic or a hospital, you must ...").
+_WHETHER = re.compile(r"\bwhether\b(?!\s+or\s+not\b)", re.IGNORECASE)
+
+
+def _in_embedded_question(full: str, cs: int, start: int) -> bool:
+    """Does ``start`` lie in the scope of an embedded "whether" question of its clause?"""
+    for m in _WHETHER.finditer(full, cs, start):
+        if full[cs : m.start()].strip(" \t\"'(,"):
+            return True  # "the answer to whether ..." : to the end of the clause
+        comma = full.find(",", m.end(), start)
+        if comma < 0:
+            return True  # "Whether ..." opening the clause reaches to its comma
+    return False
+
+
 # Pronouns that can stand for a subject named earlier in the sentence ("which": a relative clause
 # split off at ", which" refers back to what precedes it).
 _PRONOUN = re.compile(r"\b(?:it|they|this|these|which)\b", re.IGNORECASE)
@@ -568,6 +585,17 @@ class Engine:
                     last = _last_start(r, full, clause.start, start)
                 if last is not None and (best is None or last >= best[0]):
                     best = (last, label, r)
+        if best is None:
+            # no actor before the claim: a fronted phrase may come first ("With training and
+            # licensing, nurses can advance"), so the clause's next actor is the one it is about
+            for c in self.cues:
+                for attr, label in (("self_actors", "self"), ("other_actors", "other")):
+                    r = getattr(c, attr)
+                    if r is None or not s.may_contain(r):
+                        continue
+                    nxt = next(iter(s.spans(r, start, clause.end)), None)
+                    if nxt is not None and (best is None or nxt[0] < best[0]):
+                        best = (nxt[0], label, r)
         if not best or best[1] != "other":
             return False
         # a possessive actor modifies the noun after it and is not the actor ("doctors' offices
@@ -634,7 +662,7 @@ class Engine:
         """The rule's violations in the sentence; ``pats``: the claims the prefilter left."""
         hits: list[tuple[int, int, bool]] = []
         full = s.full
-        for clause in s.clauses:
+        for ci, clause in enumerate(s.clauses):
             cs, ce = clause.start, clause.end
             clause_pats = pats
             if not rule.questions and full.startswith("?", ce) and ce < len(full) - 1:
@@ -683,6 +711,12 @@ class Engine:
                             span_start, span_end = start, end
                     if rule.rejectable and self._rejected(s, start, end):
                         continue
+                    if (
+                        not rule.questions
+                        and pat not in rule.presuppositions
+                        and _in_embedded_question(full, cs, start)
+                    ):
+                        continue
                     if rule.actor_check and self._actor_is_other(s, clause, start):
                         continue
                     if rule.negatable and self.is_negated(s, clause, start, end, owned):
@@ -691,7 +725,7 @@ class Engine:
                     if (
                         rule.hedgeable
                         and not aggravated
-                        and self._cue_in(s, "hedges", cs, ce, rule.hedges, owned)
+                        and self._cue_in(s, "hedges", _hedge_start(s, ci), ce, rule.hedges, owned)
                     ):
                         continue
                     hits.append((span_start, span_end, aggravated))
@@ -835,6 +869,23 @@ def _last_start(rx: Regex, full: str, lo: int, hi: int) -> int | None:
     for m in rx.finditer(full, lo, hi):
         last = m.start()
     return last
+
+
+_RELATIVE = re.compile(r"\s*which\b", re.IGNORECASE)
+
+
+def _hedge_start(s: _Sentence, ci: int) -> int:
+    """Where the hedges of clause ``ci`` may start: a relative clause split off at ", which"
+    describes a noun of the clause before it, and that clause's hedges qualify it too
+    ("programs most often end in a diploma, which takes around a year")."""
+    cl = s.clauses
+    while (
+        ci > 0
+        and s.full.startswith(",", cl[ci].start - 1)
+        and _RELATIVE.match(s.full, cl[ci].start)
+    ):
+        ci -= 1
+    return cl[ci].start
 
 
 def _first_pronoun(s: _Sentence, cs: int, ce: int, start: int) -> tuple[int, int] | None:
