@@ -234,6 +234,27 @@ def test_prefilter_changes_no_result(monkeypatch):
     assert run() == with_prefilter
 
 
+def test_cue_branches_change_no_result(monkeypatch):
+    """Scanning only the branches of a cue alternation whose literals a sentence has finds what
+    scanning the whole alternation finds."""
+    from guidelint.claims.engine import _Sentence
+
+    items = _prefilter_sentences()
+    sections = [(), ("Red flags",)]
+
+    def run():
+        return [
+            ENGINE.check(s, lead_in=lead_in, section=sections[i % 2])
+            for i, (s, lead_in) in enumerate(items)
+        ]
+
+    by_branch = run()
+    assert sum(map(len, by_branch)) > 100
+    assert any(rx.parts for rx in ENGINE._cue_regexes())
+    monkeypatch.setattr(_Sentence, "branches", lambda self, rx: [rx] if rx is not None else [])
+    assert run() == by_branch
+
+
 def test_prefilter_rules_out_sentences_by_whole_words():
     pf = ENGINE.prefilter()
     assert pf.screen("The clinic opens at nine and closes at five.") is None

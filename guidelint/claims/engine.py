@@ -173,7 +173,25 @@ class _Sentence:
         self._quotes: list[tuple[int, int]] | None = None
         self._scopes: list[tuple[int, int]] | None = None
 
-    def may_contain(self, rx: Regex) -> bool:
+    def branches(self, rx: Regex | None) -> list[Regex]:
+        """The regexes to scan for ``rx``: for an alternation of cue patterns, only the branches
+        whose literals the sentence has (scanning a long alternation costs every branch at every
+        position); none when the prefilter rules ``rx`` out."""
+        if rx is None:
+            return []
+        key = ("branches", id(rx))
+        got = self._cache.get(key)
+        if got is None:
+            if not self.may_contain(rx):
+                got = []
+            elif rx.parts:
+                got = [p.regex for p in rx.parts if self.may_contain(p)]
+            else:
+                got = [rx]
+            self._cache[key] = got
+        return got
+
+    def may_contain(self, rx: Regex | Compiled) -> bool:
         """False when the prefilter knows that ``rx`` matches nowhere in ``full`` nor in any of its
         clauses (see :mod:`prefilter`)."""
         return self._engine.prefilter().may_match(rx, self.bits)
@@ -249,12 +267,12 @@ class _Sentence:
             scopes: list[tuple[int, int]] = []
             cues = self._engine.cues
             for c in cues:
-                if c.reject_before is not None and self.may_contain(c.reject_before):
-                    for m in c.reject_before.finditer(full):
+                for rx in self.branches(c.reject_before):
+                    for m in rx.finditer(full):
                         seg = tx.clause_at(self.segments, m.start())
                         scopes.append((m.start(), seg.end))
-                if c.reject_after is not None and self.may_contain(c.reject_after):
-                    for m in c.reject_after.finditer(full):
+                for rx in self.branches(c.reject_after):
+                    for m in rx.finditer(full):
                         scopes.append((0, m.start()))
             if any(self._engine.rejects_what_follows(title) for title in self._section):
                 scopes.append((0, len(full)))  # under a "Red flags" / "What to avoid" heading
@@ -451,7 +469,9 @@ class Engine:
             rx for f in self.figure_rules for rx in (f.figures, f.context, f.sources, f.periods)
         ]
         for rx in (
-            [p.regex for p in (*claims, *self._required_patterns())] + self._cue_regexes() + figures
+            [p.regex for p in (*claims, *self._required_patterns(), *self._cue_parts())]
+            + self._cue_regexes()
+            + figures
         ):
             _ = rx.compiled  # compile now, not on first use
         self.prefilter()
@@ -460,7 +480,11 @@ class Engine:
         """The prefilter of the claim, figure and required-claim rules and of the cues (built on
         first use)."""
         if self._prefilter is None:
-            others: list[Compiled | Regex] = [*self._required_patterns(), *self._cue_regexes()]
+            others: list[Compiled | Regex] = [
+                *self._required_patterns(),
+                *self._cue_regexes(),
+                *self._cue_parts(),
+            ]
             self._prefilter = Prefilter(self.rules, self.figure_rules, others)
         return self._prefilter
 
@@ -473,6 +497,10 @@ class Engine:
         """The cue lists of the packs and of the rules (hedges, aggravators, rejections, ...)."""
         cues = [rx for c in self.cues for rx in vars(c).values() if rx is not None]
         return cues + [rx for r in self.rules for rx in (r.hedges, r.aggravators) if rx is not None]
+
+    def _cue_parts(self) -> list[Compiled]:
+        """The branches of the cue alternations (scanned one by one, see _cue_in)."""
+        return [p for rx in self._cue_regexes() for p in rx.parts]
 
     # -- sentence analysis --------------------------------------------------------------------
     def _prepare(
@@ -509,11 +537,10 @@ class Engine:
         if extra is not None:
             rxs.append(extra)
         for r in rxs:
-            if not s.may_contain(r):
-                continue
-            for a, b in s.spans(r, start, end):
-                if not any(oa <= a and b <= ob for oa, ob in owned):
-                    return True
+            for rx in s.branches(r):
+                for a, b in s.spans(rx, start, end):
+                    if not any(oa <= a and b <= ob for oa, ob in owned):
+                        return True
         return False
 
     def _negation_count(
@@ -568,34 +595,30 @@ class Engine:
         fast = start > clause.start and full[start - 1].isspace()
         for c in self.cues:
             for attr, label in (("self_actors", "self"), ("other_actors", "other")):
-                r = getattr(c, attr)
-                if r is None:
-                    continue
-                last = None
-                if fast and r.safe:
-                    # the matches of [clause.start, start) are those of the whole clause that end
-                    # before ``start``, unless one straddles it (see _Sentence.search_before)
-                    spans = s.spans(r, clause.start, clause.end)
-                    k = bisect_right(s.span_ends(r, clause.start, clause.end), start)
-                    if k < len(spans) and spans[k][0] < start:
+                for r in s.branches(getattr(c, attr)):
+                    last = None
+                    if fast and r.safe:
+                        # the matches of [clause.start, start) are those of the whole clause that end
+                        # before ``start``, unless one straddles it (see _Sentence.search_before)
+                        spans = s.spans(r, clause.start, clause.end)
+                        k = bisect_right(s.span_ends(r, clause.start, clause.end), start)
+                        if k < len(spans) and spans[k][0] < start:
+                            last = _last_start(r, full, clause.start, start)
+                        elif k:
+                            last = spans[k - 1][0]
+                    else:
                         last = _last_start(r, full, clause.start, start)
-                    elif k:
-                        last = spans[k - 1][0]
-                else:
-                    last = _last_start(r, full, clause.start, start)
-                if last is not None and (best is None or last >= best[0]):
-                    best = (last, label, r)
+                    if last is not None and (best is None or last >= best[0]):
+                        best = (last, label, r)
         if best is None:
             # no actor before the claim: a fronted phrase may come first ("With training and
             # licensing, nurses can advance"), so the clause's next actor is the one it is about
             for c in self.cues:
                 for attr, label in (("self_actors", "self"), ("other_actors", "other")):
-                    r = getattr(c, attr)
-                    if r is None or not s.may_contain(r):
-                        continue
-                    nxt = next(iter(s.spans(r, start, clause.end)), None)
-                    if nxt is not None and (best is None or nxt[0] < best[0]):
-                        best = (nxt[0], label, r)
+                    for r in s.branches(getattr(c, attr)):
+                        nxt = next(iter(s.spans(r, start, clause.end)), None)
+                        if nxt is not None and (best is None or nxt[0] < best[0]):
+                            best = (nxt[0], label, r)
         if not best or best[1] != "other":
             return False
         # a possessive actor modifies the noun after it and is not the actor ("doctors' offices

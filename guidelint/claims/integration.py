@@ -221,16 +221,20 @@ def page_matches(
             )
         return contexts[b]
 
+    check = engine.check
+    last_b = -1
     for si, sent in enumerate(page.sentences):
-        block = page.blocks[sent.block]
-        lead_in = block.lead_in if (block.kind == "list_item" and sent.start == 0) else None
-        for m in engine.check(
-            sent.text,
-            lead_in=lead_in,
-            kind=_KINDS.get(block.kind, "text"),
-            codes=codes,
-            figures=partial(figure_context, sent.block),
-            section=_section_titles(page, block.section),
+        b = sent.block
+        if b != last_b:  # what the sentences of one block share, prepared once per block
+            last_b = b
+            block = page.blocks[b]
+            is_item = block.kind == "list_item"
+            kind = _KINDS.get(block.kind, "text")
+            figures = partial(figure_context, b)
+            section = _section_titles(page, block.section)
+        lead_in = block.lead_in if (is_item and sent.start == 0) else None
+        for m in check(
+            sent.text, lead_in=lead_in, kind=kind, codes=codes, figures=figures, section=section
         ):
             out.append((si, m))
     page.cache[key] = out
