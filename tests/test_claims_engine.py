@@ -335,6 +335,12 @@ def test_clause_cues_cover_every_terminator():
         # a relative clause split off at ", which" is qualified by the hedges of its antecedent
         ("Medical assistant programs usually end in a diploma, which takes about a year.", []),
         ("Medical assistant programs end in a diploma, which takes about a year.", ["GL405"]),
+        # a question answered "no" asserts nothing, not even what its words presuppose
+        ("Do I need a medical assistant license? Put simply, no.", []),
+        ("Do I need a medical assistant license? It depends.", ["GL402"]),
+        # a negation of an earlier conjunct does not cancel the one governing the claim
+        ("Medical assistants are not licensed and are not required to hold a certification.", []),
+        ("Medical assistants are not licensed but are required to hold a certification.", ["GL401"]),
     ],
 )
 def test_clause_structure_and_conditions(sentence, expected):

@@ -59,6 +59,7 @@ _PSEUDO = re.compile(
     re.IGNORECASE,
 )
 _NEITHER_NOR = ("neither", "nor")
+_CONJ = re.compile(r"\b(?:and|or)\b", re.IGNORECASE)
 
 
 def _answer_start(full: str, a: int) -> bool:
@@ -557,13 +558,19 @@ class Engine:
         maxlen = s._neg_maxlen
         i = bisect_left(starts, start) - 1
         lo = bisect_left(starts, cs)
+        nearest = None  # start of the trigger found nearest before the claim
         while i >= lo:
             a, b, w = negs[i]
             # this trigger and every earlier one end by a + maxlen: stop once that is too far away
             if s.words_between(a + maxlen, start) > NEG_WINDOW:
                 break
             if b <= ce and b <= start and s.words_between(b, start) <= NEG_WINDOW:
+                if nearest is not None and _CONJ.search(s.full, b, nearest):
+                    # "are not licensed and are not required to ...": a negation of an earlier
+                    # conjunct does not cancel the one governing the claim's own conjunct
+                    break
                 found.append(w)
+                nearest = a
             i -= 1
         # triggers inside the claim but not part of it
         j = bisect_left(starts, start)
@@ -690,7 +697,10 @@ class Engine:
             clause_pats = pats
             if not rule.questions and full.startswith("?", ce) and ce < len(full) - 1:
                 # a question followed by its answer ("Do you need a license? Usually not."):
-                # the question clause asserts only what it presupposes
+                # the question clause asserts only what it presupposes, and nothing when it asks
+                # about a need and the answer is no ("Do I need an MA license? Put simply, no.")
+                if _answered_no(full, ce + 1) and _NEED.search(full, cs, ce):
+                    continue
                 clause_pats = [p for p in pats if p in rule.presuppositions]
             for pat in clause_pats:
                 for m in pat.regex.finditer(full, cs, ce):
@@ -892,6 +902,26 @@ def _last_start(rx: Regex, full: str, lo: int, hi: int) -> int | None:
     for m in rx.finditer(full, lo, hi):
         last = m.start()
     return last
+
+
+_ANSWER_NO = re.compile(
+    r"\s*(?:[\w']+,?\s+){0,3}?(?:no|not|none|never|nope)\b(?!\s+(?:only|just)\b)", re.IGNORECASE
+)
+
+
+# A question about a need ("Do I need an MA license?"): a "no" answer denies what it asks about,
+# so the words of the question take nothing for granted ("Are licensed widgets common? No." still
+# does: the no is about "common").
+_NEED = re.compile(
+    r"\b(?:need|needs|require|requires|required|have to|has to|must|necessary|mandatory)\b",
+    re.IGNORECASE,
+)
+
+
+def _answered_no(full: str, pos: int) -> bool:
+    """Does the answer starting at ``pos`` (after a question mark) begin with a no within its
+    first few words ("No.", "Put simply, no.", "Usually not.")?"""
+    return _ANSWER_NO.match(full, pos) is not None
 
 
 _RELATIVE = re.compile(r"\s*which\b", re.IGNORECASE)
