@@ -340,7 +340,10 @@ def test_clause_cues_cover_every_terminator():
         ("Do I need a medical assistant license? It depends.", ["GL402"]),
         # a negation of an earlier conjunct does not cancel the one governing the claim
         ("Medical assistants are not licensed and are not required to hold a certification.", []),
-        ("Medical assistants are not licensed but are required to hold a certification.", ["GL401"]),
+        (
+            "Medical assistants are not licensed but are required to hold a certification.",
+            ["GL401"],
+        ),
     ],
 )
 def test_clause_structure_and_conditions(sentence, expected):
