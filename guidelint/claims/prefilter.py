@@ -44,7 +44,6 @@ from .patterns import WORD_RUN, Compiled, Literal, Regex
 
 _WORD_RUNS = WORD_RUN.findall
 _MEMO_SIZE = 1 << 15  # distinct tokens (bit sets) remembered; when full, a memo starts again empty
-_UNSEEN = object()
 
 Plan = list[tuple[Rule, list[Compiled]]]
 
@@ -149,11 +148,11 @@ class Prefilter:
             return None  # most sentences: no rule may match, known without building any list
         # the plan depends on the bits alone, and few distinct bit sets occur: remember it
         memo = self._plans
-        got = memo.get(bits, _UNSEEN)
-        if got is _UNSEEN:
-            if len(memo) >= _MEMO_SIZE:
-                memo.clear()
-            got = memo[bits] = self._plan(bits)
+        if bits in memo:
+            return memo[bits]
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        got = memo[bits] = self._plan(bits)
         return got
 
     def _plan(self, bits: int) -> tuple[int, Plan, list[FigureRule]] | None:
