@@ -339,7 +339,7 @@ def test_clause_cues_cover_every_terminator():
         ("Do I need a medical assistant license? Put simply, no.", []),
         ("Do I need a medical assistant license? It depends.", ["GL402"]),
         # a negation of an earlier conjunct does not cancel the one governing the claim
-        ("Medical assistants are not licensed and are not required to hold a certification.", []),
+        ("You are not licensed and you are not required to get certified.", []),
         (
             "Medical assistants are not licensed but are required to hold a certification.",
             ["GL401"],
