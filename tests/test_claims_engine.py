@@ -234,6 +234,27 @@ def test_prefilter_changes_no_result(monkeypatch):
     assert run() == with_prefilter
 
 
+def test_cue_branches_change_no_result(monkeypatch):
+    """Scanning only the branches of a cue alternation whose literals a sentence has finds what
+    scanning the whole alternation finds."""
+    from guidelint.claims.engine import _Sentence
+
+    items = _prefilter_sentences()
+    sections = [(), ("Red flags",)]
+
+    def run():
+        return [
+            ENGINE.check(s, lead_in=lead_in, section=sections[i % 2])
+            for i, (s, lead_in) in enumerate(items)
+        ]
+
+    by_branch = run()
+    assert sum(map(len, by_branch)) > 100
+    assert any(rx.parts for rx in ENGINE._cue_regexes())
+    monkeypatch.setattr(_Sentence, "branches", lambda self, rx: [rx] if rx is not None else [])
+    assert run() == by_branch
+
+
 def test_prefilter_rules_out_sentences_by_whole_words():
     pf = ENGINE.prefilter()
     assert pf.screen("The clinic opens at nine and closes at five.") is None
@@ -298,6 +319,31 @@ def test_clause_cues_cover_every_terminator():
         ("The exam you must pass to earn the CMA is offered by the AAMA.", []),
         ("In New Jersey, you must be certified to give injections.", []),
         ("Graduates have to sit a national certification exam.", ["GL401"]),
+        # a possessive actor names whose noun it is, not who acts: the claim is the employer's
+        ("Doctors' offices expect every medical assistant to be certified.", ["GL401"]),
+        ("A physician's practice requires certification of its assistants.", ["GL401"]),
+        ("Physicians expect their nurses to be certified.", []),
+        ("Nurses must be licensed.", []),
+        # when no actor precedes the claim, the clause's next actor is the one it is about
+        ("With training, education and licensing, nurses can advance.", []),
+        ("With training, education and licensing, you can advance.", ["GL413"]),
+        # an embedded "whether" question asserts nothing, up to its comma when it opens the clause
+        ("The question is whether an MA needs a license, and the answer is no.", []),
+        ("Employers decide whether you must be certified.", []),
+        ("Whether you work in a clinic or a hospital, you must be certified.", ["GL401"]),
+        ("Whether or not you like it, you must be certified.", ["GL401"]),
+        # a relative clause split off at ", which" is qualified by the hedges of its antecedent
+        ("Medical assistant programs usually end in a diploma, which takes about a year.", []),
+        ("Medical assistant programs end in a diploma, which takes about a year.", ["GL405"]),
+        # a question answered "no" asserts nothing, not even what its words presuppose
+        ("Do I need a medical assistant license? Put simply, no.", []),
+        ("Do I need a medical assistant license? It depends.", ["GL402"]),
+        # a negation of an earlier conjunct does not cancel the one governing the claim
+        ("You are not licensed and you are not required to get certified.", []),
+        (
+            "Medical assistants are not licensed but are required to hold a certification.",
+            ["GL401"],
+        ),
     ],
 )
 def test_clause_structure_and_conditions(sentence, expected):

@@ -15,6 +15,7 @@ from conftest import gen_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 
 from guidelint import fastparse
 from guidelint.page import markdown_parser
@@ -299,3 +300,84 @@ def test_the_label_guard_is_installed_from_4_3_on():
     assert fastparse._label_walk_leaves_no_trace("4.3.0")
     assert fastparse._label_walk_leaves_no_trace("5.0.1")
     assert not fastparse._label_walk_leaves_no_trace("dev")
+
+
+# ------------------------------------------------------------------ the line index
+def stock_index(src: str) -> tuple:
+    state = StateBlock(src, STOCK, {}, [])
+    return state.bMarks, state.eMarks, state.tShift, state.sCount, state.bsCount, state.lineMax
+
+
+def fast_index(src: str) -> tuple:
+    b_marks, e_marks, t_shift, s_count = fastparse.line_index(src)
+    return b_marks, e_marks, t_shift, s_count, [0] * len(b_marks), len(b_marks) - 1
+
+
+LINE_TEXTS = [
+    "",
+    "a",
+    "a\n",
+    "\n",
+    "\n\n\n",
+    " ",
+    "\t",
+    " \t \t",
+    "a\n  ",  # a last line of blanks and no newline: no entry
+    "a\n  \n",  # with its newline: an entry, indented by 2
+    "a\n\t",
+    "\ta",
+    " \ta",  # the tab goes to column 4
+    "   \ta\n  \t\tb\n\t \t c\n",  # tabs after spaces, tabs after tabs
+    "\t\t\t\t\t\tdeep\n",
+    "x\n\n  \n\t\n",
+    "- item\n  - nested\n\t- tabbed\n",
+    "    code\n\tcode\n",
+    "\u00a0nbsp is not a blank\n\u3000nor an ideographic space\n",
+    "\x00nul\n\ufffdreplaced\n",
+    "cr\r\nlf\rmixed\r",  # (normalize turns \r into \n before the block parser; stock counts it as text)
+    "\u2028line separator\u2029paragraph separator\n",
+    "emoji \U0001f600\n  \U0001f600 indented",
+    "trailing spaces   \nand tabs\t\t\n",
+    "no final newline",
+    "a\nb\nc",
+]
+
+
+@pytest.mark.parametrize("src", LINE_TEXTS, ids=range(len(LINE_TEXTS)))
+def test_line_index_is_markdown_its(src):
+    assert fast_index(src) == stock_index(src)
+    assert_same(src)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [" ", "  ", "\t", "\n", "a", "-", "> ", "\r", "\x00", "é", "\u00a0", "```"]
+        ),
+        max_size=40,
+    )
+)
+def test_line_index_on_generated_text(parts):
+    src = "".join(parts)
+    assert fast_index(src) == stock_index(src)
+    assert_same(src)
+
+
+def test_the_line_index_is_built_by_the_page_parser():
+    md = markdown_parser()
+    assert "parse" in vars(md.block)  # the block parser's own parse, with line_index
+    assert "parse" not in vars(STOCK.block)
+    seen = []
+
+    def spy(state, start, end, silent):  # a rule that records the index it is given
+        seen.append((state.bMarks, state.eMarks, state.tShift, state.sCount, state.bsCount))
+        seen.append(state.lineMax)
+        return False
+
+    fast = stock()
+    fast.block.ruler.before("table", "spy", spy)
+    fastparse.install(fast)
+    src = "  a\n\tb\n\n- c\n  "
+    fast.parse(src)
+    assert seen[:2] == [stock_index(src)[:5], stock_index(src)[5]]

@@ -318,6 +318,9 @@ BOUNDED = {
         + "Do you need certification\n---\n\nSome text here.\n\n" * 20_000,
         [("GL410", FM_LINES + 1)],
     ),
+    # each '!' of the run was tried as a sentence end up to the run's end: quadratic (40,000 took
+    # 8 s; this one would take minutes)
+    "a-run-of-exclamation-marks": (FM + "!" * 200_000 + "x\n", None),
     "five-megabyte-list": (_fill("- item\n"), [("GL908", None)]),
     "five-megabyte-table": (
         FM + "| a | b |\n|---|---|\n" + "| x y | z w |\n" * ((FIVE_MB - 200) // 14),

@@ -122,3 +122,21 @@ def test_split_sentences():
     ]
     assert len(split_sentences("1. Understand the role")) == 1
     assert len(split_sentences("Is it required? No. It is voluntary!")) == 3
+
+
+def test_block_positions_on_a_long_paragraph():
+    # positions are bisected over the segments by key (no list made per call); the same answers
+    # as bisecting a list of the segments' offsets, at every offset of a many-line paragraph
+    import bisect
+
+    lines = [f"{'  ' * (i % 3)}line {i} of the paragraph" for i in range(300)]
+    page = make("---\ntitle: T\n---\n\n" + "\n".join(lines) + "\n")
+    [block] = [b for b in page.blocks if b.kind == "paragraph"]
+    assert len(block.segments) >= 300
+    offsets = [s[0] for s in block.segments]
+    for offset in range(-1, len(block.text) + 2):
+        i = bisect.bisect_right(offsets, offset) - 1
+        start, line, col = block.segments[max(i, 0)]
+        want = (line, col + (offset - start)) if i >= 0 else (line, col)
+        assert block.position(offset) == want
+    assert block.position(block.text.index("line 299")) == (5 + 299, 1 + 2 * (299 % 3))

@@ -59,12 +59,30 @@ _PSEUDO = re.compile(
     re.IGNORECASE,
 )
 _NEITHER_NOR = ("neither", "nor")
+_CONJ = re.compile(r"\b(?:and|or)\b", re.IGNORECASE)
 
 
 def _answer_start(full: str, a: int) -> bool:
     """Does position ``a`` start the sentence or follow a question/sentence end ("? No, ...")?"""
     before = full[:a].rstrip()
     return not before or before[-1] in ".?!"
+
+
+# An embedded question ("the answer to whether an MA needs a license is no") asserts nothing, as
+# a question does: from "whether" to the end of its clause, or to its comma when it opens the
+# clause ("Whether you work in a clinic or a hospital, you must ...").
+_WHETHER = re.compile(r"\bwhether\b(?!\s+or\s+not\b)", re.IGNORECASE)
+
+
+def _in_embedded_question(full: str, cs: int, start: int) -> bool:
+    """Does ``start`` lie in the scope of an embedded "whether" question of its clause?"""
+    for m in _WHETHER.finditer(full, cs, start):
+        if full[cs : m.start()].strip(" \t\"'(,"):
+            return True  # "the answer to whether ..." : to the end of the clause
+        comma = full.find(",", m.end(), start)
+        if comma < 0:
+            return True  # "Whether ..." opening the clause reaches to its comma
+    return False
 
 
 # Pronouns that can stand for a subject named earlier in the sentence ("which": a relative clause
@@ -156,7 +174,25 @@ class _Sentence:
         self._quotes: list[tuple[int, int]] | None = None
         self._scopes: list[tuple[int, int]] | None = None
 
-    def may_contain(self, rx: Regex) -> bool:
+    def branches(self, rx: Regex | None) -> list[Regex]:
+        """The regexes to scan for ``rx``: for an alternation of cue patterns, only the branches
+        whose literals the sentence has (scanning a long alternation costs every branch at every
+        position); none when the prefilter rules ``rx`` out."""
+        if rx is None:
+            return []
+        key = ("branches", id(rx))
+        got = self._cache.get(key)
+        if got is None:
+            if not self.may_contain(rx):
+                got = []
+            elif rx.parts:
+                got = [p.regex for p in rx.parts if self.may_contain(p)]
+            else:
+                got = [rx]
+            self._cache[key] = got
+        return got
+
+    def may_contain(self, rx: Regex | Compiled) -> bool:
         """False when the prefilter knows that ``rx`` matches nowhere in ``full`` nor in any of its
         clauses (see :mod:`prefilter`)."""
         return self._engine.prefilter().may_match(rx, self.bits)
@@ -232,12 +268,12 @@ class _Sentence:
             scopes: list[tuple[int, int]] = []
             cues = self._engine.cues
             for c in cues:
-                if c.reject_before is not None and self.may_contain(c.reject_before):
-                    for m in c.reject_before.finditer(full):
+                for rx in self.branches(c.reject_before):
+                    for m in rx.finditer(full):
                         seg = tx.clause_at(self.segments, m.start())
                         scopes.append((m.start(), seg.end))
-                if c.reject_after is not None and self.may_contain(c.reject_after):
-                    for m in c.reject_after.finditer(full):
+                for rx in self.branches(c.reject_after):
+                    for m in rx.finditer(full):
                         scopes.append((0, m.start()))
             if any(self._engine.rejects_what_follows(title) for title in self._section):
                 scopes.append((0, len(full)))  # under a "Red flags" / "What to avoid" heading
@@ -434,7 +470,9 @@ class Engine:
             rx for f in self.figure_rules for rx in (f.figures, f.context, f.sources, f.periods)
         ]
         for rx in (
-            [p.regex for p in (*claims, *self._required_patterns())] + self._cue_regexes() + figures
+            [p.regex for p in (*claims, *self._required_patterns(), *self._cue_parts())]
+            + self._cue_regexes()
+            + figures
         ):
             _ = rx.compiled  # compile now, not on first use
         self.prefilter()
@@ -443,7 +481,11 @@ class Engine:
         """The prefilter of the claim, figure and required-claim rules and of the cues (built on
         first use)."""
         if self._prefilter is None:
-            others: list[Compiled | Regex] = [*self._required_patterns(), *self._cue_regexes()]
+            others: list[Compiled | Regex] = [
+                *self._required_patterns(),
+                *self._cue_regexes(),
+                *self._cue_parts(),
+            ]
             self._prefilter = Prefilter(self.rules, self.figure_rules, others)
         return self._prefilter
 
@@ -456,6 +498,10 @@ class Engine:
         """The cue lists of the packs and of the rules (hedges, aggravators, rejections, ...)."""
         cues = [rx for c in self.cues for rx in vars(c).values() if rx is not None]
         return cues + [rx for r in self.rules for rx in (r.hedges, r.aggravators) if rx is not None]
+
+    def _cue_parts(self) -> list[Compiled]:
+        """The branches of the cue alternations (scanned one by one, see _cue_in)."""
+        return [p for rx in self._cue_regexes() for p in rx.parts]
 
     # -- sentence analysis --------------------------------------------------------------------
     def _prepare(
@@ -492,11 +538,10 @@ class Engine:
         if extra is not None:
             rxs.append(extra)
         for r in rxs:
-            if not s.may_contain(r):
-                continue
-            for a, b in s.spans(r, start, end):
-                if not any(oa <= a and b <= ob for oa, ob in owned):
-                    return True
+            for rx in s.branches(r):
+                for a, b in s.spans(rx, start, end):
+                    if not any(oa <= a and b <= ob for oa, ob in owned):
+                        return True
         return False
 
     def _negation_count(
@@ -513,13 +558,19 @@ class Engine:
         maxlen = s._neg_maxlen
         i = bisect_left(starts, start) - 1
         lo = bisect_left(starts, cs)
+        nearest = None  # start of the trigger found nearest before the claim
         while i >= lo:
             a, b, w = negs[i]
             # this trigger and every earlier one end by a + maxlen: stop once that is too far away
             if s.words_between(a + maxlen, start) > NEG_WINDOW:
                 break
             if b <= ce and b <= start and s.words_between(b, start) <= NEG_WINDOW:
+                if nearest is not None and _CONJ.search(s.full, b, nearest):
+                    # "are not licensed and are not required to ...": a negation of an earlier
+                    # conjunct does not cancel the one governing the claim's own conjunct
+                    break
                 found.append(w)
+                nearest = a
             i -= 1
         # triggers inside the claim but not part of it
         j = bisect_left(starts, start)
@@ -551,24 +602,36 @@ class Engine:
         fast = start > clause.start and full[start - 1].isspace()
         for c in self.cues:
             for attr, label in (("self_actors", "self"), ("other_actors", "other")):
-                r = getattr(c, attr)
-                if r is None:
-                    continue
-                last = None
-                if fast and r.safe:
-                    # the matches of [clause.start, start) are those of the whole clause that end
-                    # before ``start``, unless one straddles it (see _Sentence.search_before)
-                    spans = s.spans(r, clause.start, clause.end)
-                    k = bisect_right(s.span_ends(r, clause.start, clause.end), start)
-                    if k < len(spans) and spans[k][0] < start:
+                for r in s.branches(getattr(c, attr)):
+                    last = None
+                    if fast and r.safe:
+                        # the matches of [clause.start, start) are those of the whole clause that end
+                        # before ``start``, unless one straddles it (see _Sentence.search_before)
+                        spans = s.spans(r, clause.start, clause.end)
+                        k = bisect_right(s.span_ends(r, clause.start, clause.end), start)
+                        if k < len(spans) and spans[k][0] < start:
+                            last = _last_start(r, full, clause.start, start)
+                        elif k:
+                            last = spans[k - 1][0]
+                    else:
                         last = _last_start(r, full, clause.start, start)
-                    elif k:
-                        last = spans[k - 1][0]
-                else:
-                    last = _last_start(r, full, clause.start, start)
-                if last is not None and (best is None or last >= best[0]):
-                    best = (last, label)
-        return bool(best and best[1] == "other")
+                    if last is not None and (best is None or last >= best[0]):
+                        best = (last, label, r)
+        if best is None:
+            # no actor before the claim: a fronted phrase may come first ("With training and
+            # licensing, nurses can advance"), so the clause's next actor is the one it is about
+            for c in self.cues:
+                for attr, label in (("self_actors", "self"), ("other_actors", "other")):
+                    for r in s.branches(getattr(c, attr)):
+                        nxt = next(iter(s.spans(r, start, clause.end)), None)
+                        if nxt is not None and (best is None or nxt[0] < best[0]):
+                            best = (nxt[0], label, r)
+        if not best or best[1] != "other":
+            return False
+        # a possessive actor modifies the noun after it and is not the actor ("doctors' offices
+        # expect ...", "a physician's practice requires ...")
+        m = best[2].compiled.match(full, best[0])
+        return not (m and full.startswith("'", m.end()))
 
     def check(
         self,
@@ -629,12 +692,15 @@ class Engine:
         """The rule's violations in the sentence; ``pats``: the claims the prefilter left."""
         hits: list[tuple[int, int, bool]] = []
         full = s.full
-        for clause in s.clauses:
+        for ci, clause in enumerate(s.clauses):
             cs, ce = clause.start, clause.end
             clause_pats = pats
             if not rule.questions and full.startswith("?", ce) and ce < len(full) - 1:
                 # a question followed by its answer ("Do you need a license? Usually not."):
-                # the question clause asserts only what it presupposes
+                # the question clause asserts only what it presupposes, and nothing when it asks
+                # about a need and the answer is no ("Do I need an MA license? Put simply, no.")
+                if _answered_no(full, ce + 1) and _NEED.search(full, cs, ce):
+                    continue
                 clause_pats = [p for p in pats if p in rule.presuppositions]
             for pat in clause_pats:
                 for m in pat.regex.finditer(full, cs, ce):
@@ -678,6 +744,12 @@ class Engine:
                             span_start, span_end = start, end
                     if rule.rejectable and self._rejected(s, start, end):
                         continue
+                    if (
+                        not rule.questions
+                        and pat not in rule.presuppositions
+                        and _in_embedded_question(full, cs, start)
+                    ):
+                        continue
                     if rule.actor_check and self._actor_is_other(s, clause, start):
                         continue
                     if rule.negatable and self.is_negated(s, clause, start, end, owned):
@@ -686,7 +758,7 @@ class Engine:
                     if (
                         rule.hedgeable
                         and not aggravated
-                        and self._cue_in(s, "hedges", cs, ce, rule.hedges, owned)
+                        and self._cue_in(s, "hedges", _hedge_start(s, ci), ce, rule.hedges, owned)
                     ):
                         continue
                     hits.append((span_start, span_end, aggravated))
@@ -830,6 +902,43 @@ def _last_start(rx: Regex, full: str, lo: int, hi: int) -> int | None:
     for m in rx.finditer(full, lo, hi):
         last = m.start()
     return last
+
+
+_ANSWER_NO = re.compile(
+    r"\s*(?:[\w']+,?\s+){0,3}?(?:no|not|none|never|nope)\b(?!\s+(?:only|just)\b)", re.IGNORECASE
+)
+
+
+# A question about a need ("Do I need an MA license?"): a "no" answer denies what it asks about,
+# so the words of the question take nothing for granted ("Are licensed widgets common? No." still
+# does: the no is about "common").
+_NEED = re.compile(
+    r"\b(?:need|needs|require|requires|required|have to|has to|must|necessary|mandatory)\b",
+    re.IGNORECASE,
+)
+
+
+def _answered_no(full: str, pos: int) -> bool:
+    """Does the answer starting at ``pos`` (after a question mark) begin with a no within its
+    first few words ("No.", "Put simply, no.", "Usually not.")?"""
+    return _ANSWER_NO.match(full, pos) is not None
+
+
+_RELATIVE = re.compile(r"\s*which\b", re.IGNORECASE)
+
+
+def _hedge_start(s: _Sentence, ci: int) -> int:
+    """Where the hedges of clause ``ci`` may start: a relative clause split off at ", which"
+    describes a noun of the clause before it, and that clause's hedges qualify it too
+    ("programs most often end in a diploma, which takes around a year")."""
+    cl = s.clauses
+    while (
+        ci > 0
+        and s.full.startswith(",", cl[ci].start - 1)
+        and _RELATIVE.match(s.full, cl[ci].start)
+    ):
+        ci -= 1
+    return cl[ci].start
 
 
 def _first_pronoun(s: _Sentence, cs: int, ce: int, start: int) -> tuple[int, int] | None:

@@ -230,16 +230,27 @@ def page_matches(
             )
         return contexts[b]
 
+    check = engine.check
+    at = -1  # the block of the sentences before: what follows is the same for all its sentences
+    lead: str | None = None
+    kind = "text"
+    figures: Any = None
+    section: list[str] = []
     for si, sent in enumerate(page.sentences):
-        block = page.blocks[sent.block]
-        lead_in = block.lead_in if (block.kind == "list_item" and sent.start == 0) else None
-        for m in engine.check(
+        if sent.block != at:
+            at = sent.block
+            block = page.blocks[at]
+            lead = block.lead_in if block.kind == "list_item" else None
+            kind = _KINDS.get(block.kind, "text")
+            figures = partial(figure_context, at)
+            section = _section_titles(page, block.section)
+        for m in check(
             sent.text,
-            lead_in=lead_in,
-            kind=_KINDS.get(block.kind, "text"),
+            lead_in=lead if sent.start == 0 else None,
+            kind=kind,
             codes=codes,
-            figures=partial(figure_context, sent.block),
-            section=_section_titles(page, block.section),
+            figures=figures,
+            section=section,
         ):
             out.append((si, m))
     page.cache[key] = out

@@ -110,7 +110,7 @@ class Regex:
     which occurs in every match (see Compiled.anchors); None when unknown.
     """
 
-    __slots__ = ("_compiled", "anchors", "flags", "pattern", "safe")
+    __slots__ = ("_compiled", "anchors", "flags", "parts", "pattern", "safe")
 
     def __init__(
         self,
@@ -125,6 +125,9 @@ class Regex:
         self.flags = flags
         self.safe = safe
         self.anchors = anchors
+        # an alternation of cue patterns keeps its branches: the engine scans only the branches
+        # whose literals the sentence has (see Compiler.alternation)
+        self.parts: tuple[Compiled, ...] = ()
         self._compiled: re.Pattern[str] | None = None
         if check:
             _ = self.compiled  # raises re.error
@@ -241,12 +244,14 @@ class Compiler:
         for c in parts:
             anchors = anchors | c.anchors if anchors is not None and c.anchors is not None else None
         # with raw parts the joined regex may still fail to compile: check it now (raises re.error)
-        return Regex(
+        rx = Regex(
             "|".join(f"(?:{c.regex.pattern})" for c in parts),
             safe=not raw,
             anchors=frozenset(anchors) if anchors is not None else None,
             check=raw,
         )
+        rx.parts = tuple(parts)
+        return rx
 
     # -- prefilter literals -------------------------------------------------------------------
     def requires(

@@ -43,7 +43,7 @@ from .pack import FigureRule, Rule
 from .patterns import WORD_RUN, Compiled, Literal, Regex
 
 _WORD_RUNS = WORD_RUN.findall
-_MEMO_SIZE = 1 << 15  # distinct tokens remembered; when full, the memo starts again empty
+_MEMO_SIZE = 1 << 15  # distinct tokens (bit sets) remembered; when full, a memo starts again empty
 
 Plan = list[tuple[Rule, list[Compiled]]]
 
@@ -119,6 +119,7 @@ class Prefilter:
                 keyed[key] = keyed.get(key, 0) | bit
         self._every: Plan = [(rule, list(rule.claims)) for rule in self._rules if rule.claims]
         self._token_bits: dict[str, int] = {}
+        self._plans: dict[int, tuple[int, Plan, list[FigureRule]] | None] = {}
 
     def bits(self, full: str) -> int | None:
         """The literal sets met by the normalised sentence ``full``; None when it is not ASCII."""
@@ -145,6 +146,18 @@ class Prefilter:
             return None, self._every, self._figure_rules
         if not bits & self._any_bit and not self._some_need_nothing:
             return None  # most sentences: no rule may match, known without building any list
+        # the plan depends on the bits alone, and few distinct bit sets occur: remember it
+        memo = self._plans
+        if bits in memo:
+            return memo[bits]
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        got = memo[bits] = self._plan(bits)
+        return got
+
+    def _plan(self, bits: int) -> tuple[int, Plan, list[FigureRule]] | None:
+        """The result of :meth:`screen` for a sentence with these ``bits`` (some bit of
+        ``_any_bit`` among them, or a pattern needing nothing)."""
         figure_rules = [fr for fr, need in self._figure_needs if bits & need == need]
         hit = bits & self._anchors
         found = list(self._always)

@@ -96,8 +96,8 @@ FORMAT_NAMES = ("text", "json", "github", "sarif", "junit", "html")
 
 def iter_format(fmt: str, report: Report, ctx: FormatContext) -> Iterator[str] | None:
     """The report in format ``fmt`` as pieces to write one after the other (None: no such format).
-    The text, JSON, GitHub and SARIF formats are made as they are written, so that a large report
-    is never held whole; the others are made whole, then written."""
+    The text, JSON, GitHub, SARIF and JUnit formats are made as they are written, so that a large
+    report is never held whole; the HTML report is made whole, then written."""
     import importlib
 
     module = {
@@ -105,6 +105,7 @@ def iter_format(fmt: str, report: Report, ctx: FormatContext) -> Iterator[str] |
         "json": "json_format",
         "github": "github",
         "sarif": "sarif",
+        "junit": "junit",
     }.get(fmt)
     if module is not None:
         try:

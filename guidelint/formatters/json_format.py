@@ -14,25 +14,25 @@ from json.encoder import encode_basestring  # json.dumps's string encoder with e
 _CHUNK = 2_000  # diagnostics per piece written
 
 
-def _item(d) -> str:
-    return (
-        '  {\n    "path": '
-        + encode_basestring(d.path)
-        + ',\n    "line": '
-        + int.__repr__(d.line)
-        + ',\n    "column": '
-        + int.__repr__(d.column)
-        + ',\n    "end_line": '
-        + int.__repr__(d.end_line)
-        + ',\n    "end_column": '
-        + int.__repr__(d.end_column)
-        + ',\n    "code": '
-        + encode_basestring(d.code)
-        + ',\n    "severity": '
-        + encode_basestring(d.severity.value)
-        + ',\n    "message": '
-        + encode_basestring(d.message)
-        + "\n  }"
+_ITEM = (
+    '  {\n    "path": %s,\n    "line": %d,\n    "column": %d,\n    "end_line": %d,\n'
+    '    "end_column": %d,\n    "code": %s,\n    "severity": %s,\n    "message": %s\n  }'
+)
+
+
+def _item(d, encoded: dict[str, str]) -> str:
+    """One diagnostic's object; ``encoded``: the JSON strings of paths, codes and severities so
+    far (a report repeats them)."""
+    path, code, severity = d.path, d.code, d.severity.value
+    return _ITEM % (
+        encoded.get(path) or encoded.setdefault(path, encode_basestring(path)),
+        d.line,
+        d.column,
+        d.end_line,
+        d.end_column,
+        encoded.get(code) or encoded.setdefault(code, encode_basestring(code)),
+        encoded.get(severity) or encoded.setdefault(severity, encode_basestring(severity)),
+        encode_basestring(d.message),
     )
 
 
@@ -41,8 +41,9 @@ def iter_report(report, ctx) -> Iterator[str]:
     if not diagnostics:
         yield "[]\n"
         return
+    encoded: dict[str, str] = {}
     for start in range(0, len(diagnostics), _CHUNK):
-        part = ",\n".join(_item(d) for d in diagnostics[start : start + _CHUNK])
+        part = ",\n".join(_item(d, encoded) for d in diagnostics[start : start + _CHUNK])
         yield ("[\n" if start == 0 else ",\n") + part
     yield "\n]\n"
 

@@ -48,58 +48,55 @@ _ABBREV = {
     "b.s",
     "a.s",
 }
-_BOUNDARY = re.compile(r"[.!?]+[\"')\]”’]*(?=\s+|$)")
+# a sentence end: marks (the first of a run: each run is tried once, so the search is linear in
+# the text), closing quotes or brackets, then a blank or the end; and, looked at but not taken,
+# the first character after the blanks (none: only blanks follow)
+_SENTENCE_END = re.compile(r"[.!?](?<![.!?]{2})[.!?]*([\"')\]”’]*)(?=\s|$)(?=\s*(\S)|)")
+_WORD = re.compile(r"[\w.]*")  # in the reversed text: the word before a period, backwards
 _INITIALS = re.compile(r"(?:[a-z]\.)*[a-z]")  # "a", "u.s.a"
 _DIGIT_NEXT = re.compile(r"\s*\d")
-_NEXT_CHAR = re.compile(r"\s*(\S)")
-
-
-def _word_start(text: str, start: int, dot: int) -> int:
-    """Where the run of word characters and periods that ends at ``dot`` begins (not before ``start``)."""
-    k = dot
-    while k > start:
-        c = text[k - 1]
-        if c.isalnum() or c == "." or c == "_":  # the characters of the pattern [\w.]
-            k -= 1
-        else:
-            break
-    return k
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Split prose into sentences; returns (start, end) offsets with surrounding space trimmed."""
+    """Split prose into sentences; returns (start, end) offsets with surrounding space trimmed.
+
+    A sentence ends at ``.``, ``!`` or ``?`` (closing quotes and brackets included) before a blank,
+    unless the next word is lowercase ("approx. ten") or the period is a single one after an
+    abbreviation ("Dr."), initials ("U.S."), "No." before a number, or a list number at the start
+    of the sentence ("1. Understand the role"). The word before a period is the run of word
+    characters and periods that ends there."""
+    start = len(text) - len(text.lstrip())  # where the current sentence starts (trimmed)
+    if "." not in text and "!" not in text and "?" not in text:  # (headings, cells, most items)
+        end = len(text.rstrip())
+        return [(start, end)] if end > start else []
     spans: list[tuple[int, int]] = []
-    start = 0
     n = len(text)
-    for m in _BOUNDARY.finditer(text):
-        end = m.end()
-        nxt = _NEXT_CHAR.match(text, end)
+    backwards = ""
+    for m in _SENTENCE_END.finditer(text):
+        nxt = m.group(2)
         if nxt is None:
             break  # only space follows: the rest is one sentence whether or not this ends it
-        if nxt.group(1).islower():
+        if nxt.islower():
             continue  # the next word must not be lowercase (e.g. "approx. ten")
         dot = m.start()
-        mark = m.group(0)
-        if mark[0] == "." and len(mark.rstrip("\"')]”’")) == 1:
-            k = _word_start(text, start, dot)  # the word before a single period
+        if text[dot] == "." and m.start(1) == dot + 1:  # a single period
+            if not backwards:
+                backwards = text[::-1]
+            back = _WORD.match(backwards, n - dot)  # (always matches, if only nothing)
+            k = n - back.end() if back else dot  # where the word before the period starts
             if k < dot:
                 word = text[k:dot].lower()
-                if word in _ABBREV or _INITIALS.fullmatch(word):
+                if word in _ABBREV or (
+                    (len(word) == 1 or word[1] == ".") and _INITIALS.fullmatch(word) is not None
+                ):
                     continue
-                if word in ("no", "nos") and _DIGIT_NEXT.match(text, end):
+                if (word == "no" or word == "nos") and _DIGIT_NEXT.match(text, m.end()):
                     continue  # "No. 5"
-                if word.isdigit() and not text[start:k].strip():
+                if k == start and word.isdigit():
                     continue  # "1. Understand the role": a list number, not a sentence
+        spans.append((start, m.end()))  # (it ends with a mark: no blank to trim)
+        start = m.start(2)
+    end = len(text.rstrip())
+    if end > start:
         spans.append((start, end))
-        start = end
-    if start < n:
-        spans.append((start, n))
-    out = []
-    for s, e in spans:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
-    return out
+    return spans
