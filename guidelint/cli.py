@@ -561,6 +561,7 @@ def init_cmd(path: str, no_check: bool) -> None:
       guidelint init path/to/site --no-check
     """
     from guidelint.adopt import InitError, detect, infer_types, write
+    from guidelint.rules import gl106_no_front_matter as no_front_matter
 
     root = Path(path)
     if not root.is_dir():
@@ -569,9 +570,9 @@ def init_cmd(path: str, no_check: bool) -> None:
     plan = detect(root)
     read, missing = infer_types(plan)
     if read and missing > 0.2 * read:
-        plan.ignore.append("GL106")
+        plan.ignore.append(no_front_matter.CODE)
         plan.why(
-            f"ignore GL106: {missing} of {read} pages have no front matter, which "
+            f"ignore {no_front_matter.CODE}: {missing} of {read} pages have no front matter, which "
             f"{plan.generator} allows"
         )
     if not (root / plan.content_root).is_dir():
