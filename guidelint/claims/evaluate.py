@@ -320,7 +320,7 @@ def _model_lines(model: dict[str, Any]) -> list[str]:
     lines = [
         "",
         f"statistical tier GL490 (threshold {model['threshold']:.2f}; {model['predictions']}):",
-        f"{'':<34} {'TP':>4} {'FP':>4} {'FN':>4} {'prec':>6} {'recall':>6} {'F1':>6}",
+        f"{'':<38} {'TP':>4} {'FP':>4} {'FN':>4} {'prec':>6} {'recall':>6} {'F1':>6}",
     ]
     for key, label in (
         ("alone", "model alone"),
@@ -329,7 +329,7 @@ def _model_lines(model: dict[str, Any]) -> list[str]:
     ):
         s = model[key]["overall"]
         lines.append(
-            f"{label:<34} {s['tp']:>4} {s['fp']:>4} {s['fn']:>4} {s['precision']:>6.3f} "
+            f"{label:<38} {s['tp']:>4} {s['fp']:>4} {s['fn']:>4} {s['precision']:>6.3f} "
             f"{s['recall']:>6.3f} {s['f1']:>6.3f}"
         )
     return lines
