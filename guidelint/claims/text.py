@@ -27,9 +27,7 @@ NORMALISE = str.maketrans(
 
 def normalise(text: str) -> str:
     """Straighten quotes and dashes without changing the length of ``text``."""
-    return (
-        text if text.isascii() else text.translate(NORMALISE)
-    )  # only non-ASCII characters change
+    return text if text.isascii() else text.translate(NORMALISE)  # only non-ASCII characters change
 
 
 _WORD = re.compile(r"[\w$%]+(?:['.\-][\w$%]+)*")

@@ -67,7 +67,7 @@ class ClaimModel(Rule):
         engine = engine_for(ctx.config)
         # the sentences the pattern rules flag, whatever the run reports (the model is the tier
         # beyond the patterns); with the default selection this reuses the rules' own matches
-        pack_codes = frozenset(r.code for r in (*engine.rules, *engine.figure_rules))
+        pack_codes = frozenset(r.code for r in engine.rules) | {f.code for f in engine.figure_rules}
         flagged = {si for si, _ in page_matches(page, ctx.config, ctx.selected | pack_codes)}
         model = shipped()
         for si, sent in enumerate(page.sentences):
