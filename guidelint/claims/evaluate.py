@@ -317,15 +317,17 @@ def format_report(result: dict[str, Any], *, errors: bool = True) -> str:
 
 
 def _model_lines(model: dict[str, Any]) -> list[str]:
+    from guidelint.rules.gl490_claim_model import CODE
+
     lines = [
         "",
-        f"statistical tier GL490 (threshold {model['threshold']:.2f}; {model['predictions']}):",
+        f"statistical tier {CODE} (threshold {model['threshold']:.2f}; {model['predictions']}):",
         f"{'':<38} {'TP':>4} {'FP':>4} {'FN':>4} {'prec':>6} {'recall':>6} {'F1':>6}",
     ]
     for key, label in (
         ("alone", "model alone"),
-        ("unflagged", "model on rows the rules leave (GL490)"),
-        ("combined", "rules + GL490"),
+        ("unflagged", f"model on rows the rules leave ({CODE})"),
+        ("combined", f"rules + {CODE}"),
     ):
         s = model[key]["overall"]
         lines.append(
@@ -356,10 +358,12 @@ def format_summary(results: list[dict[str, Any]]) -> str:
         )
     models = [r for r in results if "model" in r]
     if models:
+        from guidelint.rules.gl490_claim_model import CODE
+
         lines += [
             "",
-            f"{'set':<34} {'GL490 alone P':>13} {'R':>6}   {'GL490 P':>7} {'R':>6}   "
-            f"{'rules+GL490 P':>13} {'R':>6} {'F1':>6}",
+            f"{'set':<34} {CODE + ' alone P':>13} {'R':>6}   {CODE + ' P':>7} {'R':>6}   "
+            f"{'rules+' + CODE + ' P':>13} {'R':>6} {'F1':>6}",
         ]
         for res in models:
             a, u, c = (res["model"][k]["overall"] for k in ("alone", "unflagged", "combined"))

@@ -13,6 +13,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from guidelint.registry import PageContext
 
 
+CODE = "GL490"
+
+
 @register
 class ClaimModel(Rule):
     """A sentence the statistical claims model scores as a likely overclaim, that no pattern rule
@@ -29,6 +32,7 @@ class ClaimModel(Rule):
 
     Opt-in: the rule runs only when its full code is selected, ``guidelint check --extend-select
     GL490`` or ``extend_select = ["GL490"]`` in the configuration; ``--select GL4`` leaves it out.
+    It belongs to the built-in pack's policy, so ``claims.builtin = false`` removes it too.
     Its precision on the never-tuned split is too low to report by default: see docs/claims.md
     for the measured numbers. It reports at info, below the pattern rules, and it never explains
     itself the way a pattern does, so read each finding as "have a second look", not as a
@@ -54,7 +58,7 @@ class ClaimModel(Rule):
     ```
     """
 
-    code = "GL490"
+    code = CODE
     name = "claim-model"
     summary = "A sentence the statistical claims model scores as a likely overclaim (opt-in)"
     severity = Severity.INFO
