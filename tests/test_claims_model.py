@@ -134,3 +134,18 @@ def test_eval_cross_validates_on_the_training_pages():
     )
     assert alone["tp"] + alone["fn"] > 0
     assert alone["tp"] < fit_tp
+
+
+def test_training_script_writes_and_checks_the_weights(tmp_path, capsys):
+    from guidelint.claims.train import main
+
+    data = tmp_path / "rows.yaml"
+    data.write_text(yaml.safe_dump(yaml.safe_load(DEV.read_text(encoding="utf-8"))[:120]))
+    out = tmp_path / "weights.json"
+    assert main(["--data", str(data), "--out", str(out)]) == 0
+    written = out.read_text(encoding="utf-8")
+    assert '"trained_on":' in written and len(written) > 1000
+    assert main(["--data", str(data), "--out", str(out), "--check"]) == 0
+    out.write_text(written.replace('"threshold":', '"threshold": 0.5, "x":', 1))
+    assert main(["--data", str(data), "--out", str(out), "--check"]) == 1
+    assert "DIFFERS" in capsys.readouterr().out
