@@ -604,8 +604,10 @@ def new_cmd(page_type, slug, title, force, config_path):
 )
 def eval_claims(datasets, fmt, errors, config_path):
     """Measure the claims engine on labeled sentence sets: precision, recall and F1 per policy and
-    overall, next to a keyword-only baseline on the same rows. Several sets: one report each,
-    then a summary line per set.
+    overall, next to a keyword-only baseline on the same rows, and on real-text rows the opt-in
+    statistical tier (alone, on the rows the rules leave, and combined with the rules;
+    cross-validated by page on the rows it was trained on). Several sets: one report each, then
+    a summary line per set.
 
     \b
     Examples:
