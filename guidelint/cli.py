@@ -682,8 +682,10 @@ def new_cmd(
 )
 def eval_claims(datasets: tuple[str, ...], fmt: str, errors: bool, config_path: str | None) -> None:
     """Measure the claims engine on labeled sentence sets: precision, recall and F1 per policy and
-    overall, next to a keyword-only baseline on the same rows. Several sets: one report each,
-    then a summary line per set.
+    overall, next to a keyword-only baseline on the same rows, and on real-text rows the opt-in
+    statistical tier (alone, on the rows the rules leave, and combined with the rules;
+    cross-validated by page on the rows it was trained on). Several sets: one report each, then
+    a summary line per set.
 
     \b
     Examples:

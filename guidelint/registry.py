@@ -53,6 +53,9 @@ class Rule:
     # front matter, limits, suppressions): where, "module.function (when)"; shown by `rule CODE`
     emitted_by: ClassVar[str | None] = None
     doc_override: str | None = None  # rules generated from data (claim packs) set their docs here
+    # an opt-in rule runs only when a select or extend-select entry names its full code
+    # ("GL490"); prefixes ("GL4") and "ALL" leave it out
+    opt_in: ClassVar[bool] = False
 
     def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
         return ()
@@ -179,7 +182,8 @@ def matches(code: str, patterns: Iterable[str]) -> bool:
 def selected_codes(
     select: Iterable[str], ignore: Iterable[str], extend_select: Iterable[str] = ()
 ) -> frozenset[str]:
-    """Codes enabled by select/ignore prefixes. The longest matching prefix wins (like Ruff)."""
+    """Codes enabled by select/ignore prefixes. The longest matching prefix wins (like Ruff).
+    An opt-in rule is enabled only by its full code."""
     select = tuple(select) or ("ALL",)
     chosen = set()
     for rule in all_rules():
@@ -187,7 +191,7 @@ def selected_codes(
             (
                 len(p) if p != "ALL" else 0
                 for p in (*select, *extend_select)
-                if p == "ALL" or rule.code.startswith(p)
+                if (p == rule.code) or (not rule.opt_in and (p == "ALL" or rule.code.startswith(p)))
             ),
             default=-1,
         )

@@ -27,6 +27,7 @@ from typing import Any
 
 from . import text as tx
 from .engine import Engine, FigureContext
+from .model import features
 
 
 @dataclass
@@ -218,7 +219,7 @@ def evaluate(path: str | Path, engine: Engine | None = None) -> dict[str, Any]:
     engine_score = _score(items, predicted, code_policy)
     base_score = _score(items, base, code_policy)
     base_score.pop("errors")
-    return {
+    result = {
         "set": str(path),
         "sentences": len(items),
         "violating_sentences": sum(1 for it in items if it.expected and not it.doubtful),
@@ -227,6 +228,58 @@ def evaluate(path: str | Path, engine: Engine | None = None) -> dict[str, Any]:
         "engine": engine_score,
         "baseline": base_score,
         "ms_per_sentence": round(1000 * elapsed / max(len(items), 1), 4),
+    }
+    if items and items[0].policies is not None:
+        result["model"] = _model_scores(items, predicted, code_policy)
+    return result
+
+
+def _model_scores(
+    items: list[Item], predicted: list[set[str]], code_policy: dict[str, str]
+) -> dict[str, Any]:
+    """The statistical tier (GL490, guidelint.claims.model) on policy-labeled rows: alone, on the
+    rows the pattern rules leave unflagged (what GL490 reports), and combined with the rules.
+
+    Rows of pages the shipped model was trained on get cross-validated predictions (a model
+    refitted with the shipped settings without the row's fold of pages), never the training fit."""
+    from .model import shipped
+    from .train import out_of_fold, page_key, rows_from_items
+
+    model = shipped()
+    pages = set(model.meta.get("pages", ()))
+    seen = [
+        i
+        for i, it in enumerate(items)
+        if it.source_url and not it.doubtful and page_key(it.source_url) in pages
+    ]
+    probs: dict[int, tuple[float, str]] = {}
+    if seen:
+        oof = out_of_fold(rows_from_items([items[i] for i in seen]), model.meta["settings"])
+        probs = dict(zip(seen, oof))
+    alone: list[set[str]] = []
+    for i, it in enumerate(items):
+        if i not in probs:
+            feats = features(it.text, it.paragraph)
+            probs[i] = (model.probability(feats), model.policy(feats))
+        p, pol = probs[i]
+        alone.append({pol} if p >= model.threshold else set())
+    policy_of = {**code_policy, **{p: p for p in POLICIES}}
+    flagged = [bool(pred) for pred in predicted]
+    combined = [pred if f else m for pred, f, m in zip(predicted, flagged, alone)]
+    rest = [i for i, f in enumerate(flagged) if not f]
+    unflagged = _score([items[i] for i in rest], [alone[i] for i in rest], policy_of)
+    return {
+        "predictions": (
+            "cross-validated by page"
+            if len(seen) == len(items) - sum(it.doubtful for it in items)
+            else "shipped model"
+            if not seen
+            else f"cross-validated by page on {len(seen)} training rows, shipped model on the rest"
+        ),
+        "threshold": model.threshold,
+        "alone": _score(items, alone, policy_of),
+        "unflagged": unflagged,
+        "combined": _score(items, combined, policy_of),
     }
 
 
@@ -253,12 +306,35 @@ def format_report(result: dict[str, Any], *, errors: bool = True) -> str:
             f"{key:<8} {e['tp']:>4} {e['fp']:>4} {e['fn']:>4} {e['precision']:>6.3f} {e['recall']:>6.3f} "
             f"{e['f1']:>6.3f}   {b['precision']:>10.3f} {b['recall']:>6.3f} {b['f1']:>6.3f}"
         )
+    if "model" in result:
+        lines += _model_lines(result["model"])
     if errors and eng["errors"]:
         lines += ["", "errors:"]
         for err in eng["errors"]:
             lead = f" [lead-in: {err['lead_in']}]" if err.get("lead_in") else ""
             lines.append(f"  {err['type']} {err['code']}: {err['text']}{lead}")
     return "\n".join(lines)
+
+
+def _model_lines(model: dict[str, Any]) -> list[str]:
+    from guidelint.rules.gl490_claim_model import CODE
+
+    lines = [
+        "",
+        f"statistical tier {CODE} (threshold {model['threshold']:.2f}; {model['predictions']}):",
+        f"{'':<38} {'TP':>4} {'FP':>4} {'FN':>4} {'prec':>6} {'recall':>6} {'F1':>6}",
+    ]
+    for key, label in (
+        ("alone", "model alone"),
+        ("unflagged", f"model on rows the rules leave ({CODE})"),
+        ("combined", f"rules + {CODE}"),
+    ):
+        s = model[key]["overall"]
+        lines.append(
+            f"{label:<38} {s['tp']:>4} {s['fp']:>4} {s['fn']:>4} {s['precision']:>6.3f} "
+            f"{s['recall']:>6.3f} {s['f1']:>6.3f}"
+        )
+    return lines
 
 
 def format_summary(results: list[dict[str, Any]]) -> str:
@@ -280,6 +356,23 @@ def format_summary(results: list[dict[str, Any]]) -> str:
             f"{e['f1']:>6.3f}   {b['precision']:>10.3f} {b['recall']:>6.3f} {b['f1']:>6.3f}   "
             f"{low[1]} {low[0]:.3f}"
         )
+    models = [r for r in results if "model" in r]
+    if models:
+        from guidelint.rules.gl490_claim_model import CODE
+
+        lines += [
+            "",
+            f"{'set':<34} {CODE + ' alone P':>13} {'R':>6}   {CODE + ' P':>7} {'R':>6}   "
+            f"{'rules+' + CODE + ' P':>13} {'R':>6} {'F1':>6}",
+        ]
+        for res in models:
+            a, u, c = (res["model"][k]["overall"] for k in ("alone", "unflagged", "combined"))
+            name = str(res["set"])
+            name = name if len(name) <= 34 else "..." + name[-31:]
+            lines.append(
+                f"{name:<34} {a['precision']:>13.3f} {a['recall']:>6.3f}   {u['precision']:>7.3f} "
+                f"{u['recall']:>6.3f}   {c['precision']:>13.3f} {c['recall']:>6.3f} {c['f1']:>6.3f}"
+            )
     return "\n".join(lines)
 
 

@@ -376,4 +376,18 @@ def configure(config: Any) -> Engine:
     for rule in _registry_rules(engine, ("claim", "figure", "required")):
         add_rule(rule)
         _REGISTERED.add(rule.code)
+    _model_rule_follows_builtin(_pack_paths(config)[1])
     return engine
+
+
+def _model_rule_follows_builtin(builtin: bool) -> None:
+    """The statistical tier (GL490) was trained on the built-in pack's policy: without the built-in
+    pack (claims.builtin = false) it is not a rule of the run."""
+    from guidelint.registry import get_rule
+    from guidelint.rules.gl490_claim_model import ClaimModel
+
+    rule = get_rule(ClaimModel.code)
+    if builtin and rule is None:
+        add_rule(ClaimModel())
+    elif not builtin and rule is not None:
+        remove_rules({ClaimModel.code})

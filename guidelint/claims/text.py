@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 # One-for-one replacements (length preserving).
-_NORMALISE = str.maketrans(
+NORMALISE = str.maketrans(
     {
         "\u2019": "'",
         "\u2018": "'",
@@ -27,9 +27,7 @@ _NORMALISE = str.maketrans(
 
 def normalise(text: str) -> str:
     """Straighten quotes and dashes without changing the length of ``text``."""
-    return (
-        text if text.isascii() else text.translate(_NORMALISE)
-    )  # only non-ASCII characters change
+    return text if text.isascii() else text.translate(NORMALISE)  # only non-ASCII characters change
 
 
 _WORD = re.compile(r"[\w$%]+(?:['.\-][\w$%]+)*")

@@ -1,0 +1,232 @@
+"""Train the claims model (GL490) from the labeled corpus's dev split; pure Python, deterministic.
+
+    python -m guidelint.claims.train                 # retrain, write guidelint/claims/model_weights.json
+    python -m guidelint.claims.train --check         # exit 1 if the shipped weights differ
+
+Only the training file is read (default tests/claims/real/dev.yaml). Doubtful rows are left out.
+Hyper-parameters (L2 strength, minimum feature count, weight of the violation class) and the
+decision threshold are chosen by 5-fold cross-validation grouped by page (``source_url``): all the
+rows of a page fall in the same fold. The threshold maximises F0.5 (precision counts twice as much
+as recall) of the pooled out-of-fold predictions of "this sentence breaks a policy". The final
+model is then fitted on every training row with the chosen settings. The never-tuned split is
+never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import math
+import random
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import WEIGHTS_PATH, Model, dumps, features
+
+FOLDS = 5
+SEED = 16
+EPOCHS = 12
+GRID_L2 = (1e-3, 1e-2, 3e-2, 1e-1)
+GRID_MIN_COUNT = (1, 2)
+GRID_POS_WEIGHT = (1.0, 3.0)
+THRESHOLDS = tuple(i / 100 for i in range(5, 96))
+NB_ALPHA = 0.5
+DEFAULT_DATA = "tests/claims/real/dev.yaml"
+
+
+@dataclass(frozen=True)
+class Row:
+    feats: tuple[str, ...]
+    label: int  # 1: breaks a policy
+    policies: tuple[str, ...]
+    page: str
+
+
+def page_fold(url: str, folds: int = FOLDS) -> int:
+    """The cross-validation fold of a page (salted, so it is unrelated to the corpus's split)."""
+    return int(hashlib.sha256(f"fold:{url}".encode()).hexdigest(), 16) % folds
+
+
+def page_key(url: str) -> str:
+    return hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
+def rows_from_items(items: Sequence) -> list[Row]:
+    """Training rows from evaluate.Item rows (doubtful rows left out)."""
+    out = []
+    for it in items:
+        if it.doubtful:
+            continue
+        pols = tuple(sorted(it.expected))
+        out.append(
+            Row(tuple(features(it.text, it.paragraph)), int(bool(pols)), pols, it.source_url or "")
+        )
+    return out
+
+
+def fit(
+    rows: Sequence[Row], *, l2: float, min_count: int, pos_weight: float, seed: int = SEED
+) -> tuple[float, dict[str, float]]:
+    """Logistic regression by stochastic gradient descent (L2 applied to a row's active features)."""
+    counts: dict[str, int] = {}
+    for r in rows:
+        for f in r.feats:
+            counts[f] = counts.get(f, 0) + 1
+    keep = {f for f, c in counts.items() if c >= min_count}
+    data = [([f for f in r.feats if f in keep], r.label) for r in rows]
+    w: dict[str, float] = {}
+    b = 0.0
+    rng = random.Random(seed)
+    order = list(range(len(data)))
+    for epoch in range(EPOCHS):
+        rng.shuffle(order)
+        eta = 0.5 / (1.0 + epoch)
+        for i in order:
+            feats, y = data[i]
+            z = b + sum(w.get(f, 0.0) for f in feats)
+            p = 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+            g = (p - y) * (pos_weight if y else 1.0)
+            b -= eta * g
+            for f in feats:
+                wf = w.get(f, 0.0)
+                w[f] = wf - eta * (g + l2 * wf)
+    weights = {f: round(v, 6) for f, v in sorted(w.items()) if abs(v) >= 1e-6}
+    return round(b, 6), weights
+
+
+def fit_policies(rows: Sequence[Row]) -> tuple[dict, dict, dict]:
+    """Naive Bayes over the violation rows: which policy a flagged sentence most likely breaks."""
+    by_pol: dict[str, dict[str, int]] = {}
+    n_pol: dict[str, int] = {}
+    vocab: set[str] = set()
+    for r in rows:
+        if not r.label:
+            continue
+        vocab.update(r.feats)
+        for pol in r.policies:
+            n_pol[pol] = n_pol.get(pol, 0) + 1
+            c = by_pol.setdefault(pol, {})
+            for f in r.feats:
+                c[f] = c.get(f, 0) + 1
+    total = sum(n_pol.values())
+    prior, logp, unseen = {}, {}, {}
+    for pol in sorted(by_pol):
+        c = by_pol[pol]
+        denom = sum(c.values()) + NB_ALPHA * len(vocab)
+        prior[pol] = round(math.log(n_pol[pol] / total), 6)
+        unseen[pol] = round(math.log(NB_ALPHA / denom), 6)
+        logp[pol] = {f: round(math.log((k + NB_ALPHA) / denom), 6) for f, k in sorted(c.items())}
+    return prior, logp, unseen
+
+
+def _model(rows: Sequence[Row], settings: dict, threshold: float, meta: dict) -> Model:
+    b, w = fit(
+        rows,
+        l2=settings["l2"],
+        min_count=settings["min_count"],
+        pos_weight=settings["pos_weight"],
+    )
+    prior, logp, unseen = fit_policies(rows)
+    return Model(b, w, threshold, prior, logp, unseen, meta)
+
+
+def out_of_fold(rows: Sequence[Row], settings: dict) -> list[tuple[float, str]]:
+    """(probability, policy) for every row, from a model fitted without the row's fold."""
+    out: list[tuple[float, str]] = [(0.0, "")] * len(rows)
+    folds = [page_fold(r.page) for r in rows]
+    for k in range(FOLDS):
+        train = [r for r, f in zip(rows, folds) if f != k]
+        m = _model(train, settings, 0.5, {})
+        for i, (r, f) in enumerate(zip(rows, folds)):
+            if f == k:
+                out[i] = (m.probability(list(r.feats)), m.policy(list(r.feats)))
+    return out
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f05 = 1.25 * p * r / (0.25 * p + r) if p + r else 0.0
+    return p, r, f05
+
+
+def best_threshold(labels: Sequence[int], probs: Sequence[float]) -> tuple[float, tuple]:
+    """The threshold with the best F0.5 (ties: the higher threshold), and its (P, R, F0.5)."""
+    best = (-1.0, 0.0, (0.0, 0.0, 0.0))
+    for t in THRESHOLDS:
+        tp = sum(1 for y, p in zip(labels, probs) if y and p >= t)
+        fp = sum(1 for y, p in zip(labels, probs) if not y and p >= t)
+        fn = sum(1 for y, p in zip(labels, probs) if y and p < t)
+        prf = _prf(tp, fp, fn)
+        if prf[2] >= best[0]:
+            best = (prf[2], t, prf)
+    return best[1], best[2]
+
+
+def train(items: Sequence, source: str = DEFAULT_DATA, log=None) -> Model:
+    """Choose settings and threshold by grouped cross-validation, then fit on every row."""
+    rows = rows_from_items(items)
+    labels = [r.label for r in rows]
+    grid = []
+    for l2 in GRID_L2:
+        for min_count in GRID_MIN_COUNT:
+            for pos_weight in GRID_POS_WEIGHT:
+                settings = {"l2": l2, "min_count": min_count, "pos_weight": pos_weight}
+                oof = out_of_fold(rows, settings)
+                t, (p, r, f05) = best_threshold(labels, [x[0] for x in oof])
+                grid.append((f05, settings, t, p, r))
+                if log:
+                    log(f"{settings}: threshold {t:.2f} P {p:.3f} R {r:.3f} F0.5 {f05:.3f}")
+    # best F0.5; ties go to the stronger L2 and the larger minimum count (the smaller model)
+    f05, settings, t, p, r = max(
+        grid, key=lambda g: (round(g[0], 6), g[1]["l2"], g[1]["min_count"])
+    )
+    meta = {
+        "trained_on": source,
+        "rows": len(rows),
+        "violations": sum(labels),
+        "pages": sorted({page_key(r.page) for r in rows}),
+        "folds": FOLDS,
+        "seed": SEED,
+        "epochs": EPOCHS,
+        "settings": settings,
+        "cv": {
+            "threshold": t,
+            "precision": round(p, 4),
+            "recall": round(r, 4),
+            "f05": round(f05, 4),
+        },
+    }
+    return _model(rows, settings, t, meta)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .evaluate import load_set
+
+    ap = argparse.ArgumentParser(prog="python -m guidelint.claims.train", description=__doc__)
+    ap.add_argument("--data", default=DEFAULT_DATA, help="the training rows (the dev split)")
+    ap.add_argument("--out", default=str(WEIGHTS_PATH), help="where to write the weights")
+    ap.add_argument("--check", action="store_true", help="compare with --out instead of writing")
+    args = ap.parse_args(argv)
+    model = train(load_set(args.data), args.data, log=lambda s: print(s, file=sys.stderr))
+    text = dumps(model)
+    out = Path(args.out)
+    cv = model.meta["cv"]
+    print(
+        f"chose {model.meta['settings']}, threshold {model.threshold:.2f} "
+        f"(cross-validated P {cv['precision']:.3f} R {cv['recall']:.3f}); "
+        f"{len(model.weights)} weights"
+    )
+    if args.check:
+        same = out.exists() and out.read_text(encoding="utf-8") == text
+        print(f"{out}: {'up to date' if same else 'DIFFERS from a fresh training run'}")
+        return 0 if same else 1
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

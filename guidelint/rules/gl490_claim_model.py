@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from guidelint.diagnostics import Severity
+from guidelint.registry import Rule, register
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from guidelint.finding import Finding
+    from guidelint.page import Page
+    from guidelint.registry import PageContext
+
+
+CODE = "GL490"
+
+
+@register
+class ClaimModel(Rule):
+    """A sentence the statistical claims model scores as a likely overclaim, that no pattern rule
+    flagged (opt-in, info).
+
+    What it checks: every sentence of the page that no claim or figure rule of the packs
+    (GL401-GL420) matched is scored by a small logistic regression over its words, word pairs
+    and a few generic features (modal verbs, negation, hedges, questions, a figure with no year
+    or source in its paragraph). At or above the threshold chosen by cross-validation, the
+    sentence is reported, with the policy a naive Bayes model finds most likely. The weights are
+    trained by ``python -m guidelint.claims.train`` from the dev split of the labeled real-text
+    corpus and shipped in the package (guidelint/claims/model_weights.json); nothing is
+    downloaded. Scoring costs a few microseconds a sentence.
+
+    Opt-in: the rule runs only when its full code is selected, ``guidelint check --extend-select
+    GL490`` or ``extend_select = ["GL490"]`` in the configuration; ``--select GL4`` leaves it out.
+    It belongs to the built-in pack's policy, so ``claims.builtin = false`` removes it too.
+    Its precision on the never-tuned split is too low to report by default: see docs/claims.md
+    for the measured numbers. It reports at info, below the pattern rules, and it never explains
+    itself the way a pattern does, so read each finding as "have a second look", not as a
+    verdict.
+
+    Why: real pages phrase overclaims in more ways than patterns anticipate; a statistical second
+    opinion can point an editor at sentences the patterns miss.
+
+    ```markdown fail
+    ---
+    title: Pay
+    ---
+
+    Pay in this field starts high and climbs fast.
+    ```
+
+    ```markdown pass
+    ---
+    title: Pay
+    ---
+
+    Some clinics train new staff on the job, and pay varies by region.
+    ```
+    """
+
+    code = CODE
+    name = "claim-model"
+    summary = "A sentence the statistical claims model scores as a likely overclaim (opt-in)"
+    severity = Severity.INFO
+    opt_in = True
+
+    def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
+        from guidelint.claims.integration import engine_for, page_matches
+        from guidelint.claims.model import shipped
+
+        engine = engine_for(ctx.config)
+        # the sentences the pattern rules flag, whatever the run reports (the model is the tier
+        # beyond the patterns); with the default selection this reuses the rules' own matches
+        pack_codes = frozenset(r.code for r in engine.rules) | {f.code for f in engine.figure_rules}
+        flagged = {si for si, _ in page_matches(page, ctx.config, ctx.selected | pack_codes)}
+        model = shipped()
+        for si, sent in enumerate(page.sentences):
+            if si in flagged:
+                continue
+            # the whole paragraph: read only for a year or a source near a figure
+            hit = model.predict(sent.text, page.blocks[sent.block].text)
+            if hit is None:
+                continue
+            p, policy = hit
+            yield self.finding(
+                page.sentence_span(sent),
+                f"{policy}: the claims model scores this sentence {p:.2f} as a likely overclaim "
+                f"that no pattern rule recognised (threshold {model.threshold:.2f}). Read it "
+                "again: is it stated as a rule, a promise or a figure without source and period?",
+            )

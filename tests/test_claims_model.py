@@ -1,0 +1,151 @@
+"""The statistical claims tier (GL490): deterministic training, shipped weights that the training
+script reproduces from the corpus, opt-in selection, and the rule's relation to the pattern rules."""
+
+import functools
+from pathlib import Path
+
+import yaml
+
+from guidelint.claims.evaluate import evaluate, load_set
+from guidelint.claims.model import WEIGHTS_PATH, dumps, features, shipped
+from guidelint.claims.train import DEFAULT_DATA, page_key, rows_from_items, train
+from guidelint.registry import Example, selected_codes
+from guidelint.testing import run_example
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = ROOT / DEFAULT_DATA
+HELDOUT = ROOT / "tests/claims/real/heldout.yaml"
+
+
+@functools.lru_cache(maxsize=1)
+def _dev():
+    return load_set(DEV)
+
+
+def _slice(start: int, stop: int):
+    return _dev()[start:stop]
+
+
+def test_training_is_deterministic():
+    items = _slice(0, 150)
+    first = dumps(train(items, "slice"))
+    assert dumps(train(items, "slice")) == first
+    # and the weights do depend on the data (a different slice gives a different model)
+    assert dumps(train(_slice(150, 300), "slice")) != first
+
+
+def test_shipped_weights_are_what_the_script_trains_from_the_dev_split():
+    fresh = dumps(train(_dev(), DEFAULT_DATA))
+    assert WEIGHTS_PATH.read_text(encoding="utf-8") == fresh, (
+        "guidelint/claims/model_weights.json is stale: run python -m guidelint.claims.train"
+    )
+
+
+def test_no_never_tuned_page_was_trained_on():
+    pages = set(shipped().meta["pages"])
+    held = {page_key(it.source_url) for it in load_set(HELDOUT) if it.source_url}
+    dev = {page_key(it.source_url) for it in load_set(DEV) if it.source_url and not it.doubtful}
+    assert held and not pages & held
+    assert pages == dev
+
+
+def test_doubtful_rows_are_not_trained_on():
+    items = load_set(DEV)
+    rows = rows_from_items(items)
+    assert len(rows) == sum(1 for it in items if not it.doubtful)
+
+
+def test_figure_features_read_the_paragraph_for_year_and_source():
+    bare = features("Assistants earn $40,000 a year.")
+    assert "f:figure_no_year" in bare and "f:figure_no_source" in bare
+    attributed = features(
+        "Assistants earn $40,000 a year.", "According to a 2024 federal survey, pay rose."
+    )
+    assert "f:figure_no_year" not in attributed and "f:figure_no_source" not in attributed
+    assert "f:figure_no_year" not in features("Pay rose in 2024.")  # no figure, no figure cue
+
+
+def test_gl490_is_opt_in():
+    assert "GL490" not in selected_codes(("ALL",), ())
+    assert "GL490" not in selected_codes(("GL4",), ())
+    assert "GL401" in selected_codes(("GL4",), ())
+    assert "GL490" in selected_codes(("GL490",), ())
+    assert "GL490" in selected_codes((), (), ("GL490",))
+    assert "GL490" not in selected_codes(("GL490",), ("GL490",))
+
+
+def _page(sentence: str) -> Example:
+    return Example("fail", {"page.md": f"---\ntitle: Pay\n---\n\n{sentence}\n"})
+
+
+def test_gl490_leaves_sentences_a_pattern_rule_flagged():
+    model = shipped()
+    flagged = "You will earn more than $45,000 right after graduation."  # GL408 flags it
+    assert model.predict(flagged) is not None  # the model alone would report it too
+    assert not run_example("GL490", _page(flagged))
+    assert run_example("GL408", _page(flagged))
+
+
+def test_gl490_finding_names_a_policy_and_is_info():
+    found = run_example("GL490", _page("Pay in this field starts high and climbs fast."))
+    assert len(found) == 1
+    assert found[0].severity.value == "info"
+    assert found[0].message.split(":")[0] in {f"P{n}" for n in range(1, 10)}
+
+
+def test_eval_uses_the_shipped_model_on_pages_it_never_saw(tmp_path):
+    rows = [
+        {
+            "text": "Pay in this field starts high and climbs fast.",
+            "source_url": "https://example.invalid/never-seen",
+            "policy": "P8",
+            "label": "violation",
+            "reason": "a promise with no figure",
+        },
+        {
+            "text": "Some clinics train new staff on the job.",
+            "source_url": "https://example.invalid/never-seen",
+            "policy": "none",
+            "label": "ok",
+            "reason": "hedged",
+        },
+    ]
+    path = tmp_path / "rows.yaml"
+    path.write_text(yaml.safe_dump(rows), encoding="utf-8")
+    res = evaluate(path)["model"]
+    assert res["predictions"] == "shipped model"
+    assert res["alone"]["overall"]["tp"] == 1 and res["alone"]["overall"]["fp"] == 0
+    # the rules flag neither row, so GL490 is the model on both and the combination adds its hit
+    assert res["combined"]["overall"]["tp"] == 1
+
+
+def test_eval_cross_validates_on_the_training_pages():
+    res = evaluate(DEV)["model"]
+    assert res["predictions"] == "cross-validated by page"
+    alone = res["alone"]["overall"]
+    # the shipped model's fit on its own training rows finds far more: eval does not report it
+    model = shipped()
+    fit_tp = sum(
+        1
+        for it in _dev()
+        if not it.doubtful
+        and (hit := model.predict(it.text, it.paragraph)) is not None
+        and hit[1] in it.expected
+    )
+    assert alone["tp"] + alone["fn"] > 0
+    assert alone["tp"] < fit_tp
+
+
+def test_training_script_writes_and_checks_the_weights(tmp_path, capsys):
+    from guidelint.claims.train import main
+
+    data = tmp_path / "rows.yaml"
+    data.write_text(yaml.safe_dump(yaml.safe_load(DEV.read_text(encoding="utf-8"))[:120]))
+    out = tmp_path / "weights.json"
+    assert main(["--data", str(data), "--out", str(out)]) == 0
+    written = out.read_text(encoding="utf-8")
+    assert '"trained_on":' in written and len(written) > 1000
+    assert main(["--data", str(data), "--out", str(out), "--check"]) == 0
+    out.write_text(written.replace('"threshold":', '"threshold": 0.5, "x":', 1))
+    assert main(["--data", str(data), "--out", str(out), "--check"]) == 1
+    assert "DIFFERS" in capsys.readouterr().out
