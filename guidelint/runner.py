@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from guidelint.config import Config, ConfigError
-from guidelint.diagnostics import Diagnostic, Span, escape_message
+from guidelint.diagnostics import Diagnostic, Severity, Span, escape_message
 from guidelint.registry import PageContext, SiteContext, get_rule, iter_rules, matches
 from guidelint.results import PageResult, severity_for
 from guidelint.site import PageSummary, SiteIndex, slug_for
@@ -716,7 +716,11 @@ def _convert(
     (code, line, column, end_line, end_column, message, fix), which skip building Findings."""
     ignored = config.per_file_ignored(item.rel or item.display)
     display = item.display
-    out = []
+    out: list[Diagnostic] = []
+    append = out.append
+    # per code: its severity, or None when the code is not reported on this page (a page of
+    # 150,000 findings has a handful of codes)
+    verdicts: dict[str, Severity | None] = {}
     for f in findings:
         if type(f) is tuple:
             code, line, column, end_line, end_column, message, fix = f
@@ -731,12 +735,18 @@ def _convert(
                 f.message,
                 f.fix,
             )
-        if code not in selected and code != "GL900":
+        if code in verdicts:
+            severity = verdicts[code]
+        else:
+            severity = verdicts[code] = (
+                None
+                if (code not in selected and code != "GL900")
+                or (ignored and matches(code, ignored))
+                else severities.get(code) or severities.setdefault(code, severity_for(code, config))
+            )
+        if severity is None:
             continue
-        if ignored and matches(code, ignored):
-            continue
-        severity = severities.get(code) or severities.setdefault(code, severity_for(code, config))
-        out.append(
+        append(
             Diagnostic(
                 display,
                 line,
@@ -745,7 +755,8 @@ def _convert(
                 end_column,
                 code,
                 severity,
-                escape_message(message),  # page text quoted raw would hide NUL or zero-width
+                # page text quoted raw would hide NUL or zero-width characters
+                message if message.isprintable() else escape_message(message),
                 fix,
             )
         )
