@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from json.encoder import encode_basestring  # json.dumps's string encoder with ensure_ascii=False
-from operator import attrgetter
 
 _CHUNK = 2_000  # diagnostics per piece written
 
@@ -32,16 +31,6 @@ class _Templates(dict):
         return value
 
 
-_KEY = attrgetter("path", "code", "severity")
-_FIELDS = attrgetter("line", "column", "end_line", "end_column")
-
-
-def _items(diagnostics, templates: _Templates) -> Iterator[str]:
-    """Each diagnostic's object."""
-    for d in diagnostics:
-        yield templates[_KEY(d)] % (*_FIELDS(d), encode_basestring(d.message))
-
-
 def iter_report(report, ctx) -> Iterator[str]:
     diagnostics = report.diagnostics
     if not diagnostics:
@@ -49,7 +38,13 @@ def iter_report(report, ctx) -> Iterator[str]:
         return
     templates = _Templates()
     for start in range(0, len(diagnostics), _CHUNK):
-        part = ",\n".join(_items(diagnostics[start : start + _CHUNK], templates))
+        part = ",\n".join(
+            [
+                templates[d.path, d.code, d.severity]
+                % (d.line, d.column, d.end_line, d.end_column, encode_basestring(d.message))
+                for d in diagnostics[start : start + _CHUNK]
+            ]
+        )
         yield ("[\n" if start == 0 else ",\n") + part
     yield "\n]\n"
 
