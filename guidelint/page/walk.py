@@ -196,7 +196,11 @@ class _Walker:
         index = len(page.headings)
         self.current_section = index
         block = self._inline_block(inline, "heading", None, section=index)
-        plain = _plain_children(inline.children or []).strip()
+        children = inline.children or []
+        if len(children) == 1 and children[0].type == "text":  # (what _plain_children returns)
+            plain = children[0].content.strip()
+        else:
+            plain = _plain_children(children).strip()
         if block and block.text:
             segments = block.segments
             if len(segments) == 1 and segments[0][0] == 0:  # block.span(0, len) of one piece
