@@ -6,10 +6,15 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
+
+# what to write: the bytes, or a function that writes them to a binary file
+Blob = bytes | Callable[[BinaryIO], None]
 
 
-def store(path: Path, blob) -> bool:
+def store(path: Path, blob: Blob) -> bool:
     """Write ``blob`` (bytes, or a function that writes to a binary file) atomically; False (and
     nothing written) if the file system refuses."""
     try:
@@ -20,7 +25,7 @@ def store(path: Path, blob) -> bool:
         return False
 
 
-def atomic_write(path: Path, blob) -> None:
+def atomic_write(path: Path, blob: Blob) -> None:
     """Write ``blob`` (bytes, or a function that writes to a binary file) to a temporary file
     beside ``path``, then move it into place."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=f".{os.getpid()}")

@@ -55,7 +55,7 @@ def digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=20).digest()
 
 
-def _tree_digest(h, root: Path, suffixes: tuple[str, ...] | None = None) -> None:
+def _tree_digest(h: hashlib.blake2b, root: Path, suffixes: tuple[str, ...] | None = None) -> None:
     """Feed every file below ``root`` (name and bytes, sorted) into ``h``."""
     if root.is_file():
         h.update(root.name.encode() + b"\0")
@@ -156,7 +156,7 @@ class Cache:
             return None
         try:
             payload = _open_entry(path, file_digest)
-            result = pickle.loads(payload) if payload is not None else None
+            result: PageResult | None = pickle.loads(payload) if payload is not None else None
         except Exception:
             result = None
         if result is None:

@@ -11,8 +11,9 @@ import errno
 import json
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -20,6 +21,11 @@ from guidelint import __version__
 from guidelint.config import SEVERITIES, Config, ConfigError, load_config
 from guidelint.diagnostics import Severity
 from guidelint.registry import all_rules, get_rule, selected_codes
+
+if TYPE_CHECKING:  # pragma: no cover
+    from guidelint.diagnostics import Diagnostic
+    from guidelint.discovery import FileItem
+    from guidelint.runner import Report
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -146,27 +152,7 @@ def cli() -> None:
     help="Print the fixes as a unified diff without writing; the exit code is "
     "as if nothing were fixed.",
 )
-def check(
-    paths,
-    config_path,
-    select,
-    extend_select,
-    ignore,
-    fmt,
-    stdin_filename,
-    fail_on,
-    exit_zero,
-    statistics,
-    output_file,
-    today,
-    color,
-    jobs,
-    no_cache,
-    check_external,
-    allow_private_hosts,
-    fix,
-    diff,
-):
+def check(**params: Any) -> NoReturn:
     """Check pages (default: the configured content root, content/).
 
     \b
@@ -175,90 +161,179 @@ def check(
       guidelint check content/certification.md --format json
       cat page.md | guidelint check - --stdin-filename content/page.md
     """
-    from guidelint.formatters import FormatContext, iter_format
-    from guidelint.runner import FileItem, _rel, display_path, run
+    options = CheckOptions.from_command_line(CheckArgs(**params))
+    report, failing_before = _check_run(options)
+    if report.stats.get("outside_root"):
+        click.echo(
+            f"note: {report.stats['outside_root']} file(s) are outside the content root "
+            f"'{options.config['content_root']}': only page checks ran on them (links, anchors, "
+            "orphans and hub order need the site); run guidelint from that site's folder or pass "
+            "--config",
+            err=True,
+        )
+    if options.diff:  # the diff is the output; the exit code is as if nothing were fixed
+        sys.exit(_exit_code(options, failing_before))
+    _write_report(options, report)
+    sys.exit(_exit_code(options, report.diagnostics))
 
-    config = load(config_path, use_cache=not no_cache)
-    if today:
-        try:
-            config = config.with_today(dt.date.fromisoformat(today))
-        except ValueError:
-            raise UsageError(f"--today {today!r}: write the date as YYYY-MM-DD") from None
-    if check_external:
-        config = config.with_overrides(links={"check_external": True})
-    if allow_private_hosts:
-        config = config.with_overrides(links={"external_allow_private": True})
-    sel = _split_codes(select) or config["select"]
-    ext = _split_codes(extend_select) + config["extend_select"]
-    ign = _split_codes(ignore) + config["ignore"]
-    for codes, option in ((sel, "--select"), (ext, "--extend-select"), (ign, "--ignore")):
-        _check_selectors(codes, option)
-    selected = selected_codes(sel, ign, ext)
 
-    if output_file:
-        _check_output_file(output_file, config, list(paths))
-    stdin_item = None
-    path_list = list(paths)
-    if "-" in path_list:
-        if len(path_list) > 1:
-            raise UsageError("'-' (standard input) cannot be combined with other paths")
-        data = sys.stdin.buffer.read()
-        display = stdin_filename or "-"
-        rel = _rel(Path(stdin_filename), config.content_root) if stdin_filename else None
-        if stdin_filename:
-            display = display_path(Path(stdin_filename))
-        stdin_item = FileItem(None, display, rel, data)
-        path_list = []
-        if not stdin_filename:
-            click.echo(
-                "note: reading '-' without --stdin-filename: the page has no place in the site, "
-                "so its links, anchors and orphans are not checked; pass --stdin-filename PATH",
-                err=True,
-            )
-    elif stdin_filename:
-        raise UsageError("--stdin-filename needs the path '-'")
+@dataclass(frozen=True, eq=False)  # never compared: no __eq__ built at import
+class CheckArgs:
+    """The options of ``guidelint check`` as click parsed them (one field per option)."""
 
-    try:
-        from guidelint.parallel import make_analyzer
-        from guidelint.progress import Progress, wanted
+    paths: tuple[str, ...]
+    config_path: str | None
+    select: tuple[str, ...]
+    extend_select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    fmt: str
+    stdin_filename: str | None
+    fail_on: str | None
+    exit_zero: bool
+    statistics: bool
+    output_file: str | None
+    today: str | None
+    color: bool | None
+    jobs: int | None
+    no_cache: bool
+    check_external: bool
+    allow_private_hosts: bool
+    fix: bool
+    diff: bool
 
-        analyzer = make_analyzer(jobs, config, use_cache=False if no_cache else None)
-        if (fix or diff) and stdin_item is not None:
+
+@dataclass(frozen=True, eq=False)  # never compared: no __eq__ built at import
+class CheckOptions:
+    """What ``guidelint check`` runs: the command line resolved against the configuration once."""
+
+    config: Config  # with --today, --check-external and --allow-private-hosts applied
+    selected: frozenset[str]  # the rule codes that run
+    paths: list[str]  # the files and folders to report on (empty: the whole site)
+    stdin: FileItem | None  # the page read from standard input ('-')
+    fmt: str
+    fail_on: Severity  # the lowest severity that makes the exit code 1
+    exit_zero: bool
+    statistics: bool
+    output_file: str | None
+    color: bool | None  # None: on a terminal, unless NO_COLOR is set
+    jobs: int | None  # None: the configuration's
+    use_cache: bool | None  # None: the configuration's
+    fix: bool
+    diff: bool
+
+    @classmethod
+    def from_command_line(cls, args: CheckArgs) -> CheckOptions:
+        """Load the configuration and apply ``args``; read standard input for '-'. Raises
+        UsageError (exit code 2) for a bad configuration or a combination of options that
+        cannot work."""
+        from guidelint.runner import FileItem, display_path, rel_path
+
+        config = load(args.config_path, use_cache=not args.no_cache)
+        if args.today:
+            try:
+                config = config.with_today(dt.date.fromisoformat(args.today))
+            except ValueError:
+                raise UsageError(f"--today {args.today!r}: write the date as YYYY-MM-DD") from None
+        if args.check_external:
+            config = config.with_overrides(links={"check_external": True})
+        if args.allow_private_hosts:
+            config = config.with_overrides(links={"external_allow_private": True})
+        sel = _split_codes(args.select) or config["select"]
+        ext = _split_codes(args.extend_select) + config["extend_select"]
+        ign = _split_codes(args.ignore) + config["ignore"]
+        for codes, option in ((sel, "--select"), (ext, "--extend-select"), (ign, "--ignore")):
+            _check_selectors(codes, option)
+        selected = selected_codes(sel, ign, ext)
+
+        if args.output_file:
+            _check_output_file(args.output_file, config, list(args.paths))
+        stdin_item = None
+        path_list = list(args.paths)
+        stdin_filename = args.stdin_filename
+        if "-" in path_list:
+            if len(path_list) > 1:
+                raise UsageError("'-' (standard input) cannot be combined with other paths")
+            data = sys.stdin.buffer.read()
+            display = stdin_filename or "-"
+            rel = rel_path(Path(stdin_filename), config.content_root) if stdin_filename else None
+            if stdin_filename:
+                display = display_path(Path(stdin_filename))
+            stdin_item = FileItem(None, display, rel, data)
+            path_list = []
+            if not stdin_filename:
+                click.echo(
+                    "note: reading '-' without --stdin-filename: the page has no place in the "
+                    "site, so its links, anchors and orphans are not checked; pass "
+                    "--stdin-filename PATH",
+                    err=True,
+                )
+        elif stdin_filename:
+            raise UsageError("--stdin-filename needs the path '-'")
+        if (args.fix or args.diff) and stdin_item is not None:
             raise UsageError("--fix and --diff work on files, not on standard input")
-        with Progress(wanted(fmt)) as progress:
-            if fix or diff:
+        return cls(
+            config=config,
+            selected=selected,
+            paths=path_list,
+            stdin=stdin_item,
+            fmt=args.fmt,
+            fail_on=Severity(args.fail_on or config["fail_on"]),
+            exit_zero=args.exit_zero,
+            statistics=args.statistics,
+            output_file=args.output_file,
+            color=args.color,
+            jobs=args.jobs,
+            use_cache=False if args.no_cache else None,
+            fix=args.fix,
+            diff=args.diff,
+        )
+
+
+def _check_run(options: CheckOptions) -> tuple[Report, list[Diagnostic]]:
+    """(the report to write, the diagnostics before any fix) of the check ``options`` ask for;
+    with --fix the files are fixed first, with --diff the diff is printed."""
+    from guidelint.parallel import make_analyzer
+    from guidelint.progress import Progress, wanted
+    from guidelint.runner import run
+
+    config, selected, paths = options.config, options.selected, options.paths
+    try:
+        analyzer = make_analyzer(options.jobs, config, use_cache=options.use_cache)
+        with Progress(wanted(options.fmt)) as progress:
+            if options.fix or options.diff:
                 from guidelint.fixes import run_fixes
 
                 report, diff_text, failing_before = run_fixes(
-                    path_list, config, selected, progress.wrap(analyzer), write=not diff
+                    paths, config, selected, progress.wrap(analyzer), write=not options.diff
                 )
-                if diff:
+                if options.diff:
                     click.echo(diff_text, nl=False)
-                elif fmt == "html":  # the report of what is left, with the site described
-                    report = run(path_list, config, selected, analyzer=analyzer, site_data=True)
+                elif options.fmt == "html":  # the report of what is left, with the site described
+                    report = run(paths, config, selected, analyzer=analyzer, site_data=True)
             else:
                 report = run(
-                    path_list,
+                    paths,
                     config,
                     selected,
-                    stdin=stdin_item,
+                    stdin=options.stdin,
                     analyzer=progress.wrap(analyzer),
-                    site_data=fmt == "html",
+                    site_data=options.fmt == "html",
                 )
+                failing_before = report.diagnostics
         report.stats.update(analyzer.stats)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     except KeyboardInterrupt:  # click would print "Aborted!" and exit 1, the code for findings
         click.echo("guidelint: interrupted", err=True)
         sys.exit(130)
-    if report.stats.get("outside_root"):
-        click.echo(
-            f"note: {report.stats['outside_root']} file(s) are outside the content root "
-            f"'{config['content_root']}': only page checks ran on them (links, anchors, orphans and "
-            "hub order need the site); run guidelint from that site's folder or pass --config",
-            err=True,
-        )
+    return report, failing_before
 
+
+def _write_report(options: CheckOptions, report: Report) -> None:
+    """Write the report in the format asked for, to standard output or --output-file."""
+    from guidelint.formatters import FormatContext, iter_format
+
+    fmt, output_file, color = options.fmt, options.output_file, options.color
     if color is None:
         color = (
             output_file is None
@@ -266,19 +341,16 @@ def check(
             and not os.environ.get("NO_COLOR")
             and os.environ.get("TERM") != "dumb"
         )
-    if diff:  # the diff is the output; the exit code is as if nothing were fixed
-        threshold = Severity(fail_on or config["fail_on"]).rank
-        failing = any(d.severity.rank >= threshold for d in failing_before)
-        sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
     fctx = FormatContext(
-        color=bool(color) and fmt == "text", statistics=statistics, known=report.sources
+        color=bool(color) and fmt == "text", statistics=options.statistics, known=report.sources
     )
+    stdin_item = options.stdin
     if stdin_item is not None and stdin_item.data is not None:
         fctx.stdin_text[stdin_item.display] = stdin_item.data.decode("utf-8", errors="replace")
     chunks = iter_format(fmt, report, fctx)  # written piece by piece: never held whole
     if chunks is None:
         raise UsageError(f"--format {fmt} is not available in this installation")
-    if statistics and fmt != "text":
+    if options.statistics and fmt != "text":
         from guidelint.formatters.text import statistics_table
 
         click.echo(statistics_table(report), err=True)
@@ -292,9 +364,12 @@ def check(
     else:
         for chunk in chunks:  # click would strip colour from a pipe even with --color
             click.echo(chunk, nl=False, color=fctx.color)
-    threshold = Severity(fail_on or config["fail_on"]).rank
-    failing = any(d.severity.rank >= threshold for d in report.diagnostics)
-    sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
+
+
+def _exit_code(options: CheckOptions, diagnostics: list[Diagnostic]) -> int:
+    threshold = options.fail_on.rank
+    failing = any(d.severity.rank >= threshold for d in diagnostics)
+    return EXIT_FINDINGS if failing and not options.exit_zero else EXIT_CLEAN
 
 
 def _check_output_file(output_file: str, config: Config, paths: list[str]) -> None:
@@ -336,7 +411,7 @@ def _check_output_file(output_file: str, config: Config, paths: list[str]) -> No
     type=click.Path(dir_okay=False),
     help="Configuration file (for rule packs).",
 )
-def rules_cmd(fmt, config_path):
+def rules_cmd(fmt: str, config_path: str | None) -> None:
     """List every rule: code, name, default severity, summary.
 
     \b
@@ -383,7 +458,7 @@ def rules_cmd(fmt, config_path):
 
 
 @cli.command("lsp")
-def lsp_cmd():
+def lsp_cmd() -> None:
     """Run the language server on standard input and output (for editors; needs the 'lsp' extra).
 
     \b
@@ -413,7 +488,7 @@ def lsp_cmd():
     type=click.Path(dir_okay=False),
     help="Configuration file (for rule packs).",
 )
-def rule_cmd(code, config_path):
+def rule_cmd(code: str, config_path: str | None) -> None:
     """Print a rule's full documentation, with its examples.
 
     \b
@@ -445,7 +520,7 @@ def rule_cmd(code, config_path):
     help="Also append findings=N, errors=N, warnings=N, infos=N, files=N to this file "
     "(GitHub's $GITHUB_OUTPUT).",
 )
-def summary_cmd(report, top, title, github_output):
+def summary_cmd(report: str, top: int, title: str, github_output: str | None) -> None:
     """Summarize a JSON report as Markdown: counts by code and the files with the most findings.
 
     \b
@@ -476,7 +551,7 @@ def summary_cmd(report, top, title, github_output):
 @cli.command("init")
 @click.argument("path", default=".", type=click.Path(file_okay=False))
 @click.option("--no-check", is_flag=True, help="Write the configuration but do not run a check.")
-def init_cmd(path, no_check):
+def init_cmd(path: str, no_check: bool) -> None:
     """Adopt guidelint on an existing site: detect its generator, write guidelint.toml and draft
     page-type schemas (never over existing files), then run a first check.
 
@@ -486,6 +561,7 @@ def init_cmd(path, no_check):
       guidelint init path/to/site --no-check
     """
     from guidelint.adopt import InitError, detect, infer_types, write
+    from guidelint.rules import gl106_no_front_matter as no_front_matter
 
     root = Path(path)
     if not root.is_dir():
@@ -494,9 +570,9 @@ def init_cmd(path, no_check):
     plan = detect(root)
     read, missing = infer_types(plan)
     if read and missing > 0.2 * read:
-        plan.ignore.append("GL106")
+        plan.ignore.append(no_front_matter.CODE)
         plan.why(
-            f"ignore GL106: {missing} of {read} pages have no front matter, which "
+            f"ignore {no_front_matter.CODE}: {missing} of {read} pages have no front matter, which "
             f"{plan.generator} allows"
         )
     if not (root / plan.content_root).is_dir():
@@ -561,7 +637,9 @@ def init_cmd(path, no_check):
 @click.option(
     "--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file."
 )
-def new_cmd(page_type, slug, title, force, config_path):
+def new_cmd(
+    page_type: str, slug: str, title: str | None, force: bool, config_path: str | None
+) -> None:
     """Create content/SLUG.md for a page TYPE, ready to pass the front-matter and structure checks.
 
     \b
@@ -602,7 +680,7 @@ def new_cmd(page_type, slug, title, force, config_path):
     type=click.Path(dir_okay=False),
     help="Configuration file (for rule packs).",
 )
-def eval_claims(datasets, fmt, errors, config_path):
+def eval_claims(datasets: tuple[str, ...], fmt: str, errors: bool, config_path: str | None) -> None:
     """Measure the claims engine on labeled sentence sets: precision, recall and F1 per policy and
     overall, next to a keyword-only baseline on the same rows. Several sets: one report each,
     then a summary line per set.
@@ -639,7 +717,7 @@ def eval_claims(datasets, fmt, errors, config_path):
 # would walk again and again for nothing: with the default thresholds that was a quarter of a
 # warm 10,000-page run, and with raised ones still half a second of a run whose site rules ran
 # again. (The site index and its link resolver refer to each other; runner breaks that cycle.)
-# Worker processes collect with raised thresholds (parallel.WORKER_GC_THRESHOLDS), a safety net
+# Worker processes collect with raised thresholds (pool.WORKER_GC_THRESHOLDS), a safety net
 # for the thousands of pages each may analyse.
 
 

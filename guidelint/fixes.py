@@ -30,9 +30,16 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guidelint.diagnostics import CheckedEdit, Edit
+
+if TYPE_CHECKING:  # pragma: no cover
+    from guidelint.analysis import Analyzer
+    from guidelint.config import Config
+    from guidelint.discovery import FileItem
+    from guidelint.incremental import SiteSnapshot
+    from guidelint.results import AnalysedPage
 
 __all__ = ["CheckedEdit", "Edit"]  # (tests import CheckedEdit from here)
 from guidelint.tempfiles import PAGE_SUFFIX
@@ -344,12 +351,12 @@ def fix_loop(run_once, root: Path | None = None, sources: dict | None = None) ->
 
 
 def overlay_analyzer(
-    base,
+    base: Analyzer,
     overlay: dict[str, bytes],
-    sources: dict | None = None,
-    memo: dict | None = None,
+    sources: dict[str, Path] | None = None,
+    memo: dict[str, AnalysedPage] | None = None,
     expose: bool | None = None,
-):
+) -> OverlayAnalyzer:
     """Wrap an analyzer so that overlaid files (by display path) are analysed from memory,
     without the cache or the site snapshot (whose records describe the bytes on disk).
 
@@ -360,14 +367,43 @@ def overlay_analyzer(
     wrapper shows the runner the site snapshot (``expose``; default: only when the overlay is
     empty as it is made, as in the first run, a plain check) and otherwise hides it, so that
     site rules run on this run's summaries."""
-    from guidelint.runner import analyze
+    return OverlayAnalyzer(
+        base, overlay, sources, memo, expose if expose is not None else not overlay
+    )
 
-    def analyze_items(items, config, selected):
+
+class OverlayAnalyzer:
+    """An ``Analyzer`` that reads overlaid files from memory (see ``overlay_analyzer``)."""
+
+    def __init__(
+        self,
+        base: Analyzer,
+        overlay: dict[str, bytes],
+        sources: dict[str, Path] | None,
+        memo: dict[str, AnalysedPage] | None,
+        expose: bool,
+    ) -> None:
+        self.base = base
+        self.overlay = overlay
+        self.sources = sources
+        self.memo = memo
+        self.expose = expose
+
+    @property
+    def site_snapshot(self) -> SiteSnapshot | None:
+        return self.base.site_snapshot if self.expose else None
+
+    def __call__(
+        self, items: list[FileItem], config: Config, selected: frozenset[str]
+    ) -> list[AnalysedPage]:
+        from guidelint.analysis import analyze
+
+        overlay, sources, memo = self.overlay, self.sources, self.memo
         if sources is not None:
             for item in items:
                 if item.path is not None and item.data is None:
                     sources.setdefault(item.display, item.path)
-        results: list = [None] * len(items)
+        results: list[AnalysedPage | None] = [None] * len(items)
         rest = []
         for i, item in enumerate(items):
             on_disk = item.path is not None and item.data is None
@@ -379,16 +415,14 @@ def overlay_analyzer(
             else:
                 rest.append(i)
         if rest:
-            got = base([items[i] for i in rest], config, selected)
+            got = self.base([items[i] for i in rest], config, selected)
             for i, result in zip(rest, got):
                 results[i] = result
                 if memo is not None and items[i].path is not None and items[i].data is None:
                     memo[items[i].display] = result
-        return results
-
-    if expose if expose is not None else not overlay:
-        analyze_items.inner = base  # type: ignore[attr-defined]
-    return analyze_items
+        complete = [r for r in results if r is not None]
+        assert len(complete) == len(items)  # every item was overlaid, remembered or analysed
+        return complete
 
 
 def run_fixes(paths: list[str], config, selected: frozenset[str], analyzer, *, write: bool):

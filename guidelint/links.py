@@ -630,13 +630,13 @@ class SiteLink:
 
 def site_links(site: SiteIndex, config: Config | None) -> list[SiteLink]:
     """Every link and image of every readable page, resolved once per run. When the index has a
-    ``focus`` (a partial run served by the site snapshot), only the links of those pages: the
+    ``link_scope`` (a partial run served by the site snapshot), only the links of its pages: the
     snapshot chose them as every page whose links can change a finding on the reported pages."""
     cached = site.cache.get("links.all")
     if cached is not None:
         return cached
     resolver = resolver_for(site, config)
-    focus = site.focus
+    focus = site.link_scope.pages if site.link_scope is not None else None
     out = []
     for page in site.pages:
         if page.rel is None or not page.ok or (focus is not None and page.rel not in focus):
@@ -813,12 +813,11 @@ def _link_edges(site: SiteIndex, config: Config | None) -> list[tuple[str, str]]
         for sl in site_links(site, config)
         if sl.link.kind == "link" and sl.resolution.kind == PAGE and sl.resolution.page is not None
     ]
-    focus = site.focus
+    scope = site.link_scope
     for page in site.pages:
         rel = page.rel
-        if focus is not None and rel not in focus:  # edges the snapshot stored for this page
-            assert site.stored_edges is not None  # set together with focus (runner)
-            edges.extend((rel, to) for to in site.stored_edges(rel))
+        if scope is not None and rel not in scope.pages:  # edges the snapshot stored for this page
+            edges.extend((rel, to) for to in scope.stored_edges(rel))
             continue
         for slug, _span in page.related:
             res = resolver.resolve_slug(slug)
@@ -831,7 +830,7 @@ def _link_edges(site: SiteIndex, config: Config | None) -> list[tuple[str, str]]
 def link_data(
     site: SiteIndex, config: Config | None
 ) -> dict[str, tuple[frozenset[str], tuple[str, ...], bool]]:
-    """For the site snapshot, for every page whose links this run resolved (all, or the focus):
+    """For the site snapshot, for every page whose links this run resolved (all, or the scope's):
     (pages any of its links or images reach, its graph edges as in inbound_edges, whether a link
     or image finds nothing)."""
     reached: dict[str, set[str]] = {}
@@ -843,6 +842,7 @@ def link_data(
         elif res.kind == MISSING:
             missing.add(rel)
     graph: dict[str, list[str]] = {}
+    scope = site.link_scope
     for src, dst in _link_edges(site, config):
         graph.setdefault(src, []).append(dst)
     return {
@@ -852,5 +852,5 @@ def link_data(
             page.rel in missing,
         )
         for page in site.pages
-        if site.focus is None or page.rel in site.focus
+        if scope is None or page.rel in scope.pages
     }

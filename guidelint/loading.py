@@ -3,6 +3,7 @@ processes, the language server) loads before checking pages."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from guidelint.config import Config, ConfigError, load_config
@@ -14,10 +15,11 @@ def load_packs(config: Config, *, use_cache: bool = False) -> None:
     (``guidelint.claims.packcache``; ``guidelint check`` without ``--no-cache``).
     Raises ConfigError for a bad pack."""
     try:
-        from guidelint.claims import configure
+        from guidelint import claims
         from guidelint.claims.integration import use_pack_cache
     except ImportError:
         return
+    configure: Callable[[Config], object] = claims.configure  # (the claims package is not typed)
     from guidelint.registry import load_builtin_rules
 
     if use_cache:

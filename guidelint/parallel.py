@@ -1,6 +1,9 @@
-"""Page analysis at site scale: the result caches, then a process pool for what is left.
+"""Page analysis at site scale: the result caches, then a process pool (``guidelint.pool``) for
+what is left.
 
-``make_analyzer`` returns a replacement for ``runner.analyze_items``:
+``make_analyzer`` returns a ``CachedParallelAnalyzer``, the command line's analyzer
+(``guidelint.analysis.Analyzer``; ``analysis.analyze_items`` reads and analyses every file
+without any of this):
 
 1. a page below the content root that the site snapshot knows unchanged (same ``stat``
    signature, or same bytes) is served from it without being read (``guidelint.snapshot``);
@@ -24,18 +27,16 @@ starting and feeding workers costs more than it saves (measured below).
 from __future__ import annotations
 
 import os
-import pickle
-import signal
 import stat
-import sys
-from pathlib import Path
+from typing import Any
 
 from guidelint import cache as cache_mod
-from guidelint import schema, snapshot, trust
-from guidelint.atomic import store
+from guidelint import pool, schema, snapshot, trust
 from guidelint.config import Config
-from guidelint.runner import FileItem, PageResult, analyze, read_item
-from guidelint.site import PageSummary, slug_for
+from guidelint.discovery import FileItem
+from guidelint.pool import Task
+from guidelint.reading import read_item
+from guidelint.results import AnalysedPage, problem_result
 
 # Measured on 2 cores (forked workers inherit the loaded rules, so a pool starts in ~40 ms):
 # with every rule, the pool wins from 4 pages (8 pages: 0.29 s alone, 0.19 s pooled); without
@@ -60,91 +61,20 @@ def resolve_jobs(jobs: int | None, config: Config) -> int:
     return jobs if jobs else cpu_count()
 
 
-# a task: (display, rel, path or None, preloaded bytes or None, cache entry path or None)
-Task = tuple[str, "str | None", "str | None", "bytes | None", "str | None"]
-
-
-def _problem(display: str, rel: str | None, finding) -> PageResult:
-    return PageResult(
-        PageSummary(display, rel, slug_for(rel) if rel else None, ok=False), [finding]
-    )
-
-
-def _analyze_task(
-    task: Task, config: Config, selected: frozenset[str]
-) -> tuple[PageResult, bytes | None]:
-    """Read (unless preloaded), analyse and store one page. Returns (result, the hash of the bytes
-    analysed or None if unreadable)."""
-    display, rel, path, data, entry = task
-    if data is None:
-        assert path is not None  # a task without bytes names its file
-        data, problem = read_item(
-            FileItem(Path(path), display, rel), config["limits"]["max_file_bytes"]
-        )
-        if problem is not None:
-            return _problem(display, rel, problem), None
-        assert data is not None  # read_item gives the bytes or a problem
-    result = analyze(display, rel, data, config, selected)
-    file_digest = cache_mod.digest(data)
-    if entry is None or any(f.code == "GL900" for f in result.findings):
-        return result, file_digest  # a page that crashed a rule is analysed again next time
-    blob = cache_mod.encode(file_digest, pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
-    if blob is not None:  # (None: no cache key)
-        store(Path(entry), blob)
-    return result, file_digest
-
-
-# ------------------------------------------------------------------ worker side
-_WORKER: dict = {}
-
-
-WORKER_GC_THRESHOLDS = (50_000, 20, 100)  # the defaults (700, 10, 10) cost ~10% of a cold run
-
-
-def _init_worker(config: Config, selected: frozenset[str], packs_loaded: bool) -> None:
-    import gc
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
-    gc.set_threshold(*WORKER_GC_THRESHOLDS)  # the command line turned the collector off (cli.main)
-    gc.enable()
-    _WORKER["config"] = config
-    _WORKER["selected"] = selected
-    if not packs_loaded:  # spawned (not forked) workers register the claim packs again
-        from guidelint.loading import load_packs
-
-        load_packs(config)
-
-
-def _work(chunk: list[Task]) -> list[tuple[bytes, bytes, bytes | None]]:
-    """(pickled summary, pickled findings and lines, hash of the bytes) for each task. The summary
-    is pickled on its own because the site snapshot stores it so: this process pickles it once,
-    not the workers and then the parent again."""
-    out = []
-    for task in chunk:
-        result, file_digest = _analyze_task(task, _WORKER["config"], _WORKER["selected"])
-        out.append(
-            (
-                pickle.dumps(result.summary, pickle.HIGHEST_PROTOCOL),
-                pickle.dumps((result.findings, result.lines), pickle.HIGHEST_PROTOCOL),
-                file_digest,
-            )
-        )
-    return out
-
-
 # ------------------------------------------------------------------ this process
-class Analyzer:
-    """Callable like ``runner.analyze_items``; keeps counts in ``stats`` for the report."""
+class CachedParallelAnalyzer:
+    """The command line's analyzer (``guidelint.analysis.Analyzer``): the caches, then the pool
+    (see the module docstring); keeps counts in ``stats`` for the report."""
 
     def __init__(self, jobs: int, use_cache: bool) -> None:
         self.jobs = jobs
         self.use_cache = use_cache
-        self.stats: dict = {}
-        self.session: snapshot.Session | None = None  # the site snapshot of the last call
+        self.stats: dict[str, Any] = {}
+        self.site_snapshot: snapshot.Session | None = None  # the site snapshot of the last call
 
     def __call__(
         self, items: list[FileItem], config: Config, selected: frozenset[str]
-    ) -> list[PageResult]:
+    ) -> list[AnalysedPage]:
         # without a cache key (guidelint.trust) nothing stored could be trusted: no cache at all
         usable = (
             self.use_cache
@@ -155,7 +85,7 @@ class Analyzer:
         if store is not None and not store.enabled:
             store = None
         # pages below the content root are known to the site snapshot; the others only to the cache
-        session = self.session = (
+        session = self.site_snapshot = (
             snapshot.Session(snapshot.location(store.folder, config), config.content_root)
             if store is not None
             else None
@@ -165,8 +95,8 @@ class Analyzer:
         ):  # schemas with these bytes passed their checks before (guidelint.schema)
             schema.adopt_trusted(config.schemas_dir, store.folder / TRUSTED_SCHEMAS)
         max_bytes = config["limits"]["max_file_bytes"]
-        results: list = [None] * len(items)
-        digests: list = [None] * len(items)  # hashes of the bytes the analysis read
+        results: list[AnalysedPage | None] = [None] * len(items)
+        digests: list[bytes | None] = [None] * len(items)  # hashes of the bytes the analysis read
         summaries: dict[int, bytes] = {}  # pickled summaries made by the workers
         todo: list[tuple[int, Task]] = []
         sigs: dict[int, snapshot.Signature | None] = {}  # pages the snapshot will record
@@ -185,7 +115,7 @@ class Analyzer:
                 if session.knows(item.rel):  # touched, maybe not changed: compare the bytes
                     data, problem = read_item(item, max_bytes)
                     if problem is not None:
-                        results[i] = _problem(item.display, item.rel, problem)
+                        results[i] = problem_result(item.display, item.rel, problem)
                         continue
                     assert data is not None  # read_item gives the bytes or a problem
                     if (
@@ -197,7 +127,7 @@ class Analyzer:
             elif store is not None and item.path is not None:  # outside the content root
                 data, problem = read_item(item, max_bytes)
                 if problem is not None:
-                    results[i] = _problem(item.display, item.rel, problem)
+                    results[i] = problem_result(item.display, item.rel, problem)
                     continue
                 assert data is not None  # read_item gives the bytes or a problem
                 path = store.entry_path(item.display, item.rel)
@@ -224,7 +154,7 @@ class Analyzer:
                 self._pool(workers, todo, results, digests, summaries, config, selected)
             else:
                 for i, task in todo:
-                    results[i], digests[i] = _analyze_task(task, config, selected)
+                    results[i], digests[i] = pool.analyze_task(task, config, selected)
         except KeyboardInterrupt:
             if session is not None:  # keep what was analysed: the next run starts from there
                 self._note(session, items, sigs, digests, summaries)
@@ -254,21 +184,23 @@ class Analyzer:
                 "cache": store is not None,
             }
         )
-        return results
+        complete = [r for r in results if r is not None]
+        assert len(complete) == len(items)  # every item was served, read or analysed
+        return complete
 
     @staticmethod
     def _note(
         session: snapshot.Session,
         items: list[FileItem],
-        sigs: dict,
-        digests: list,
+        sigs: dict[int, snapshot.Signature | None],
+        digests: list[bytes | None],
         summaries: dict[int, bytes],
     ) -> None:
         for i, sig in sigs.items():
-            if (
-                digests[i] is not None
-            ):  # read and analysed (an unreadable file is looked at again next time)
-                session.note(items[i].rel, sig, digests[i], summaries.get(i))
+            file_digest, rel = digests[i], items[i].rel
+            # read and analysed (an unreadable file is looked at again next time)
+            if file_digest is not None and rel is not None:
+                session.note(rel, sig, file_digest, summaries.get(i))
 
     def _workers(self, pending: int) -> int:
         if self.jobs <= 1 or pending < POOL_MIN_PAGES:
@@ -279,66 +211,18 @@ class Analyzer:
         self,
         workers: int,
         todo: list[tuple[int, Task]],
-        results: list,
-        digests: list,
+        results: list[AnalysedPage | None],
+        digests: list[bytes | None],
         summaries: dict[int, bytes],
         config: Config,
         selected: frozenset[str],
     ) -> None:
-        # warm up what forked workers inherit (schemas, rules, the Markdown parser, the claims engine)
-        from guidelint.claims import compile_engine
-        from guidelint.page import markdown_parser
-        from guidelint.registry import all_rules
-        from guidelint.schema import load_schemas
-
-        all_rules()
-        markdown_parser()
-        load_schemas(config.schemas_dir)
-        compile_engine(config, selected)
-        import multiprocessing  # (a run served by the caches starts no pool: 10 ms of imports saved)
-
-        methods = multiprocessing.get_all_start_methods()
-        method = "fork" if sys.platform.startswith("linux") and "fork" in methods else None
-        ctx = multiprocessing.get_context(method)
-        size = max(1, min(32, len(todo) // (workers * 6)))
-        chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
-        # A Ctrl-C while the workers are being forked would interrupt fork handlers (logging's
-        # lock release) and print "Exception ignored ... KeyboardInterrupt": hold it until the
-        # pool exists, then let it arrive inside the try below, which stops the pool.
-        mask = getattr(signal, "pthread_sigmask", None)
-        held = mask(signal.SIG_BLOCK, {signal.SIGINT}) if mask else None
-        try:
-            pool = ctx.Pool(
-                workers, initializer=_init_worker, initargs=(config, selected, method == "fork")
-            )
-        except BaseException:
-            if mask:
-                mask(signal.SIG_SETMASK, held)
-            raise
-        pickled: list = []  # (index, pickled summary, pickled findings and lines, hash of the bytes)
-        try:
-            if mask:
-                mask(signal.SIG_SETMASK, held)  # a Ctrl-C held back is raised here
-            for chunk, out in zip(chunks, pool.imap(_work, [[t for _, t in c] for c in chunks])):
-                pickled.extend((i, *answer) for (i, _task), answer in zip(chunk, out))
-            pool.close()
-        except BaseException:
-            pool.terminate()
-            raise
-        finally:
-            pool.join()
-            # unpickled once the workers are gone: results as objects take ~3x their pickles' memory,
-            # and while the workers run, their memory and this process's add up. Also when
-            # interrupted: the caller saves the results that came back.
-            for k, (i, summary, rest, file_digest) in enumerate(pickled):
-                results[i] = PageResult(pickle.loads(summary), *pickle.loads(rest))
-                summaries[i] = summary
-                digests[i] = file_digest
-                pickled[k] = (
-                    None  # each pickle freed as its result is built: never both whole at once
-                )
+        pool.analyze_in_pool(workers, todo, results, digests, summaries, config, selected)
 
 
-def make_analyzer(jobs: int | None, config: Config, use_cache: bool | None = None) -> Analyzer:
+def make_analyzer(
+    jobs: int | None, config: Config, use_cache: bool | None = None
+) -> CachedParallelAnalyzer:
     """``jobs``: None for the configuration's value; ``use_cache``: None for the configuration's."""
-    return Analyzer(resolve_jobs(jobs, config), config["cache"] if use_cache is None else use_cache)
+    use = config["cache"] if use_cache is None else use_cache
+    return CachedParallelAnalyzer(resolve_jobs(jobs, config), use)

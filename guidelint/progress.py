@@ -11,12 +11,23 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:  # pragma: no cover
+    from types import TracebackType
+
+    from guidelint.analysis import Analyzer
+    from guidelint.config import Config
+    from guidelint.discovery import FileItem
+    from guidelint.incremental import SiteSnapshot
+    from guidelint.results import AnalysedPage
 
 DELAY = 0.8
 FRAMES = "|/-\\"
 
 
-def wanted(fmt: str, stream=None) -> bool:
+def wanted(fmt: str, stream: TextIO | None = None) -> bool:
     stream = stream or sys.stderr
     try:
         tty = stream.isatty()
@@ -26,7 +37,7 @@ def wanted(fmt: str, stream=None) -> bool:
 
 
 class Progress:
-    def __init__(self, enabled: bool, stream=None) -> None:
+    def __init__(self, enabled: bool, stream: TextIO | None = None) -> None:
         self.enabled = enabled
         self.stream = stream or sys.stderr
         self.phase = "checking"
@@ -43,7 +54,12 @@ class Progress:
             self._thread.start()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(1)
@@ -51,22 +67,9 @@ class Progress:
             self.stream.write("\r\033[K")
             self.stream.flush()
 
-    def wrap(self, analyzer):
+    def wrap(self, analyzer: Analyzer) -> Analyzer:
         """An analyzer that names its phase (how many pages) in the progress line."""
-        if not self.enabled:
-            return analyzer
-
-        def analyze(items, config, selected):
-            self.phase = f"analysing {len(items):,} page{'s' if len(items) != 1 else ''}"
-            try:
-                return analyzer(items, config, selected)
-            finally:
-                self.phase = "running site-wide checks (links, anchors)"
-
-        if hasattr(analyzer, "stats"):
-            analyze.stats = analyzer.stats  # type: ignore[attr-defined]
-        analyze.inner = analyzer  # type: ignore[attr-defined] # runner.run finds the site snapshot through it
-        return analyze
+        return _PhaseNaming(self, analyzer) if self.enabled else analyzer
 
     def _loop(self) -> None:
         if self._stop.wait(DELAY):
@@ -79,3 +82,25 @@ class Progress:
             self._shown = True
             i += 1
             self._stop.wait(0.1)
+
+
+class _PhaseNaming:
+    """``analyzer``, naming the phase of the run in the progress line (an ``Analyzer`` itself)."""
+
+    def __init__(self, progress: Progress, analyzer: Analyzer) -> None:
+        self.progress = progress
+        self.analyzer = analyzer
+
+    @property
+    def site_snapshot(self) -> SiteSnapshot | None:
+        return self.analyzer.site_snapshot
+
+    def __call__(
+        self, items: list[FileItem], config: Config, selected: frozenset[str]
+    ) -> Sequence[AnalysedPage]:
+        n = len(items)
+        self.progress.phase = f"analysing {n:,} page{'s' if n != 1 else ''}"
+        try:
+            return self.analyzer(items, config, selected)
+        finally:
+            self.progress.phase = "running site-wide checks (links, anchors)"

@@ -43,7 +43,7 @@ class Rule:
     #   reach (pages, anchors, files) and the set of pages, the configuration and the disk; so
     #   after an edit only the edited pages and the pages linking to them are checked again;
     # "graph": the findings depend on the whole link graph, through the pages' edges and the
-    #   facts a SummaryStub holds; checked again for every page, from stored edges;
+    #   facts a snapshot.StoredSummary holds; checked again for every page, from stored edges;
     # None (unknown, e.g. a plugin's rule): every edit runs the site rules on the whole site.
     locality: ClassVar[str | None] = None
     # codes whose finding on the same span this rule's finding replaces when it carries a fix

@@ -301,7 +301,7 @@ def pick_related(slug: str, pages: list[tuple[str, str | None]]) -> list[str]:
 def create(
     config, schemas, page_type: str, slug: str, title: str | None, force: bool = False
 ) -> Path:
-    from guidelint.runner import _rel, discover
+    from guidelint.discovery import discover, rel_path
     from guidelint.site import slug_for
 
     slug = slug.strip().removesuffix(".md").strip("/")
@@ -320,7 +320,7 @@ def create(
         import yaml
 
         for path in discover(config.content_root, config):
-            rel = _rel(path, config.content_root)
+            rel = rel_path(path, config.content_root)
             if rel is None:
                 continue
             page_type_of = None

@@ -211,23 +211,30 @@ def _indexed(summary: PageSummary) -> TypeGuard[IndexedPage]:
     return summary.rel is not None
 
 
+@dataclass(frozen=True, eq=False)  # never compared: no __eq__ built at import
+class LinkScope:
+    """A run that resolves the links of some pages only (the engine's site-rules plan, see
+    guidelint.incremental): ``pages``, whose links are resolved; every other page's graph edges
+    are ``stored_edges(rel)``, as they were last resolved. Read by guidelint.links, never by a
+    rule: a rule sees the same links and edges either way."""
+
+    pages: frozenset[str]
+    stored_edges: Callable[[str], tuple[str, ...]]
+
+
 class SiteIndex:
     """Every page of the site, built once per run."""
 
-    def __init__(self, summaries: list[PageSummary]) -> None:
+    def __init__(self, summaries: list[PageSummary], link_scope: LinkScope | None = None) -> None:
         self.pages: list[IndexedPage] = [s for s in summaries if _indexed(s)]
         self.by_rel = {s.rel: s for s in self.pages}
         self.by_slug = {s.slug: s for s in self.pages if s.slug is not None}
         hubs = [s for s in self.pages if s.type == "hub"]
         self.hub = hubs[0] if len(hubs) == 1 else None
         self.hubs = hubs
-        self.cache: dict[
-            str, Any
-        ] = {}  # per-run results shared by site rules (e.g. resolved links)
-        # a partial run served by the site snapshot: the pages whose links are resolved (None: all);
-        # the graph edges of the others come from ``stored_edges(rel)`` (guidelint.links.site_links)
-        self.focus: set[str] | None = None
-        self.stored_edges: Callable[[str], tuple[str, ...]] | None = None
+        # per-run results shared by site rules (e.g. resolved links)
+        self.cache: dict[str, Any] = {}
+        self.link_scope = link_scope  # None: every page's links are resolved
 
     def __len__(self) -> int:
         return len(self.pages)

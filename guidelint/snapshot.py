@@ -24,8 +24,9 @@ steps:
    the stored edges, and keeps the other pages' stored findings (``Rule.locality``). Otherwise
    the site rules run over the stored summaries plus the new ones.
 
-Unchanged pages are served from the snapshot as ``StoredResult``: their findings are loaded,
-their summary stays pickled until a site rule needs it. The snapshot lives in the cache's
+Unchanged pages are served from the snapshot as ``StoredPageResult`` (a
+``guidelint.results.AnalysedPage``, like a fresh ``PageResult``): their findings are loaded as
+rows, their summary stays pickled until something reads it. The snapshot lives in the cache's
 context folder (so a different configuration, rule selection, date or guidelint version never
 sees it), one file per content root and working folder, written atomically like cache entries;
 an unreadable or foreign file is ignored, and so is one that is not a regular file or whose
@@ -41,18 +42,20 @@ import pickle
 import struct
 import time
 import zlib
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from guidelint import trust
 from guidelint.links import file_state, list_folder
+from guidelint.results import INTERNAL_ERROR, AnalysedPage, FindingRow
+from guidelint.site import PageSummary
 
 if TYPE_CHECKING:  # pragma: no cover
     from guidelint.config import Config
-    from guidelint.results import PageResult
-    from guidelint.site import PageSummary
-    from guidelint.source import Finding
+    from guidelint.incremental import DiskFacts, LinkData, Pages, Suggestions
+    from guidelint.page import Comment
 
 MAGIC = b"guidelint-snapshot-7\n"
 RACY_NS = 2_000_000_000  # file-system timestamps can be as coarse as 1-2 s
@@ -68,41 +71,14 @@ def summary_digest(blob: bytes) -> bytes:
     return hashlib.blake2b(blob, digest_size=16).digest()
 
 
-Packed = tuple  # a Finding as plain data: (code, line, column, end_line, end_column, message, fix)
-
-
-def pack(findings, messages: dict[str, str]) -> tuple[Packed, ...]:
-    """Findings as plain tuples, equal messages shared (``messages`` interns them): a site's
-    tens of thousands of findings repeat a few hundred messages, and plain tuples of shared
-    strings load several times faster than pickled objects."""
-    out = []
-    for f in findings:
-        if type(f) is tuple:  # packed already (kept from the previous snapshot)
-            out.append(f[:5] + (messages.setdefault(f[5], f[5]), f[6]))
-            continue
-        s = f.span
-        out.append(
-            (
-                f.code,
-                s.line,
-                s.column,
-                s.end_line,
-                s.end_column,
-                messages.setdefault(f.message, f.message),
-                f.fix,
-            )
-        )
-    return tuple(out)
-
-
-def unpack(packed: tuple[Packed, ...]) -> list[Finding]:
-    from guidelint.diagnostics import Span
-    from guidelint.source import Finding
-
-    return [
-        Finding(code, Span(line, col, end_line, end_col), message, fix)
-        for code, line, col, end_line, end_col, message, fix in packed
-    ]
+def intern_rows(rows: Iterable[FindingRow], messages: dict[str, str]) -> tuple[FindingRow, ...]:
+    """``rows`` with equal messages shared (``messages`` interns them): a site's tens of thousands
+    of findings repeat a few hundred messages, and plain tuples of shared strings load several
+    times faster than pickled objects."""
+    return tuple(
+        (code, line, column, end_line, end_column, messages.setdefault(message, message), fix)
+        for code, line, column, end_line, end_column, message, fix in rows
+    )
 
 
 @dataclass
@@ -111,72 +87,69 @@ class PageRecord:
 
     sig: Signature | None  # None: racily clean, hash the bytes next time
     digest: bytes  # hash of the file's bytes (guidelint.cache.digest)
-    findings: tuple[Packed, ...]  # page-rule findings, packed
+    findings: tuple[FindingRow, ...]  # page-rule findings
     summary_blob: bytes  # the pickled PageSummary
     summary_hash: bytes  # summary_digest(summary_blob)
-    comments: tuple  # the summary's comments and ok flag, for suppressions without unpickling
-    ok: bool
-    facts: tuple  # STUB_FIELDS of the summary, for a SummaryStub
+    comments: tuple[Comment, ...]  # the summary's comments and ok flag, for suppressions
+    ok: bool  # (without unpickling the summary)
+    facts: tuple[Any, ...]  # the summary's IDENTITY_FIELDS, for a StoredSummary
     links: LinkData | None = None  # where the page's links led, the last time they were resolved
-    lines: dict = field(
-        default_factory=dict
-    )  # the source lines of its last findings (PageResult.lines)
+    # the source lines of its last findings (PageResult.lines)
+    lines: dict[int, str | None] = field(default_factory=dict)
 
 
-# What one page's links resolved to (guidelint.links.link_data): the page paths any link or image
-# reaches, the graph edges (links and related entries that reach a page, for orphans and
-# reachability), and whether a link finds nothing. Valid while the set of pages, the disk facts
-# and the configuration stay the same, since resolving a path reads nothing else.
-LinkData = tuple  # (frozenset[str], tuple[str, ...], bool)
-
-STUB_FIELDS = ("path", "rel", "slug", "ok", "type", "status", "title", "urls", "menu")
+# what identifies a page, kept apart in its record: the fields a StoredSummary holds without
+# unpickling, and what edited_neighbourhood compares ("graph" rules read them of every page)
+IDENTITY_FIELDS = ("path", "rel", "slug", "ok", "type", "status", "title", "urls", "menu")
 
 
-class SummaryStub:
-    """A stored page's summary for a partial run: what identifies the page is at hand, anything
-    else (links, headings...) unpickles the whole summary on first use. A site rule that reads
-    more than the stub holds is still right, only slower."""
+class StoredSummary(PageSummary):
+    """A stored page's ``PageSummary`` for the site index of a run that does not resolve its links:
+    the fields that identify the page are at hand, reading any other field (links, headings...)
+    unpickles the whole summary once. A site rule that reads more than the identity is still
+    right, only slower. Compared and hashed by identity; pickled as the full summary."""
 
-    __slots__ = STUB_FIELDS + ("_blob", "_full")
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
 
-    def __init__(self, record: PageRecord) -> None:
-        for name, value in zip(STUB_FIELDS, record.facts):
-            object.__setattr__(self, name, value)
-        self._blob = record.summary_blob
-        self._full = None
+    @classmethod
+    def of(cls, record: PageRecord) -> StoredSummary:
+        summary = object.__new__(cls)  # (no __init__: the other fields are read from the blob)
+        state = summary.__dict__
+        state.update(zip(IDENTITY_FIELDS, record.facts))
+        state["_blob"] = record.summary_blob
+        return summary
 
-    @property
-    def published(self) -> bool:
-        return self.status == "published"
+    def full(self) -> PageSummary:
+        state = self.__dict__
+        if "_full" not in state:
+            state["_full"] = pickle.loads(state["_blob"])
+        full: PageSummary = state["_full"]
+        return full
 
-    def __getattr__(self, name: str):
-        if name.startswith("__") or name in ("_blob", "_full"):
-            raise AttributeError(name)
-        if self._full is None:
-            self._full = pickle.loads(self._blob)
-        return getattr(self._full, name)
+    def __reduce__(self) -> tuple[Callable[[bytes], Any], tuple[bytes]]:
+        return (pickle.loads, (self.__dict__["_blob"],))
 
 
-class StoredResult:
-    """A ``PageResult`` served from the snapshot; the summary is unpickled on first use."""
+def _stored_field(name: str) -> property:
+    return property(lambda self: getattr(self.full(), name), doc=f"{name}, from the full summary")
 
-    __slots__ = ("_findings", "_summary", "record")
+
+for _field in fields(PageSummary):
+    if _field.name not in IDENTITY_FIELDS:
+        setattr(StoredSummary, _field.name, _stored_field(_field.name))
+del _field
+
+
+class StoredPageResult:
+    """A page the site snapshot knew unchanged (``guidelint.results.AnalysedPage``): its findings
+    are served as stored, its summary is unpickled on first use."""
+
+    __slots__ = ("_summary", "record")
 
     def __init__(self, record: PageRecord) -> None:
         self.record = record
         self._summary: PageSummary | None = None
-        self._findings: list[Finding] | None = None
-
-    @property
-    def findings(self) -> list[Finding]:
-        if self._findings is None:
-            self._findings = unpack(self.record.findings)
-        return self._findings
-
-    @property
-    def packed(self) -> tuple[Packed, ...]:
-        """The findings as stored (runner.run turns these into diagnostics without Finding objects)."""
-        return self.record.findings
 
     @property
     def summary(self) -> PageSummary:
@@ -184,16 +157,19 @@ class StoredResult:
             self._summary = pickle.loads(self.record.summary_blob)
         return self._summary
 
-    def stub(self) -> PageSummary | SummaryStub:
-        """The summary if it was unpickled already, else a stub that unpickles it when needed."""
-        return self._summary if self._summary is not None else SummaryStub(self.record)
+    def index_summary(self) -> PageSummary:
+        """The summary if it was unpickled already, else one that unpickles itself when read."""
+        return self._summary if self._summary is not None else StoredSummary.of(self.record)
+
+    def finding_rows(self) -> tuple[FindingRow, ...]:
+        return self.record.findings
 
     @property
-    def lines(self) -> dict:
+    def lines(self) -> dict[int, str | None]:
         return self.record.lines
 
     @property
-    def comments(self) -> tuple:
+    def comments(self) -> tuple[Comment, ...]:
         return self.record.comments
 
     @property
@@ -204,17 +180,14 @@ class StoredResult:
 @dataclass
 class Snapshot:
     pages: dict[str, PageRecord] = field(default_factory=dict)  # by path below the content root
-    # the site rules' findings (packed) of the last whole-site run, by page; None when that run was partial
-    site_findings: dict[str, tuple[Packed, ...]] | None = None
-    exists: dict[str, bool | str] = field(
-        default_factory=dict
-    )  # non-page files looked up: found or not, or outside the root (links.file_state)
-    listings: dict[str, tuple[str, ...] | None] = field(
-        default_factory=dict
-    )  # folders listed (GL311)
+    # the site rules' findings of the last whole-site run, by page; None when that run was partial
+    site_findings: dict[str, tuple[FindingRow, ...]] | None = None
+    # non-page files looked up: found or not, or outside the root (links.file_state)
+    exists: dict[str, bool | str] = field(default_factory=dict)
+    listings: dict[str, tuple[str, ...] | None] = field(default_factory=dict)  # folders (GL311)
     # the link resolver's "did you mean" answers ((path wanted, candidates) -> page): they depend on
     # nothing but the set of pages, and finding them was a third of a site-rules pass at 10k pages
-    suggestions: dict = field(default_factory=dict)
+    suggestions: Suggestions = field(default_factory=dict)
     # as loaded: each shard's pickled bytes and page count, so that saving reuses unchanged shards
     shard_blobs: list[bytes] = field(default_factory=list, repr=False, compare=False)
     shard_sizes: list[int] = field(default_factory=list, repr=False, compare=False)
@@ -228,23 +201,22 @@ class Snapshot:
 
 
 class Session:
-    """The snapshot's part in one run: the analyzer asks it which pages are unchanged, the runner
-    whether the site findings still hold, and at the end it writes the new snapshot."""
+    """The snapshot's part in one run: the analyzer asks it which pages are unchanged, the
+    site-rules policy (``guidelint.incremental``, whose ``SiteSnapshot`` this is) whether the site
+    findings still hold, and at the end it writes the new snapshot."""
 
     def __init__(self, path: Path, root: Path) -> None:
         self.path = path
         self.root = root
         self.started = time.time_ns()
         self.previous = load(path)
-        self.seen: dict[
-            str, tuple[Signature | None, bytes]
-        ] = {}  # key -> (signature, digest) this run
+        self.seen: dict[str, tuple[Signature | None, bytes]] = {}  # key -> (signature, digest)
         self.blobs: dict[str, bytes] = {}  # pickled summaries of the pages analysed in this run
         self.reused = 0  # pages served from the snapshot
 
     def unchanged(
         self, key: str, sig: Signature | None, digest: bytes | None = None
-    ) -> StoredResult | None:
+    ) -> StoredPageResult | None:
         """The stored result of ``key`` if its signature (or, given, the hash of its bytes) matches."""
         rec = self.previous.pages.get(key) if self.previous is not None else None
         if rec is None or not (
@@ -253,7 +225,7 @@ class Session:
             return None
         self.seen[key] = (sig, rec.digest)
         self.reused += 1
-        return StoredResult(rec)
+        return StoredPageResult(rec)
 
     def knows(self, key: str) -> bool:
         """The snapshot has a record of ``key`` (whose signature did not match)."""
@@ -267,24 +239,20 @@ class Session:
         if summary_blob is not None:
             self.blobs[key] = summary_blob
 
-    def site_findings(
-        self, pages: list[tuple[str, PageResult | StoredResult]]
-    ) -> dict[str, tuple[Packed, ...]] | None:
-        """The stored site findings (packed), if they hold for these (key, result) pages; else None."""
+    def site_findings(self, pages: Pages) -> dict[str, tuple[FindingRow, ...]] | None:
+        """The stored site findings, if they hold for these (key, result) pages; else None."""
         prev = self.previous
         if prev is None or prev.site_findings is None or not self._same_pages(pages):
             return None
         for key, result in pages:
             if (
-                not isinstance(result, StoredResult)
+                not isinstance(result, StoredPageResult)
                 and summary_digest(self._blob(key, result)) != prev.pages[key].summary_hash
             ):
                 return None
         return prev.site_findings if prev.disk_unchanged(self.root) else None
 
-    def neighbourhood(
-        self, pages: list[tuple[str, PageResult | StoredResult]], report: set[str]
-    ) -> set[str] | None:
+    def neighbourhood(self, pages: Pages, report: set[str]) -> set[str] | None:
         """For a run that reports on ``report`` only: the pages whose links the site rules must see
         (the reported and changed pages, the pages linking into the reported ones, the pages with
         a link that finds nothing), or None when the stored link data cannot be trusted (pages
@@ -292,7 +260,9 @@ class Session:
         if not self._links_hold(pages):
             return None
         assert self.previous is not None  # _links_hold checked it
-        focus = set(report) | {key for key, result in pages if not isinstance(result, StoredResult)}
+        focus = set(report) | {
+            key for key, result in pages if not isinstance(result, StoredPageResult)
+        }
         for key, rec in self.previous.pages.items():
             assert rec.links is not None  # _links_hold checked it
             targets, _edges, missing = rec.links
@@ -300,9 +270,7 @@ class Session:
                 focus.add(key)
         return focus
 
-    def edited_neighbourhood(
-        self, pages: list[tuple[str, PageResult | StoredResult]]
-    ) -> set[str] | None:
+    def edited_neighbourhood(self, pages: Pages) -> set[str] | None:
         """For a whole-site run after an edit that moved links (the stored site findings do not
         hold as they are): the edited pages and the pages whose links or related entries reach
         one of them, the only pages whose "links" site findings can have changed. None when the
@@ -314,10 +282,9 @@ class Session:
             return None
         edited = set()
         for key, result in pages:
-            if isinstance(result, StoredResult):
+            if isinstance(result, StoredPageResult):
                 continue
-            summary = result.summary
-            if tuple(getattr(summary, name) for name in STUB_FIELDS) != prev.pages[key].facts:
+            if _identity(result.summary) != prev.pages[key].facts:
                 return None
             edited.add(key)
         focus = set(edited)
@@ -328,7 +295,7 @@ class Session:
                 focus.add(key)
         return focus
 
-    def _links_hold(self, pages: list[tuple[str, PageResult | StoredResult]]) -> bool:
+    def _links_hold(self, pages: Pages) -> bool:
         """The stored link data holds for this run: same pages, link data for each, same disk facts."""
         prev = self.previous
         return (
@@ -338,20 +305,20 @@ class Session:
             and prev.disk_unchanged(self.root)
         )
 
-    def stored_site_findings(self, key: str) -> tuple[Packed, ...]:
+    def stored_site_findings(self, key: str) -> tuple[FindingRow, ...]:
         """The site findings of ``key`` in the last whole-site run (see edited_neighbourhood)."""
         assert (
             self.previous is not None and self.previous.site_findings is not None
         )  # checked there
         return self.previous.site_findings.get(key, ())
 
-    def _same_pages(self, pages: list[tuple[str, PageResult | StoredResult]]) -> bool:
+    def _same_pages(self, pages: Pages) -> bool:
         """This run's pages are the snapshot's, and each was read or matched in this run."""
         assert self.previous is not None  # callers check first
         prev = self.previous.pages
         return len(pages) == len(prev) and all(key in prev and key in self.seen for key, _ in pages)
 
-    def previous_disk(self) -> tuple[dict[str, bool | str], dict]:
+    def previous_disk(self) -> DiskFacts:
         """The disk facts of the snapshot (checked by site_findings or neighbourhood before use)."""
         return (
             (dict(self.previous.exists), dict(self.previous.listings))
@@ -365,18 +332,18 @@ class Session:
         assert links is not None  # the focus is given only when every page has link data
         return links[1]
 
-    def suggestions(self, pages: list[tuple[str, PageResult | StoredResult]]) -> dict:
+    def suggestions(self, pages: Pages) -> Suggestions:
         """The stored link suggestions, if this run's pages are the snapshot's (else none)."""
         prev = self.previous
         return dict(prev.suggestions) if prev is not None and self._same_pages(pages) else {}
 
     def save(
         self,
-        pages: list[tuple[str, PageResult | StoredResult]],
-        site_findings: dict[str, list] | dict[str, tuple[Packed, ...]] | None,
-        disk: tuple[dict[str, bool | str], dict] | None,
+        pages: Pages,
+        site_findings: Mapping[str, Sequence[FindingRow]] | None,
+        disk: DiskFacts | None,
         link_data: dict[str, LinkData] | None = None,
-        suggestions: dict | None = None,
+        suggestions: Suggestions | None = None,
     ) -> None:
         """Write the snapshot of this run, unless it would say what the previous one says."""
         messages: dict[str, str] = {}
@@ -390,7 +357,7 @@ class Session:
             if reused and self.previous is not None
             else None
             if site_findings is None
-            else {key: pack(found, messages) for key, found in site_findings.items()}
+            else {key: intern_rows(found, messages) for key, found in site_findings.items()}
         )
         if disk is not None:
             snap.exists, snap.listings = disk
@@ -402,21 +369,26 @@ class Session:
             snap.suggestions = self.previous.suggestions
         changed = False
         for key, result in pages:
-            if key not in self.seen or (
-                not isinstance(result, StoredResult)
-                and any(f.code == "GL900" for f in result.findings)
-            ):
-                continue  # unreadable, or a rule crashed: look at it again next time
+            if key not in self.seen:
+                continue  # unreadable: look at it again next time
+            rows = (
+                None
+                if isinstance(result, StoredPageResult)
+                else intern_rows(result.finding_rows(), messages)
+            )
+            if rows is not None and any(row[0] == INTERNAL_ERROR for row in rows):
+                continue  # a rule crashed: look at it again next time
             sig, digest = self.seen[key]
             if sig is not None and max(sig[0], sig[1]) >= self.started - RACY_NS:
                 sig = None  # racily clean: changed in the same clock tick as this run, maybe again
             links = link_data.get(key) if link_data else None
-            if isinstance(result, StoredResult):
+            if isinstance(result, StoredPageResult):
                 rec = result.record
                 if rec.sig != sig or (links is not None and links != rec.links):
                     rec = replace(rec, sig=sig, links=rec.links if links is None else links)
                     changed = True
             else:
+                assert rows is not None  # made above for every page analysed in this run
                 blob = self._blob(key, result)
                 summary = result.summary
                 hashed = summary_digest(blob)
@@ -425,20 +397,19 @@ class Session:
                 ):  # not resolved in this run: the old data holds if the summary is the same
                     old = self.previous.pages.get(key) if self.previous is not None else None
                     links = old.links if old is not None and old.summary_hash == hashed else None
-                packed = pack(result.findings, messages)
                 rec = PageRecord(
                     sig,
                     digest,
-                    packed,
+                    rows,
                     blob,
                     hashed,
                     tuple(summary.comments),
                     summary.ok,
-                    tuple(getattr(summary, name) for name in STUB_FIELDS),
+                    _identity(summary),
                     links,
                     _shown(
                         result.lines,
-                        packed,
+                        rows,
                         snap.site_findings.get(key, ()) if snap.site_findings is not None else None,
                     ),
                 )
@@ -455,18 +426,26 @@ class Session:
 
         store(self.path, lambda fh: _write(fh, snap, self.previous, reused))
 
-    def _blob(self, key: str, result) -> bytes:
+    def _blob(self, key: str, result: AnalysedPage) -> bytes:
         if key not in self.blobs:
             self.blobs[key] = pickle.dumps(result.summary, pickle.HIGHEST_PROTOCOL)
         return self.blobs[key]
 
 
-def _shown(lines: dict, packed: tuple[Packed, ...], site: tuple[Packed, ...] | None) -> dict:
+def _identity(summary: PageSummary) -> tuple[Any, ...]:
+    return tuple(getattr(summary, name) for name in IDENTITY_FIELDS)
+
+
+def _shown(
+    lines: dict[int, str | None],
+    rows: tuple[FindingRow, ...],
+    site: tuple[FindingRow, ...] | None,
+) -> dict[int, str | None]:
     """The lines worth keeping for the next report: those of the page's findings and, when they
     are known, of its site findings (a line not kept is read from the file if a report needs it)."""
     if site is None:
         return lines
-    used = {f[1] for f in packed}
+    used = {f[1] for f in rows}
     used.update(f[1] for f in site)
     return {n: text for n, text in lines.items() if n in used}
 
@@ -506,7 +485,7 @@ def _shard_label(i: int) -> bytes:
 
 
 def _frame(
-    fh, secret: bytes, label: bytes, payload: bytes, known_tag: bytes | None = None
+    fh: BinaryIO, secret: bytes, label: bytes, payload: bytes, known_tag: bytes | None = None
 ) -> bytes:
     mac = known_tag or trust.tag(secret, label, payload)
     fh.write(mac)
@@ -515,7 +494,7 @@ def _frame(
     return mac
 
 
-def _read_frame(fh, secret: bytes, label: bytes, left: list[int]) -> tuple[bytes, bytes]:
+def _read_frame(fh: BinaryIO, secret: bytes, label: bytes, left: list[int]) -> tuple[bytes, bytes]:
     """(payload, tag) of the next frame; raises ValueError unless its tag verifies. ``left``: the
     bytes the file has left (a length field is never trusted to allocate more)."""
     head = fh.read(trust.TAG_BYTES + _LENGTH.size)
@@ -533,7 +512,7 @@ def _read_frame(fh, secret: bytes, label: bytes, left: list[int]) -> tuple[bytes
     return payload, mac
 
 
-def _write(fh, snap: Snapshot, previous: Snapshot | None, site_reused: bool) -> None:
+def _write(fh: BinaryIO, snap: Snapshot, previous: Snapshot | None, site_reused: bool) -> None:
     """The snapshot file (see above); each shard is written as soon as it is made, so that a cold
     run never holds every shard's pickle at once."""
     secret = trust.key()
@@ -568,7 +547,7 @@ def _write(fh, snap: Snapshot, previous: Snapshot | None, site_reused: bool) -> 
             # not a page of it changed: its bytes and tag as read
             _frame(fh, secret, b"", previous.shard_blobs[i], previous.shard_tags[i])
             continue
-        # (messages shared by pack(), or read from one shard, are one object: pickled once)
+        # (messages shared by intern_rows(), or read from one shard, are one object: pickled once)
         blob = pickle.dumps(
             {key: tuple(getattr(rec, name) for name in _FIELDS) for key, rec in group.items()},
             pickle.HIGHEST_PROTOCOL,

@@ -37,7 +37,9 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 KEY_ENV = "GUIDELINT_CACHE_KEY_FILE"
 KEY_BYTES = 32
@@ -59,7 +61,7 @@ def key_path() -> Path:
     return base / "guidelint" / "cache.key"
 
 
-def open_regular(path: Path | str):
+def open_regular(path: Path | str) -> BinaryIO | None:
     """A binary file object for ``path`` if it is a regular file (never following a symlink and
     never waiting on a FIFO), else None. Raises nothing for a missing or odd file."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
@@ -87,7 +89,8 @@ def read_regular(path: Path | str) -> bytes | None:
         return None
     try:
         with fh:
-            return fh.read()
+            data: bytes = fh.read()
+            return data
     except OSError:
         return None
 
@@ -147,7 +150,7 @@ def _key_or_reason() -> tuple[bytes | None, str | None]:
 _WARNED: list[bool] = []
 
 
-def _inside(path: Path, folders) -> Path | None:
+def _inside(path: Path, folders: Iterable[Path | str]) -> Path | None:
     """The first of ``folders`` that holds ``path`` (both resolved), or None."""
     try:
         real = Path(os.path.realpath(path))
@@ -163,7 +166,7 @@ def _inside(path: Path, folders) -> Path | None:
     return None
 
 
-def key(outside=()) -> bytes | None:
+def key(outside: Iterable[Path | str] = ()) -> bytes | None:
     """The cache key, or None (after saying once on standard error why the cache is off).
     ``outside``: folders the key file must not be in (the cache folder, the content root:
     whoever can write there could then write the key too)."""
@@ -184,7 +187,7 @@ def key(outside=()) -> bytes | None:
     return found
 
 
-def tag(secret: bytes, label: bytes, payload) -> bytes:
+def tag(secret: bytes, label: bytes, payload: bytes | memoryview) -> bytes:
     """HMAC-SHA256 of ``label`` (what the bytes are, so a tag is never valid for another kind of
     record) and ``payload``."""
     mac = hmac.new(secret, label + b"\0", "sha256")
@@ -192,7 +195,7 @@ def tag(secret: bytes, label: bytes, payload) -> bytes:
     return mac.digest()
 
 
-def verify(secret: bytes, label: bytes, payload, expected: bytes) -> bool:
+def verify(secret: bytes, label: bytes, payload: bytes | memoryview, expected: bytes) -> bool:
     return hmac.compare_digest(tag(secret, label, payload), expected)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from guidelint import cache as cache_mod
-from guidelint import parallel
+from guidelint import parallel, pool
 from guidelint.config import Config, load_config
 from guidelint.registry import all_rules
 from guidelint.runner import run
@@ -589,7 +589,7 @@ def test_interrupted_run_saves_what_it_analysed(gen_site, tmp_path, monkeypatch,
     config = gen_site(40)
     selected = _selected()
     _age((tmp_path / "content").rglob("*.md"))
-    real = parallel.analyze
+    real = pool.analyze
     done = []
 
     def interrupted(display, rel, data, *args):
@@ -598,11 +598,11 @@ def test_interrupted_run_saves_what_it_analysed(gen_site, tmp_path, monkeypatch,
         done.append(rel)
         return real(display, rel, data, *args)
 
-    monkeypatch.setattr(parallel, "analyze", interrupted)
+    monkeypatch.setattr(pool, "analyze", interrupted)
     monkeypatch.setattr(parallel, "POOL_MIN_PAGES", 10_000)  # in this process: the patch must apply
     with pytest.raises(KeyboardInterrupt):
         _report(config, selected)
-    monkeypatch.setattr(parallel, "analyze", real)
+    monkeypatch.setattr(pool, "analyze", real)
     monkeypatch.setattr(parallel, "POOL_MIN_PAGES", 2 if jobs > 1 else 10_000)
     monkeypatch.setattr(parallel, "MIN_PAGES_PER_WORKER", 1)
     analyzer = parallel.make_analyzer(jobs, config, use_cache=True)

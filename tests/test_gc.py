@@ -7,7 +7,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from guidelint import parallel
+from guidelint import parallel, pool
 from guidelint.config import load_config
 from guidelint.loading import load_packs
 from guidelint.registry import all_rules
@@ -98,13 +98,13 @@ def test_a_whole_run_leaves_no_reference_cycles(tmp_path, monkeypatch):
 
 def test_the_command_line_runs_without_the_collector_and_workers_with_it():
     code = (
-        "import gc, sys; import guidelint.cli as c; from guidelint import parallel;"
+        "import gc, sys; import guidelint.cli as c; from guidelint import pool;"
         "sys.argv = ['guidelint', '--version'];\n"
         "try:\n    c.main()\nexcept SystemExit:\n    pass\n"
         "print(gc.isenabled());"
-        "parallel._init_worker(None, frozenset(), True); print(gc.isenabled(), gc.get_threshold())"
+        "pool._init_worker(None, frozenset(), True); print(gc.isenabled(), gc.get_threshold())"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.split("\n")
-    assert out[-3:-1] == ["False", f"True {parallel.WORKER_GC_THRESHOLDS}"]
+    assert out[-3:-1] == ["False", f"True {pool.WORKER_GC_THRESHOLDS}"]

@@ -262,13 +262,13 @@ def test_file_vanishing_between_cache_lookup_and_worker(tmp_path, monkeypatch):
     _write_site(tmp_path, files, "")
     monkeypatch.chdir(tmp_path)
     config = load_config(tmp_path / "pyproject.toml")
-    real_pool = parallel.Analyzer._pool
+    real_pool = parallel.CachedParallelAnalyzer._pool
 
     def pool_after_delete(self, *args, **kwargs):
         (tmp_path / "content" / "p30.md").unlink()
         return real_pool(self, *args, **kwargs)
 
-    monkeypatch.setattr(parallel.Analyzer, "_pool", pool_after_delete)
+    monkeypatch.setattr(parallel.CachedParallelAnalyzer, "_pool", pool_after_delete)
     selected = frozenset({"GL901", "GL904"})
     report = runner.run([], config, selected, analyzer=make_analyzer(2, config, use_cache=True))
     assert [(d.code, d.path) for d in report.diagnostics] == [("GL901", "content/p30.md")]
@@ -629,6 +629,7 @@ def test_unwritable_stdout_exits_2_with_one_line(tmp_path, fmt, where):
 
 
 def test_content_root_slash_keeps_the_whole_path(tmp_path):
+    from guidelint import discovery
     from guidelint.config import Config
 
     folder = tmp_path / "guide"
@@ -637,10 +638,10 @@ def test_content_root_slash_keeps_the_whole_path(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[tool.guidelint]\ncontent_root = "/"\n')
     config = load_config(tmp_path / "pyproject.toml")
     assert isinstance(config, Config) and str(config.content_root) == "/"
-    found = runner._walk(folder, config)
+    found = discovery._walk(folder, config)
     real = (folder / "page.md").resolve()
     assert [rel for _path, rel in found] == [real.as_posix().lstrip("/")]
-    assert runner._prefix(Path("/")) == "/" and runner._prefix(Path("/srv")) == "/srv/"
+    assert discovery._prefix(Path("/")) == "/" and discovery._prefix(Path("/srv")) == "/srv/"
 
 
 def test_duplicate_key_made_with_an_alias_points_at_the_alias():

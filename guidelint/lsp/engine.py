@@ -8,7 +8,8 @@ in-memory pieces plugged into it:
 * ``MemoryAnalyzer`` keeps every page's ``PageResult`` between runs, keyed by the file's ``stat``
   signature (a page that changed on disk is analysed again) or, for an open buffer, by its text;
   so an edit re-analyses one page, not a thousand;
-* ``MemorySession`` plays the part of the site snapshot (``guidelint.snapshot.Session``) without
+* ``MemorySession`` plays the part of the site snapshot (``guidelint.incremental.SiteSnapshot``,
+  as ``guidelint.snapshot.Session`` does on the command line) without
   writing anything: it remembers which pages each page's links reach and its graph edges, so the
   site rules resolve only the links that can change a finding on the reported pages (the pages
   reported, the pages that changed since, the pages linking into the reported ones and the pages
@@ -30,7 +31,8 @@ from pathlib import Path
 
 from guidelint.config import Config, ConfigError, find_config, load_config
 from guidelint.diagnostics import Diagnostic
-from guidelint.runner import FileItem, PageResult, analyze, analyze_items
+from guidelint.results import AnalysedPage
+from guidelint.runner import FileItem, analyze, analyze_items
 from guidelint.site import PageSummary
 
 Signature = tuple
@@ -64,7 +66,7 @@ class MemorySession:
             and all(key in self.keys and key in self.links for key, _r in pages)
         )
 
-    # -------------------------------------------------------- the Session interface runner uses
+    # -------------------------------------------------------- the SiteSnapshot interface
     def site_findings(self, pages):
         return None
 
@@ -119,26 +121,30 @@ class MemorySession:
 
 
 class MemoryAnalyzer:
-    """An ``runner.Analyzer`` that keeps results in memory; ``overlay`` maps a resolved file path
-    to the text of its open buffer, analysed instead of the file."""
+    """An ``Analyzer`` (``guidelint.analysis``) that keeps results in memory; ``overlay`` maps a
+    resolved file path to the text of its open buffer, analysed instead of the file."""
 
     def __init__(self) -> None:
         self.clear()
+
+    @property
+    def site_snapshot(self) -> MemorySession:
+        return self.session
 
     def clear(self) -> None:
         """Forget everything (the configuration, schemas or packs changed)."""
         self.session = MemorySession()
         self.overlay: dict[str, bytes] = {}
-        self._disk: dict[str, tuple[Signature, PageResult]] = {}
-        self._buffers: dict[str, tuple[bytes, PageResult]] = {}
-        self.by_rel: dict[str, PageResult] = {}  # the latest result of every page of the site
+        self._disk: dict[str, tuple[Signature, AnalysedPage]] = {}
+        self._buffers: dict[str, tuple[bytes, AnalysedPage]] = {}
+        self.by_rel: dict[str, AnalysedPage] = {}  # the latest result of every page of the site
         self.analysed = 0  # pages analysed (not served from memory) by the last call
         self.stats: dict = {}
 
     def __call__(
         self, items: list[FileItem], config: Config, selected: frozenset[str]
-    ) -> list[PageResult]:
-        out: list = [None] * len(items)  # PageResult for each item once filled in
+    ) -> list[AnalysedPage]:
+        out: list = [None] * len(items)  # the result of each item once filled in
         analysed = 0
         overlay = self.overlay
         cold: list[tuple[int, str, Signature | None]] = []  # files not known, or changed on disk
@@ -167,10 +173,10 @@ class MemoryAnalyzer:
                 cold.append((n, key, sig))
         if cold:
             fresh = self._analyze_files([items[n] for n, _k, _s in cold], config, selected)
-            for (n, key, sig), result in zip(cold, fresh):
-                out[n] = result
+            for (n, key, sig), analysed_page in zip(cold, fresh):
+                out[n] = analysed_page
                 if sig is not None:
-                    self._disk[key] = (sig, result)
+                    self._disk[key] = (sig, analysed_page)
             analysed += len(cold)
         for item, result in zip(items, out):
             if item.rel is not None:
@@ -181,16 +187,16 @@ class MemoryAnalyzer:
     @staticmethod
     def _analyze_files(
         items: list[FileItem], config: Config, selected: frozenset[str]
-    ) -> list[PageResult]:
+    ) -> list[AnalysedPage]:
         """Read and analyse files: in a pool of worker processes when there are many (the first
         check reads the whole site), without the on-disk cache (nothing is written)."""
-        from guidelint.parallel import POOL_MIN_PAGES, Analyzer, resolve_jobs
+        from guidelint.parallel import POOL_MIN_PAGES, CachedParallelAnalyzer, resolve_jobs
 
         if len(items) >= POOL_MIN_PAGES:
             jobs = resolve_jobs(None, config)
             if jobs > 1:
-                return Analyzer(jobs, use_cache=False)(items, config, selected)
-        return analyze_items(items, config, selected)
+                return CachedParallelAnalyzer(jobs, use_cache=False)(items, config, selected)
+        return list(analyze_items(items, config, selected))
 
 
 @dataclass
@@ -303,12 +309,12 @@ class Site:
         reports for a page outside the content root, except that a suppression naming a site
         rule is not called unused (no site rule ran)."""
         from guidelint.registry import get_rule
-        from guidelint.runner import _convert
+        from guidelint.runner import to_diagnostics
         from guidelint.suppressions import suppress_report
 
         assert self.config is not None and item.data is not None
         result = analyze(item.display, item.rel, item.data, self.config, self.selected)
-        found = _convert(item, result.findings, self.config, self.selected, {})
+        found = to_diagnostics(item, result.finding_rows(), self.config, self.selected, {})
         ran = frozenset(
             c for c in self.selected if (rule := get_rule(c)) is not None and rule.scope != "site"
         )

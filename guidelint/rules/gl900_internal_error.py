@@ -19,7 +19,10 @@ class InternalError(Rule):
     """
 
     code = CODE
-    emitted_by = "guidelint.runner.analyze (a rule or the page model raised)"
+    emitted_by = (
+        "guidelint.analysis.analyze (a rule or the page model raised), "
+        "with this module's from_exception"
+    )
     name = "internal-error"
     summary = "guidelint failed on this file"
     scope = "input"

@@ -20,7 +20,10 @@ class UnreadableFile(Rule):
     """
 
     code = CODE
-    emitted_by = "guidelint.runner.read_item (before the file is read)"
+    emitted_by = (
+        "guidelint.reading.read_item (before the file is read), "
+        "with this module's check_mode, from_os_error"
+    )
     name = "unreadable-file"
     summary = "The file cannot be read"
     scope = "input"

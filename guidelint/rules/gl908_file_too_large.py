@@ -22,8 +22,8 @@ class FileTooLarge(Rule):
 
     code = CODE
     emitted_by = (
-        "guidelint.runner.read_item and guidelint.source.decode (size, with this module's "
-        "check_size), guidelint.runner.analyze (limits.max_blocks, with too_many_blocks)"
+        "guidelint.reading.read_item and guidelint.source.decode (size, with this module's "
+        "check_size), guidelint.analysis.analyze (limits.max_blocks, with too_many_blocks)"
     )
     name = "file-too-large"
     summary = "The file is over the size limit"

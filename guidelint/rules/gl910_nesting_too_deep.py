@@ -41,7 +41,8 @@ class NestingTooDeep(Rule):
 
     code = CODE
     emitted_by = (
-        "guidelint.limits.check_page (after the page is built), with this module's check_limit"
+        "guidelint.limits.check_page (after the page is built), with this module's check_limit; "
+        "guidelint.analysis.analyze (a page too deep to parse, with too_deep_to_parse)"
     )
     name = "nesting-too-deep"
     summary = "Lists and blockquotes are nested deeper than limits.max_nesting"
