@@ -33,7 +33,9 @@ class PickleAsTuple:
         return (type(self), tuple(getattr(self, name) for name in self.__dataclass_fields__))
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, as Diagnostic below (a frozen dataclass's __init__ is 3x as slow, and a page may make
+# hundreds of thousands of spans); treat it as immutable all the same: it hashes on its fields.
+@dataclass(slots=True, unsafe_hash=True)
 class Span(PickleAsTuple):
     """A region of a file. Lines and columns are 1-based; end_column is exclusive."""
 

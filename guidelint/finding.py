@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from guidelint.diagnostics import Edit, PickleAsTuple, Span
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, as ``Diagnostic`` (a frozen dataclass's __init__ sets each field through
+# object.__setattr__: 150,000 findings took 0.14 s to build instead of 0.05 s); treat it as
+# immutable all the same. Hashable on its fields, as a frozen one would be.
+@dataclass(slots=True, unsafe_hash=True)
 class Finding(PickleAsTuple):
     """What a check found on one page, before path and severity are attached."""
 

@@ -66,7 +66,7 @@ class Rule:
 
     # ------------------------------------------------------------ helpers
     def finding(self, span: Span, message: str, fix=(), code: str | None = None) -> Finding:
-        return Finding(code or self.code, span, message, tuple(fix))
+        return Finding(code or self.code, span, message, fix if type(fix) is tuple else tuple(fix))
 
     @property
     def doc(self) -> str:

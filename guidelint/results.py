@@ -102,7 +102,12 @@ class PageResult:
         return self.summary.ok
 
     def finding_rows(self) -> list[FindingRow]:
-        return [finding_row(f) for f in self.findings]
+        # (finding_row, inlined: a page may have 150,000 findings)
+        return [
+            (f.code, s.line, s.column, s.end_line, s.end_column, f.message, f.fix)
+            for f in self.findings
+            for s in (f.span,)
+        ]
 
     def index_summary(self) -> PageSummary:
         return self.summary
@@ -151,14 +156,24 @@ def rows_to_diagnostics(
 ) -> list[Diagnostic]:
     """The diagnostics of one file's finding rows: only selected codes (GL900 always), none that
     the file's ``per_file_ignores`` (``ignored``) match. ``severities`` memoises severity_for."""
-    out = []
+    out: list[Diagnostic] = []
+    append = out.append
+    # per code: its severity, or None when the code is not reported for this file (a page of
+    # 150,000 findings has a handful of codes)
+    verdicts: dict[str, Severity | None] = {}
     for code, line, column, end_line, end_column, message, fix in rows:
-        if code not in selected and code != INTERNAL_ERROR:
+        if code in verdicts:
+            severity = verdicts[code]
+        else:
+            severity = verdicts[code] = (
+                None
+                if (code not in selected and code != INTERNAL_ERROR)
+                or (ignored and matches(code, ignored))
+                else severities.get(code) or severities.setdefault(code, severity_for(code, config))
+            )
+        if severity is None:
             continue
-        if ignored and matches(code, ignored):
-            continue
-        severity = severities.get(code) or severities.setdefault(code, severity_for(code, config))
-        out.append(
+        append(
             Diagnostic(
                 display,
                 line,
@@ -167,7 +182,8 @@ def rows_to_diagnostics(
                 end_column,
                 code,
                 severity,
-                escape_message(message),  # page text quoted raw would hide NUL or zero-width
+                # page text quoted raw would hide NUL or zero-width characters
+                message if message.isprintable() else escape_message(message),
                 fix,
             )
         )

@@ -19,7 +19,7 @@ if (
     from guidelint.page import Comment, Definition, Link, Page
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)  # (not frozen: a page may have 50,000 headings; treat as immutable)
 class HeadingInfo:
     level: int
     text: str

@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from guidelint.rules import gl950_unused_suppression as unused_suppression
@@ -218,8 +220,9 @@ def suppress_report(
     from guidelint.results import to_diagnostic
 
     by_path: dict[str, list[Diagnostic]] = {}
-    for d in diagnostics:
-        by_path.setdefault(d.path, []).append(d)
+    # (a page's diagnostics come in one run: grouped by runs, not one dict look-up each)
+    for path, run in groupby(diagnostics, key=attrgetter("path")):
+        by_path.setdefault(path, []).extend(run)
     out: list[Diagnostic] = []
     seen = set()
     require_reason = config.get("suppressions.require_reason")

@@ -21,6 +21,7 @@ PATHS = [
     "-",
     "/abs/path/c.md",
     "content/tab\there.md",
+    "content/100% sure %s %d %%.md",  # the JSON writer fills %-templates made from the path
 ]
 MESSAGES = [
     "plain message",
@@ -31,6 +32,7 @@ MESSAGES = [
     "emoji \U0001f600 and accents \u00e9",
     "raw NUL \x00 and line\nbreak\tand\rcarriage",
     "lone surrogate \ud800 kept",
+    "per cent signs %s %d %% %(x)s",
 ]
 
 

@@ -20,20 +20,15 @@ _ITEM = (
 )
 
 
-def _item(d, encoded: dict[str, str]) -> str:
-    """One diagnostic's object; ``encoded``: the JSON strings of paths, codes and severities so
-    far (a report repeats them)."""
-    path, code, severity = d.path, d.code, d.severity.value
-    return _ITEM % (
-        encoded.get(path) or encoded.setdefault(path, encode_basestring(path)),
-        d.line,
-        d.column,
-        d.end_line,
-        d.end_column,
-        encoded.get(code) or encoded.setdefault(code, encode_basestring(code)),
-        encoded.get(severity) or encoded.setdefault(severity, encode_basestring(severity)),
-        encode_basestring(d.message),
-    )
+class _Templates(dict):
+    """``_ITEM`` with a diagnostic's path, code and severity filled in (JSON-encoded, ``%``
+    doubled), by (path, code, severity): a report repeats them. A severity is a ``str`` enum:
+    ``encode_basestring`` reads its text, which is its value."""
+
+    def __missing__(self, key: tuple[str, str, str]) -> str:
+        path, code, severity = (encode_basestring(k).replace("%", "%%") for k in key)
+        value = self[key] = _ITEM.replace("%d", "%%d") % (path, code, severity, "%s")
+        return value
 
 
 def iter_report(report, ctx) -> Iterator[str]:
@@ -41,9 +36,15 @@ def iter_report(report, ctx) -> Iterator[str]:
     if not diagnostics:
         yield "[]\n"
         return
-    encoded: dict[str, str] = {}
+    templates = _Templates()
     for start in range(0, len(diagnostics), _CHUNK):
-        part = ",\n".join(_item(d, encoded) for d in diagnostics[start : start + _CHUNK])
+        part = ",\n".join(
+            [
+                templates[d.path, d.code, d.severity]
+                % (d.line, d.column, d.end_line, d.end_column, encode_basestring(d.message))
+                for d in diagnostics[start : start + _CHUNK]
+            ]
+        )
         yield ("[\n" if start == 0 else ",\n") + part
     yield "\n]\n"
 

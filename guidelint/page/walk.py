@@ -21,7 +21,7 @@ from guidelint.page.model import (
     Table,
 )
 from guidelint.page.parse import markdown_parser
-from guidelint.page.positions import InlinePositions, ProseBuilder
+from guidelint.page.positions import InlinePositions, ProseBuilder, source_column
 from guidelint.page.sentences import split_sentences
 from guidelint.slug import Slugger, next_line_id, normalize_label, split_explicit_id
 
@@ -196,8 +196,20 @@ class _Walker:
         index = len(page.headings)
         self.current_section = index
         block = self._inline_block(inline, "heading", None, section=index)
-        plain = _plain_children(inline.children or []).strip()
-        span = block.span(0, len(block.text)) if block and block.text else Span.point(line0 + 1)
+        children = inline.children or []
+        if len(children) == 1 and children[0].type == "text":  # (what _plain_children returns)
+            plain = children[0].content.strip()
+        else:
+            plain = _plain_children(children).strip()
+        if block and block.text:
+            segments = block.segments
+            if len(segments) == 1 and segments[0][0] == 0:  # block.span(0, len) of one piece
+                line, col = segments[0][1], segments[0][2]
+                span = Span(line, col, line, col + len(block.text))
+            else:
+                span = block.span(0, len(block.text))
+        else:
+            span = Span.point(line0 + 1)
         plain, explicit = split_explicit_id(plain, self.slugger.style)  # "Title {#id}"
         if explicit is None and tok.markup.startswith("#"):  # kramdown: "{: #id}" on the next line
             explicit = next_line_id(self.lines, line0 + 1, self.slugger.style)
@@ -280,11 +292,27 @@ class _Walker:
         page = self.page
         content = tok.content
         line0 = tok.map[0] if tok.map else 0
-        pos = inline or InlinePositions(content, self.lines, line0)
         section = self.current_section if section is None else section
+        children = tok.children or []
+        if inline is None and len(children) == 1 and "\n" not in content:
+            # one line of plain text (most headings, list items, short paragraphs): what the
+            # general loop below makes of one "text" child found near the start of its line
+            only = children[0]
+            if only.type == "text":
+                piece = only.content
+                k = content.find(piece)
+                if 0 <= k < 200:
+                    src = self.lines[line0] if line0 < len(self.lines) else ""
+                    segments = ((0, line0 + 1, source_column(content, src) + k + 1),)
+                    return self._add_block(
+                        Block(kind, piece, segments if piece else (), section, lead_in, False),
+                        content,
+                        line0,
+                        cell,
+                    )
+        pos = inline or InlinePositions(content, self.lines, line0)
         prose = ProseBuilder(pos)
         block_index = len(page.blocks)
-        children = tok.children or []
         cursor = 0
         link_stack: list[
             tuple[Token, int, int]
@@ -404,12 +432,17 @@ class _Walker:
                 cursor = max(cursor, end)
                 prose.add(" ")
             i += 1
+        block = Block(kind, prose.text(), tuple(prose.segments), section, lead_in, has_link)
+        return self._add_block(block, content, line0, cell)
+
+    def _add_block(
+        self, block: Block, content: str, line0: int, cell: tuple[int, int, int] | None
+    ) -> Block | None:
+        page = self.page
         flood = self.env.get("guidelint.bracket_flood")  # fastparse.BRACKET_FLOOD
         if flood and content in flood:
             page.cache.setdefault("bracket_flood", []).append(line0 + 1)
-        text = prose.text()
-        block = Block(kind, text, tuple(prose.segments), section, lead_in, has_link)
-        if not text.strip() and cell is None and kind != "heading":
+        if not block.text.strip() and cell is None and block.kind != "heading":
             return None
         page.blocks.append(block)
         return block
