@@ -49,6 +49,8 @@ CASES = {
     # list of the paragraph's line offsets (54 s); what remains is the claims engine's own work
     "claims-40k": lambda: FM + "You must be certified to work.\n" * 40_000,
     "bangs-1mb": lambda: FM + "!" * 1_000_000 + "x\n",  # sentence ends, tried once per run
+    "bangs-5mb": lambda: _fill("!!!!!!!!!!") + "x\n",  # a paragraph no inline rule starts in
+    "marks-5mb": lambda: _fill("#$%@^-+=:! ") + "x\n",  # characters no stock rule starts at
 }
 
 

@@ -224,6 +224,7 @@ INLINE_ALPHABET = (
     + ["\n", "\t", "  ", "\n  ", " \n", "  \n", "\t\n", "\n\t"]
     + list("!&*<[]\\_`~")
     + ["&amp;", "[x](/y)", "*e*", "`c`", "<b>", "\u00a0", "\u2028"]
+    + ["![i](/j)", "!!", "![", "!\n[", "#", "$", "@", "^", "{", "}", "-", "!]"]
 )
 
 
@@ -381,3 +382,36 @@ def test_the_line_index_is_built_by_the_page_parser():
     src = "  a\n\tb\n\n- c\n  "
     fast.parse(src)
     assert seen[:2] == [stock_index(src)[:5], stock_index(src)[5]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "!" * 50,
+        "wow!!! [a](/b) !![c](/d)",
+        "![alt ![inner](/i) text](/o)",
+        "[label !x] [label ![y](/z)]",
+        "# $ % @ ^ { } - + = : not markup",
+        "a!\nb!",
+        "!\\![x](/y)",
+        "[![badge](/b.svg)](/link)",
+    ],
+)
+def test_text_rule_skips_characters_no_rule_starts_at(text):
+    assert [t.as_dict() for t in FAST.parseInline(text)] == [
+        t.as_dict() for t in STOCK.parseInline(text)
+    ]
+    assert_same(text)
+
+
+def test_text_rule_is_replaced_only_for_the_stock_rules():
+    assert FAST.inline.ruler.__rules__[0].fn is not STOCK.inline.ruler.__rules__[0].fn
+
+    def with_plugin() -> MarkdownIt:  # a plugin's rule (it may stop at any character)
+        md = stock()
+        md.inline.ruler.before("text", "percent", lambda state, silent: False)
+        return md
+
+    plain, fast = with_plugin(), fastparse.install(with_plugin())
+    text_rule = [r.fn for r in fast.inline.ruler.__rules__ if r.name == "text"]
+    assert text_rule == [r.fn for r in plain.inline.ruler.__rules__ if r.name == "text"]

@@ -321,6 +321,9 @@ BOUNDED = {
     # each '!' of the run was tried as a sentence end up to the run's end: quadratic (40,000 took
     # 8 s; this one would take minutes)
     "a-run-of-exclamation-marks": (FM + "!" * 200_000 + "x\n", None),
+    # characters no stock inline rule starts at: markdown-it-py tried every rule at each one
+    # (5 MB of them took 8-10 s in the inline parser)
+    "five-megabytes-of-marks-no-rule-starts-at": (_fill("#$%@^-+=:! ") + "x\n", None),
     "five-megabyte-list": (_fill("- item\n"), [("GL908", None)]),
     "five-megabyte-table": (
         FM + "| a | b |\n|---|---|\n" + "| x y | z w |\n" * ((FIVE_MB - 200) // 14),
