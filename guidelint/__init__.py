@@ -1,3 +1,3 @@
 """guidelint: a content linter for Markdown guide sites whose readers make real decisions."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
