@@ -10,7 +10,7 @@ Public API::
 
 from .engine import ClaimMatch, Engine, FigureContext
 from .evaluate import evaluate, format_report, format_summary
-from .pack import FigureRule, Pack, PackError, Requirement, Rule, builtin_pack_paths, load_pack
+from .pack import ClaimRule, FigureRule, Pack, PackError, Requirement, builtin_pack_paths, load_pack
 
 
 def configure(config):
@@ -29,13 +29,13 @@ def compile_engine(config, selected):
 
 __all__ = [
     "ClaimMatch",
+    "ClaimRule",
     "Engine",
     "FigureContext",
     "FigureRule",
     "Pack",
     "PackError",
     "Requirement",
-    "Rule",
     "builtin_pack_paths",
     "compile_engine",
     "configure",

@@ -33,11 +33,11 @@ from pathlib import Path
 from . import text as tx
 from .pack import (
     AppliesTo,
+    ClaimRule,
     FigureRule,
     Pack,
     PackError,
     Requirement,
-    Rule,
     builtin_pack_paths,
     load_pack,
 )
@@ -347,7 +347,7 @@ class _Sentence:
 
 
 def _match(
-    rule: Rule | FigureRule, s: _Sentence, a: int, b: int, kind: str, aggravated: bool = False
+    rule: ClaimRule | FigureRule, s: _Sentence, a: int, b: int, kind: str, aggravated: bool = False
 ) -> ClaimMatch:
     """The match of ``rule`` over ``s.text[a:b]``, with the rule's wording."""
     return ClaimMatch(
@@ -384,12 +384,12 @@ class Engine:
                 raise PackError(
                     f"severity override for {code} must be error, warning or info, not {sev!r}"
                 )
-        self.rules: list[Rule] = []
+        self.rules: list[ClaimRule] = []
         self.figure_rules: list[FigureRule] = []
         self.requirements: list[Requirement] = []
         seen: dict[str, str] = {}
         for p in self.packs:
-            defined: list[Rule | FigureRule] = [*p.rules, *p.figures]
+            defined: list[ClaimRule | FigureRule] = [*p.rules, *p.figures]
             for r in defined:
                 if r.code in seen:
                     raise PackError(
@@ -435,8 +435,8 @@ class Engine:
 
     def all_rules(self) -> list:
         """Every rule (claim, figure, required-claim) for the registry, in code order."""
-        out: dict[str, Rule | FigureRule | Requirement] = {}
-        everything: list[Rule | FigureRule | Requirement] = [
+        out: dict[str, ClaimRule | FigureRule | Requirement] = {}
+        everything: list[ClaimRule | FigureRule | Requirement] = [
             *self.rules,
             *self.figure_rules,
             *self.requirements,
@@ -688,7 +688,7 @@ class Engine:
         out.sort(key=lambda m: (m.start, m.code))
         return out
 
-    def _check_rule(self, rule: Rule, s: _Sentence, pats: list[Compiled]) -> list[ClaimMatch]:
+    def _check_rule(self, rule: ClaimRule, s: _Sentence, pats: list[Compiled]) -> list[ClaimMatch]:
         """The rule's violations in the sentence; ``pats``: the claims the prefilter left."""
         hits: list[tuple[int, int, bool]] = []
         full = s.full

@@ -28,7 +28,7 @@ from guidelint.registry import Rule as RegistryRule
 from guidelint.registry import add_rule, remove_rules
 
 from .engine import ClaimMatch, Engine, FigureContext
-from .pack import FigureRule, Pack, Requirement, Rule, builtin_pack_paths, load_pack
+from .pack import ClaimRule, FigureRule, Pack, Requirement, builtin_pack_paths, load_pack
 
 if TYPE_CHECKING:  # pragma: no cover
     from .packcache import PackCache
@@ -98,7 +98,7 @@ def _page(sentence: str, title: str = "Example page") -> str:
 
 
 def _doc_for(
-    r: Rule | FigureRule | Requirement, *, requirements: list[Requirement] | None = None
+    r: ClaimRule | FigureRule | Requirement, *, requirements: list[Requirement] | None = None
 ) -> str:
     lines = [f"{r.summary}", ""]
     lines.append(f"Policy {r.policy} (claims pack `{r.pack}`, {Path(r.path).name} line {r.line}).")
@@ -109,7 +109,7 @@ def _doc_for(
     lines.append("")
     lines.append(f"Suggested rewrite: {r.suggestion}")
     lines.append("")
-    if isinstance(r, Rule):
+    if isinstance(r, ClaimRule):
         lines.append(
             "Negation, hedges, questions, quoted or rejected claims and other clauses of the sentence "
             "are taken into account; see the pack for the exact patterns."
@@ -270,7 +270,7 @@ class PackClaimRule(RegistryRule):
 
     scope = "page"
 
-    def __init__(self, r: Rule | FigureRule):
+    def __init__(self, r: ClaimRule | FigureRule):
         self.code = r.code
         self.name = r.name
         self.summary = r.summary

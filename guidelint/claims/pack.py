@@ -129,7 +129,7 @@ class Examples:
 
 
 @dataclass
-class Rule:
+class ClaimRule:
     """One claim rule: a subject + claim that the policy forbids, unless negated or hedged."""
 
     code: str
@@ -241,7 +241,7 @@ class Pack:
     path: str
     version: int
     description: str
-    rules: list[Rule]
+    rules: list[ClaimRule]
     figures: list[FigureRule]
     required: list[Requirement]
     cues: Cues
@@ -464,7 +464,7 @@ def parse_pack(data: Any, path: str) -> Pack:
         code = v.string(node, "code", what, _CODE, " (e.g. GL401)")
         return code
 
-    rules: list[Rule] = []
+    rules: list[ClaimRule] = []
     rules_node = top["rules"]
     if not isinstance(rules_node, list):
         v.err("rules must be a list", rules_node)
@@ -512,7 +512,7 @@ def parse_pack(data: Any, path: str) -> Pack:
             )
         ex = _examples(v, rn, what)
         rules.append(
-            Rule(
+            ClaimRule(
                 code=code,
                 name=v.string(rn, "name", what, _NAME, " (use kebab-case)"),
                 policy=v.string(rn, "policy", what, _POLICY),

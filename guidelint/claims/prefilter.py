@@ -39,13 +39,13 @@ from collections.abc import Iterable, Sequence
 from functools import reduce
 from operator import or_
 
-from .pack import FigureRule, Rule
+from .pack import ClaimRule, FigureRule
 from .patterns import WORD_RUN, Compiled, Literal, Regex
 
 _WORD_RUNS = WORD_RUN.findall
 _MEMO_SIZE = 1 << 15  # distinct tokens (bit sets) remembered; when full, a memo starts again empty
 
-Plan = list[tuple[Rule, list[Compiled]]]
+Plan = list[tuple[ClaimRule, list[Compiled]]]
 
 
 class Prefilter:
@@ -55,7 +55,7 @@ class Prefilter:
 
     def __init__(
         self,
-        rules: Sequence[Rule],
+        rules: Sequence[ClaimRule],
         figure_rules: Sequence[FigureRule] = (),
         others: Iterable[Compiled | Regex] = (),
     ):
