@@ -4,6 +4,7 @@ script reproduces from the corpus, opt-in selection, and the rule's relation to 
 import functools
 from pathlib import Path
 
+import pytest
 import yaml
 
 from guidelint.claims.evaluate import evaluate, load_set
@@ -26,7 +27,18 @@ def _slice(start: int, stop: int):
     return _dev()[start:stop]
 
 
-def test_training_is_deterministic():
+@pytest.fixture
+def one_setting(monkeypatch):
+    """One point of the settings grid: the tests of the training's mechanics need not search it
+    (the shipped-weights test runs the whole grid)."""
+    from guidelint.claims import train as train_module
+
+    monkeypatch.setattr(train_module, "GRID_L2", (3e-2,))
+    monkeypatch.setattr(train_module, "GRID_MIN_COUNT", (1,))
+    monkeypatch.setattr(train_module, "GRID_POS_WEIGHT", (1.0,))
+
+
+def test_training_is_deterministic(one_setting):
     items = _slice(0, 150)
     first = dumps(train(items, "slice"))
     assert dumps(train(items, "slice")) == first
@@ -136,7 +148,7 @@ def test_eval_cross_validates_on_the_training_pages():
     assert alone["tp"] < fit_tp
 
 
-def test_training_script_writes_and_checks_the_weights(tmp_path, capsys):
+def test_training_script_writes_and_checks_the_weights(tmp_path, capsys, one_setting):
     from guidelint.claims.train import main
 
     data = tmp_path / "rows.yaml"

@@ -350,7 +350,7 @@ def test_line_index_is_markdown_its(src):
     assert_same(src)
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(
     st.lists(
         st.sampled_from(

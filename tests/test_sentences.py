@@ -152,7 +152,7 @@ PIECES = [
 ]  # fmt: skip
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=30))
 def test_same_sentences_on_generated_text(parts):
     text = "".join(parts)
