@@ -276,10 +276,4 @@ def encode(file_digest: bytes, payload: bytes) -> bytes | None:
 def _open_entry(path: Path, file_digest: bytes) -> bytes | memoryview | None:
     """The verified payload of the entry at ``path`` for a file whose bytes hash to
     ``file_digest``, or None (missing, not a regular file, foreign, damaged or stale)."""
-    blob = trust.read_regular(path)
-    if blob is None or not blob.startswith(MAGIC):
-        return None
-    body = trust.unseal(ENTRY_LABEL, memoryview(blob)[len(MAGIC) :])
-    if body is None or bytes(body[: len(file_digest)]) != file_digest:
-        return None
-    return body[len(file_digest) :]
+    return trust.read_sealed(path, MAGIC, ENTRY_LABEL, file_digest)

@@ -183,7 +183,7 @@ def rows_to_diagnostics(
                 code,
                 severity,
                 # page text quoted raw would hide NUL or zero-width characters
-                message if message.isprintable() else escape_message(message),
+                escape_message(message),
                 fix,
             )
         )

@@ -217,3 +217,18 @@ def unseal(label: bytes, blob: bytes | memoryview) -> bytes | memoryview | None:
     if not verify(secret, label, payload, bytes(view[:TAG_BYTES])):
         return None
     return payload
+
+
+def read_sealed(
+    path: Path | str, magic: bytes, label: bytes, head: bytes
+) -> bytes | memoryview | None:
+    """What follows ``head`` in the file at ``path`` written as ``magic + seal(label, head +
+    payload)``: the payload, or None if the file is missing or not a regular file, starts with
+    other bytes, fails its tag or was made for another ``head``. Nothing is unpickled here."""
+    blob = read_regular(path)
+    if blob is None or not blob.startswith(magic):
+        return None
+    body = unseal(label, memoryview(blob)[len(magic) :])
+    if body is None or bytes(body[: len(head)]) != head:
+        return None
+    return body[len(head) :]

@@ -115,14 +115,11 @@ class PackCache:
         from guidelint import trust
 
         try:
-            blob = trust.read_regular(entry)
-            if blob is None or not blob.startswith(MAGIC):
-                return None
-            body = trust.unseal(label, memoryview(blob)[len(MAGIC) :])
             # authenticated first; then made from these bytes by this guidelint; only then unpickled
-            if body is None or bytes(body[: len(head)]) != head:
+            payload = trust.read_sealed(entry, MAGIC, label, head)
+            if payload is None:
                 return None
-            pack = pickle.loads(body[len(head) :])
+            pack = pickle.loads(payload)
         except Exception:
             return None
         if not isinstance(pack, Pack):
