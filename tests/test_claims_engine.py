@@ -327,6 +327,14 @@ def test_clause_cues_cover_every_terminator():
         # when no actor precedes the claim, the clause's next actor is the one it is about
         ("With training, education and licensing, nurses can advance.", []),
         ("With training, education and licensing, you can advance.", ["GL413"]),
+        # ... but only an actor right after the fronted phrase's comma, never the claim's object
+        ("Certification is required to work alongside doctors.", ["GL401"]),
+        ("Being certified is mandatory for anyone who wants to support physicians.", ["GL401"]),
+        # an actor that is a prepositional object is not the one who acts, unless it heads a
+        # relative clause ("with professionals who hold licenses")
+        ("You must be certified to work with nurses.", ["GL401"]),
+        ("Medical assistants, unlike nurses, must be certified.", ["GL401"]),
+        ("Medical assistants work with professionals who hold licenses.", []),
         # an embedded "whether" question asserts nothing, up to its comma when it opens the clause
         ("The question is whether an MA needs a license, and the answer is no.", []),
         ("Employers decide whether you must be certified.", []),

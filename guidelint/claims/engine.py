@@ -597,41 +597,46 @@ class Engine:
         return s.in_reject_scope(start)
 
     def _actor_is_other(self, s: _Sentence, clause: tx.Clause, start: int) -> bool:
-        best = None
+        """Is the claim at ``start`` about another actor than the one the pack guards ("Nurses
+        must be licensed")? The actor is the clause's last actor before the claim that is not
+        the object of a preposition ("work with physicians", "like nurses") nor a possessive
+        ("doctors' offices"); with none, an actor right after a fronted phrase that holds the
+        claim ("With training and licensing, nurses can advance")."""
+        best: tuple[int, str] | None = None
         full = s.full
-        fast = start > clause.start and full[start - 1].isspace()
+        cs, ce = clause.start, clause.end
         for c in self.cues:
             for attr, label in (("self_actors", "self"), ("other_actors", "other")):
                 for r in s.branches(getattr(c, attr)):
-                    last = None
-                    if fast and r.safe:
-                        # the matches of [clause.start, start) are those of the whole clause that end
-                        # before ``start``, unless one straddles it (see _Sentence.search_before)
-                        spans = s.spans(r, clause.start, clause.end)
-                        k = bisect_right(s.span_ends(r, clause.start, clause.end), start)
-                        if k < len(spans) and spans[k][0] < start:
-                            last = _last_start(r, full, clause.start, start)
-                        elif k:
-                            last = spans[k - 1][0]
-                    else:
-                        last = _last_start(r, full, clause.start, start)
-                    if last is not None and (best is None or last >= best[0]):
-                        best = (last, label, r)
+                    spans = s.spans(r, cs, ce)
+                    k = bisect_left(s.span_ends(r, cs, ce), start + 1)
+                    # matches that end by ``start``, latest first
+                    for a, b in reversed(spans[:k]):
+                        if best is not None and a < best[0]:
+                            break
+                        if _not_an_actor(full, a, b):
+                            continue
+                        best = (a, label)
+                        break
         if best is None:
-            # no actor before the claim: a fronted phrase may come first ("With training and
-            # licensing, nurses can advance"), so the clause's next actor is the one it is about
+            # no actor before the claim: when the claim sits in a fronted phrase ended by a
+            # comma, the actor right after that comma is the one the clause is about
+            comma = full.rfind(",", start, ce)
+            if comma < 0:
+                return False
             for c in self.cues:
                 for attr, label in (("self_actors", "self"), ("other_actors", "other")):
                     for r in s.branches(getattr(c, attr)):
-                        nxt = next(iter(s.spans(r, start, clause.end)), None)
-                        if nxt is not None and (best is None or nxt[0] < best[0]):
-                            best = (nxt[0], label, r)
-        if not best or best[1] != "other":
-            return False
-        # a possessive actor modifies the noun after it and is not the actor ("doctors' offices
-        # expect ...", "a physician's practice requires ...")
-        m = best[2].compiled.match(full, best[0])
-        return not (m and full.startswith("'", m.end()))
+                        for a, b in s.spans(r, comma, ce):
+                            near = s.words_between(comma, a) <= 2
+                            if (
+                                near
+                                and not _not_an_actor(full, a, b)
+                                and (best is None or a < best[0])
+                            ):
+                                best = (a, label)
+                            break
+        return best is not None and best[1] == "other"
 
     def check(
         self,
@@ -897,11 +902,28 @@ def _overlaps(s: _Sentence, rx: Regex, cs: int, ce: int, start: int, end: int) -
     return k < len(spans) and spans[k][0] < end
 
 
-def _last_start(rx: Regex, full: str, lo: int, hi: int) -> int | None:
-    last = None
-    for m in rx.finditer(full, lo, hi):
-        last = m.start()
-    return last
+# An actor that is the object of a preposition is not the one who acts ("work with physicians",
+# "medical assistants, like nurses, must ..."); articles and possessives may come between.
+_PREP_BEFORE = re.compile(
+    r"(?:^|[\s,(])(?:with|like|unlike|alongside|beside|besides|for|to|by|from|under|than|of|"
+    r"among|including|as|about|between|over)"
+    r"(?:\s+(?:a|an|the|their|your|our|its|his|her|other|licensed|registered|many|most|some|all))*"
+    r"\s+$",
+    re.IGNORECASE,
+)
+
+
+_RELATIVE_AFTER = re.compile(r"\b(?:who|that)\b", re.IGNORECASE)
+
+
+def _not_an_actor(full: str, a: int, b: int) -> bool:
+    """Is the actor mention [a, b) a prepositional object or a possessive ("doctors' offices",
+    "a physician's practice"), which names whose noun it is rather than who acts?"""
+    if full.startswith("'", b):
+        return True
+    if _RELATIVE_AFTER.search(full, a, b + 6):
+        return False  # "with professionals who hold licenses": the subject of its relative clause
+    return _PREP_BEFORE.search(full, max(0, a - 40), a) is not None
 
 
 _ANSWER_NO = re.compile(
