@@ -90,6 +90,11 @@ class Prefilter:
         ]
         # a sentence with none of these bits meets no claim pattern's anchor and no figure rule's needs
         self._any_bit = self._anchors | reduce(or_, (need for _fr, need in self._figure_needs), 0)
+        # the bits a plan depends on: a sentence's other bits (cues, required claims) never
+        # change which rules and patterns may match it, so plans are remembered by these alone
+        self._plan_mask = self._any_bit | reduce(
+            or_, (need for pats in self._filed.values() for _i, _p, need in pats), 0
+        )
         self._some_need_nothing = bool(self._always) or any(
             not need for _fr, need in self._figure_needs
         )
@@ -119,7 +124,7 @@ class Prefilter:
                 keyed[key] = keyed.get(key, 0) | bit
         self._every: Plan = [(rule, list(rule.claims)) for rule in self._rules if rule.claims]
         self._token_bits: dict[str, int] = {}
-        self._plans: dict[int, tuple[int, Plan, list[FigureRule]] | None] = {}
+        self._plans: dict[int, tuple[Plan, list[FigureRule]] | None] = {}
 
     def bits(self, full: str) -> int | None:
         """The literal sets met by the normalised sentence ``full``; None when it is not ASCII."""
@@ -146,18 +151,23 @@ class Prefilter:
             return None, self._every, self._figure_rules
         if not bits & self._any_bit and not self._some_need_nothing:
             return None  # most sentences: no rule may match, known without building any list
-        # the plan depends on the bits alone, and few distinct bit sets occur: remember it
+        # the plan depends on the plan's bits alone, and few distinct sets of them occur:
+        # remember it
+        key = bits & self._plan_mask
         memo = self._plans
-        if bits in memo:
-            return memo[bits]
-        if len(memo) >= _MEMO_SIZE:
-            memo.clear()
-        got = memo[bits] = self._plan(bits)
-        return got
+        if key in memo:
+            got = memo[key]
+        else:
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            got = memo[key] = self._plan(key)
+        if got is None:
+            return None
+        return bits, got[0], got[1]
 
-    def _plan(self, bits: int) -> tuple[int, Plan, list[FigureRule]] | None:
-        """The result of :meth:`screen` for a sentence with these ``bits`` (some bit of
-        ``_any_bit`` among them, or a pattern needing nothing)."""
+    def _plan(self, bits: int) -> tuple[Plan, list[FigureRule]] | None:
+        """The plan and figure rules of :meth:`screen` for a sentence with these ``bits`` (some
+        bit of ``_any_bit`` among them, or a pattern needing nothing)."""
         figure_rules = [fr for fr, need in self._figure_needs if bits & need == need]
         hit = bits & self._anchors
         found = list(self._always)
@@ -168,11 +178,11 @@ class Prefilter:
                 if bits & need == need:
                     found.append((i, pat))
         if not found:
-            return (bits, [], figure_rules) if figure_rules else None
+            return ([], figure_rules) if figure_rules else None
         by_rule: dict[int, list[Compiled]] = {}
         for i, pat in sorted(found, key=lambda f: f[0]):
             by_rule.setdefault(i, []).append(pat)
-        return bits, [(self._rules[i], pats) for i, pats in by_rule.items()], figure_rules
+        return [(self._rules[i], pats) for i, pats in by_rule.items()], figure_rules
 
     def may_match(self, item: Compiled | Regex, bits: int | None) -> bool:
         """False when a sentence with these ``bits`` lacks a literal set of ``item`` (one of
