@@ -340,6 +340,9 @@ def test_clause_cues_cover_every_terminator():
         ("Employers decide whether you must be certified.", []),
         ("Whether you work in a clinic or a hospital, you must be certified.", ["GL401"]),
         ("Whether or not you like it, you must be certified.", ["GL401"]),
+        # "which" stands for a subject named before it, as "it" does
+        ("After school, the next step is to get certified, which is required to work.", ["GL401"]),
+        ("Graduates earn a diploma, which is required to work.", []),
         # a relative clause split off at ", which" is qualified by the hedges of its antecedent
         ("Medical assistant programs usually end in a diploma, which takes about a year.", []),
         ("Medical assistant programs end in a diploma, which takes about a year.", ["GL405"]),

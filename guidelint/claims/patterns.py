@@ -26,7 +26,7 @@ from typing import ClassVar
 
 SEP = r"(?:[,\"')]*\s+[\"'(]*|,)"
 GAP_WORD = r"[^\s,;:\"()]+"
-PRONOUNS = ("it", "they", "them", "this", "that", "one")
+PRONOUNS = ("it", "they", "them", "this", "that", "one", "which")
 
 
 class PatternError(ValueError):
