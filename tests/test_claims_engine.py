@@ -313,6 +313,12 @@ def test_clause_cues_cover_every_terminator():
         # a fronted concessive clause ends at its comma
         ("Although you can work without certification, it is essential to get one.", ["GL401"]),
         ("Although certification is essential for some roles, most clinics train on the job.", []),
+        # "because of" heads a phrase, not a clause: the phrase's credential is the claim's cause
+        (
+            "Because of their certification, CMAs get to perform more advanced clinical tasks, "
+            "such as giving medications under supervision.",
+            ["GL403"],
+        ),
         # a relative clause split off at ", which" still has its subject
         ("Clinics prefer a certification, which is the real requirement everywhere.", ["GL401"]),
         # conditional obligations and state-specific rules are not universal claims

@@ -49,8 +49,10 @@ def tokens(text: str) -> list[Token]:
 _STRONG = (
     r"(?:\bbut\b|\bhowever\b|\balthough\b|\bthough\b|\bwhereas\b|\byet\b|\bexcept\b|;|\s-\s|\?\s)"
 )
+# "because of" heads a phrase, not a clause ("Because of their training, they ..."): no boundary
 _WEAK = (
-    r"(?:[:]|,\s*(?:and|so|while|whereas|because|since)\b|,(?=\s*which\b)|\bwhile\b|\bbecause\b)"
+    r"(?:[:]|,\s*(?:and|so|while|whereas|because(?!\s+of\b)|since)\b|,(?=\s*which\b)|\bwhile\b"
+    r"|\bbecause\b(?!\s+of\b))"
 )
 _STRONG_RE = re.compile(_STRONG, re.IGNORECASE)
 _BOUNDARY_RE = re.compile(f"{_STRONG}|{_WEAK}", re.IGNORECASE)
