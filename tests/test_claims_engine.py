@@ -341,6 +341,11 @@ def test_clause_cues_cover_every_terminator():
         ("You must be certified to work with nurses.", ["GL401"]),
         ("Medical assistants, unlike nurses, must be certified.", ["GL401"]),
         ("Medical assistants work with professionals who hold licenses.", []),
+        # an other actor coordinated with the guarded one shares the claim
+        ("Nurses and medical assistants must be licensed.", ["GL402"]),
+        ("Nurses, unlike medical assistants, must be licensed.", []),
+        # "rarely" and "seldom" negate what they govern
+        ("Medical assistants are rarely licensed.", []),
         # an embedded "whether" question asserts nothing, up to its comma when it opens the clause
         ("The question is whether an MA needs a license, and the answer is no.", []),
         ("Employers decide whether you must be certified.", []),

@@ -48,7 +48,8 @@ NEG_WINDOW = 8
 
 # Generic English negation triggers (NegEx-style); packs may add more under cues.negations.
 _NEG = re.compile(
-    r"(?<![\w'])(?:not|no|never|none|nobody|nothing|neither|nor|without|cannot|unless|no-one)(?![\w'])"
+    r"(?<![\w'])(?:not|no|never|none|nobody|nothing|neither|nor|without|cannot|unless|no-one|rarely|seldom)"
+    r"(?![\w'])"
     r"|(?<![\w'])\w+n't(?![\w])",
     re.IGNORECASE,
 )
@@ -602,7 +603,7 @@ class Engine:
         the object of a preposition ("work with physicians", "like nurses") nor a possessive
         ("doctors' offices"); with none, an actor right after a fronted phrase that holds the
         claim ("With training and licensing, nurses can advance")."""
-        best: tuple[int, str] | None = None
+        best: tuple[int, str, int] | None = None
         full = s.full
         cs, ce = clause.start, clause.end
         for c in self.cues:
@@ -616,7 +617,7 @@ class Engine:
                             break
                         if _not_an_actor(full, a, b):
                             continue
-                        best = (a, label)
+                        best = (a, label, b)
                         break
         if best is None:
             # no actor before the claim: when the claim sits in a fronted phrase ended by a
@@ -634,9 +635,23 @@ class Engine:
                                 and not _not_an_actor(full, a, b)
                                 and (best is None or a < best[0])
                             ):
-                                best = (a, label)
+                                best = (a, label, b)
                             break
-        return best is not None and best[1] == "other"
+        if best is None or best[1] != "other":
+            return False
+        # an other actor coordinated with the guarded one ("CMAs and LPNs need ...") shares the
+        # claim with it
+        a = best[0]
+        b = best[2]
+        for c in self.cues:
+            for r in s.branches(c.self_actors):
+                for sa, sb in s.spans(r, cs, ce):
+                    coordinated = (sb <= a and _COORDINATED.fullmatch(full, sb, a)) or (
+                        b <= sa and _COORDINATED.fullmatch(full, b, sa)
+                    )
+                    if coordinated and not _not_an_actor(full, sa, sb):
+                        return False
+        return True
 
     def check(
         self,
@@ -913,6 +928,7 @@ _PREP_BEFORE = re.compile(
 )
 
 
+_COORDINATED = re.compile(r"\s*(?:,|(?:,\s*)?(?:and|or|&|as well as))\s*", re.IGNORECASE)
 _RELATIVE_AFTER = re.compile(r"\b(?:who|that)\b", re.IGNORECASE)
 
 
