@@ -344,6 +344,12 @@ def test_clause_cues_cover_every_terminator():
         # an other actor coordinated with the guarded one shares the claim
         ("Nurses and medical assistants must be licensed.", ["GL402"]),
         ("Nurses, unlike medical assistants, must be licensed.", []),
+        # an elliptical clause asserts the negated claim again, of its own subject, with its own
+        # hedges, aggravators and negations
+        ("Most states do not require certification, but virtually all employers do.", ["GL401"]),
+        ("Most states do not require certification, but many employers do.", []),
+        ("Certification is not required by law, and neither employers nor clinics do.", []),
+        ("Medical assistants don't need a license, but nurses do.", []),
         # "rarely" and "seldom" negate what they govern
         ("Medical assistants are rarely licensed.", []),
         # an embedded "whether" question asserts nothing, up to its comma when it opens the clause

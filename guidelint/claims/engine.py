@@ -773,6 +773,14 @@ class Engine:
                     if rule.actor_check and self._actor_is_other(s, clause, start):
                         continue
                     if rule.negatable and self.is_negated(s, clause, start, end, owned):
+                        # "Most states do not require it, but virtually all employers do": an
+                        # elliptical clause asserts the negated claim again, of its own subject
+                        ell = _elliptical(s, ci)
+                        if ell is None:
+                            continue
+                        got = self._asserted_in_ellipsis(rule, s, ell)
+                        if got is not None:
+                            hits.append((span_start, span_end, got))
                         continue
                     aggravated = self._cue_in(s, "aggravators", cs, ce, rule.aggravators, owned)
                     if (
@@ -804,6 +812,20 @@ class Engine:
                         a, b = 0, n
             out.append(_match(rule, s, a, b, "claim", aggravated=ag))
         return out
+
+    def _asserted_in_ellipsis(self, rule: ClaimRule, s: _Sentence, ell: tx.Clause) -> bool | None:
+        """Does the elliptical clause ``ell`` ("but virtually all employers do") assert the claim
+        it stands for? None when it does not (negated, about another actor, hedged); else
+        whether it is aggravated."""
+        a, b = ell.start, ell.end
+        if any(a <= na and nb <= b for na, nb, _w in s.negs):
+            return None
+        if rule.actor_check and self._actor_is_other(s, ell, b):
+            return None
+        aggravated = self._cue_in(s, "aggravators", a, b, rule.aggravators)
+        if rule.hedgeable and not aggravated and self._cue_in(s, "hedges", a, b, rule.hedges):
+            return None
+        return aggravated
 
     # -- figures (P8-style) -------------------------------------------------------------------
     def find_figures(self, sentence: str) -> list[tuple[int, int, str]]:
@@ -963,6 +985,23 @@ def _answered_no(full: str, pos: int) -> bool:
 
 
 _RELATIVE = re.compile(r"\s*which\b", re.IGNORECASE)
+
+# A clause that ends in a bare auxiliary stands for the verb phrase of the clause before it
+# ("..., but in 2026 virtually all employers do.")
+_ELLIPSIS = re.compile(
+    r"\s*(?:[\w'$%-]+,?\s+){1,6}?(?:do|does|did|will|must|can|may|should|would)"
+    r"(?:\s+(?:too|as\s+well|so))?\s*[.!]?\s*",
+    re.IGNORECASE,
+)
+
+
+def _elliptical(s: _Sentence, ci: int) -> tx.Clause | None:
+    """The clause after clause ``ci`` when it is elliptical (see _ELLIPSIS), else None."""
+    cl = s.clauses
+    if ci + 1 >= len(cl):
+        return None
+    nxt = cl[ci + 1]
+    return nxt if _ELLIPSIS.fullmatch(s.full, nxt.start, nxt.end) else None
 
 
 def _hedge_start(s: _Sentence, ci: int) -> int:
