@@ -56,7 +56,7 @@ _NEG = re.compile(
 # Pseudo-negations: contain a trigger word but do not negate.
 _PSEUDO = re.compile(
     r"\b(?:not only|not just|no doubt|no matter|not to mention|nothing but|without a doubt|"
-    r"without question|whether or not|no later than|no less than|not least)\b",
+    r"without question|whether or not|or not|no later than|no less than|not least)\b",
     re.IGNORECASE,
 )
 _NEITHER_NOR = ("neither", "nor")
@@ -740,6 +740,8 @@ class Engine:
                                 s.search_before(sp.regex, sp.safe, 0, x) for sp in rule.subjects
                             ):
                                 continue
+                            if rule.actor_check and self._pronoun_is_other(s, rule, x):
+                                continue
                     elif rule.subjects:
                         sm = None
                         for sp in rule.subjects:
@@ -812,6 +814,18 @@ class Engine:
                         a, b = 0, n
             out.append(_match(rule, s, a, b, "claim", aggravated=ag))
         return out
+
+    def _pronoun_is_other(self, s: _Sentence, rule: ClaimRule, x: int) -> bool:
+        """Does the pronoun at ``x`` stand for another actor named after the rule's last subject
+        ("An MA's scope is narrower than an LPN's, which is a licensed role")?"""
+        last_subject = max(
+            (a for sp in rule.subjects for a, _b in s.spans(sp.regex, 0, x)), default=-1
+        )
+        for c in self.cues:
+            for r in s.branches(c.other_actors):
+                if any(a > last_subject for a, _b in s.spans(r, 0, x)):
+                    return True
+        return False
 
     def _asserted_in_ellipsis(self, rule: ClaimRule, s: _Sentence, ell: tx.Clause) -> bool | None:
         """Does the elliptical clause ``ell`` ("but virtually all employers do") assert the claim
