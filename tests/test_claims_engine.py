@@ -356,7 +356,10 @@ def test_clause_cues_cover_every_terminator():
         ("Believe it or not, medical assistants are licensed.", ["GL402"]),
         # a pronoun stands for the nearest actor named before it
         ("An MA's scope is narrower than an LPN's, which is a licensed role.", []),
-        ("MAs give injections, but their scope varies with the state where they are licensed.", ["GL402"]),
+        (
+            "MAs give injections, but their scope varies with the state where they are licensed.",
+            ["GL402"],
+        ),
         # an embedded "whether" question asserts nothing, up to its comma when it opens the clause
         ("The question is whether an MA needs a license, and the answer is no.", []),
         ("Employers decide whether you must be certified.", []),
