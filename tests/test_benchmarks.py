@@ -47,3 +47,17 @@ def test_ab_script_help():
         text=True,
     )
     assert proc.returncode == 0 and "--base" in proc.stdout and "alternat" in proc.stdout
+
+
+def test_a_new_run_is_added_above_the_hand_written_sections():
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        import run
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    hand = "# Benchmark results\n\n## Hostile pages (by hand)\n\n| page | time |\n"
+    out = run.insert_run(hand, "## Run of today\n\n| cold | 2 s |\n")
+    assert out.startswith("# Benchmark results\n\n## Run of today\n")
+    assert out.endswith("## Hostile pages (by hand)\n\n| page | time |\n")
+    assert out.count("# Benchmark results") == 1
+    assert run.insert_run("", "## Run\n") == "# Benchmark results\n\n## Run\n"

@@ -74,9 +74,15 @@ def fit(
     for r in rows:
         for f in r.feats:
             counts[f] = counts.get(f, 0) + 1
-    keep = {f for f, c in counts.items() if c >= min_count}
-    data = [([f for f in r.feats if f in keep], r.label) for r in rows]
-    w: dict[str, float] = {}
+    # features as list indices: the same arithmetic in the same order as with a dict of names,
+    # about twice as fast (the shipped-weights test retrains the whole settings grid)
+    index: dict[str, int] = {}
+    for f, c in counts.items():
+        if c >= min_count:
+            index[f] = len(index)
+    data = [([index[f] for f in r.feats if f in index], r.label) for r in rows]
+    w = [0.0] * len(index)
+    get = w.__getitem__
     b = 0.0
     rng = random.Random(seed)
     order = list(range(len(data)))
@@ -85,14 +91,14 @@ def fit(
         eta = 0.5 / (1.0 + epoch)
         for i in order:
             feats, y = data[i]
-            z = b + sum(w.get(f, 0.0) for f in feats)
+            z = b + sum(map(get, feats))
             p = 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
             g = (p - y) * (pos_weight if y else 1.0)
             b -= eta * g
-            for f in feats:
-                wf = w.get(f, 0.0)
-                w[f] = wf - eta * (g + l2 * wf)
-    weights = {f: round(v, 6) for f, v in sorted(w.items()) if abs(v) >= 1e-6}
+            for k in feats:
+                wk = w[k]
+                w[k] = wk - eta * (g + l2 * wk)
+    weights = {f: round(w[k], 6) for f, k in sorted(index.items()) if abs(w[k]) >= 1e-6}
     return round(b, 6), weights
 
 
