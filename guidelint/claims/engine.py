@@ -181,17 +181,7 @@ class _Sentence:
         position); none when the prefilter rules ``rx`` out."""
         if rx is None:
             return []
-        key = ("branches", id(rx))
-        got = self._cache.get(key)
-        if got is None:
-            if not self.may_contain(rx):
-                got = []
-            elif rx.parts:
-                got = [p.regex for p in rx.parts if self.may_contain(p)]
-            else:
-                got = [rx]
-            self._cache[key] = got
-        return got
+        return self._engine.prefilter().branches(rx, self.bits)
 
     def may_contain(self, rx: Regex | Compiled) -> bool:
         """False when the prefilter knows that ``rx`` matches nowhere in ``full`` nor in any of its

@@ -125,6 +125,8 @@ class Prefilter:
         self._every: Plan = [(rule, list(rule.claims)) for rule in self._rules if rule.claims]
         self._token_bits: dict[str, int] = {}
         self._plans: dict[int, tuple[Plan, list[FigureRule]] | None] = {}
+        # id(alternation) -> (it, its need, [(branch, need)], mask, {bits & mask: branches})
+        self._branch_info: dict[int, tuple] = {}
 
     def bits(self, full: str) -> int | None:
         """The literal sets met by the normalised sentence ``full``; None when it is not ASCII."""
@@ -183,6 +185,34 @@ class Prefilter:
         for i, pat in sorted(found, key=lambda f: f[0]):
             by_rule.setdefault(i, []).append(pat)
         return [(self._rules[i], pats) for i, pats in by_rule.items()], figure_rules
+
+    def branches(self, rx: Regex, bits: int | None) -> list[Regex]:
+        """The regexes to scan for ``rx`` in a sentence with these ``bits``: none when ``rx``
+        cannot match, the branches that may match for an alternation of cue patterns (see
+        Compiler.alternation), else ``rx`` itself. Remembered by the bits they depend on."""
+        info = self._branch_info.get(id(rx))
+        if info is None:
+            got = self._others.get(id(rx))
+            own = got[1] if got is not None else 0
+            parts = []
+            for p in rx.parts:
+                known = self._others.get(id(p))
+                parts.append((p.regex, known[1] if known is not None else 0))
+            mask = reduce(or_, (need for _r, need in parts), own)
+            info = self._branch_info[id(rx)] = (rx, own, parts, mask, {})
+        _rx, own, parts, mask, memo = info
+        key = None if bits is None else bits & mask
+        found = memo.get(key) if key is not None else None
+        if found is None:
+            if key is not None and key & own != own:
+                found = []
+            elif parts:
+                found = [r for r, need in parts if key is None or key & need == need]
+            else:
+                found = [rx]
+            if key is not None and len(memo) < _MEMO_SIZE:
+                memo[key] = found
+        return found
 
     def may_match(self, item: Compiled | Regex, bits: int | None) -> bool:
         """False when a sentence with these ``bits`` lacks a literal set of ``item`` (one of

@@ -80,12 +80,18 @@ _LEAD_IN_COLON = re.compile(
 _CONCESSIVE = ("although", "though", "whereas", "even if")
 
 
+# cue tuple -> one regex finding any of its cues (one scan instead of one per cue)
+_CUE_RES: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
 def _split(
     text: str, rx: re.Pattern[str], cues: tuple[str, ...], structure: bool = False
 ) -> list[Clause]:
     if text.isascii():  # else re.IGNORECASE may match a non-ASCII letter ("ſ" for "s"): no shortcut
-        low = text.lower()
-        if not any(c in low for c in cues):
+        cue_rx = _CUE_RES.get(cues)
+        if cue_rx is None:
+            cue_rx = _CUE_RES[cues] = re.compile("|".join(map(re.escape, cues)))
+        if not cue_rx.search(text.lower()):
             return [Clause(0, len(text))]
     out: list[Clause] = []
     pos = 0
