@@ -59,28 +59,33 @@ def test_required_claim_on_h1_and_section():
 
 
 def test_figure_attribution_uses_page_context():
+    """GL420 only: the opt-in model tier (GL490) reads no front matter or links."""
     body = "Medical assistants earn about $40,000 a year.\n"
-    assert [d.code for d in diags({"page.md": GUIDE.format(title="Pay", body=body)})] == ["GL420"]
+    assert [
+        d.code for d in diags({"page.md": GUIDE.format(title="Pay", body=body)}, ("GL42",))
+    ] == ["GL420"]
     sourced = (
         "---\ntitle: Pay\nsources:\n  - {title: OES, publisher: BLS, url: 'https://www.bls.gov/oes/', "
         "period: May 2024}\n---\n\n# Pay\n\n" + body
     )
-    assert diags({"page.md": sourced}) == []
+    assert diags({"page.md": sourced}, ("GL42",)) == []
     linked = "Medical assistants earn about $40,000 a year ([BLS, May 2024](https://www.bls.gov/oes/)).\n"
-    assert diags({"page.md": GUIDE.format(title="Pay", body=linked)}) == []
+    assert diags({"page.md": GUIDE.format(title="Pay", body=linked)}, ("GL42",)) == []
     # a source and a period named in another sentence of the same paragraph attribute the figure
     para = (
         "According to the Bureau of Labor Statistics, pay data are for May 2024. "
         "The lowest tenth earned under $30,000 a year.\n"
     )
-    assert diags({"page.md": GUIDE.format(title="Pay", body=para)}) == []
+    assert diags({"page.md": GUIDE.format(title="Pay", body=para)}, ("GL42",)) == []
     # ... but not from another paragraph, and a source without a period is not enough
     split = para.replace(". The", ".\n\nThe")
-    assert [d.code for d in diags({"page.md": GUIDE.format(title="Pay", body=split)})] == ["GL420"]
+    assert [
+        d.code for d in diags({"page.md": GUIDE.format(title="Pay", body=split)}, ("GL42",))
+    ] == ["GL420"]
     no_period = "The Bureau of Labor Statistics publishes pay data. The lowest tenth earned under $30,000 a year.\n"
-    assert [d.code for d in diags({"page.md": GUIDE.format(title="Pay", body=no_period)})] == [
-        "GL420"
-    ]
+    assert [
+        d.code for d in diags({"page.md": GUIDE.format(title="Pay", body=no_period)}, ("GL42",))
+    ] == ["GL420"]
 
 
 def test_rules_are_registered_with_docs():
