@@ -27,6 +27,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 
@@ -926,11 +927,17 @@ def _normalised(sentence: str, lead_in: str | None) -> tuple[str, int]:
     """(the text to check, where the sentence starts in it): the normalised sentence, after the
     last sentence of its lead-in if it has one."""
     if lead_in:
-        lead_in = tx.last_sentence(lead_in)
-        lead = tx.normalise(lead_in).rstrip()
-        lead = lead.rstrip(":?,-").rstrip()
+        lead = _lead(lead_in)
         return lead + " " + tx.normalise(sentence), len(lead) + 1
     return tx.normalise(sentence), 0
+
+
+@lru_cache(maxsize=256)  # the items of a list share their lead-in
+def _lead(lead_in: str) -> str:
+    """The part of a lead-in that governs its list: its last sentence, normalised, without the
+    closing colon or dash."""
+    lead = tx.normalise(tx.last_sentence(lead_in)).rstrip()
+    return lead.rstrip(":?,-").rstrip()
 
 
 def _overlaps(s: _Sentence, rx: Regex, cs: int, ce: int, start: int, end: int) -> bool:
