@@ -91,6 +91,7 @@ class Resolver:
         self._resolved: dict[tuple[str, str], Resolution] = {}
         self._among: dict[frozenset[str], list[str]] = {}
         self._slugs: dict[str, Resolution] = {}
+        self._folded: dict[str, str] | None = None
         self._names: tuple | None = None
         # the generator's URL model (guidelint/sitemodel.py)
         from guidelint import sitemodel
@@ -480,6 +481,14 @@ class Resolver:
                 bases.setdefault(posixpath.basename(slug), slug)
             self._names = (_NameIndex(slugs), _NameIndex(sorted(bases)), bases)
         full, base_index, bases = self._names
+        if self._folded is None:
+            self._folded = {}
+            for slug in full.names:
+                self._folded.setdefault(slug.casefold(), slug)
+        # a page whose path differs only in case ('migration/' for MIGRATION.md) comes first
+        for folded in (stem.casefold(), stem.casefold().removesuffix("/index")):
+            if folded in self._folded:
+                return self._folded[folded]
         # compare both full slugs and last path parts, so a wrong folder still finds the page
         match = full.closest(stem)
         if match is None:
