@@ -87,6 +87,15 @@ def _labels() -> dict[str, tuple[set[str], bool, str]]:
     return out
 
 
+def _doubtful_before() -> dict[str, bool]:
+    """applied.tsv (written by `apply`): the rows `apply` changed and their flag before it ran."""
+    path = OUT / "applied.tsv"
+    if not path.exists():
+        return {}
+    lines = path.read_text(encoding="utf-8").splitlines()[1:]
+    return {ln.split("\t")[0]: ln.split("\t")[3] == "true" for ln in lines}
+
+
 def _joined() -> list[dict]:
     """One record per labeled row: the first reader's fields and the second reader's set."""
     labels = _labels()
@@ -100,6 +109,7 @@ def _joined() -> list[dict]:
         pol = row["policy"]
         pols = [pol] if isinstance(pol, str) else list(pol)
         second, judge, note = labels[rid]
+        before = _doubtful_before().get(rid)
         first_v = row["label"] == "violation"
         second_v = bool(set(pols) & second) if pols != ["none"] else False
         out.append(
@@ -113,7 +123,8 @@ def _joined() -> list[dict]:
                 "second_set": second,
                 "judge": judge,
                 "note": note,
-                "doubtful": bool(row.get("doubtful")),
+                # the first reader's flag: as it was before `apply` added the second reader's
+                "doubtful": bool(row.get("doubtful")) if before is None else before,
                 "other": sorted(second - set(pols)),
                 "text": row["text"],
             }
@@ -182,6 +193,10 @@ def compare() -> list[dict]:
             )
     judged = [r for r in recs if r["judge"]]
     print(f"Second reader's judgement calls: {len(judged)}")
+    print("\nFirst reader's doubtful flag vs. second reader's judgement call:")
+    print(head)
+    for split in ("dev", "heldout"):
+        print(_fmt(split, [(r["doubtful"], r["judge"]) for r in recs if r["split"] == split]))
     other = [r for r in recs if r["other"]]
     print(f"\nOther policy flagged by the second reader: {len(other)}")
     for r in other:
@@ -192,6 +207,13 @@ def compare() -> list[dict]:
 def apply() -> None:
     """Disagreeing rows become doubtful, reason gets the second reader's view; nothing else."""
     recs = [r for r in _joined() if r["first"] != r["second"]]
+    if (OUT / "applied.tsv").exists():
+        raise SystemExit("already applied (second-reader/applied.tsv exists)")
+    applied = ["id\tsplit\tindex\tdoubtful_before"]
+    applied += [
+        f"{r['id']}\t{r['split']}\t{r['index']}\t{str(r['doubtful']).lower()}"
+        for r in sorted(recs, key=lambda r: r["id"])
+    ]
     for split in ("dev", "heldout"):
         path = HERE / f"{split}.yaml"
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -207,7 +229,8 @@ def apply() -> None:
             r_at = next(k for k, ln in enumerate(block) if ln.startswith("  reason:"))
             m = re.match(r'(  reason: )"(.*)"(\s*)$', block[r_at], re.S)
             assert m, block[r_at]
-            note = rec["note"].replace('"', "'")
+            # a note written after the comparison carries a bracketed marker in labels.tsv only
+            note = rec["note"].split(" [note added")[0].replace('"', "'")
             block[r_at] = f'{m.group(1)}"{m.group(2)} (second reader: {note})"{m.group(3)}'
             if not any(ln.startswith("  doubtful:") for ln in block):
                 last = max(k for k, ln in enumerate(block) if ln.startswith("  ") and ln.strip())
@@ -218,6 +241,7 @@ def apply() -> None:
         for idx, rec in todo.items():
             assert check[idx]["doubtful"] is True and check[idx]["text"] == rec["text"]
         print(f"{split}: {len(todo)} rows marked doubtful")
+    (OUT / "applied.tsv").write_text("\n".join(applied) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
