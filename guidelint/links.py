@@ -91,6 +91,7 @@ class Resolver:
         self._resolved: dict[tuple[str, str], Resolution] = {}
         self._among: dict[frozenset[str], list[str]] = {}
         self._slugs: dict[str, Resolution] = {}
+        self._folded: dict[str, str] | None = None
         self._names: tuple | None = None
         # the generator's URL model (guidelint/sitemodel.py)
         from guidelint import sitemodel
@@ -163,7 +164,18 @@ class Resolver:
         trailing = path.endswith("/")
         norm = posixpath.normpath(joined) if joined else "."
         if norm == ".." or norm.startswith(("../", "/")):
-            return Resolution(ESCAPES, norm, anchor, site_absolute=site_absolute)
+            as_url = self._page_relative_url(path, from_rel) if not site_absolute else None
+            if as_url is None:
+                return Resolution(ESCAPES, norm, anchor, site_absolute=site_absolute)
+            # pretty URLs publish docs/a.md at /docs/a/, one folder deeper than its file: the
+            # browser reads '../../img/x.png' there as /img/x.png, inside the site
+            path, site_absolute = as_url, True
+            mapped = self._map_absolute(path)
+            if mapped is None:
+                return Resolution(OTHER, url=target, site_absolute=True)
+            norm = posixpath.normpath(mapped) if mapped else "."
+            if norm == ".." or norm.startswith(("../", "/")):
+                return Resolution(ESCAPES, norm, anchor, site_absolute=True)
         if norm == ".":
             norm = ""
         if self.per_page and not site_absolute and not path.endswith(self.extensions):
@@ -198,6 +210,29 @@ class Resolver:
                     if again.kind in (PAGE, FILE):
                         return again
         return found
+
+    def _page_relative_url(self, path: str, from_rel: str) -> str | None:
+        """A relative link to something other than a Markdown file, read as a browser reads it
+        against the linking page's published URL, when that URL is deeper than the source file
+        and the result stays inside the site; else None."""
+        if not self.per_page or path.endswith(self.extensions):
+            return None
+        from guidelint.sitemodel import page_base_url
+
+        page = self.site.by_rel.get(from_rel)
+        base = page_base_url(page.urls, self.config) if page is not None else None
+        if base is None:
+            return None
+        parts = [p for p in base.split("/") if p]
+        for part in path.split("/"):
+            if part == "..":
+                if not parts:  # above the site's root even from the page's URL
+                    return None
+                parts.pop()
+            elif part not in ("", "."):
+                parts.append(part)
+        joined = "/" + "/".join(parts)
+        return joined + ("/" if path.endswith("/") and joined != "/" else "")
 
     def _extra_url(self, path: str | None, norm: str) -> bool:
         """The URL is one of ``links.extra_urls`` (a redirect's source, a generated feed)."""
@@ -446,6 +481,14 @@ class Resolver:
                 bases.setdefault(posixpath.basename(slug), slug)
             self._names = (_NameIndex(slugs), _NameIndex(sorted(bases)), bases)
         full, base_index, bases = self._names
+        if self._folded is None:
+            self._folded = {}
+            for slug in full.names:
+                self._folded.setdefault(slug.casefold(), slug)
+        # a page whose path differs only in case ('migration/' for MIGRATION.md) comes first
+        for folded in (stem.casefold(), stem.casefold().removesuffix("/index")):
+            if folded in self._folded:
+                return self._folded[folded]
         # compare both full slugs and last path parts, so a wrong folder still finds the page
         match = full.closest(stem)
         if match is None:

@@ -47,6 +47,9 @@ EXPECTED = {
         {
             ("_docs/first-steps.md", 9, "GL302"),  # /lantern/docs/setup/#after-you-start
             ("_docs/setup.md", 11, "GL301"),  # ../first-step/
+            # images read against the page's URL /docs/setup/ (line 20 reaches /assets/lamp.svg)
+            ("_docs/setup.md", 22, "GL311"),  # ../../assets/lmap.svg
+            ("_docs/setup.md", 24, "GL304"),  # ../../../lamp.svg: above the site's root
             ("index.md", 10, "GL301"),  # {{ '/docs/themes/' | relative_url }}
             ("_docs/faq.md", 7, "GL302"),  # ../history/#v2-0 (only {: #v1-0} exists)
             ("_docs/faq.md", 8, "GL302"),  # a full URL of the site (site_url) to #nope

@@ -327,3 +327,13 @@ def test_suggestions(resolver):
     assert suggest_anchor("How-To-Apply", ["how-to-apply"]) == "how-to-apply"
     assert suggest_anchor("zzz", ["how-to-apply"]) is None
     assert relative_link("jobs.md", "states/texas.md") == "../jobs.md"
+
+
+def test_a_page_that_differs_only_in_case_is_the_suggestion(tmp_path):
+    """Seen on the just-the-docs site: a link to /migration/ suggested docs/navigation/index.md
+    (the closer spelling) while MIGRATION.md, the page meant, differs only in case."""
+    site = SiteIndex([_summary("MIGRATION.md"), _summary("docs/navigation/index.md")])
+    resolver = Resolver(site, load_config(None, start=tmp_path))
+    assert resolver.suggest_page("migration/index.md", "CHANGELOG.md") == "MIGRATION.md"
+    assert resolver.suggest_page("docs/Navigation.md", "CHANGELOG.md") == "docs/navigation/index.md"
+    assert resolver.suggest_page("docs/navigaton/index.md", "x.md") == "docs/navigation/index.md"
