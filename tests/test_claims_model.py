@@ -92,7 +92,8 @@ def _page(sentence: str) -> Example:
 
 def test_gl490_leaves_sentences_a_pattern_rule_flagged():
     model = shipped()
-    flagged = "You will earn more than $45,000 right after graduation."  # GL408 flags it
+    # GL408 flags it
+    flagged = "You will earn more than $45,000 right after graduation and a stable, rewarding career."
     assert model.predict(flagged) is not None  # the model alone would report it too
     assert not run_example("GL490", _page(flagged))
     assert run_example("GL408", _page(flagged))

@@ -254,8 +254,9 @@ def _model_scores(
     ]
     probs: dict[int, tuple[float, str]] = {}
     if seen:
-        oof = out_of_fold(rows_from_items([items[i] for i in seen]), model.meta["settings"])
-        probs = dict(zip(seen, oof))
+        verdicts = [frozenset(code_policy.get(c, "?") for c in predicted[i]) for i in seen]
+        rows = rows_from_items([items[i] for i in seen], verdicts)
+        probs = dict(zip(seen, out_of_fold(rows, model.meta["settings"])))
     alone: list[set[str]] = []
     for i, it in enumerate(items):
         if i not in probs:
