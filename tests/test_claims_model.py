@@ -47,6 +47,8 @@ def test_training_is_deterministic(one_setting):
 
 
 def test_shipped_weights_are_what_the_script_trains_from_the_dev_split():
+    """The whole settings grid (6 settings x 5 folds over about thirty features) is retrained
+    here: a few seconds, since the model has no word features."""
     fresh = dumps(train(_dev(), DEFAULT_DATA))
     assert WEIGHTS_PATH.read_text(encoding="utf-8") == fresh, (
         "guidelint/claims/model_weights.json is stale: run python -m guidelint.claims.train"
@@ -59,6 +61,33 @@ def test_no_never_tuned_page_was_trained_on():
     dev = {page_key(it.source_url) for it in load_set(DEV) if it.source_url and not it.doubtful}
     assert held and not pages & held
     assert pages == dev
+
+
+def test_rules_verdicts_are_training_features_only():
+    from guidelint.claims.train import RULE_PREFIX, text_features
+
+    items = _slice(0, 400)
+    rows = rows_from_items(items)
+    flagged = [r for r in rows if any(f.startswith(RULE_PREFIX) for f in r.feats)]
+    assert flagged and len(flagged) < len(rows)
+    # the rules flag mostly violations: their verdicts are what explains those rows away
+    assert sum(r.label for r in flagged) > len(flagged) / 2
+    for r in flagged:
+        assert text_features(r) == [f for f in r.feats if f.startswith("f:")]
+    # run time sees only text features, and the shipped model has no word features
+    assert all(f.startswith("f:") for f in features("Employers must hire certified staff."))
+    assert all(k.split(":")[0] in ("f", "r") for k in shipped().weights)
+
+
+def test_generic_cues():
+    assert "f:not_but" in features("Certification is not just an option but the foundation.")
+    assert "f:not_but" not in features("Certification is not required.")
+    assert "f:promise2" in features("A stable, rewarding career awaits.")
+    assert "f:promise2" not in features("A rewarding career awaits.")
+    assert "f:first_person_promise" in features("We guarantee a job.")
+    assert "f:first_person_promise" not in features("No school can guarantee a job.")
+    question = features("Which certification do I need?")
+    assert "f:question" in question and "f:ends_question" in question
 
 
 def test_doubtful_rows_are_not_trained_on():
@@ -93,7 +122,9 @@ def _page(sentence: str) -> Example:
 def test_gl490_leaves_sentences_a_pattern_rule_flagged():
     model = shipped()
     # GL408 flags it
-    flagged = "You will earn more than $45,000 right after graduation and a stable, rewarding career."
+    flagged = (
+        "You will earn more than $45,000 right after graduation and a stable, rewarding career."
+    )
     assert model.predict(flagged) is not None  # the model alone would report it too
     assert not run_example("GL490", _page(flagged))
     assert run_example("GL408", _page(flagged))

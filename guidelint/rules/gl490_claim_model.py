@@ -22,13 +22,15 @@ class ClaimModel(Rule):
     flagged (opt-in, info).
 
     What it checks: every sentence of the page that no claim or figure rule of the packs
-    (GL401-GL420) matched is scored by a small logistic regression over its words, word pairs
-    and a few generic features (modal verbs, negation, hedges, questions, a figure with no year
-    or source in its paragraph). At or above the threshold chosen by cross-validation, the
-    sentence is reported, with the policy a naive Bayes model finds most likely. The weights are
-    trained by ``python -m guidelint.claims.train`` from the dev split of the labeled real-text
-    corpus and shipped in the package (guidelint/claims/model_weights.json); nothing is
-    downloaded. Scoring costs a few microseconds a sentence.
+    (GL401-GL420) matched is scored by a small logistic regression over generic cues, not words:
+    modal verbs, negation, hedges, questions, outcome and promise words, intensifiers, generic
+    subjects ("employers", "the industry"), "not just X but Y", a figure with no year or source in
+    its paragraph. At or above the threshold chosen by cross-validation on the sentences the rules
+    leave, the sentence is reported, with the policy a naive Bayes model finds most likely. The
+    weights are trained by ``python -m guidelint.claims.train`` from the dev split of the labeled
+    real-text corpus, with the pattern rules' verdicts as training features, and shipped in the
+    package (guidelint/claims/model_weights.json); nothing is downloaded. Scoring costs a few
+    microseconds a sentence.
 
     Opt-in: the rule runs only when its full code is selected, ``guidelint check --extend-select
     GL490`` or ``extend_select = ["GL490"]`` in the configuration; ``--select GL4`` leaves it out.
@@ -46,7 +48,7 @@ class ClaimModel(Rule):
     title: Pay
     ---
 
-    Pay in this field starts high and climbs fast.
+    This career is not just a job but a stable, rewarding path.
     ```
 
     ```markdown pass
