@@ -79,6 +79,27 @@ def test_rules_verdicts_are_training_features_only():
     assert all(k.split(":")[0] in ("f", "r") for k in shipped().weights)
 
 
+def test_pack_cues_come_from_the_engine_and_score_like_the_features():
+    from guidelint.claims.engine import Engine
+    from guidelint.claims.model import cue_policies
+
+    engine = Engine.load()
+    # the pack's words for a certification claim are there, though a negation lets it pass
+    cues = cue_policies(engine, "Certification is not required to work in most states.")
+    assert "P1" in cues and not engine.check(
+        "Certification is not required to work in most states."
+    )
+    assert cue_policies(engine, "The weather was pleasant on the day of the visit.") == frozenset()
+    assert "f:no_cue" in features("The weather was pleasant.")
+    assert "f:cue_P1" in features("Certification is not required.", cues=frozenset({"P1"}))
+    # the fast scoring path (bit sets, memoised sums) is the weights' sum over the named features
+    model = shipped()
+    for it in _slice(0, 300):
+        c = cue_policies(engine, it.text)
+        fast = model.score(it.text, it.paragraph, c)
+        assert abs(fast - model.probability(features(it.text, it.paragraph, c))) < 1e-12
+
+
 def test_generic_cues():
     assert "f:not_but" in features("Certification is not just an option but the foundation.")
     assert "f:not_but" not in features("Certification is not required.")
@@ -104,6 +125,12 @@ def test_figure_features_read_the_paragraph_for_year_and_source():
     )
     assert "f:figure_no_year" not in attributed and "f:figure_no_source" not in attributed
     assert "f:figure_no_year" not in features("Pay rose in 2024.")  # no figure, no figure cue
+    # the paragraph is searched, not tokenized: the same answer as its tokens
+    from guidelint.claims.model import _SOURCE, _paragraph_cues, tokens
+
+    for text in ("'data' shows", "data's point", "o'data", "data_x", "the Data.", "datasets"):
+        words = set(tokens(text))
+        assert _paragraph_cues(text) == ("<year>" in words, bool(words & _SOURCE)), text
 
 
 def test_gl490_is_opt_in():
@@ -131,7 +158,9 @@ def test_gl490_leaves_sentences_a_pattern_rule_flagged():
 
 
 def test_gl490_finding_names_a_policy_and_is_info():
-    found = run_example("GL490", _page("Pay in this field starts high and climbs fast."))
+    found = run_example(
+        "GL490", _page("This career is not just a job but a stable, rewarding path.")
+    )
     assert len(found) == 1
     assert found[0].severity.value == "info"
     assert found[0].message.split(":")[0] in {f"P{n}" for n in range(1, 10)}
@@ -140,7 +169,7 @@ def test_gl490_finding_names_a_policy_and_is_info():
 def test_eval_uses_the_shipped_model_on_pages_it_never_saw(tmp_path):
     rows = [
         {
-            "text": "Pay in this field starts high and climbs fast.",
+            "text": "This career is not just a job but a stable, rewarding path.",
             "source_url": "https://example.invalid/never-seen",
             "policy": "P8",
             "label": "violation",
@@ -168,12 +197,16 @@ def test_eval_cross_validates_on_the_training_pages():
     assert res["predictions"] == "cross-validated by page"
     alone = res["alone"]["overall"]
     # the shipped model's fit on its own training rows finds far more: eval does not report it
+    from guidelint.claims.engine import Engine
+    from guidelint.claims.model import cue_policies
+
+    engine = Engine.load()
     model = shipped()
     fit_tp = sum(
         1
         for it in _dev()
         if not it.doubtful
-        and (hit := model.predict(it.text, it.paragraph)) is not None
+        and (hit := model.predict(it.text, it.paragraph, cue_policies(engine, it.text))) is not None
         and hit[1] in it.expected
     )
     assert alone["tp"] + alone["fn"] > 0

@@ -24,7 +24,8 @@ import math
 import re
 import string
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, reduce
+from operator import or_
 from pathlib import Path
 
 from . import text as tx
@@ -64,6 +65,11 @@ _UNIVERSAL = _set(
     "all every always any guaranteed guarantee guarantees sure certain everyone only secure stable"
 )
 _SOURCE = _set("according bureau survey data report reports statistics study census department")
+# one of them as a token: not next to a letter or digit, nor to an apostrophe inside a word ("'s")
+_SOURCE_WORD = re.compile(
+    r"(?<![^\W_])(?<![^\W_]')(?:" + "|".join(sorted(_SOURCE)) + r")(?![^\W_])(?!'[^\W_])",
+    re.IGNORECASE,
+)
 # outcome and promise words of career marketing ("a stable, rewarding career", "high demand")
 _PROMISE = _set(
     "great perfect excellent huge strong fast faster quick quickly rapid rapidly lightning high "
@@ -89,6 +95,54 @@ _NOT_BUT = re.compile(r"\bnot (?:just|only|merely|simply)\b|\bnot (?:an? )?\w+ b
 _FIRST_PERSON_PROMISE = re.compile(r"\b(?:i|we) (?:promise|guarantee)\b")
 _LONG = 25  # words
 
+# every text feature is one bit of an int (scoring sums the weights of a bit set: see Model)
+FLAG_NAMES = (
+    "modal",
+    "negation",
+    "hedge",
+    "universal",
+    "you",
+    "promise",
+    "generic_subject",
+    "intensifier",
+    "number",
+    "year",
+    "bare_modal",
+    "question",
+    "ends_question",
+    "money",
+    "percent",
+    "promise2",
+    "lead_obligation",
+    "lead_condition",
+    "long",
+    "not_but",
+    "first_person_promise",
+    "figure_no_year",
+    "figure_no_source",
+)
+_BIT = {name: 1 << i for i, name in enumerate(FLAG_NAMES)}
+_PHRASE_BIT = 1 << len(FLAG_NAMES)  # "not", "i", "we": search the phrases (not itself a feature)
+_WORD_BITS = _PHRASE_BIT - 1
+# word -> the bits of the word lists it is in (each distinct word of a sentence is looked up once)
+_CATEGORY: dict[str, int] = {}
+for _name, _words in (
+    ("modal", _MODAL),
+    ("negation", _NEGATION),
+    ("hedge", _HEDGE),
+    ("universal", _UNIVERSAL),
+    ("you", _set("you your")),
+    ("promise", _PROMISE),
+    ("generic_subject", _GENERIC_SUBJECT),
+    ("intensifier", _INTENSIFIER),
+    ("number", _set("<num>")),
+    ("year", _set("<year>")),
+):
+    for _w in _words:
+        _CATEGORY[_w] = _CATEGORY.get(_w, 0) | _BIT[_name]
+for _w in ("not", "i", "we"):
+    _CATEGORY[_w] = _CATEGORY.get(_w, 0) | _PHRASE_BIT
+
 
 def tokens(text: str) -> list[str]:
     """Lower-cased word tokens; numbers become <year> (19xx, 20xx) or <num>; punctuation separates
@@ -102,79 +156,88 @@ def tokens(text: str) -> list[str]:
     return found
 
 
-@lru_cache(maxsize=16)
-def _paragraph_words(paragraph: str) -> frozenset[str]:
-    """(cached: the sentences of a paragraph with figures read it again and again)"""
-    return frozenset(tokens(paragraph))
+@lru_cache(maxsize=64)
+def _paragraph_cues(paragraph: str) -> tuple[bool, bool]:
+    """(a year, a source word) in the paragraph: the same answer as its :func:`tokens`, found by
+    two searches (cached: the sentences of a paragraph with figures read it again and again)."""
+    return _YEAR.search(paragraph) is not None, _SOURCE_WORD.search(paragraph) is not None
 
 
-def flags(text: str, paragraph: str | None = None) -> set[str]:
+def cue_policies(engine, text: str) -> frozenset[str]:
+    """The policies of the pack rules whose required words the sentence has, whether or not a rule
+    matches it: the engine's prefilter (``Engine.prefilter().screen``), so the vocabulary is the
+    pack's, not this module's. A sentence the rules leave but whose words a rule's patterns need
+    is one where a negation, a hedge, a question or clause structure let the claim pass."""
+    got = engine.prefilter().screen(tx.normalise(text))
+    if got is None:
+        return frozenset()
+    _, plan, figure_rules = got
+    return frozenset([r.policy for r, _ in plan] + [f.policy for f in figure_rules])
+
+
+def cue_flags(cues: frozenset[str]) -> set[str]:
+    """``cue_P1``... for the policies of :func:`cue_policies`, or ``no_cue``."""
+    return {"cue_" + p for p in cues} if cues else {"no_cue"}
+
+
+def flags(text: str, paragraph: str | None = None, cues: frozenset[str] = frozenset()) -> set[str]:
     """The sentence's generic features. ``paragraph``: its paragraph, read only for whether a year
-    or a source is named near a figure."""
+    or a source is named near a figure. ``cues``: :func:`cue_policies` of the sentence."""
+    return text_flags(text, paragraph) | cue_flags(cues)
+
+
+def text_flags(text: str, paragraph: str | None = None) -> set[str]:
+    """:func:`flags` without the pack's cues: a function of the text alone."""
+    bits = flag_bits(text, paragraph)
+    return {name for i, name in enumerate(FLAG_NAMES) if bits >> i & 1}
+
+
+def flag_bits(text: str, paragraph: str | None = None) -> int:
+    """:func:`text_flags` as bits of an int (bit i: ``FLAG_NAMES[i]``)."""
     toks = tokens(text)
     words = set(toks)
+    bits = reduce(or_, map(_CATEGORY.get, words, itertools.repeat(0)), 0)
     money, percent = "$" in text, "%" in text
-    found = set()
-    modal, neg, hedge = words & _MODAL, words & _NEGATION, words & _HEDGE
-    if modal:
-        found.add("modal")
-        if not hedge and not neg:
-            found.add("bare_modal")
-    if neg:
-        found.add("negation")
-    if hedge:
-        found.add("hedge")
-    if words & _UNIVERSAL:
-        found.add("universal")
+    if bits & _BIT["modal"] and not bits & (_BIT["hedge"] | _BIT["negation"]):
+        bits |= _BIT["bare_modal"]
     if "?" in text:
-        found.add("question")
+        bits |= _BIT["question"]
         if text.rstrip().endswith("?"):
-            found.add("ends_question")
+            bits |= _BIT["ends_question"]
     if money:
-        found.add("money")
+        bits |= _BIT["money"]
     if percent:
-        found.add("percent")
-    if "you" in words or "your" in words:
-        found.add("you")
-    promise = words & _PROMISE
-    if promise:
-        found.add("promise")
-        if len(promise) >= 2:
-            found.add("promise2")
-    if words & _GENERIC_SUBJECT:
-        found.add("generic_subject")
-    if words & _INTENSIFIER:
-        found.add("intensifier")
-    if "<num>" in words:
-        found.add("number")
-    if "<year>" in words:
-        found.add("year")
+        bits |= _BIT["percent"]
+    if bits & _BIT["promise"] and len(words & _PROMISE) >= 2:
+        bits |= _BIT["promise2"]
     if toks:
         if toks[0] in _OBLIGATION:
-            found.add("lead_obligation")
+            bits |= _BIT["lead_obligation"]
         elif toks[0] in _CONDITION:
-            found.add("lead_condition")
+            bits |= _BIT["lead_condition"]
     if len(toks) > _LONG:
-        found.add("long")
-    if "not" in words or "i" in words or "we" in words:
+        bits |= _BIT["long"]
+    if bits & _PHRASE_BIT:
         joined = " ".join(toks)
         if _NOT_BUT.search(joined):
-            found.add("not_but")
+            bits |= _BIT["not_but"]
         if _FIRST_PERSON_PROMISE.search(joined):
-            found.add("first_person_promise")
-    if "<num>" in words or money or percent:
-        near = _paragraph_words(paragraph) if paragraph else frozenset()
-        if "<year>" not in words and "<year>" not in near:
-            found.add("figure_no_year")
-        if not (words | near) & _SOURCE:
-            found.add("figure_no_source")
-    return found
+            bits |= _BIT["first_person_promise"]
+    if bits & _BIT["number"] or money or percent:
+        year, source = _paragraph_cues(paragraph) if paragraph else (False, False)
+        if not bits & _BIT["year"] and not year:
+            bits |= _BIT["figure_no_year"]
+        if not source and _SOURCE.isdisjoint(words):
+            bits |= _BIT["figure_no_source"]
+    return bits & _WORD_BITS
 
 
-def features(text: str, paragraph: str | None = None) -> list[str]:
+def features(
+    text: str, paragraph: str | None = None, cues: frozenset[str] = frozenset()
+) -> list[str]:
     """The sentence's features as names (sorted, no repeats): ``f:flag``; the names the weights
     file uses. (Training adds ``r:<policy>`` for a row a pattern rule flagged: see train.py.)"""
-    return sorted("f:" + f for f in flags(text, paragraph))
+    return sorted("f:" + f for f in flags(text, paragraph, cues))
 
 
 def sigmoid(z: float) -> float:
@@ -203,13 +266,44 @@ class Model:
 
     @cached_property
     def _flag_weights(self) -> dict[str, float]:
-        """The weights of the text's features, keyed by flag (scoring builds no feature names)."""
+        """The weights of the text's features, keyed by flag."""
         return {k[2:]: v for k, v in self.weights.items() if k.startswith("f:")}
 
-    def score(self, text: str, paragraph: str | None = None) -> float:
-        """The probability that the sentence breaks a policy (same as ``probability(features())``)."""
-        tf = self._flag_weights
-        return sigmoid(self.bias + sum(map(tf.get, flags(text, paragraph), itertools.repeat(0.0))))
+    @cached_property
+    def _bit_weights(self) -> dict[int, float]:
+        """Bit set of :func:`flag_bits` -> the sum of its flags' weights (filled as sets occur:
+        few distinct sets do, so scoring a sentence is one look-up after its bits)."""
+        return {}
+
+    def _text_z(self, bits: int) -> float:
+        memo = self._bit_weights
+        z = memo.get(bits)
+        if z is None:
+            tf = self._flag_weights
+            z = memo[bits] = sum(
+                tf.get(name, 0.0) for i, name in enumerate(FLAG_NAMES) if bits >> i & 1
+            )
+        return z
+
+    @cached_property
+    def _cue_weights(self) -> dict[frozenset[str], float]:
+        """Cue policies -> the sum of their features' weights (filled as sets occur)."""
+        return {}
+
+    def _cue_z(self, cues: frozenset[str]) -> float:
+        memo = self._cue_weights
+        z = memo.get(cues)
+        if z is None:
+            tf = self._flag_weights
+            z = memo[cues] = sum(tf.get(f, 0.0) for f in sorted(cue_flags(cues)))
+        return z
+
+    def score(
+        self, text: str, paragraph: str | None = None, cues: frozenset[str] = frozenset()
+    ) -> float:
+        """The probability that the sentence breaks a policy (``probability(features())`` up to the
+        order of a float sum)."""
+        return sigmoid(self.bias + self._text_z(flag_bits(text, paragraph)) + self._cue_z(cues))
 
     def policy(self, feats: list[str]) -> str:
         best, best_score = "", -math.inf
@@ -220,12 +314,15 @@ class Model:
                 best, best_score = pol, score
         return best
 
-    def predict(self, text: str, paragraph: str | None = None) -> tuple[float, str] | None:
-        """(probability, policy) when the sentence scores at or above the threshold, else None."""
-        p = self.score(text, paragraph)
+    def predict(
+        self, text: str, paragraph: str | None = None, cues: frozenset[str] = frozenset()
+    ) -> tuple[float, str] | None:
+        """(probability, policy) when the sentence scores at or above the threshold, else None.
+        ``cues``: :func:`cue_policies` of the sentence."""
+        p = self.score(text, paragraph, cues)
         if p < self.threshold:
             return None
-        return p, self.policy(features(text, paragraph))
+        return p, self.policy(features(text, paragraph, cues))
 
     def to_json(self) -> dict:
         return {

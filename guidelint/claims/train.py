@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import WEIGHTS_PATH, Model, dumps, features
+from .model import WEIGHTS_PATH, Model, cue_policies, dumps, features
 
 FOLDS = 5
 SEED = 16
@@ -80,17 +80,25 @@ def rule_policies(items: Sequence, engine=None) -> list[frozenset[str]]:
     ]
 
 
-def rows_from_items(items: Sequence, verdicts: Sequence[frozenset[str]] | None = None) -> list[Row]:
+def rows_from_items(
+    items: Sequence, verdicts: Sequence[frozenset[str]] | None = None, engine=None
+) -> list[Row]:
     """Training rows from evaluate.Item rows (doubtful rows left out). ``verdicts``: the policies
-    the rules flag on each item (computed with the built-in pack when None)."""
+    the rules flag on each item (computed when None). ``engine``: the pattern engine whose
+    verdicts and cue policies are read (the built-in pack when None)."""
+    if engine is None:
+        from .engine import Engine
+
+        engine = Engine.load()
     if verdicts is None:
-        verdicts = rule_policies(items)
+        verdicts = rule_policies(items, engine)
     out = []
     for it, flagged in zip(items, verdicts):
         if it.doubtful:
             continue
         pols = tuple(sorted(it.expected))
-        feats = features(it.text, it.paragraph) + [RULE_PREFIX + p for p in sorted(flagged)]
+        cues = cue_policies(engine, it.text)
+        feats = features(it.text, it.paragraph, cues) + [RULE_PREFIX + p for p in sorted(flagged)]
         out.append(Row(tuple(feats), int(bool(pols)), pols, it.source_url or ""))
     return out
 

@@ -68,7 +68,7 @@ class ClaimModel(Rule):
 
     def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
         from guidelint.claims.integration import engine_for, page_matches
-        from guidelint.claims.model import shipped
+        from guidelint.claims.model import cue_policies, shipped
 
         engine = engine_for(ctx.config)
         # the sentences the pattern rules flag, whatever the run reports (the model is the tier
@@ -79,8 +79,11 @@ class ClaimModel(Rule):
         for si, sent in enumerate(page.sentences):
             if si in flagged:
                 continue
-            # the whole paragraph: read only for a year or a source near a figure
-            hit = model.predict(sent.text, page.blocks[sent.block].text)
+            # the paragraph: read only for a year or a source near a figure; the cues: the pack
+            # rules whose words the sentence has (a claim that a negation or a hedge let pass)
+            hit = model.predict(
+                sent.text, page.blocks[sent.block].text, cue_policies(engine, sent.text)
+            )
             if hit is None:
                 continue
             p, policy = hit
