@@ -25,18 +25,20 @@ class ClaimModel(Rule):
     (GL401-GL420) matched is scored by a small logistic regression over generic cues, not words:
     modal verbs, negation, hedges, questions, outcome and promise words, intensifiers, generic
     subjects ("employers", "the industry"), "not just X but Y", a figure with no year or source in
-    its paragraph. At or above the threshold chosen by cross-validation on the sentences the rules
-    leave, the sentence is reported, with the policy a naive Bayes model finds most likely. The
-    weights are trained by ``python -m guidelint.claims.train`` from the dev split of the labeled
-    real-text corpus, with the pattern rules' verdicts as training features, and shipped in the
-    package (guidelint/claims/model_weights.json); nothing is downloaded. Scoring costs a few
+    its paragraph, and which policies' rules have their words in the sentence (read from the
+    packs: a claim a negation or a hedge let pass). At or above the threshold chosen by
+    cross-validation on the sentences the rules leave, the sentence is reported, with the policy
+    a naive Bayes model finds most likely. The weights are trained by ``python -m
+    guidelint.claims.train`` from the dev split of the labeled real-text corpus, with the pattern
+    rules' verdicts as training features, and shipped in the package
+    (guidelint/claims/model_weights.json); nothing is downloaded. Scoring costs a few
     microseconds a sentence.
 
     Opt-in: the rule runs only when its full code is selected, ``guidelint check --extend-select
     GL490`` or ``extend_select = ["GL490"]`` in the configuration; ``--select GL4`` leaves it out.
     It belongs to the built-in pack's policy, so ``claims.builtin = false`` removes it too.
-    Its precision on the never-tuned split is too low to report by default: see docs/claims.md
-    for the measured numbers. It reports at info, below the pattern rules, and it never explains
+    Its precision, cross-validated on the dev split, is about one in three: too low to report by
+    default (see docs/claims.md for the measured numbers). It reports at info, below the pattern rules, and it never explains
     itself the way a pattern does, so read each finding as "have a second look", not as a
     verdict.
 
