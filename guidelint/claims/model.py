@@ -122,6 +122,26 @@ FLAG_NAMES = (
     "figure_no_source",
 )
 _BIT = {name: 1 << i for i, name in enumerate(FLAG_NAMES)}
+# the bits as module constants (flag_bits reads them for every sentence)
+_B_BARE_MODAL = _BIT["bare_modal"]
+_B_ENDS_QUESTION = _BIT["ends_question"]
+_B_FIGURE_NO_SOURCE = _BIT["figure_no_source"]
+_B_FIGURE_NO_YEAR = _BIT["figure_no_year"]
+_B_FIRST_PERSON_PROMISE = _BIT["first_person_promise"]
+_B_HEDGE = _BIT["hedge"]
+_B_LEAD_CONDITION = _BIT["lead_condition"]
+_B_LEAD_OBLIGATION = _BIT["lead_obligation"]
+_B_LONG = _BIT["long"]
+_B_MODAL = _BIT["modal"]
+_B_MONEY = _BIT["money"]
+_B_NEGATION = _BIT["negation"]
+_B_NOT_BUT = _BIT["not_but"]
+_B_NUMBER = _BIT["number"]
+_B_PERCENT = _BIT["percent"]
+_B_PROMISE = _BIT["promise"]
+_B_PROMISE2 = _BIT["promise2"]
+_B_QUESTION = _BIT["question"]
+_B_YEAR = _BIT["year"]
 _PHRASE_BIT = 1 << len(FLAG_NAMES)  # "not", "i", "we": search the phrases (not itself a feature)
 _WORD_BITS = _PHRASE_BIT - 1
 # word -> the bits of the word lists it is in (each distinct word of a sentence is looked up once)
@@ -198,37 +218,37 @@ def flag_bits(text: str, paragraph: str | None = None) -> int:
     words = set(toks)
     bits = reduce(or_, map(_CATEGORY.get, words, itertools.repeat(0)), 0)
     money, percent = "$" in text, "%" in text
-    if bits & _BIT["modal"] and not bits & (_BIT["hedge"] | _BIT["negation"]):
-        bits |= _BIT["bare_modal"]
+    if bits & _B_MODAL and not bits & (_B_HEDGE | _B_NEGATION):
+        bits |= _B_BARE_MODAL
     if "?" in text:
-        bits |= _BIT["question"]
+        bits |= _B_QUESTION
         if text.rstrip().endswith("?"):
-            bits |= _BIT["ends_question"]
+            bits |= _B_ENDS_QUESTION
     if money:
-        bits |= _BIT["money"]
+        bits |= _B_MONEY
     if percent:
-        bits |= _BIT["percent"]
-    if bits & _BIT["promise"] and len(words & _PROMISE) >= 2:
-        bits |= _BIT["promise2"]
+        bits |= _B_PERCENT
+    if bits & _B_PROMISE and len(words & _PROMISE) >= 2:
+        bits |= _B_PROMISE2
     if toks:
         if toks[0] in _OBLIGATION:
-            bits |= _BIT["lead_obligation"]
+            bits |= _B_LEAD_OBLIGATION
         elif toks[0] in _CONDITION:
-            bits |= _BIT["lead_condition"]
+            bits |= _B_LEAD_CONDITION
     if len(toks) > _LONG:
-        bits |= _BIT["long"]
+        bits |= _B_LONG
     if bits & _PHRASE_BIT:
         joined = " ".join(toks)
         if _NOT_BUT.search(joined):
-            bits |= _BIT["not_but"]
+            bits |= _B_NOT_BUT
         if _FIRST_PERSON_PROMISE.search(joined):
-            bits |= _BIT["first_person_promise"]
-    if bits & _BIT["number"] or money or percent:
+            bits |= _B_FIRST_PERSON_PROMISE
+    if bits & _B_NUMBER or money or percent:
         year, source = _paragraph_cues(paragraph) if paragraph else (False, False)
-        if not bits & _BIT["year"] and not year:
-            bits |= _BIT["figure_no_year"]
+        if not bits & _B_YEAR and not year:
+            bits |= _B_FIGURE_NO_YEAR
         if not source and _SOURCE.isdisjoint(words):
-            bits |= _BIT["figure_no_source"]
+            bits |= _B_FIGURE_NO_SOURCE
     return bits & _WORD_BITS
 
 
