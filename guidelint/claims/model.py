@@ -1,19 +1,23 @@
 """The statistical tier of the claims checker: a small linear model over generic sentence cues.
 
 The pattern rules (GL401-GL420) are the explainable core. This model is a second, opt-in tier
-(GL490): a logistic regression over about thirty generic English features of a sentence (modal
-verbs, negation, hedges, questions, "not just X but Y", outcome and promise words, intensifiers,
-generic subjects, a figure without a year or a source in its paragraph...), and a naive Bayes
-guess of which policy a flagged sentence breaks. It has no word or word-pair features: with a
-few hundred labeled violations those learned the corpus's wording, not overclaims (cross-validated
-by page, a word model ranked the sentences the rules leave barely above chance). Its weights are
-trained by ``python -m guidelint.claims.train`` from the dev split of the labeled corpus
-(tests/claims/real/dev.yaml), with the pattern rules' own verdict on each row as extra training
-features (see train.py), and shipped in ``model_weights.json``; nothing is downloaded.
-Inference is a tokenization and a few set look-ups: a few microseconds a sentence.
+(GL490): a logistic regression over about forty features of a sentence, and a naive Bayes guess
+of which policy a flagged sentence breaks. The features are generic English cues (modal verbs,
+negation, hedges, questions, "not just X but Y", outcome and promise words, intensifiers, generic
+subjects, a figure without a year or a source in its paragraph...) and the pack's cues: which
+policies' rules have their required words in the sentence (:func:`cue_policies`, read from the
+engine's prefilter, so that vocabulary is the pack's). It has no word or word-pair features: with
+a few hundred labeled violations those learned the corpus's wording, not overclaims
+(cross-validated by page, a word model ranked the sentences the rules leave barely above
+chance). Its weights are trained by ``python -m guidelint.claims.train`` from the dev split of the
+labeled corpus (tests/claims/real/dev.yaml), with the pattern rules' own verdict on each row as
+extra training features (see train.py), and shipped in ``model_weights.json``; nothing is
+downloaded. Scoring a sentence is a tokenization, one look-up a distinct word, a prefilter screen
+and two memoised sums: a few microseconds.
 
-The features are a pure function of the text, shared by training and inference, so the shipped
-weights mean the same thing in both. No word list names a profession, a place or a body.
+The features are a pure function of the text (and the pack), shared by training and inference,
+so the shipped weights mean the same thing in both. No word list names a profession, a place or
+a body.
 """
 
 from __future__ import annotations
