@@ -226,3 +226,11 @@ def test_training_script_writes_and_checks_the_weights(tmp_path, capsys, one_set
     out.write_text(written.replace('"threshold":', '"threshold": 0.5, "x":', 1))
     assert main(["--data", str(data), "--out", str(out), "--check"]) == 1
     assert "DIFFERS" in capsys.readouterr().out
+
+
+def test_gl490_stays_quiet_under_a_heading_that_rejects_what_follows():
+    sentence = "This career is not just a job but a stable, rewarding path."
+    plain = f"---\ntitle: Pay\n---\n\n## Why this field\n\n{sentence}\n"
+    assert run_example("GL490", Example("fail", {"page.md": plain}))
+    flags = f"---\ntitle: Pay\n---\n\n## Red flags\n\n- {sentence}\n"
+    assert not run_example("GL490", Example("fail", {"page.md": flags}))

@@ -22,7 +22,8 @@ class ClaimModel(Rule):
     flagged (opt-in, info).
 
     What it checks: every sentence of the page that no claim or figure rule of the packs
-    (GL401-GL420) matched is scored by a small logistic regression over generic cues, not words:
+    (GL401-GL420) matched, outside sections whose heading rejects what follows ("Red flags"), is
+    scored by a small logistic regression over generic cues, not words:
     modal verbs, negation, hedges, questions, outcome and promise words, intensifiers, generic
     subjects ("employers", "the industry"), "not just X but Y", a figure with no year or source in
     its paragraph, and which policies' rules have their words in the sentence (read from the
@@ -69,7 +70,7 @@ class ClaimModel(Rule):
     opt_in = True
 
     def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
-        from guidelint.claims.integration import engine_for, page_matches
+        from guidelint.claims.integration import _section_titles, engine_for, page_matches
         from guidelint.claims.model import cue_policies, shipped
 
         engine = engine_for(ctx.config)
@@ -78,8 +79,16 @@ class ClaimModel(Rule):
         pack_codes = frozenset(r.code for r in engine.rules) | {f.code for f in engine.figure_rules}
         flagged = {si for si, _ in page_matches(page, ctx.config, ctx.selected | pack_codes)}
         model = shipped()
+        rejected: dict[int, bool] = {}  # block -> under a heading that rejects what follows
         for si, sent in enumerate(page.sentences):
             if si in flagged:
+                continue
+            b = sent.block
+            if b not in rejected:
+                # "Red flags", "What to avoid": the engine asserts no claim there, nor does GL490
+                titles = _section_titles(page, page.blocks[b].section)
+                rejected[b] = any(engine.rejects_what_follows(t) for t in titles)
+            if rejected[b]:
                 continue
             # the paragraph: read only for a year or a source near a figure; the cues: the pack
             # rules whose words the sentence has (a claim that a negation or a hedge let pass)
