@@ -343,7 +343,7 @@ class Model:
     ) -> tuple[float, str] | None:
         """(probability, policy) when the sentence scores at or above the threshold, else None.
         ``cues``: :func:`cue_policies` of the sentence."""
-        p = self.score(text, paragraph, cues)
+        p = sigmoid(self.bias + self._text_z(flag_bits(text, paragraph)) + self._cue_z(cues))
         if p < self.threshold:
             return None
         return p, self.policy(features(text, paragraph, cues))

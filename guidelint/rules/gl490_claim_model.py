@@ -79,22 +79,22 @@ class ClaimModel(Rule):
         pack_codes = frozenset(r.code for r in engine.rules) | {f.code for f in engine.figure_rules}
         flagged = {si for si, _ in page_matches(page, ctx.config, ctx.selected | pack_codes)}
         model = shipped()
-        rejected: dict[int, bool] = {}  # block -> under a heading that rejects what follows
+        predict, blocks = model.predict, page.blocks
+        at, skip, paragraph = -1, False, ""
         for si, sent in enumerate(page.sentences):
-            if si in flagged:
-                continue
-            b = sent.block
-            if b not in rejected:
+            if sent.block != at:  # (a block's sentences are consecutive)
+                at = sent.block
+                block = blocks[at]
+                # the paragraph: read only for a year or a source near a figure
+                paragraph = block.text
                 # "Red flags", "What to avoid": the engine asserts no claim there, nor does GL490
-                titles = _section_titles(page, page.blocks[b].section)
-                rejected[b] = any(engine.rejects_what_follows(t) for t in titles)
-            if rejected[b]:
+                titles = _section_titles(page, block.section)
+                skip = any(engine.rejects_what_follows(t) for t in titles)
+            if skip or si in flagged:
                 continue
-            # the paragraph: read only for a year or a source near a figure; the cues: the pack
-            # rules whose words the sentence has (a claim that a negation or a hedge let pass)
-            hit = model.predict(
-                sent.text, page.blocks[sent.block].text, cue_policies(engine, sent.text)
-            )
+            # the cues: the pack rules whose words the sentence has (a claim that a negation or a
+            # hedge let pass)
+            hit = predict(sent.text, paragraph, cue_policies(engine, sent.text))
             if hit is None:
                 continue
             p, policy = hit
