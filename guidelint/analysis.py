@@ -134,7 +134,9 @@ def _analyze(
         # (a "---js" or "---json" front matter is not read: such a page gets no status)
         if fm is None and config["default_status"] and not text.startswith("---"):
             page.cache["default_status"] = config["default_status"]
-    findings.extend(check_limits(page, limits))
+    from guidelint.claims.integration import claim_codes
+
+    findings.extend(check_limits(page, limits, not selected.isdisjoint(claim_codes(config))))
     schemas = load_schemas(config.schemas_dir)
     ctx = PageContext(config=config, schemas=schemas, selected=selected)
     for rule in iter_rules("page", selected):

@@ -65,7 +65,7 @@ class ClaimModel(Rule):
     opt_in = True
 
     def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
-        from guidelint.claims.integration import engine_for, page_matches
+        from guidelint.claims.integration import engine_for, page_budget, page_matches
         from guidelint.claims.model import shipped
 
         engine = engine_for(ctx.config)
@@ -74,8 +74,9 @@ class ClaimModel(Rule):
         pack_codes = frozenset(r.code for r in engine.rules) | {f.code for f in engine.figure_rules}
         flagged = {si for si, _ in page_matches(page, ctx.config, ctx.selected | pack_codes)}
         model = shipped()
-        for si, sent in enumerate(page.sentences):
-            if si in flagged:
+        reads = page_budget(page, ctx.config)  # limits.max_claim_chars (GL911)
+        for si, sent in enumerate(page.sentences[: reads.stop]):
+            if si in flagged or si in reads.long:
                 continue
             # the whole paragraph: read only for a year or a source near a figure
             hit = model.predict(sent.text, page.blocks[sent.block].text)
