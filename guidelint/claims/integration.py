@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import itertools
+import re
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -26,9 +27,9 @@ from typing import TYPE_CHECKING, Any
 from guidelint.diagnostics import Severity, Span
 from guidelint.registry import Rule as RegistryRule
 from guidelint.registry import add_rule, remove_rules
-from guidelint.rules.gl911_claims_text_limit import Budget, budget
+from guidelint.rules.gl911_claims_text_limit import Budget, budget, lead_sentence
+from guidelint.saferegex import CLOCK
 
-from . import text as tx
 from .engine import ClaimMatch, Engine, FigureContext
 from .pack import ClaimRule, FigureRule, Pack, Requirement, builtin_pack_paths, load_pack
 
@@ -50,8 +51,64 @@ def _pack(path: Path) -> Pack:
     st = path.stat()
     key = (str(path), st.st_mtime, st.st_size)
     if key not in _PACKS:
-        _PACKS[key] = _STORE[0].load(path) if _STORE else load_pack(path)
+        pack = _STORE[0].load(path) if _STORE else load_pack(path)
+        if path not in builtin_pack_paths():
+            bound_user_patterns(pack)
+        _PACKS[key] = pack
     return _PACKS[key]
+
+
+def bound_user_patterns(pack: Pack, *, everything: bool = False) -> int:
+    """Make the raw regular expressions of a site's own pack (``re:`` parts, ``applies_to``)
+    run within the page's time (``guidelint.saferegex.Bounded``, GL912); the regexes the pattern
+    language makes, and the built-in pack's, keep running with ``re`` (``everything``: those too,
+    for the tests that compare the two engines). Returns how many."""
+    from guidelint.saferegex import Bounded
+
+    from .patterns import Regex
+
+    done = 0
+    seen: set[int] = set()
+
+    def origin(line: int) -> str:
+        return f"{pack.path}:{line}" if line else str(pack.path)
+
+    def visit(node: Any, line: int) -> None:
+        nonlocal done
+        if id(node) in seen or node is None or isinstance(node, (str, int, float, bool)):
+            return
+        seen.add(id(node))
+        if isinstance(node, Regex):
+            if (everything or not node.safe) and not isinstance(node._compiled, Bounded):
+                node._compiled = Bounded(node.pattern, node.flags, origin(line))  # type: ignore[assignment]
+                done += 1
+            for part in node.parts:
+                visit(part, line)
+            return
+        if isinstance(node, re.Pattern):
+            return
+        if isinstance(node, (list, tuple)):
+            for item in node:
+                visit(item, line)
+            return
+        if isinstance(node, dict):
+            for item in node.values():
+                visit(item, line)
+            return
+        fields = getattr(node, "__dataclass_fields__", None)
+        if fields is None:
+            return
+        line = getattr(node, "line", 0) or line
+        for name in fields:
+            value = getattr(node, name)
+            if isinstance(value, re.Pattern) and name in ("slug", "section"):  # applies_to
+                object.__setattr__(node, name, Bounded(value.pattern, value.flags, origin(line)))
+                done += 1
+            else:
+                visit(value, line)
+
+    visit(pack, 0)
+    return done
 
 
 def _pack_paths(config: Any | None) -> tuple[list[Path], bool]:
@@ -230,16 +287,13 @@ def claim_codes(config: Any | None) -> frozenset[str]:
     return got[1]
 
 
-def _lead_sentence(leads: dict[str, str], lead: str) -> str:
+def _lead_sentence(page, lead: str) -> str:
     """The part of a list's lead-in the engine reads (its last sentence, see engine._normalised),
-    worked out once per lead-in instead of once per list item: a list of 20,000 items after a
-    paragraph of 500 KB took 148 s. Passing the last sentence gives the engine the same text:
-    the last sentence of the last sentence is itself. (An empty last sentence: the lead-in as
-    it is, which the engine reduces to the same empty text.)"""
-    got = leads.get(lead)
-    if got is None:
-        got = leads[lead] = tx.last_sentence(lead) or lead
-    return got
+    worked out once per lead-in (shared with the budget, GL911) instead of once per list item: a
+    list of 20,000 items after a paragraph of 500 KB took 141 s. Passing the last sentence gives
+    the engine the same text: the last sentence of the last sentence is itself. (An empty last
+    sentence: the lead-in as it is, which the engine reduces to the same empty text.)"""
+    return lead_sentence(page, lead) or lead
 
 
 def page_matches(
@@ -280,8 +334,8 @@ def page_matches(
         return contexts[b]
 
     check = engine.check
+    clock = CLOCK
     reads = page_budget(page, config)
-    leads: dict[str, str] = {}
     at = -1  # the block of the sentences before: what follows is the same for all its sentences
     lead: str | None = None
     kind = "text"
@@ -295,7 +349,7 @@ def page_matches(
             block = page.blocks[at]
             lead = block.lead_in if block.kind == "list_item" else None
             if lead:
-                lead = _lead_sentence(leads, lead)
+                lead = _lead_sentence(page, lead)
             kind = _KINDS.get(block.kind, "text")
             figures = partial(figure_context, at)
             section = _section_titles(page, block.section)
@@ -308,6 +362,8 @@ def page_matches(
             section=section,
         ):
             out.append((si, m))
+        if clock.pending:  # a site pattern ran out of time on this sentence (GL912)
+            clock.locate(page.blocks[at].position(sent.start)[0])
     page.cache[key] = out
     return out
 
@@ -366,21 +422,30 @@ class RequiredClaimRule(RegistryRule):
                 continue
             if applies.section is None:
                 sentences = _read_texts(page, reads, range(len(page.sentences)))
-                if engine.requirement_met(req, sentences) or not whole:
-                    continue
+                met = engine.requirement_met(req, sentences)
                 h1 = next((h for h in page.headings if h.level == 1), None)
                 span = h1.span if h1 else Span.point(page.body_start)
+                if CLOCK.pending:  # (a site pattern ran out of time: GL912, at the page's top)
+                    CLOCK.locate(span.line)
+                if met or not whole:
+                    continue
                 yield self.finding(
                     span, f"{req.policy}: {req.message} {req.why} Suggestion: {req.suggestion}"
                 )
                 continue
             for sec in page.sections:
                 heading = page.headings[sec.heading]
-                if not applies.section.search(heading.text):
+                applies_here = applies.section.search(heading.text)
+                if CLOCK.pending:
+                    CLOCK.locate(heading.span.line)
+                if not applies_here:
                     continue
                 indices = _sentences_between(page, sec.start_line, sec.end_line)
                 sentences = _read_texts(page, reads, indices)
-                if engine.requirement_met(req, sentences):
+                met = engine.requirement_met(req, sentences)
+                if CLOCK.pending:
+                    CLOCK.locate(heading.span.line)
+                if met:
                     continue
                 if not whole and not all(reads.reads(i) for i in indices):
                     continue

@@ -60,7 +60,9 @@ class Budget(NamedTuple):
 
     stop: int  # index of the first sentence not read (len(page.sentences): none)
     long: frozenset[int]  # sentences before ``stop`` too long to read (with their list's lead-in)
-    total: int  # the characters of the page's sentences, counted as the claims rules read them
+    # the characters of the page's sentences, counted as the claims rules read them (on a page
+    # read whole, with each list item's lead-in counted once for the item: at least that)
+    total: int
     # (sentence index, its length, the length of its lead-in's last sentence) of the long
     # sentences to report: each one too long alone, and the first of each list whose lead-in
     # makes its items' first sentences too long
@@ -74,6 +76,27 @@ class Budget(NamedTuple):
         return self.stop >= count and not self.long
 
 
+def lead_sentences(page: Page) -> dict[str, str]:
+    """The page's list lead-ins, each with the part the claims engine reads with a list item's
+    first sentence: its last sentence (``guidelint.claims.text.last_sentence``), worked out once
+    a page, for the budget and for the claims integration."""
+    got: dict[str, str] | None = page.cache.get("claims.lead_sentences")
+    if got is None:
+        got = page.cache["claims.lead_sentences"] = {}
+    return got
+
+
+def lead_sentence(page: Page, lead: str) -> str:
+    """The last sentence of the lead-in ``lead`` (remembered for the page)."""
+    lasts = lead_sentences(page)
+    got = lasts.get(lead)
+    if got is None:
+        from guidelint.claims.text import last_sentence
+
+        got = lasts[lead] = last_sentence(lead)
+    return got
+
+
 def budget(page: Page, max_chars: int) -> Budget:
     """The sentences of ``page`` the claims rules read with ``max_chars`` (computed once)."""
     key = f"claims.budget:{max_chars}"
@@ -84,9 +107,25 @@ def budget(page: Page, max_chars: int) -> Budget:
 
 
 def _count(page: Page, max_chars: int) -> Budget:
-    from guidelint.claims.text import last_sentence
+    sentences = page.sentences
+    # most pages: far under the limit, with no long sentence, which an upper bound shows at once
+    # (each list item's first sentence read with its lead-in's last sentence: at most once a block)
+    lens = [len(s.text) for s in sentences]
+    extra = longest_lead = 0
+    for block in page.blocks:
+        lead = block.lead_in
+        if lead and block.kind == "list_item":
+            n = len(lead_sentence(page, lead))
+            extra += n
+            longest_lead = max(longest_lead, n)
+    bound = sum(lens) + extra
+    if bound <= max_chars and max(lens, default=0) + longest_lead <= LONG_SENTENCE:
+        return Budget(len(sentences), frozenset(), bound)
+    return _count_each(page, max_chars)
 
-    leads: dict[str, int] = {}
+
+def _count_each(page: Page, max_chars: int) -> Budget:
+    """The budget sentence by sentence (a page over the limit, or with a long sentence)."""
     used = 0
     total = 0
     long: set[int] = set()
@@ -103,9 +142,7 @@ def _count(page: Page, max_chars: int) -> Budget:
             block = blocks[sent.block]
             lead = block.lead_in if block.kind == "list_item" else None
             if lead:  # the engine reads the lead-in's last sentence before the item's first
-                if lead not in leads:
-                    leads[lead] = len(last_sentence(lead))
-                lead_len = leads[lead]
+                lead_len = len(lead_sentence(page, lead))
         total += own + lead_len
         if stop < count:  # stopped: only counting, for the message
             continue
