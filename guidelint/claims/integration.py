@@ -31,7 +31,15 @@ from guidelint.rules.gl911_claims_text_limit import Budget, budget, lead_sentenc
 from guidelint.saferegex import CLOCK
 
 from .engine import ClaimMatch, Engine, FigureContext
-from .pack import ClaimRule, FigureRule, Pack, Requirement, builtin_pack_paths, load_pack
+from .pack import (
+    ClaimRule,
+    FigureRule,
+    Pack,
+    PackError,
+    Requirement,
+    builtin_pack_paths,
+    load_pack,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .packcache import PackCache
@@ -73,6 +81,12 @@ def bound_user_patterns(pack: Pack, *, everything: bool = False) -> int:
     def origin(line: int) -> str:
         return f"{pack.path}:{line}" if line else str(pack.path)
 
+    def bounded(pattern: str, flags: int, line: int) -> Bounded:
+        try:
+            return Bounded(pattern, flags, origin(line))
+        except Exception as exc:  # valid for re (the pack loaded) but not for regex: rare
+            raise PackError(f"pattern {pattern!r}: {exc}", pack.path, line or None) from None
+
     def visit(node: Any, line: int) -> None:
         nonlocal done
         if id(node) in seen or node is None or isinstance(node, (str, int, float, bool)):
@@ -80,7 +94,7 @@ def bound_user_patterns(pack: Pack, *, everything: bool = False) -> int:
         seen.add(id(node))
         if isinstance(node, Regex):
             if (everything or not node.safe) and not isinstance(node._compiled, Bounded):
-                node._compiled = Bounded(node.pattern, node.flags, origin(line))  # type: ignore[assignment]
+                node._compiled = bounded(node.pattern, node.flags, line)  # type: ignore[assignment]
                 done += 1
             for part in node.parts:
                 visit(part, line)
@@ -102,7 +116,7 @@ def bound_user_patterns(pack: Pack, *, everything: bool = False) -> int:
         for name in fields:
             value = getattr(node, name)
             if isinstance(value, re.Pattern) and name in ("slug", "section"):  # applies_to
-                object.__setattr__(node, name, Bounded(value.pattern, value.flags, origin(line)))
+                object.__setattr__(node, name, bounded(value.pattern, value.flags, line))
                 done += 1
             else:
                 visit(value, line)
@@ -280,9 +294,11 @@ def claim_codes(config: Any | None) -> frozenset[str]:
     engine = engine_for(config)
     got = _CLAIM_CODES.get(id(engine))
     if got is None or got[0] is not engine:
+        from guidelint.rules.gl490_claim_model import CODE as MODEL_CODE
+
         codes = {r.code for r in engine.all_rules()}
         if _pack_paths(config)[1]:
-            codes.add("GL490")
+            codes.add(MODEL_CODE)
         got = _CLAIM_CODES[id(engine)] = (engine, frozenset(codes))
     return got[1]
 
