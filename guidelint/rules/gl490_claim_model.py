@@ -70,7 +70,12 @@ class ClaimModel(Rule):
     opt_in = True
 
     def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
-        from guidelint.claims.integration import _section_titles, engine_for, page_matches
+        from guidelint.claims.integration import (
+            _section_titles,
+            engine_for,
+            page_budget,
+            page_matches,
+        )
         from guidelint.claims.model import cue_policies, shipped
 
         engine = engine_for(ctx.config)
@@ -81,7 +86,8 @@ class ClaimModel(Rule):
         model = shipped()
         predict, blocks = model.predict, page.blocks
         at, skip, paragraph = -1, False, ""
-        for si, sent in enumerate(page.sentences):
+        reads = page_budget(page, ctx.config)  # limits.max_claim_chars (GL911)
+        for si, sent in enumerate(page.sentences[: reads.stop]):
             if sent.block != at:  # (a block's sentences are consecutive)
                 at = sent.block
                 block = blocks[at]
@@ -90,7 +96,7 @@ class ClaimModel(Rule):
                 # "Red flags", "What to avoid": the engine asserts no claim there, nor does GL490
                 titles = _section_titles(page, block.section)
                 skip = any(engine.rejects_what_follows(t) for t in titles)
-            if skip or si in flagged:
+            if skip or si in flagged or si in reads.long:
                 continue
             # the cues: the pack rules whose words the sentence has (a claim that a negation or a
             # hedge let pass)
