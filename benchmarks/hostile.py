@@ -37,6 +37,30 @@ def _fill(unit: str) -> str:
     return FM + unit * ((LIMIT - len(FM)) // len(unit))
 
 
+def _claims(limit: int = LIMIT) -> str:
+    """Lines of claim sentences, no two alike: subjects x verbs x places, and a numbered note."""
+    subjects = ["You", "Every medical assistant", "All graduates", "Each new hire", "MAs"]
+    verbs = [
+        "must be certified",
+        "are required to hold a license",
+        "need a state license",
+        "must pass the national exam",
+        "will be guaranteed a job",
+    ]
+    places = ["to work in any clinic", "before the first shift", "in every state", "to give shots"]
+    out, size, n = [FM], len(FM), 0
+    while True:
+        for s in subjects:
+            for v in verbs:
+                for p in places:
+                    n += 1
+                    line = f"{s} {v} {p}. Note {n}.\n"
+                    size += len(line)
+                    if size > limit:
+                        return "".join(out)
+                    out.append(line)
+
+
 CASES = {
     "comments-50k": lambda: FM + "<!--\n" * 50_000,
     "setext-50k": lambda: FM + "Title\n=====\n\n" * 50_000,
@@ -48,6 +72,22 @@ CASES = {
     # one paragraph, a claim on each of its lines: each finding's position was found by making a
     # list of the paragraph's line offsets (54 s); what remains is the claims engine's own work
     "claims-40k": lambda: FM + "You must be certified to work.\n" * 40_000,
+    # a 5 MB paragraph of claim sentences, no two alike: 9.6 s in the claims engine before
+    # limits.max_claim_chars (GL911) stopped the claims rules after 100,000 characters
+    "claims-5mb": _claims,
+    # a list after a paragraph of 500 KB: each item's claims were read after the paragraph's
+    # last sentence, found by splitting the whole paragraph again for every item (148 s)
+    "lead-in-20k": lambda: (
+        FM + "Some words here. " * 30_000 + "You must:\n\n" + "- be certified\n" * 20_000
+    ),
+    # figures in 20,000 list items and 4,900 links: each item's figure looked through every link
+    # of the page for a link out of its own paragraph
+    "figures-links": lambda: (
+        FM
+        + "[a](https://example.org/a) [b](b.md) " * 2_450
+        + "\n\n## Pay\n\n"
+        + "- Pay is $50,000 a year.\n" * 20_000
+    ),
     "bangs-1mb": lambda: FM + "!" * 1_000_000 + "x\n",  # sentence ends, tried once per run
     "bangs-5mb": lambda: _fill("!!!!!!!!!!") + "x\n",  # a paragraph no inline rule starts in
     "marks-5mb": lambda: _fill("#$%@^-+=:! ") + "x\n",  # characters no stock rule starts at

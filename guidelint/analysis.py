@@ -134,11 +134,18 @@ def _analyze(
         # (a "---js" or "---json" front matter is not read: such a page gets no status)
         if fm is None and config["default_status"] and not text.startswith("---"):
             page.cache["default_status"] = config["default_status"]
-    findings.extend(check_limits(page, limits))
+    from guidelint.claims.integration import claim_codes
+
+    findings.extend(check_limits(page, limits, not selected.isdisjoint(claim_codes(config))))
     schemas = load_schemas(config.schemas_dir)
     ctx = PageContext(config=config, schemas=schemas, selected=selected)
+    from guidelint.rules import gl912_pattern_time_bound as pattern_time_bound
+    from guidelint.saferegex import CLOCK
+
+    CLOCK.start_page()  # the site's own regular expressions share one time budget a page
     for rule in iter_rules("page", selected):
         findings.extend(rule.check(page, ctx))
+    findings.extend(pattern_time_bound.findings_for(CLOCK.take(), page.body_start))
     findings = _drop_superseded(findings)
     spec = spec_for(page.type, schemas)
     summary = summarize(page, tables=spec is not None and spec.steps is not None)

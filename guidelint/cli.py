@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import io
 import json
 import os
 import sys
@@ -61,7 +62,27 @@ def load(config_path: str | None, *, use_cache: bool = False) -> Config:
         raise UsageError(str(exc)) from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _BrokenOutput(Exception):
+    """A write to standard output failed with EPIPE (its reader is gone: ``guidelint check | head``).
+    click catches that OSError itself and exits 1, the code for findings, with no word; raised as
+    this instead, it reaches :func:`main`, which says so and exits 2 as for any other lost
+    output (/dev/full, a closed standard output)."""
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE and exc.filename is None:
+                raise _BrokenOutput(exc) from None
+            raise
+
+
+@click.group(
+    cls=_Group,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="guidelint")
 def cli() -> None:
     """guidelint: a content linter for guide sites whose readers make real decisions."""
@@ -743,6 +764,52 @@ class _ClosedStdout:
         raise OSError(errno.EBADF, "standard output is closed")
 
 
+class _PipeWriter(io.RawIOBase):
+    """Standard output when it is a pipe, written at most PIPE_BUF (4,096) bytes at a time. A
+    longer write to a pipe whose reader leaves while it waits is cut short, and Python's buffered
+    writer then drops the rest with no error: ``guidelint rules --format docs | head -1`` exited
+    0 with most of its output lost. A write of at most PIPE_BUF bytes is all or nothing, so the
+    reader's leaving is an EPIPE error on the write itself."""
+
+    def __init__(self, fd: int):
+        super().__init__()
+        self._fd = fd
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        return os.write(self._fd, bytes(memoryview(data)[:_PIPE_BUF]))
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def isatty(self) -> bool:
+        return False
+
+
+_PIPE_BUF = 4096  # POSIX's least PIPE_BUF: writes up to it are atomic on every system
+
+
+def _pipe_safe_stdout() -> None:
+    """Write standard output through :class:`_PipeWriter` when it is a pipe."""
+    import stat
+
+    out = sys.stdout
+    try:
+        fd = out.fileno()
+        if not stat.S_ISFIFO(os.fstat(fd).st_mode):
+            return
+        out.flush()
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return
+    sys.stdout = io.TextIOWrapper(
+        io.BufferedWriter(_PipeWriter(fd), _PIPE_BUF),
+        encoding=out.encoding,
+        errors=out.errors,
+    )
+
+
 def _output_failed(exc: OSError) -> NoReturn:
     """The report could not be written (a full disk, /dev/full, a closed or broken stdout): say so
     in one line and exit 2, never 1 (findings) or 0 with the report lost."""
@@ -766,6 +833,8 @@ def main() -> None:
     gc.disable()
     if sys.stdout is None:
         sys.stdout = _ClosedStdout()
+    elif sys.argv[1:2] != ["lsp"]:  # (the language server reads and writes its own streams)
+        _pipe_safe_stdout()
     try:
         try:
             cli(prog_name="guidelint")
@@ -777,6 +846,8 @@ def main() -> None:
     except KeyboardInterrupt:  # pragma: no cover - interactive
         click.echo("guidelint: interrupted", err=True)
         sys.exit(130)
+    except _BrokenOutput as exc:
+        _output_failed(exc.args[0])
     except OSError as exc:
         if exc.filename is None and exc.errno in (
             errno.ENOSPC,

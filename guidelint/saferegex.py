@@ -19,12 +19,16 @@ Groups repeated at most 9 times are not looked at. Expressions such as
 ``^[a-z0-9]+(?:-[a-z0-9]+)*$``, where a separator decides where each round starts, pass. The check is
 about shape, not proof: it can refuse an expression that would in fact run fast (rewrite it with
 a separator or a possessive ``++``/atomic group on Python 3.11+, or as pattern-language words),
-and it does not bound polynomial cases such as ``.*a.*b`` on very long text.
+and it does not catch polynomial cases such as ``.*a.*b`` on very long text: those are bounded in
+time instead, when they run (see "running them with a time bound" below, and GL912).
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from time import perf_counter
+from typing import Any
 
 if sys.version_info >= (3, 11):
     from re import _constants as _c
@@ -268,3 +272,250 @@ def _absorbs(shape: _Shape, inner: frozenset[str], rest: list, start: frozenset[
             if not (shape.chars([item]) & inner if chars else False):
                 return None  # something only the round itself can match: the boundary is fixed
     return "a repetition inside a repeated group can also match the start of the next round (as in (a+)+)"
+
+
+# ------------------------------------------------------------------ running them with a time bound
+# The shape check above refuses what backtracks exponentially, not what is merely polynomial:
+# ``.*a.*b.*c`` on a long value, or ``.*[ab].*[ab].*[ab]\d`` (600 characters took 193 s with
+# ``re``). So the expressions a site supplies (its own claims packs' ``re:`` parts and ``applies_to``
+# patterns, its schemas' ``pattern`` and ``patternProperties``) run with the ``regex`` module, whose
+# calls take a timeout, against one budget of PAGE_SECONDS for each page: a call that runs out
+# stops, counts as no match, and is reported (GL912) with the expression's file and line and the
+# page line; the page's other user expressions are then skipped too (and reported once). The
+# built-in pack's expressions keep running with ``re``.
+
+PAGE_SECONDS = 1.0  # time for a page's user-supplied expressions, all calls together
+
+_FLAGS = ("IGNORECASE", "MULTILINE", "DOTALL", "VERBOSE", "ASCII", "UNICODE")  # re -> regex
+
+
+class TimedOut:
+    """A user expression that ran out of the page's time (or was skipped after that)."""
+
+    __slots__ = ("line", "rx", "skipped")
+
+    def __init__(self, rx: Bounded, skipped: bool):
+        self.rx = rx
+        self.skipped = skipped  # not run: the page's time had run out before
+        self.line: int | None = None  # the page line of the text, once known
+
+    @property
+    def origin(self) -> str:
+        """``file:line`` of the expression (read late: a schema's is known once it is read)."""
+        return self.rx.origin or "a schema"
+
+    @property
+    def pattern(self) -> str:
+        return self.rx.pattern
+
+
+class Clock:
+    """The page's time for user expressions, and what ran out of it (reset for each page)."""
+
+    def __init__(self) -> None:
+        self.remaining = PAGE_SECONDS
+        self.events: list[TimedOut] = []
+        self.pending = 0  # events at the end of ``events`` with no page line yet
+        self.stops = 0  # calls stopped or skipped (reported or not), for a caller to tell
+
+    def start_page(self) -> None:
+        self.remaining = PAGE_SECONDS
+        self.events = []
+        self.pending = 0
+
+    def record(self, rx: Bounded, skipped: bool) -> None:
+        self.stops += 1
+        if skipped and any(e.skipped or e.rx is rx for e in self.events):
+            return  # one "skipped from here on" a page is enough (none for the one out of time)
+        self.events.append(TimedOut(rx, skipped))
+        self.pending += 1
+
+    def locate(self, line: int) -> None:
+        """Give the events recorded since the last call the page line of the text they ran on."""
+        for event in self.events[len(self.events) - self.pending :]:
+            event.line = line
+        self.pending = 0
+
+    def take(self) -> list[TimedOut]:
+        """The page's events (and a fresh list for the next)."""
+        events, self.events, self.pending = self.events, [], 0
+        return events
+
+
+CLOCK = Clock()
+
+
+class Bounded:
+    """A user-supplied regular expression, run by the ``regex`` module within the page's time.
+
+    It offers what guidelint calls on a compiled ``re`` pattern (``search``, ``match``,
+    ``fullmatch``, ``finditer``, ``pattern``, ``flags``, ``groupindex``), with the same results
+    (``regex`` in its default VERSION0 behaves as ``re``), except that a call that runs out of
+    time returns no match (``finditer`` stops) and is recorded on :data:`CLOCK`.
+    """
+
+    __slots__ = ("_rx", "flags", "groupindex", "groups", "origin", "pattern")
+
+    def __init__(self, pattern: str, flags: int = 0, origin: str = ""):
+        import re
+
+        import regex
+
+        rflags = regex.VERSION0
+        for name in _FLAGS:
+            if flags & getattr(re, name):
+                rflags |= getattr(regex, name)
+        self._rx = regex.compile(pattern, rflags)
+        self.pattern = pattern
+        self.flags = flags
+        self.origin = origin
+        self.groupindex = self._rx.groupindex
+        self.groups = self._rx.groups
+
+    def _call(self, method, string: str, pos: int, endpos: int | None):
+        clock = CLOCK
+        if clock.remaining <= 0:
+            clock.record(self, True)
+            return None
+        start = perf_counter()
+        try:
+            if endpos is None:
+                return method(string, pos, timeout=clock.remaining)
+            return method(string, pos, endpos, timeout=clock.remaining)
+        except TimeoutError:
+            clock.remaining = 0
+            clock.record(self, False)
+            return None
+        finally:
+            clock.remaining -= perf_counter() - start
+
+    def search(self, string: str, pos: int = 0, endpos: int | None = None):
+        return self._call(self._rx.search, string, pos, endpos)
+
+    def match(self, string: str, pos: int = 0, endpos: int | None = None):
+        return self._call(self._rx.match, string, pos, endpos)
+
+    def fullmatch(self, string: str, pos: int = 0, endpos: int | None = None):
+        return self._call(self._rx.fullmatch, string, pos, endpos)
+
+    def finditer(self, string: str, pos: int = 0, endpos: int | None = None) -> Iterator[Any]:
+        clock = CLOCK
+        if clock.remaining <= 0:
+            clock.record(self, True)
+            return iter(())
+        if endpos is None:
+            found = self._rx.finditer(string, pos, timeout=clock.remaining)
+        else:
+            found = self._rx.finditer(string, pos, endpos, timeout=clock.remaining)
+        return self._steps(found)
+
+    def _steps(self, found: Iterator[Any]) -> Iterator[Any]:
+        clock = CLOCK
+        while True:
+            start = perf_counter()
+            try:
+                m = next(found)
+            except StopIteration:
+                return
+            except TimeoutError:
+                clock.remaining = 0
+                clock.record(self, False)
+                return
+            finally:
+                clock.remaining -= perf_counter() - start
+            yield m
+
+    def __repr__(self) -> str:
+        return f"Bounded({self.pattern!r}, {self.origin!r})"
+
+
+# ------------------------------------------------------------------ schemas' pattern keywords
+_SCHEMA_PATTERNS: dict[str, Bounded] = {}
+TIMED_OUT = "pattern-time-bound"  # the ``validator`` of a schema error for a pattern out of time
+
+
+def schema_pattern(pattern: str, origin: str = "") -> Bounded:
+    """The bounded form of a schema's ``pattern`` or ``patternProperties`` key (``origin``: the
+    schema's file and line, given when the schema is read)."""
+    got = _SCHEMA_PATTERNS.get(pattern)
+    if got is None:
+        got = _SCHEMA_PATTERNS[pattern] = Bounded(pattern, 0, origin)
+    elif origin and not got.origin:
+        got.origin = origin
+    return got
+
+
+def _searched(pattern: str, text: str) -> bool | None:
+    """Whether ``pattern`` is found in ``text``; None when it ran out of time (or was skipped)."""
+    before = CLOCK.stops
+    found = schema_pattern(pattern).search(text)
+    if found is None and CLOCK.stops != before:
+        return None
+    return found is not None
+
+
+def bounded_validator(base: Any) -> Any:
+    """``base`` (a jsonschema validator class) with ``pattern``, ``patternProperties`` and
+    ``additionalProperties`` searching through :func:`schema_pattern`: a pattern out of time is
+    an error of validator :data:`TIMED_OUT` at the value (or key), never a wrong verdict."""
+    from jsonschema import ValidationError, validators
+    from jsonschema._keywords import additionalProperties as _additional
+
+    additionalProperties: Any = _additional  # (a generator; typed as returning None)
+
+    def timed_out(pattern: str) -> Any:
+        origin = schema_pattern(pattern).origin
+        return ValidationError(f"{pattern}\n{origin}", validator=TIMED_OUT)
+
+    def pattern_kw(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:
+        if not validator.is_type(instance, "string"):
+            return
+        found = _searched(pattern, instance)
+        if found is None:
+            yield timed_out(pattern)
+        elif not found:
+            yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+    def pattern_properties(validator: Any, patterns: Any, instance: Any, schema: Any) -> Any:
+        if not validator.is_type(instance, "object"):
+            return
+        for pattern, subschema in patterns.items():
+            for k, v in instance.items():
+                found = _searched(pattern, k)
+                if found is None:
+                    error = timed_out(pattern)
+                    error.path.appendleft(k)
+                    yield error
+                elif found:
+                    yield from validator.descend(v, subschema, path=k, schema_path=pattern)
+
+    def additional_properties(validator: Any, ap: Any, instance: Any, schema: Any) -> Any:
+        patterns = schema.get("patternProperties")
+        if not patterns or not validator.is_type(instance, "object"):
+            yield from additionalProperties(validator, ap, instance, schema)
+            return
+        # jsonschema's own, with each key searched for by the bounded patterns (a key a pattern
+        # ran out of time on counts as matched: reported by patternProperties, not as unknown)
+        properties = schema.get("properties", {})
+        extras = [
+            k
+            for k in instance
+            if k not in properties and all(_searched(p, k) is False for p in patterns)
+        ]
+        if validator.is_type(ap, "object"):
+            for extra in extras:
+                yield from validator.descend(instance[extra], ap, path=extra)
+        elif not ap and extras:
+            verb = "does" if len(extras) == 1 else "do"
+            joined = ", ".join(repr(each) for each in sorted(extras))
+            listed = ", ".join(repr(each) for each in sorted(patterns))
+            yield ValidationError(f"{joined} {verb} not match any of the regexes: {listed}")
+
+    return validators.extend(
+        base,
+        {
+            "pattern": pattern_kw,
+            "patternProperties": pattern_properties,
+            "additionalProperties": additional_properties,
+        },
+    )

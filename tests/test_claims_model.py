@@ -47,6 +47,8 @@ def test_training_is_deterministic(one_setting):
 
 
 def test_shipped_weights_are_what_the_script_trains_from_the_dev_split():
+    """The whole settings grid (6 settings x 5 folds over about thirty features) is retrained
+    here: a few seconds, since the model has no word features."""
     fresh = dumps(train(_dev(), DEFAULT_DATA))
     assert WEIGHTS_PATH.read_text(encoding="utf-8") == fresh, (
         "guidelint/claims/model_weights.json is stale: run python -m guidelint.claims.train"
@@ -59,6 +61,54 @@ def test_no_never_tuned_page_was_trained_on():
     dev = {page_key(it.source_url) for it in load_set(DEV) if it.source_url and not it.doubtful}
     assert held and not pages & held
     assert pages == dev
+
+
+def test_rules_verdicts_are_training_features_only():
+    from guidelint.claims.train import RULE_PREFIX, text_features
+
+    items = _slice(0, 400)
+    rows = rows_from_items(items)
+    flagged = [r for r in rows if any(f.startswith(RULE_PREFIX) for f in r.feats)]
+    assert flagged and len(flagged) < len(rows)
+    # the rules flag mostly violations: their verdicts are what explains those rows away
+    assert sum(r.label for r in flagged) > len(flagged) / 2
+    for r in flagged:
+        assert text_features(r) == [f for f in r.feats if f.startswith("f:")]
+    # run time sees only text features, and the shipped model has no word features
+    assert all(f.startswith("f:") for f in features("Employers must hire certified staff."))
+    assert all(k.split(":")[0] in ("f", "r") for k in shipped().weights)
+
+
+def test_pack_cues_come_from_the_engine_and_score_like_the_features():
+    from guidelint.claims.engine import Engine
+    from guidelint.claims.model import cue_policies
+
+    engine = Engine.load()
+    # the pack's words for a certification claim are there, though a negation lets it pass
+    cues = cue_policies(engine, "Certification is not required to work in most states.")
+    assert "P1" in cues and not engine.check(
+        "Certification is not required to work in most states."
+    )
+    assert cue_policies(engine, "The weather was pleasant on the day of the visit.") == frozenset()
+    assert "f:no_cue" in features("The weather was pleasant.")
+    assert "f:cue_P1" in features("Certification is not required.", cues=frozenset({"P1"}))
+    # the fast scoring path (bit sets, memoised sums) is the weights' sum over the named features
+    model = shipped()
+    for it in _slice(0, 300):
+        c = cue_policies(engine, it.text)
+        fast = model.score(it.text, it.paragraph, c)
+        assert abs(fast - model.probability(features(it.text, it.paragraph, c))) < 1e-12
+
+
+def test_generic_cues():
+    assert "f:not_but" in features("Certification is not just an option but the foundation.")
+    assert "f:not_but" not in features("Certification is not required.")
+    assert "f:promise2" in features("A stable, rewarding career awaits.")
+    assert "f:promise2" not in features("A rewarding career awaits.")
+    assert "f:first_person_promise" in features("We guarantee a job.")
+    assert "f:first_person_promise" not in features("No school can guarantee a job.")
+    question = features("Which certification do I need?")
+    assert "f:question" in question and "f:ends_question" in question
 
 
 def test_doubtful_rows_are_not_trained_on():
@@ -75,6 +125,12 @@ def test_figure_features_read_the_paragraph_for_year_and_source():
     )
     assert "f:figure_no_year" not in attributed and "f:figure_no_source" not in attributed
     assert "f:figure_no_year" not in features("Pay rose in 2024.")  # no figure, no figure cue
+    # the paragraph is searched, not tokenized: the same answer as its tokens
+    from guidelint.claims.model import _SOURCE, _paragraph_cues, tokens
+
+    for text in ("'data' shows", "data's point", "o'data", "data_x", "the Data.", "datasets"):
+        words = set(tokens(text))
+        assert _paragraph_cues(text) == ("<year>" in words, bool(words & _SOURCE)), text
 
 
 def test_gl490_is_opt_in():
@@ -92,14 +148,23 @@ def _page(sentence: str) -> Example:
 
 def test_gl490_leaves_sentences_a_pattern_rule_flagged():
     model = shipped()
-    flagged = "You will earn more than $45,000 right after graduation."  # GL408 flags it
-    assert model.predict(flagged) is not None  # the model alone would report it too
+    # GL408 flags it
+    flagged = (
+        "You will earn more than $45,000 right after graduation and a stable, rewarding career."
+    )
+    from guidelint.claims.engine import Engine
+    from guidelint.claims.model import cue_policies
+
+    cues = cue_policies(Engine.load(), flagged)
+    assert model.predict(flagged, None, cues) is not None  # the model alone would report it too
     assert not run_example("GL490", _page(flagged))
     assert run_example("GL408", _page(flagged))
 
 
 def test_gl490_finding_names_a_policy_and_is_info():
-    found = run_example("GL490", _page("Pay in this field starts high and climbs fast."))
+    found = run_example(
+        "GL490", _page("This career is not just a job but a stable, rewarding path.")
+    )
     assert len(found) == 1
     assert found[0].severity.value == "info"
     assert found[0].message.split(":")[0] in {f"P{n}" for n in range(1, 10)}
@@ -108,7 +173,7 @@ def test_gl490_finding_names_a_policy_and_is_info():
 def test_eval_uses_the_shipped_model_on_pages_it_never_saw(tmp_path):
     rows = [
         {
-            "text": "Pay in this field starts high and climbs fast.",
+            "text": "This career is not just a job but a stable, rewarding path.",
             "source_url": "https://example.invalid/never-seen",
             "policy": "P8",
             "label": "violation",
@@ -135,17 +200,20 @@ def test_eval_cross_validates_on_the_training_pages():
     res = evaluate(DEV)["model"]
     assert res["predictions"] == "cross-validated by page"
     alone = res["alone"]["overall"]
-    # the shipped model's fit on its own training rows finds far more: eval does not report it
+    # the shipped model's fit on its own training rows is not what eval reports
+    from guidelint.claims.engine import Engine
+    from guidelint.claims.model import cue_policies
+
+    engine = Engine.load()
     model = shipped()
-    fit_tp = sum(
-        1
+    fit = [
+        hit[1] in it.expected
         for it in _dev()
         if not it.doubtful
-        and (hit := model.predict(it.text, it.paragraph)) is not None
-        and hit[1] in it.expected
-    )
+        and (hit := model.predict(it.text, it.paragraph, cue_policies(engine, it.text))) is not None
+    ]
     assert alone["tp"] + alone["fn"] > 0
-    assert alone["tp"] < fit_tp
+    assert (alone["tp"], alone["fp"]) != (sum(fit), len(fit) - sum(fit))
 
 
 def test_training_script_writes_and_checks_the_weights(tmp_path, capsys, one_setting):
@@ -161,3 +229,11 @@ def test_training_script_writes_and_checks_the_weights(tmp_path, capsys, one_set
     out.write_text(written.replace('"threshold":', '"threshold": 0.5, "x":', 1))
     assert main(["--data", str(data), "--out", str(out), "--check"]) == 1
     assert "DIFFERS" in capsys.readouterr().out
+
+
+def test_gl490_stays_quiet_under_a_heading_that_rejects_what_follows():
+    sentence = "This career is not just a job but a stable, rewarding path."
+    plain = f"---\ntitle: Pay\n---\n\n## Why this field\n\n{sentence}\n"
+    assert run_example("GL490", Example("fail", {"page.md": plain}))
+    flags = f"---\ntitle: Pay\n---\n\n## Red flags\n\n- {sentence}\n"
+    assert not run_example("GL490", Example("fail", {"page.md": flags}))

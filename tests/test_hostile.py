@@ -525,6 +525,45 @@ def test_unwritable_stdout_exits_2_with_one_line(tmp_path, fmt, where):
     assert len(lines) == 1 and "cannot write the output" in lines[0], err
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "--no-cache"],
+        ["check", "--no-cache", "--format", "json"],
+        ["check", "--no-cache", "--format", "sarif"],
+        ["rules", "--format", "docs"],
+    ],
+    ids=["text", "json", "sarif", "rules-docs"],
+)
+def test_a_pipe_whose_reader_leaves_exits_2_with_one_line(tmp_path, args):
+    """``guidelint ... | head -1``: the reader takes the first bytes and closes its end. Each
+    output here is longer than a pipe holds (64 KiB) plus what was read, so some write fails."""
+    import subprocess
+    import sys
+
+    links = "".join(f"[page {i}](missing-{i}.md)\n\n" for i in range(1500))
+    _write_site(tmp_path, {"links.md": FM + links}, "")
+    read_end, write_end = os.pipe()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "guidelint", *args],
+        cwd=tmp_path,
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ, NO_COLOR="1"),
+    )
+    os.close(write_end)
+    try:
+        first = os.read(read_end, 100)
+    finally:
+        os.close(read_end)
+    _out, err_bytes = proc.communicate(timeout=120)
+    err = err_bytes.decode("utf-8", "replace")
+    assert first  # the reader got the start of the output
+    assert proc.returncode == 2, (proc.returncode, err)
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+    assert err.splitlines() == ["guidelint: cannot write the output: Broken pipe"], err
+
+
 def test_content_root_slash_keeps_the_whole_path(tmp_path):
     from guidelint import discovery
     from guidelint.config import Config

@@ -21,6 +21,21 @@ def _fill(unit: str) -> str:
     return FM + unit * ((FIVE_MB - len(FM)) // len(unit))
 
 
+def _claim_lines(size: int) -> str:
+    """Lines of claim sentences, no two alike (a subject, a claim, a place and a numbered note)."""
+    subjects = ["You", "Every medical assistant", "All graduates", "MAs"]
+    claims = ["must be certified", "need a state license", "are licensed nurses"]
+    places = ["to work in any clinic", "in every state", "before the first shift"]
+    out, n = [FM], len(FM)
+    for i in range(size):
+        line = f"{subjects[i % 4]} {claims[i // 4 % 3]} {places[i // 12 % 3]}. Note {i}.\n"
+        if n + len(line) > size:
+            break
+        out.append(line)
+        n += len(line)
+    return "".join(out)
+
+
 BOUNDED = {
     # name: (page text, [(code, line)] that must be found; None: only no GL900 and no traceback)
     "fifty-thousand-unclosed-comments": (FM + "<!--\n" * 50_000, None),
@@ -56,6 +71,18 @@ BOUNDED = {
     # characters no stock inline rule starts at: markdown-it-py tried every rule at each one
     # (5 MB of them took 8-10 s in the inline parser)
     "five-megabytes-of-marks-no-rule-starts-at": (_fill("#$%@^-+=:! ") + "x\n", None),
+    # claim sentences, no two alike, on every line of one paragraph: the claims engine took
+    # 9.6 s; it reads 100,000 characters (limits.max_claim_chars) and GL911 says where it stopped
+    "five-megabytes-of-claim-sentences": (
+        _claim_lines(FIVE_MB),
+        [("GL401", FM_LINES + 1), ("GL402", None), ("GL911", None)],
+    ),
+    # one sentence of 5 MB naming a claim in every clause: the engine's work on a sentence grows
+    # faster than its length (150,000 characters took 4 s), so it is skipped (GL911)
+    "a-five-megabyte-run-on-sentence": (
+        _fill("you must be certified, ") + "ok.\n",
+        [("GL911", FM_LINES + 1)],
+    ),
     "five-megabyte-list": (_fill("- item\n"), [("GL908", None)]),
     "five-megabyte-table": (
         FM + "| a | b |\n|---|---|\n" + "| x y | z w |\n" * ((FIVE_MB - 200) // 14),

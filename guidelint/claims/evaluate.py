@@ -27,7 +27,7 @@ from typing import Any
 
 from . import text as tx
 from .engine import Engine, FigureContext
-from .model import features
+from .model import cue_policies, features
 
 
 @dataclass
@@ -230,12 +230,12 @@ def evaluate(path: str | Path, engine: Engine | None = None) -> dict[str, Any]:
         "ms_per_sentence": round(1000 * elapsed / max(len(items), 1), 4),
     }
     if items and items[0].policies is not None:
-        result["model"] = _model_scores(items, predicted, code_policy)
+        result["model"] = _model_scores(items, predicted, code_policy, engine)
     return result
 
 
 def _model_scores(
-    items: list[Item], predicted: list[set[str]], code_policy: dict[str, str]
+    items: list[Item], predicted: list[set[str]], code_policy: dict[str, str], engine: Engine
 ) -> dict[str, Any]:
     """The statistical tier (GL490, guidelint.claims.model) on policy-labeled rows: alone, on the
     rows the pattern rules leave unflagged (what GL490 reports), and combined with the rules.
@@ -254,12 +254,13 @@ def _model_scores(
     ]
     probs: dict[int, tuple[float, str]] = {}
     if seen:
-        oof = out_of_fold(rows_from_items([items[i] for i in seen]), model.meta["settings"])
-        probs = dict(zip(seen, oof))
+        verdicts = [frozenset(code_policy.get(c, "?") for c in predicted[i]) for i in seen]
+        rows = rows_from_items([items[i] for i in seen], verdicts, engine)
+        probs = dict(zip(seen, out_of_fold(rows, model.meta["settings"])))
     alone: list[set[str]] = []
     for i, it in enumerate(items):
         if i not in probs:
-            feats = features(it.text, it.paragraph)
+            feats = features(it.text, it.paragraph, cue_policies(engine, it.text))
             probs[i] = (model.probability(feats), model.policy(feats))
         p, pol = probs[i]
         alone.append({pol} if p >= model.threshold else set())

@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import itertools
+import re
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -26,9 +27,19 @@ from typing import TYPE_CHECKING, Any
 from guidelint.diagnostics import Severity, Span
 from guidelint.registry import Rule as RegistryRule
 from guidelint.registry import add_rule, remove_rules
+from guidelint.rules.gl911_claims_text_limit import Budget, budget, lead_sentence
+from guidelint.saferegex import CLOCK
 
 from .engine import ClaimMatch, Engine, FigureContext
-from .pack import ClaimRule, FigureRule, Pack, Requirement, builtin_pack_paths, load_pack
+from .pack import (
+    ClaimRule,
+    FigureRule,
+    Pack,
+    PackError,
+    Requirement,
+    builtin_pack_paths,
+    load_pack,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .packcache import PackCache
@@ -48,8 +59,70 @@ def _pack(path: Path) -> Pack:
     st = path.stat()
     key = (str(path), st.st_mtime, st.st_size)
     if key not in _PACKS:
-        _PACKS[key] = _STORE[0].load(path) if _STORE else load_pack(path)
+        pack = _STORE[0].load(path) if _STORE else load_pack(path)
+        if path not in builtin_pack_paths():
+            bound_user_patterns(pack)
+        _PACKS[key] = pack
     return _PACKS[key]
+
+
+def bound_user_patterns(pack: Pack, *, everything: bool = False) -> int:
+    """Make the raw regular expressions of a site's own pack (``re:`` parts, ``applies_to``)
+    run within the page's time (``guidelint.saferegex.Bounded``, GL912); the regexes the pattern
+    language makes, and the built-in pack's, keep running with ``re`` (``everything``: those too,
+    for the tests that compare the two engines). Returns how many."""
+    from guidelint.saferegex import Bounded
+
+    from .patterns import Regex
+
+    done = 0
+    seen: set[int] = set()
+
+    def origin(line: int) -> str:
+        return f"{pack.path}:{line}" if line else str(pack.path)
+
+    def bounded(pattern: str, flags: int, line: int) -> Bounded:
+        try:
+            return Bounded(pattern, flags, origin(line))
+        except Exception as exc:  # valid for re (the pack loaded) but not for regex: rare
+            raise PackError(f"pattern {pattern!r}: {exc}", pack.path, line or None) from None
+
+    def visit(node: Any, line: int) -> None:
+        nonlocal done
+        if id(node) in seen or node is None or isinstance(node, (str, int, float, bool)):
+            return
+        seen.add(id(node))
+        if isinstance(node, Regex):
+            if (everything or not node.safe) and not isinstance(node._compiled, Bounded):
+                node._compiled = bounded(node.pattern, node.flags, line)  # type: ignore[assignment]
+                done += 1
+            for part in node.parts:
+                visit(part, line)
+            return
+        if isinstance(node, re.Pattern):
+            return
+        if isinstance(node, (list, tuple)):
+            for item in node:
+                visit(item, line)
+            return
+        if isinstance(node, dict):
+            for item in node.values():
+                visit(item, line)
+            return
+        fields = getattr(node, "__dataclass_fields__", None)
+        if fields is None:
+            return
+        line = getattr(node, "line", 0) or line
+        for name in fields:
+            value = getattr(node, name)
+            if isinstance(value, re.Pattern) and name in ("slug", "section"):  # applies_to
+                object.__setattr__(node, name, bounded(value.pattern, value.flags, line))
+                done += 1
+            else:
+                visit(value, line)
+
+    visit(pack, 0)
+    return done
 
 
 def _pack_paths(config: Any | None) -> tuple[list[Path], bool]:
@@ -198,6 +271,47 @@ _KINDS = {"heading": "heading", "table_cell": "table", "list_item": "list"}
 _EXTERNAL = ("http://", "https://")
 
 
+def max_claim_chars(config: Any | None) -> int:
+    """limits.max_claim_chars of the configuration (its default without one)."""
+    if config is None:
+        from guidelint.config import SPEC
+
+        return SPEC["limits"]["max_claim_chars"][1]
+    return config["limits"]["max_claim_chars"]
+
+
+def page_budget(page, config: Any | None) -> Budget:
+    """The sentences of the page the claims rules read (limits.max_claim_chars, GL911)."""
+    return budget(page, max_claim_chars(config))
+
+
+_CLAIM_CODES: dict[int, tuple[Engine, frozenset[str]]] = {}
+
+
+def claim_codes(config: Any | None) -> frozenset[str]:
+    """The codes of the claims rules of a configuration: its packs' claim, figure and
+    required-claim rules, and the model tier (GL490) when the built-in pack is on."""
+    engine = engine_for(config)
+    got = _CLAIM_CODES.get(id(engine))
+    if got is None or got[0] is not engine:
+        from guidelint.rules.gl490_claim_model import CODE as MODEL_CODE
+
+        codes = {r.code for r in engine.all_rules()}
+        if _pack_paths(config)[1]:
+            codes.add(MODEL_CODE)
+        got = _CLAIM_CODES[id(engine)] = (engine, frozenset(codes))
+    return got[1]
+
+
+def _lead_sentence(page, lead: str) -> str:
+    """The part of a list's lead-in the engine reads (its last sentence, see engine._normalised),
+    worked out once per lead-in (shared with the budget, GL911) instead of once per list item: a
+    list of 20,000 items after a paragraph of 500 KB took 141 s. Passing the last sentence gives
+    the engine the same text: the last sentence of the last sentence is itself. (An empty last
+    sentence: the lead-in as it is, which the engine reduces to the same empty text.)"""
+    return lead_sentence(page, lead) or lead
+
+
 def page_matches(
     page, config: Any | None, selected: frozenset[str] | None = None
 ) -> list[tuple[int, ClaimMatch]]:
@@ -213,17 +327,22 @@ def page_matches(
     out: list[tuple[int, ClaimMatch]] = []
     contexts: dict[int, FigureContext] = {}
 
+    linking_out: set[int | None] = set()
+
     def figure_context(b: int) -> FigureContext:
         """The figure context of block ``b``, computed when a sentence of it has a figure."""
         if b not in contexts:
             text = page.blocks[b].text
+            if not contexts:  # the blocks with a link out, once a page (not once a block)
+                linking_out.update(
+                    ln.block
+                    for ln in page.links
+                    if ln.kind == "link" and ln.target.startswith(_EXTERNAL)
+                )
             contexts[b] = FigureContext(
                 # a link out, or a source named anywhere in the paragraph ("According to the BLS,
                 # ... . The lowest tenth earned under $30,000.")
-                source_in_paragraph=any(
-                    ln.block == b and ln.kind == "link" and ln.target.startswith(_EXTERNAL)
-                    for ln in page.links
-                )
+                source_in_paragraph=b in linking_out
                 or any(f.sources.search(text) for f in engine.figure_rules),
                 period_in_paragraph=any(f.periods.search(text) for f in engine.figure_rules),
                 front_matter_dated_source=_front_matter_dated_source(page),
@@ -231,16 +350,22 @@ def page_matches(
         return contexts[b]
 
     check = engine.check
+    clock = CLOCK
+    reads = page_budget(page, config)
     at = -1  # the block of the sentences before: what follows is the same for all its sentences
     lead: str | None = None
     kind = "text"
     figures: Any = None
     section: list[str] = []
-    for si, sent in enumerate(page.sentences):
+    for si, sent in enumerate(page.sentences[: reads.stop]):
+        if reads.long and si in reads.long:
+            continue
         if sent.block != at:
             at = sent.block
             block = page.blocks[at]
             lead = block.lead_in if block.kind == "list_item" else None
+            if lead:
+                lead = _lead_sentence(page, lead)
             kind = _KINDS.get(block.kind, "text")
             figures = partial(figure_context, at)
             section = _section_titles(page, block.section)
@@ -253,6 +378,8 @@ def page_matches(
             section=section,
         ):
             out.append((si, m))
+        if clock.pending:  # a site pattern ran out of time on this sentence (GL912)
+            clock.locate(page.blocks[at].position(sent.start)[0])
     page.cache[key] = out
     return out
 
@@ -302,25 +429,41 @@ class RequiredClaimRule(RegistryRule):
     def check(self, page, ctx):
         engine = engine_for(ctx.config)
         page_type, slug = page.type, page.slug
+        reads = page_budget(page, ctx.config)
+        # a page the claims rules do not read whole (GL911): a required claim missing from the
+        # part they read may be in the rest, so it is not reported
+        whole = reads.complete(len(page.sentences))
         for req, applies in engine.requirements_for(page_type, slug):
             if req.code != self.code:
                 continue
             if applies.section is None:
-                sentences = [s.text for s in page.sentences]
-                if engine.requirement_met(req, sentences):
-                    continue
+                sentences = _read_texts(page, reads, range(len(page.sentences)))
+                met = engine.requirement_met(req, sentences)
                 h1 = next((h for h in page.headings if h.level == 1), None)
                 span = h1.span if h1 else Span.point(page.body_start)
+                if CLOCK.pending:  # (a site pattern ran out of time: GL912, at the page's top)
+                    CLOCK.locate(span.line)
+                if met or not whole:
+                    continue
                 yield self.finding(
                     span, f"{req.policy}: {req.message} {req.why} Suggestion: {req.suggestion}"
                 )
                 continue
             for sec in page.sections:
                 heading = page.headings[sec.heading]
-                if not applies.section.search(heading.text):
+                applies_here = applies.section.search(heading.text)
+                if CLOCK.pending:
+                    CLOCK.locate(heading.span.line)
+                if not applies_here:
                     continue
-                sentences = _sentences_between(page, sec.start_line, sec.end_line)
-                if engine.requirement_met(req, sentences):
+                indices = _sentences_between(page, sec.start_line, sec.end_line)
+                sentences = _read_texts(page, reads, indices)
+                met = engine.requirement_met(req, sentences)
+                if CLOCK.pending:
+                    CLOCK.locate(heading.span.line)
+                if met:
+                    continue
+                if not whole and not all(reads.reads(i) for i in indices):
                     continue
                 yield self.finding(
                     heading.span,
@@ -329,10 +472,19 @@ class RequiredClaimRule(RegistryRule):
                 )
 
 
-def _sentences_between(page, after_line: int, last_line: int) -> list[str]:
-    """The texts of the page's sentences that start on a line in (after_line, last_line], in page
-    order. The sentences' lines are worked out once per page and searched by bisection: scanning
-    every sentence for every section took 318 s on a hub of 20,000 matching sections."""
+def _read_texts(page, reads: Budget, indices: range | list[int]) -> list[str]:
+    """The texts of the sentences at ``indices`` that the claims rules read (all of them, on a
+    page within limits.max_claim_chars)."""
+    sentences = page.sentences
+    if isinstance(indices, range) and reads.complete(len(sentences)):
+        return [s.text for s in sentences[indices.start : indices.stop]]
+    return [sentences[i].text for i in indices if reads.reads(i)]
+
+
+def _sentences_between(page, after_line: int, last_line: int) -> range | list[int]:
+    """The indices of the page's sentences that start on a line in (after_line, last_line], in
+    page order. The sentences' lines are worked out once per page and searched by bisection:
+    scanning every sentence for every section took 318 s on a hub of 20,000 matching sections."""
     found = page.cache.get("claims.sentence_lines")
     if found is None:
         lines = [page.blocks[s.block].position(s.start)[0] for s in page.sentences]
@@ -340,10 +492,9 @@ def _sentences_between(page, after_line: int, last_line: int) -> list[str]:
         found = page.cache["claims.sentence_lines"] = (lines, in_order)
     lines, in_order = found
     if not in_order:  # pragma: no cover - the walker makes sentences in page order
-        return [s.text for s, line in zip(page.sentences, lines) if after_line < line <= last_line]
+        return [i for i, line in enumerate(lines) if after_line < line <= last_line]
     lo = bisect.bisect_right(lines, after_line)
-    hi = bisect.bisect_right(lines, last_line, lo)
-    return [s.text for s in page.sentences[lo:hi]]
+    return range(lo, bisect.bisect_right(lines, last_line, lo))
 
 
 def _registry_rules(engine: Engine, kinds: Iterable[str]) -> list[RegistryRule]:

@@ -22,19 +22,24 @@ class ClaimModel(Rule):
     flagged (opt-in, info).
 
     What it checks: every sentence of the page that no claim or figure rule of the packs
-    (GL401-GL420) matched is scored by a small logistic regression over its words, word pairs
-    and a few generic features (modal verbs, negation, hedges, questions, a figure with no year
-    or source in its paragraph). At or above the threshold chosen by cross-validation, the
-    sentence is reported, with the policy a naive Bayes model finds most likely. The weights are
-    trained by ``python -m guidelint.claims.train`` from the dev split of the labeled real-text
-    corpus and shipped in the package (guidelint/claims/model_weights.json); nothing is
-    downloaded. Scoring costs a few microseconds a sentence.
+    (GL401-GL420) matched, outside sections whose heading rejects what follows ("Red flags"), is
+    scored by a small logistic regression over generic cues, not words:
+    modal verbs, negation, hedges, questions, outcome and promise words, intensifiers, generic
+    subjects ("employers", "the industry"), "not just X but Y", a figure with no year or source in
+    its paragraph, and which policies' rules have their words in the sentence (read from the
+    packs: a claim a negation or a hedge let pass). At or above the threshold chosen by
+    cross-validation on the sentences the rules leave, the sentence is reported, with the policy
+    a naive Bayes model finds most likely. The weights are trained by ``python -m
+    guidelint.claims.train`` from the dev split of the labeled real-text corpus, with the pattern
+    rules' verdicts as training features, and shipped in the package
+    (guidelint/claims/model_weights.json); nothing is downloaded. Scoring costs a few
+    microseconds a sentence.
 
     Opt-in: the rule runs only when its full code is selected, ``guidelint check --extend-select
     GL490`` or ``extend_select = ["GL490"]`` in the configuration; ``--select GL4`` leaves it out.
     It belongs to the built-in pack's policy, so ``claims.builtin = false`` removes it too.
-    Its precision on the never-tuned split is too low to report by default: see docs/claims.md
-    for the measured numbers. It reports at info, below the pattern rules, and it never explains
+    Its precision, cross-validated on the dev split, is about one in three: too low to report by
+    default (see docs/claims.md for the measured numbers). It reports at info, below the pattern rules, and it never explains
     itself the way a pattern does, so read each finding as "have a second look", not as a
     verdict.
 
@@ -46,7 +51,7 @@ class ClaimModel(Rule):
     title: Pay
     ---
 
-    Pay in this field starts high and climbs fast.
+    This career is not just a job but a stable, rewarding path.
     ```
 
     ```markdown pass
@@ -65,8 +70,13 @@ class ClaimModel(Rule):
     opt_in = True
 
     def check(self, page: Page, ctx: PageContext) -> Iterable[Finding]:
-        from guidelint.claims.integration import engine_for, page_matches
-        from guidelint.claims.model import shipped
+        from guidelint.claims.integration import (
+            _section_titles,
+            engine_for,
+            page_budget,
+            page_matches,
+        )
+        from guidelint.claims.model import cue_policies, shipped
 
         engine = engine_for(ctx.config)
         # the sentences the pattern rules flag, whatever the run reports (the model is the tier
@@ -74,11 +84,23 @@ class ClaimModel(Rule):
         pack_codes = frozenset(r.code for r in engine.rules) | {f.code for f in engine.figure_rules}
         flagged = {si for si, _ in page_matches(page, ctx.config, ctx.selected | pack_codes)}
         model = shipped()
-        for si, sent in enumerate(page.sentences):
-            if si in flagged:
+        predict, blocks = model.predict, page.blocks
+        at, skip, paragraph = -1, False, ""
+        reads = page_budget(page, ctx.config)  # limits.max_claim_chars (GL911)
+        for si, sent in enumerate(page.sentences[: reads.stop]):
+            if sent.block != at:  # (a block's sentences are consecutive)
+                at = sent.block
+                block = blocks[at]
+                # the paragraph: read only for a year or a source near a figure
+                paragraph = block.text
+                # "Red flags", "What to avoid": the engine asserts no claim there, nor does GL490
+                titles = _section_titles(page, block.section)
+                skip = any(engine.rejects_what_follows(t) for t in titles)
+            if skip or si in flagged or si in reads.long:
                 continue
-            # the whole paragraph: read only for a year or a source near a figure
-            hit = model.predict(sent.text, page.blocks[sent.block].text)
+            # the cues: the pack rules whose words the sentence has (a claim that a negation or a
+            # hedge let pass)
+            hit = predict(sent.text, paragraph, cue_policies(engine, sent.text))
             if hit is None:
                 continue
             p, policy = hit

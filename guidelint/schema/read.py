@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from guidelint.saferegex import bounded_validator, schema_pattern
 from guidelint.schema.inline import inline_refs
 from guidelint.schema.model import JsonObject, SchemaError, SchemaSet
 from guidelint.schema_quick import compile_check
@@ -51,6 +52,8 @@ def read_schemas(directory: Path) -> SchemaSet:
         if "$id" in doc:
             resources.append((doc["$id"], resource))
     registry = Registry().with_resources(resources)
+    # pattern and patternProperties run with the page's time bound (guidelint.saferegex, GL912)
+    bounded = bounded_validator(Draft202012Validator)
     for name, doc in documents.items():
         _check_references(directory / name, doc, registry)
     validators: dict[str, Draft202012Validator] = {}
@@ -62,14 +65,12 @@ def read_schemas(directory: Path) -> SchemaSet:
         const = doc.get("properties", {}).get("type", {}).get("const")
         if const is None:
             continue  # shared definitions, not a page type
-        validators[str(const)] = Draft202012Validator(
+        validators[str(const)] = bounded(
             doc, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
         )
         inlined = inline_refs(doc, registry.resolver_with_root(DRAFT202012.create_resource(doc)))
         if inlined is not None:
-            quick[str(const)] = Draft202012Validator(
-                inlined, format_checker=Draft202012Validator.FORMAT_CHECKER
-            )
+            quick[str(const)] = bounded(inlined, format_checker=Draft202012Validator.FORMAT_CHECKER)
             check = compile_check(inlined)
             if check is not None:
                 fast[str(const)] = check
@@ -138,6 +139,12 @@ def _check_patterns(path: Path, doc: Any) -> None:
                     f"minutes on some values: {reason}; rewrite it so that each repeated part "
                     "starts with something the part before it cannot match"
                 )
+            try:
+                schema_pattern(regex, _line_of(path, json.dumps(regex)))
+            except Exception as exc:  # (valid for re, which check_schema used, not for regex)
+                raise SchemaError(
+                    f"{_line_of(path, json.dumps(regex))}: pattern {regex!r}: {exc}"
+                ) from None
 
 
 # keywords that apply their subschemas to the same value, not to a part of it: a cycle through
