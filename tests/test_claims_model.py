@@ -11,7 +11,7 @@ from guidelint.claims.evaluate import evaluate, load_set
 from guidelint.claims.model import WEIGHTS_PATH, dumps, features, shipped
 from guidelint.claims.train import DEFAULT_DATA, page_key, rows_from_items, train
 from guidelint.registry import Example, selected_codes
-from guidelint.testing import run_example
+from guidelint.testing import run_example, run_files
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / DEFAULT_DATA
@@ -146,19 +146,26 @@ def _page(sentence: str) -> Example:
     return Example("fail", {"page.md": f"---\ntitle: Pay\n---\n\n{sentence}\n"})
 
 
-def test_gl490_leaves_sentences_a_pattern_rule_flagged():
-    model = shipped()
-    # GL408 flags it
+def test_gl490_leaves_sentences_a_pattern_rule_flagged(monkeypatch):
+    """With a threshold of 0 the model would report every sentence: GL490 still reports only the
+    sentences no pattern rule flags (the shipped weights decide how often that happens, not
+    whether the tier stands aside)."""
+    import dataclasses
+
+    from guidelint.claims import model as model_module
+
+    eager = dataclasses.replace(shipped(), threshold=0.0)
+    monkeypatch.setattr(model_module, "shipped", lambda: eager)
     flagged = (
         "You will earn more than $45,000 right after graduation and a stable, rewarding career."
     )
-    from guidelint.claims.engine import Engine
-    from guidelint.claims.model import cue_policies
-
-    cues = cue_policies(Engine.load(), flagged)
-    assert model.predict(flagged, None, cues) is not None  # the model alone would report it too
+    fine = "Some clinics ask applicants about their schedule."
+    rules = frozenset(selected_codes(("GL4",), ()))  # the pattern rules (GL490 is opt-in)
+    assert run_files(_page(flagged).files, rules)  # GL408 flags it
+    assert not run_files(_page(fine).files, rules)
     assert not run_example("GL490", _page(flagged))
-    assert run_example("GL408", _page(flagged))
+    assert [d.line for d in run_example("GL490", _page(f"{flagged} {fine}"))] == [5]
+    assert run_example("GL490", _page(fine))
 
 
 def test_gl490_finding_names_a_policy_and_is_info():
@@ -196,24 +203,25 @@ def test_eval_uses_the_shipped_model_on_pages_it_never_saw(tmp_path):
     assert res["combined"]["overall"]["tp"] == 1
 
 
-def test_eval_cross_validates_on_the_training_pages():
+def test_eval_cross_validates_on_the_training_pages(monkeypatch):
+    """eval-claims never scores the shipped model on the rows it was fitted on: those rows get
+    predictions from models refitted without their fold of pages, with the shipped settings."""
+    from guidelint.claims import train as train_module
+
+    calls = []
+    real = train_module.out_of_fold
+
+    def recording(rows, settings):
+        calls.append((len(rows), settings))
+        return real(rows, settings)
+
+    monkeypatch.setattr(train_module, "out_of_fold", recording)
     res = evaluate(DEV)["model"]
     assert res["predictions"] == "cross-validated by page"
+    scored = sum(1 for it in _dev() if not it.doubtful)
+    assert calls == [(scored, shipped().meta["settings"])]
     alone = res["alone"]["overall"]
-    # the shipped model's fit on its own training rows is not what eval reports
-    from guidelint.claims.engine import Engine
-    from guidelint.claims.model import cue_policies
-
-    engine = Engine.load()
-    model = shipped()
-    fit = [
-        hit[1] in it.expected
-        for it in _dev()
-        if not it.doubtful
-        and (hit := model.predict(it.text, it.paragraph, cue_policies(engine, it.text))) is not None
-    ]
     assert alone["tp"] + alone["fn"] > 0
-    assert (alone["tp"], alone["fp"]) != (sum(fit), len(fit) - sum(fit))
 
 
 def test_training_script_writes_and_checks_the_weights(tmp_path, capsys, one_setting):
