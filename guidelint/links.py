@@ -170,12 +170,10 @@ class Resolver:
             # pretty URLs publish docs/a.md at /docs/a/, one folder deeper than its file: the
             # browser reads '../../img/x.png' there as /img/x.png, inside the site
             path, site_absolute = as_url, True
-            mapped = self._map_absolute(path)
+            mapped = self._map_absolute(path)  # (as_url has no '..' left: it cannot escape)
             if mapped is None:
                 return Resolution(OTHER, url=target, site_absolute=True)
             norm = posixpath.normpath(mapped) if mapped else "."
-            if norm == ".." or norm.startswith(("../", "/")):
-                return Resolution(ESCAPES, norm, anchor, site_absolute=True)
         if norm == ".":
             norm = ""
         if self.per_page and not site_absolute and not path.endswith(self.extensions):
@@ -211,16 +209,20 @@ class Resolver:
                         return again
         return found
 
+    def _page_base(self, from_rel: str) -> str | None:
+        """The URL folder relative links on the page at ``from_rel`` are read against, or None."""
+        from guidelint.sitemodel import page_base_url
+
+        page = self.site.by_rel.get(from_rel)
+        return page_base_url(page.urls, self.config) if page is not None else None
+
     def _page_relative_url(self, path: str, from_rel: str) -> str | None:
         """A relative link to something other than a Markdown file, read as a browser reads it
         against the linking page's published URL, when that URL is deeper than the source file
         and the result stays inside the site; else None."""
         if not self.per_page or path.endswith(self.extensions):
             return None
-        from guidelint.sitemodel import page_base_url
-
-        page = self.site.by_rel.get(from_rel)
-        base = page_base_url(page.urls, self.config) if page is not None else None
+        base = self._page_base(from_rel)
         if base is None:
             return None
         parts = [p for p in base.split("/") if p]
@@ -311,14 +313,13 @@ class Resolver:
     def _url_lookup(self, path: str, mapped: str | None, from_rel: str) -> IndexedPage | None:
         """The page published at the URL a link names: a site-absolute path (after the baseurl
         and site_prefixes), or a relative one read against the linking page's own URL."""
-        from guidelint.sitemodel import page_base_url, url_key
+        from guidelint.sitemodel import url_key
 
         index = self.url_index()
         if mapped is not None:
             wanted = [path, "/" + mapped]
         else:
-            page = self.site.by_rel.get(from_rel)
-            base = page_base_url(page.urls, self.config) if page is not None else None
+            base = self._page_base(from_rel)
             if base is None:
                 return None
             wanted = [posixpath.join(base, path)]
@@ -339,21 +340,16 @@ class Resolver:
 
     def wanted_url(self, target: str, from_rel: str) -> str:
         """The site URL a URL link asks for (after the baseurl; read against the page's URL)."""
-        from guidelint.sitemodel import page_base_url
-
         path = unquote(target.split("#", 1)[0].split("?", 1)[0].strip())
         if path.startswith("/"):
             return _strip_prefix(path, self.baseurl) if self.baseurl else path
-        page = self.site.by_rel.get(from_rel)
-        base = page_base_url(page.urls, self.config) if page is not None else None
+        base = self._page_base(from_rel)
         joined = posixpath.normpath(posixpath.join(base or "/", path))
         return joined + ("/" if path.endswith("/") and joined != "/" else "")
 
     def suggest_url(self, wanted_rel: str, from_rel: str, target: str) -> str | None:
         """``suggest_page``'s page, written as a URL link like ``target`` (relative to the
         linking page's URL when target is relative, else site-absolute with the baseurl)."""
-        from guidelint.sitemodel import page_base_url
-
         relative = self.suggest_page(wanted_rel, from_rel)
         if relative is None:
             return None
@@ -372,8 +368,7 @@ class Resolver:
                     url = prefix.rstrip("/") + "/" + rest
                     break
             return (self.baseurl + url) if self.baseurl else url
-        source = self.site.by_rel.get(from_rel)
-        base = page_base_url(source.urls, self.config) if source is not None else None
+        base = self._page_base(from_rel)
         if base is None:
             return relative
         out = posixpath.relpath(url, base)
