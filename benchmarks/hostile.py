@@ -38,7 +38,8 @@ def _fill(unit: str) -> str:
 
 
 def _claims(limit: int = LIMIT) -> str:
-    """Lines of claim sentences, no two alike: subjects x verbs x places, and a numbered note."""
+    """Lines of claim sentences, no two alike: subjects x verbs x places, and a numbered note;
+    ten to a line (a sentence a line would be over limits.max_inline_tokens: GL908)."""
     subjects = ["You", "Every medical assistant", "All graduates", "Each new hire", "MAs"]
     verbs = [
         "must be certified",
@@ -54,7 +55,7 @@ def _claims(limit: int = LIMIT) -> str:
             for v in verbs:
                 for p in places:
                     n += 1
-                    line = f"{s} {v} {p}. Note {n}.\n"
+                    line = f"{s} {v} {p}. Note {n}." + ("\n" if n % 10 == 0 else " ")
                     size += len(line)
                     if size > limit:
                         return "".join(out)
@@ -88,6 +89,20 @@ CASES = {
         + "\n\n## Pay\n\n"
         + "- Pay is $50,000 a year.\n" * 20_000
     ),
+    # inline tokens (limits.max_inline_tokens, GL908): a paragraph of short lines, of emphasis,
+    # code spans, autolinks or entities; and just under the budget, analysed whole
+    "softwrap-5mb": lambda: _fill("MAs are nurses.\n"),
+    "hardbreak-5mb": lambda: _fill("MAs are nurses.  \n"),
+    "emph-5mb": lambda: _fill("*a* "),
+    "code-5mb": lambda: _fill("`a` "),
+    "autolink-5mb": lambda: _fill("<http://a.b> "),
+    "entity-5mb": lambda: _fill("&amp; "),
+    "softwrap-49k": lambda: FM + "MAs are nurses.\n" * 49_000,
+    "autolink-24k": lambda: FM + "".join(f"<http://a.b/{i}> " for i in range(24_000)),
+    # '&' and '<' that start nothing, and links in a paragraph of more than 10,000 '[' (GL909):
+    # no tokens, but every inline rule was tried at each
+    "amp-lt-5mb": lambda: _fill("& < "),
+    "links-5mb": lambda: _fill("[a](b) "),
     "bangs-1mb": lambda: FM + "!" * 1_000_000 + "x\n",  # sentence ends, tried once per run
     "bangs-5mb": lambda: _fill("!!!!!!!!!!") + "x\n",  # a paragraph no inline rule starts in
     "marks-5mb": lambda: _fill("#$%@^-+=:! ") + "x\n",  # characters no stock rule starts at

@@ -97,7 +97,7 @@ def _analyze(
         else 0
     )
     page_text = templates.mask_for(text, config, body_start)  # Liquid, shortcodes: never prose
-    from guidelint.fastparse import TooManyBlocks
+    from guidelint.fastparse import TooManyBlocks, TooManyInline
 
     try:
         page = build_page(
@@ -110,9 +110,13 @@ def _analyze(
             config.get("links.slug_style"),
             limits["max_blocks"],
             lines if page_text == text else None,  # (masked text has lines of its own)
+            limits["max_inline_tokens"],
         )
     except TooManyBlocks as exc:
         findings.append(file_too_large.too_many_blocks(exc.line, limits["max_blocks"]))
+        return unreadable()
+    except TooManyInline as exc:
+        findings.append(file_too_large.too_many_inline(exc.line, limits["max_inline_tokens"]))
         return unreadable()
     except RecursionError:
         findings.append(nesting_too_deep.too_deep_to_parse())

@@ -262,6 +262,8 @@ SPEC: dict[str, Any] = {
         "max_links": (_int(1), 5_000),
         "max_nesting": (_int(1), 50),
         "max_blocks": (_int(1), 200_000),  # the parser's block tokens (GL908): memory and time
+        # the parser's inline tokens (GL908): lines, marks, code spans... of paragraphs
+        "max_inline_tokens": (_int(1), 100_000),
         # characters of a page's sentences the claims rules read (GL911): their time
         "max_claim_chars": (_int(1), 100_000),
     },

@@ -131,6 +131,78 @@ class TooManyBlocks(Exception):
         self.line = line + 1  # 1-based: the line where parsing stopped
 
 
+MAX_INLINE_TOKENS = "guidelint.max_inline_tokens"  # the env key of the inline-token budget
+
+
+class TooManyInline(Exception):
+    """The page's inline tokens went over the budget in ``env[MAX_INLINE_TOKENS]``; parsing stops.
+
+    Inside a paragraph every line, emphasis mark, code span, autolink or entity is a token, and
+    the block budget does not see them: one 5 MB paragraph of ``*a* `` made 6 million tokens,
+    2 GB and 35 s, before a single rule ran."""
+
+    def __init__(self, tokens: int, line: int) -> None:
+        super().__init__(f"{tokens:,} inline tokens by line {line + 1}")
+        self.tokens = tokens
+        self.line = line + 1  # 1-based: the line where parsing stopped
+
+
+class _Spent(Exception):
+    """Raised by ``_CountedTokens`` when the budget is spent."""
+
+
+class _CountedTokens(list[Any]):
+    """A paragraph's token list that refuses tokens past ``left``: markdown-it-py's inline state
+    adds every token (and every run of text) to the list it was given with ``append``."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, tokens: list[Any], left: int) -> None:
+        super().__init__(tokens)
+        self.left = left
+
+    def append(self, token: Any) -> None:
+        if self.left <= 0:
+            raise _Spent
+        self.left -= 1
+        super().append(token)
+
+
+def _install_inline_budget(md: MarkdownIt) -> None:
+    """markdown-it-py's core rule ``inline`` (parse each block's inline content), counting the
+    tokens made against ``env[MAX_INLINE_TOKENS]`` when it is set.
+
+    A paragraph makes fewer tokens than it has characters (a token takes one character at least:
+    a line break, an emphasis mark), so only a paragraph longer than what is left of the budget
+    is parsed into a counting list; the others pay nothing for the count."""
+
+    def inline(state: Any) -> None:
+        md = state.md
+        env = state.env
+        parse = md.inline.parse
+        left = env.get(MAX_INLINE_TOKENS)
+        for token in state.tokens:
+            if token.type != "inline":
+                continue
+            if token.children is None:
+                token.children = []
+            if left is None or 2 * len(token.content) + 2 < left:
+                parse(token.content, md, env, token.children)
+            else:
+                counted = _CountedTokens(token.children, left - len(token.children))
+                try:
+                    parse(token.content, md, env, counted)
+                except _Spent:
+                    first = token.map[0] if token.map else 0
+                    breaks = sum(1 for t in counted if t.type in ("softbreak", "hardbreak"))
+                    raise TooManyInline(env[MAX_INLINE_TOKENS], first + breaks) from None
+                token.children = list(counted)
+            if left is not None:
+                left -= len(token.children)
+
+    md.core.ruler.at("inline", inline)
+
+
 def _count_pushes(state: StateBlock, max_tokens: int) -> None:
     """Make ``state.push`` raise TooManyBlocks past ``max_tokens`` tokens. Every block rule makes
     its tokens through ``push``, the table rule a whole table's in one call."""
@@ -285,9 +357,46 @@ _INLINE_STARTS = {
 _INLINE_AFTER = {"balance_pairs", "strikethrough", "emphasis", "fragments_join"}
 
 
-def _install_inline(md: MarkdownIt) -> None:
-    """Plain text (no character any inline rule starts at, no line ending in a space) parses to
-    text tokens and soft breaks: build those directly instead of running the inline rules."""
+# what must follow a character for the only rules starting at it to match (a character class's
+# insides): an image is ``![``; an entity ``&#`` or ``&`` and a letter; an HTML tag ``<`` and a
+# letter, ``!``, ``?`` or ``/``; an autolink ``<`` and a scheme's first letter or an e-mail
+# address's first character
+_NEXT = {
+    "!": {"image": r"\["},
+    "&": {"entity": "#A-Za-z"},
+    "<": {"html_inline": "A-Za-z!?/", "autolink": r"A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-"},
+}
+
+
+def _starts_pattern(active: list[str], flood: bool = False, newline: bool = True) -> str:
+    """A regular expression for the places where an active inline rule (of ``_INLINE_STARTS``)
+    may start, the text rule excepted: its first character, and for ``&`` and ``<`` the one after
+    it (``& `` or ``< `` starts nothing: markdown-it-py tries every rule there and adds the
+    character to the text). ``flood``: a paragraph whose links are off (``_install_label_guard``),
+    where ``[`` and ``![`` start nothing either. ``newline``: whether line ends count."""
+    import re
+
+    chars = {c for name in active if name != "text" for c in _INLINE_STARTS[name]}
+    if not newline:
+        chars.discard("\n")
+    if flood:
+        chars -= {"[", "!"}
+    plain = sorted(c for c in chars if c not in _NEXT)
+    alts = ["[" + re.escape("".join(plain)) + "]"] if plain else []
+    for char in sorted(_NEXT.keys() & chars):
+        starters = {name for name in active if char in _INLINE_STARTS[name]}
+        if starters <= _NEXT[char].keys():
+            nxt = "".join(_NEXT[char][name] for name in sorted(starters))
+            alts.append(re.escape(char) + "(?=[" + nxt + "])")
+        else:  # (not reached with the stock rules)
+            alts.append(re.escape(char))
+    return "|".join(alts) or "(?!)"
+
+
+def _install_inline(md: MarkdownIt, flood: Callable[[str], bool] | None) -> None:
+    """Plain text (no place any inline rule can start at, no line ending in a space) parses to
+    text tokens and soft breaks: build those directly instead of running the inline rules.
+    ``flood``: the label guard's test for a paragraph whose links are off (None: no guard)."""
     import re
 
     from markdown_it.token import Token
@@ -299,12 +408,10 @@ def _install_inline(md: MarkdownIt) -> None:
         or not set(inline.ruler2.get_active_rules()) <= _INLINE_AFTER
     ):
         return  # a plugin's rule (or linkify): every text goes through the rules
-    special = re.compile(
-        "[" + re.escape("".join(_INLINE_STARTS[name] for name in active).replace("\n", "")) + "]"
-    )
+    special = re.compile(_starts_pattern(active, newline=False))
     newline = "newline" in active
     stock_parse = inline.parse
-    _install_text_rule(md, active)
+    _install_text_rule(md, active, flood)
 
     def parse(src: str, md: MarkdownIt, env: Any, tokens: list) -> list:
         if special.search(src) is None:
@@ -328,36 +435,49 @@ def _install_inline(md: MarkdownIt) -> None:
     inline.parse = parse  # type: ignore[method-assign]
 
 
-def _install_text_rule(md: MarkdownIt, active: list[str]) -> None:
+def _install_text_rule(
+    md: MarkdownIt, active: list[str], flood: Callable[[str], bool] | None
+) -> None:
     """The text rule stops only where an active rule can start (and at ``]``, which ends a link
-    label), and at ``!`` only before ``[``: markdown-it-py's rule also stops at characters no
-    stock rule starts at (``#``, ``$``, ``-``, ``!`` before anything but ``[`` ...), where every
-    rule is tried and fails and the character is added to the pending text alone. That pending
-    text, and so every token, is the same; a paragraph of 1 MB of ``!`` took 2 s."""
+    label): at ``!`` only before ``[``, at ``&`` and ``<`` only before a character that can follow
+    them in an entity, a tag or an autolink. markdown-it-py's rule also stops at characters no
+    stock rule starts at (``#``, ``$``, ``-``, ``!`` before anything but ``[``, ``& ``...), where
+    every rule is tried and fails and the character is added to the pending text alone. That
+    pending text, and so every token, is the same; a paragraph of 1 MB of ``!`` took 2 s, 5 MB of
+    ``& `` 6.5 s and of ``< `` 7.9 s.
+
+    In a paragraph whose links are off (more ``[`` than ``MAX_LABEL_BRACKETS``, see
+    ``_install_label_guard``) no label is walked and no ``[`` or ``![`` starts a link or an image,
+    so the text rule does not stop at ``[``, ``]`` or ``!`` there: 5 MB of ``[a](b)`` took 3.6 s."""
     import re
 
     from markdown_it.rules_inline.state_inline import StateInline
 
     if "text" not in active:
         return
-    starts = "".join(_INLINE_STARTS[name] for name in active if name != "image") + "]"
-    pattern = "[" + re.escape(starts) + "]"
-    if "image" in active:
-        pattern += r"|!(?=\[)"
-    stops = re.compile(pattern)
+    stops = re.compile(_starts_pattern(active) + r"|\]")
+    flood_stops = re.compile(_starts_pattern(active, flood=True))
     buffered = hasattr(StateInline, "append_pending")  # (4.3: pending text kept in a list)
+    seen: list[Any] = [None, stops]  # the paragraph last seen, and its stops
 
     def text(state: Any, silent: bool) -> bool:
         pos = state.pos
-        stop = stops.search(state.src, pos)
+        src = state.src
+        if src is not seen[0]:
+            seen[0] = src
+            seen[1] = stops
+            if flood is not None and flood(src):
+                seen[1] = flood_stops
+                state.env.setdefault(BRACKET_FLOOD, set()).add(src)
+        stop = seen[1].search(src, pos)
         end = stop.start() if stop else state.posMax
         if end == pos:
             return False
         if not silent:
             if buffered:
-                state.append_pending(state.src[pos:end])
+                state.append_pending(src[pos:end])
             else:
-                state.pending += state.src[pos:end]
+                state.pending += src[pos:end]
         state.pos = end
         return True
 
@@ -367,6 +487,11 @@ def _install_text_rule(md: MarkdownIt, active: list[str]) -> None:
 # --------------------------------------------------------------------------- link labels
 MAX_LABEL_BRACKETS = 10_000  # '[' in one paragraph beyond which none of its links is parsed
 BRACKET_FLOOD = "guidelint.bracket_flood"  # env key: the texts of such paragraphs
+
+
+def is_flood(src: str) -> bool:
+    """Whether a paragraph has more ``[`` than ``MAX_LABEL_BRACKETS``: its links are off."""
+    return src.count("[") > MAX_LABEL_BRACKETS
 
 
 def _install_label_guard(md: MarkdownIt) -> None:
@@ -394,7 +519,7 @@ def _install_label_guard(md: MarkdownIt) -> None:
         src = state.src
         if current[0] is not src:
             current[0] = src
-            current[1] = src.count("[") > MAX_LABEL_BRACKETS
+            current[1] = is_flood(src)
             if current[1]:
                 state.env.setdefault(BRACKET_FLOOD, set()).add(src)
             last_close.clear()
@@ -429,10 +554,12 @@ def install(md: MarkdownIt) -> MarkdownIt:
     """Narrow ``md``'s rule chains (see the module docstring); call after its rules are final."""
     import markdown_it
 
+    _install_inline_budget(md)  # (markdown-it-py's public rule API: whatever the version)
     if markdown_it.__version__.startswith(_VERSIONS):
         _install_line_index(md)
         _install_block(md)
-        _install_inline(md)
-        if _label_walk_leaves_no_trace(markdown_it.__version__):
+        guard = _label_walk_leaves_no_trace(markdown_it.__version__)
+        _install_inline(md, is_flood if guard else None)
+        if guard:
             _install_label_guard(md)
     return md

@@ -85,6 +85,8 @@ HOSTILE = [
     "\x00\ufffd\u00a0\u2003line\n",
     "\t- tab list\n \t> tab quote\n",
     "x" * 20_000 + "\n",
+    "& < &amp; &#1; &x <a> <.b@c.d> <http://e.f> < > &\n&#\n<\n",
+    "fish & chips < 5 &\n< and &; &1 <1 <! <? </ <-a@b.c>\n",
 ]
 
 
@@ -225,6 +227,7 @@ INLINE_ALPHABET = (
     + list("!&*<[]\\_`~")
     + ["&amp;", "[x](/y)", "*e*", "`c`", "<b>", "\u00a0", "\u2028"]
     + ["![i](/j)", "!!", "![", "!\n[", "#", "$", "@", "^", "{", "}", "-", "!]"]
+    + ["& ", "&#", "&a", "&1", "< ", "<a", "<.", "<1", "<@", "<!", "<?", "</", "<-", ">", "@b.c"]
 )
 
 
@@ -415,3 +418,51 @@ def test_text_rule_is_replaced_only_for_the_stock_rules():
     plain, fast = with_plugin(), fastparse.install(with_plugin())
     text_rule = [r.fn for r in fast.inline.ruler.__rules__ if r.name == "text"]
     assert text_rule == [r.fn for r in plain.inline.ruler.__rules__ if r.name == "text"]
+
+
+FLOOD = "[" * (fastparse.MAX_LABEL_BRACKETS + 1)
+
+
+@pytest.mark.skipif(
+    not fastparse._label_walk_leaves_no_trace(markdown_it.__version__),
+    reason="the label guard (and so the flood shortcut) needs markdown-it-py 4.3",
+)
+@pytest.mark.parametrize(
+    "text",
+    [
+        FLOOD + "]\n",
+        FLOOD + " [a](/b) ![c](/d) [e] *f* `g` & <h> <http://i.j> ]!\n",
+        "[x](/y) " * 2_000 + "[" * 9_000 + " ![z](/w)\n",
+        "![" * 6_000 + "*a* \\[ ]\n",
+    ],
+)
+def test_text_rule_in_a_bracket_flood_gives_the_guarded_tokens(text):
+    """In a paragraph whose links are off (more '[' than MAX_LABEL_BRACKETS), the text rule runs
+    over '[', ']' and '!': the tokens are those of the same parser with the stock stops."""
+    guarded = stock()
+    fastparse._install_inline(guarded, None)  # the text rule stops at every '[', ']', '!['
+    fastparse._install_label_guard(guarded)
+    fast = markdown_parser()
+    env: dict = {}
+    assert tokens(fast, text) == tokens(guarded, text)
+    assert [t.as_dict() for t in fast.parse(text, env)] == tokens(guarded, text)
+    flooded = text.count("[") > fastparse.MAX_LABEL_BRACKETS
+    assert bool(env.get(fastparse.BRACKET_FLOOD)) == flooded
+
+
+@pytest.mark.parametrize("budget", [1, 7, 8, 50])
+def test_inline_budget_stops_at_the_token_past_it(budget):
+    md = markdown_parser()
+    text = "intro *a* b\n\n" + "line\n" * 30  # 5 tokens, then 59 (text and soft breaks)
+    with pytest.raises(fastparse.TooManyInline) as raised:
+        md.parse(text, {fastparse.MAX_INLINE_TOKENS: budget})
+    if budget < 5:
+        assert raised.value.line == 1
+    else:  # the (budget - 5 + 1)th token of the second paragraph, on its line
+        assert raised.value.line == 3 + (budget - 5) // 2
+    # at the page's own count it parses, with the same tokens as without a budget
+    assert tokens(md, text) == [
+        t.as_dict() for t in md.parse(text, {fastparse.MAX_INLINE_TOKENS: 64})
+    ]
+    with pytest.raises(fastparse.TooManyInline):
+        md.parse(text, {fastparse.MAX_INLINE_TOKENS: 63})

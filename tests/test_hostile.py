@@ -294,6 +294,26 @@ def test_too_many_blocks_names_the_limit_and_the_line(tmp_path, run_cli):
     assert not [d for d in found if d["path"] == "content/ok.md" and d["code"] == "GL908"]
 
 
+def test_too_many_inline_tokens_names_the_limit_and_the_line(tmp_path, run_cli):
+    _write_site(
+        tmp_path,
+        {
+            "wrapped.md": FM + "A short line.\n" * 400,
+            "ok.md": FM + "A short line.\n" * 200,
+        },
+        "[tool.guidelint.limits]\nmax_inline_tokens = 500\n",
+    )
+    found = _check(run_cli, tmp_path, expect_code=1)
+    over = [d for d in found if d["code"] == "GL908"]
+    assert [d["path"] for d in over] == ["content/wrapped.md"], over
+    # the heading makes one token; then a line makes a text token and a soft break: the 501st
+    # token is the paragraph's 500th, on its 250th line
+    assert over[0]["line"] == FM_LINES + 250, over
+    assert "limits.max_inline_tokens" in over[0]["message"]
+    # the page that stays under the budget (399 tokens) is checked as usual
+    assert not [d for d in found if d["path"] == "content/ok.md" and d["code"] == "GL908"]
+
+
 def test_links_next_to_a_bracket_flood_are_still_read(tmp_path, run_cli):
     page = FM + "See [the guide](missing.md).\n\n" + "[" * 10_001 + "]\n"
     _write_site(tmp_path, {"flood.md": page}, "")

@@ -22,13 +22,15 @@ def _fill(unit: str) -> str:
 
 
 def _claim_lines(size: int) -> str:
-    """Lines of claim sentences, no two alike (a subject, a claim, a place and a numbered note)."""
+    """Lines of claim sentences, no two alike (a subject, a claim, a place and a numbered note),
+    ten to a line (a line a sentence would be over limits.max_inline_tokens: GL908)."""
     subjects = ["You", "Every medical assistant", "All graduates", "MAs"]
     claims = ["must be certified", "need a state license", "are licensed nurses"]
     places = ["to work in any clinic", "in every state", "before the first shift"]
     out, n = [FM], len(FM)
     for i in range(size):
-        line = f"{subjects[i % 4]} {claims[i // 4 % 3]} {places[i // 12 % 3]}. Note {i}.\n"
+        end = "\n" if i % 10 == 9 else " "
+        line = f"{subjects[i % 4]} {claims[i // 4 % 3]} {places[i // 12 % 3]}. Note {i}.{end}"
         if n + len(line) > size:
             break
         out.append(line)
@@ -84,6 +86,17 @@ BOUNDED = {
         [("GL911", FM_LINES + 1)],
     ),
     "five-megabyte-list": (_fill("- item\n"), [("GL908", None)]),
+    # one paragraph of 327,000 short lines: a text token and a soft break each (4.4 s, 425 MiB);
+    # the parser stops after limits.max_inline_tokens
+    "five-megabyte-soft-wrapped-paragraph": (_fill("MAs are nurses.\n"), [("GL908", None)]),
+    # emphasis, code spans and autolinks: 6 million tokens, 2 GB and 35 s for the emphasis
+    "five-megabytes-of-emphasis": (_fill("*a* "), [("GL908", None)]),
+    "five-megabytes-of-code-spans": (_fill("`a` "), [("GL908", None)]),
+    "five-megabytes-of-autolinks": (_fill("<http://a.b> "), [("GL908", None)]),
+    # '&' and '<' that start no entity, tag or autolink: every inline rule was tried at each
+    # (6.5 s and 7.9 s), and links in a paragraph of more than 10,000 '[' (3.6 s)
+    "five-megabytes-of-lone-ampersands-and-angles": (_fill("& < "), None),
+    "five-megabytes-of-links": (_fill("[a](b) "), [("GL909", FM_LINES + 1)]),
     "five-megabyte-table": (
         FM + "| a | b |\n|---|---|\n" + "| x y | z w |\n" * ((FIVE_MB - 200) // 14),
         [("GL908", None)],

@@ -90,6 +90,11 @@ def test_parsing_limits_and_internal_errors_are_worded_by_their_rules(monkeypatc
     )
     [over] = [f for f in blocks if f.code == file_too_large.CODE]
     assert over == file_too_large.too_many_blocks(over.span.line, 20)
+    inline = _analyze(b"# Lines\n\n" + b"a line\n" * 40, _config(max_inline_tokens=30))
+    [over] = [f for f in inline if f.code == file_too_large.CODE]
+    assert over == file_too_large.too_many_inline(over.span.line, 30)
+    assert over.span.line == 3 + 29 // 2  # the 30th token of the paragraph that starts on line 3
+    assert len(inline) == 1  # the page is not checked further
 
     import guidelint.page
 

@@ -66,9 +66,11 @@ def build_page(
     slug_style: str = "github",
     max_blocks: int | None = None,
     lines: list[str] | None = None,
+    max_inline: int | None = None,
 ) -> Page:
     """Parse and walk a page. With ``max_blocks``, raises ``TooManyBlocks`` (from
-    ``guidelint.fastparse``) as soon as the parser has made more block tokens than that.
+    ``guidelint.fastparse``) as soon as the parser has made more block tokens than that; with
+    ``max_inline``, ``TooManyInline`` past that many inline tokens.
     ``lines``: ``text.split("\\n")`` if the caller has it (a 5 MB page's lines take 40 MB)."""
     if lines is None:
         lines = text.split("\n")
@@ -82,6 +84,10 @@ def build_page(
         from guidelint.fastparse import MAX_BLOCK_TOKENS
 
         env[MAX_BLOCK_TOKENS] = max_blocks
+    if max_inline is not None:
+        from guidelint.fastparse import MAX_INLINE_TOKENS
+
+        env[MAX_INLINE_TOKENS] = max_inline
     tokens = markdown_parser().parse(body, env)
     page = Page(
         path=path,
