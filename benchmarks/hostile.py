@@ -103,6 +103,11 @@ CASES = {
     # no tokens, but every inline rule was tried at each
     "amp-lt-5mb": lambda: _fill("& < "),
     "links-5mb": lambda: _fill("[a](b) "),
+    # limits.max_lines (before parsing), reference definitions (limits.max_links, GL909), and
+    # headings just under limits.max_blocks (three findings each)
+    "quote-5mb": lambda: _fill("> a\n"),
+    "refdefs-199k": lambda: FM + "".join(f"[a{i}]: /u{i}\n" for i in range(199_000)),
+    "setext-33k": lambda: FM + "Title\n=====\n\n" * 33_000,
     "bangs-1mb": lambda: FM + "!" * 1_000_000 + "x\n",  # sentence ends, tried once per run
     "bangs-5mb": lambda: _fill("!!!!!!!!!!") + "x\n",  # a paragraph no inline rule starts in
     "marks-5mb": lambda: _fill("#$%@^-+=:! ") + "x\n",  # characters no stock rule starts at

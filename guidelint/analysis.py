@@ -66,6 +66,9 @@ def _analyze(
     text, findings = decode(data, limits["max_file_bytes"])
     if text is None:
         return PageResult(PageSummary(display, rel, slug, ok=False), findings)
+    if text.count("\n") >= limits["max_lines"]:  # (counted before the lines are made)
+        over = file_too_large.too_many_lines(text.count("\n") + 1, limits["max_lines"])
+        return PageResult(PageSummary(display, rel, slug, ok=False), [*findings, over])
     lines = text.split("\n")
 
     def unreadable() -> PageResult:  # not parsed: its findings, no summary to speak of
@@ -97,7 +100,8 @@ def _analyze(
         else 0
     )
     page_text = templates.mask_for(text, config, body_start)  # Liquid, shortcodes: never prose
-    from guidelint.fastparse import TooManyBlocks, TooManyInline
+    from guidelint.fastparse import TooManyBlocks, TooManyDefinitions, TooManyInline
+    from guidelint.rules import gl909_too_many_links as too_many_links
 
     try:
         page = build_page(
@@ -111,9 +115,13 @@ def _analyze(
             limits["max_blocks"],
             lines if page_text == text else None,  # (masked text has lines of its own)
             limits["max_inline_tokens"],
+            limits["max_links"],  # (a reference definition is a link's target)
         )
     except TooManyBlocks as exc:
         findings.append(file_too_large.too_many_blocks(exc.line, limits["max_blocks"]))
+        return unreadable()
+    except TooManyDefinitions as exc:
+        findings.append(too_many_links.too_many_definitions(exc.line, limits["max_links"]))
         return unreadable()
     except TooManyInline as exc:
         findings.append(file_too_large.too_many_inline(exc.line, limits["max_inline_tokens"]))

@@ -261,7 +261,8 @@ SPEC: dict[str, Any] = {
         "max_yaml_nodes": (_int(1), 10_000),
         "max_links": (_int(1), 5_000),
         "max_nesting": (_int(1), 50),
-        "max_blocks": (_int(1), 200_000),  # the parser's block tokens (GL908): memory and time
+        "max_lines": (_int(1), 200_000),  # the parser's work is by line (GL908)
+        "max_blocks": (_int(1), 100_000),  # the parser's block tokens (GL908): memory and time
         # the parser's inline tokens (GL908): lines, marks, code spans... of paragraphs
         "max_inline_tokens": (_int(1), 100_000),
         # characters of a page's sentences the claims rules read (GL911): their time

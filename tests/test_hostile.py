@@ -314,6 +314,28 @@ def test_too_many_inline_tokens_names_the_limit_and_the_line(tmp_path, run_cli):
     assert not [d for d in found if d["path"] == "content/ok.md" and d["code"] == "GL908"]
 
 
+def test_too_many_lines_and_definitions_name_their_limits(tmp_path, run_cli):
+    definitions = "".join(f"[d{i}]: /t{i}.md\n" for i in range(4))
+    _write_site(
+        tmp_path,
+        {
+            "long.md": FM + "A line.\n\n" * 30,
+            "refs.md": FM + "See [one][d0].\n\n" + definitions,
+            "ok.md": FM + "A line.\n" * 10,
+        },
+        "[tool.guidelint.limits]\nmax_lines = 40\nmax_links = 3\n",
+    )
+    found = _check(run_cli, tmp_path, expect_code=1)
+    long_page = [d for d in found if d["path"] == "content/long.md"]
+    assert [(d["code"], d["line"]) for d in long_page] == [("GL908", 41)], long_page
+    assert "limits.max_lines" in long_page[0]["message"]
+    refs = [d for d in found if d["path"] == "content/refs.md"]
+    # the fourth definition, on the page's line FM_LINES + 6, is over the limit of three
+    assert [(d["code"], d["line"]) for d in refs] == [("GL909", FM_LINES + 6)], refs
+    assert "reference definitions" in refs[0]["message"]
+    assert not [d for d in found if d["path"] == "content/ok.md" and d["code"].startswith("GL9")]
+
+
 def test_links_next_to_a_bracket_flood_are_still_read(tmp_path, run_cli):
     page = FM + "See [the guide](missing.md).\n\n" + "[" * 10_001 + "]\n"
     _write_site(tmp_path, {"flood.md": page}, "")

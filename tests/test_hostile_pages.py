@@ -45,9 +45,20 @@ BOUNDED = {
         FM + "<div>\n" + "<!-- note -->\n" * 50_000 + "</div>\n",
         None,
     ),
-    "fifty-thousand-setext-headings": (
-        FM + "Title\n=====\n\n" * 50_000,
+    # (50,000 took 104 s; a heading makes 3 block tokens, so 33,000 is what limits.max_blocks
+    # lets through whole)
+    "thirty-three-thousand-setext-headings": (
+        FM + "Title\n=====\n\n" * 33_000,
         [("GL206", FM_LINES + 1)],
+    ),
+    "fifty-thousand-setext-headings": (FM + "Title\n=====\n\n" * 50_000, [("GL908", None)]),
+    # a line the blockquote rule shifts for the whole quote (1.3 million lines took 9 s):
+    # limits.max_lines, before parsing
+    "five-megabyte-blockquote-of-short-lines": (_fill("> a\n"), [("GL908", 200_001)]),
+    # a definition makes no token and is one of the slowest blocks (199,000 took 5.6 s)
+    "two-hundred-thousand-reference-definitions": (
+        FM + "".join(f"[a{i}]: /u{i}\n" for i in range(199_000)),
+        [("GL909", FM_LINES + 5_001)],
     ),
     "html-block-of-unfinished-tags": (
         FM + '<div id="top">\n' + "<a b " * 40_000 + "\n</div>\n",
@@ -62,9 +73,10 @@ BOUNDED = {
         FM + "[a " * 200_000 + "]" * 200_000 + "\n",
         [("GL909", FM_LINES + 1)],
     ),
-    "twenty-thousand-required-claim-sections": (
+    # (a heading and a paragraph make 6 block tokens: 16,000 stay under limits.max_blocks)
+    "sixteen-thousand-required-claim-sections": (
         FM.replace("type: guide", "type: hub")
-        + "Do you need certification\n---\n\nSome text here.\n\n" * 20_000,
+        + "Do you need certification\n---\n\nSome text here.\n\n" * 16_000,
         [("GL410", FM_LINES + 1)],
     ),
     # each '!' of the run was tried as a sentence end up to the run's end: quadratic (40,000 took

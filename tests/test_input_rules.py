@@ -19,6 +19,7 @@ from guidelint.rules import gl902_not_utf8 as not_utf8
 from guidelint.rules import gl903_binary_file as binary_file
 from guidelint.rules import gl904_empty_file as empty_file
 from guidelint.rules import gl908_file_too_large as file_too_large
+from guidelint.rules import gl909_too_many_links as too_many_links
 from guidelint.rules import gl910_nesting_too_deep as nesting_too_deep
 from guidelint.runner import FileItem, analyze, escaped_result, read_item
 from guidelint.source import decode
@@ -95,6 +96,12 @@ def test_parsing_limits_and_internal_errors_are_worded_by_their_rules(monkeypatc
     assert over == file_too_large.too_many_inline(over.span.line, 30)
     assert over.span.line == 3 + 29 // 2  # the 30th token of the paragraph that starts on line 3
     assert len(inline) == 1  # the page is not checked further
+    lines = _analyze(b"# Lines\n" + b"a line\n" * 40, _config(max_lines=20))
+    assert lines == [file_too_large.too_many_lines(42, 20)]
+    assert lines[0].span.line == 21
+    refs = b"# Refs\n\n" + b"".join(b"[r%d]: /x%d\n" % (i, i) for i in range(5))
+    [over] = [f for f in _analyze(refs, _config(max_links=2)) if f.code == "GL909"]
+    assert over == too_many_links.too_many_definitions(5, 2)  # the third definition's line
 
     import guidelint.page
 

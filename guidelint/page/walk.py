@@ -67,10 +67,12 @@ def build_page(
     max_blocks: int | None = None,
     lines: list[str] | None = None,
     max_inline: int | None = None,
+    max_definitions: int | None = None,
 ) -> Page:
     """Parse and walk a page. With ``max_blocks``, raises ``TooManyBlocks`` (from
     ``guidelint.fastparse``) as soon as the parser has made more block tokens than that; with
-    ``max_inline``, ``TooManyInline`` past that many inline tokens.
+    ``max_inline``, ``TooManyInline`` past that many inline tokens; with ``max_definitions``,
+    ``TooManyDefinitions`` past that many reference definitions.
     ``lines``: ``text.split("\\n")`` if the caller has it (a 5 MB page's lines take 40 MB)."""
     if lines is None:
         lines = text.split("\n")
@@ -88,6 +90,10 @@ def build_page(
         from guidelint.fastparse import MAX_INLINE_TOKENS
 
         env[MAX_INLINE_TOKENS] = max_inline
+    if max_definitions is not None:
+        from guidelint.fastparse import MAX_DEFINITIONS
+
+        env[MAX_DEFINITIONS] = max_definitions
     tokens = markdown_parser().parse(body, env)
     page = Page(
         path=path,
