@@ -281,12 +281,29 @@ def test_plain_text_shortcut_is_off_with_an_unknown_inline_rule():
         return md
 
     plain, fast = with_plugin(), fastparse.install(with_plugin())
-    assert "parse" not in vars(fast.inline)
+    assert _runs_the_rules(fast, "50 of them")
     assert_same("50% of them\n", fast, plain)
     assert "percent" in [
         c.type for t in fast.parse("50% of them\n") if t.children for c in t.children
     ]
-    assert "parse" in vars(FAST.inline)  # the stock rules: the shortcut is installed
+    assert not _runs_the_rules(FAST, "50 of them")  # the stock rules: the shortcut is installed
+
+
+def _runs_the_rules(md: MarkdownIt, text: str) -> bool:
+    """Whether parsing ``text`` runs the inline rules (ParserInline.tokenize)."""
+    calls = []
+    stock_tokenize = md.inline.tokenize
+
+    def spy(state):
+        calls.append(state.src)
+        return stock_tokenize(state)
+
+    md.inline.tokenize = spy
+    try:
+        md.parse(text)
+    finally:
+        del md.inline.tokenize
+    return bool(calls)
 
 
 @pytest.mark.parametrize("text", ["[`a`c`", "x [`y` z`", "[[`a`]`b`", "[`a` b"])
@@ -466,3 +483,18 @@ def test_inline_budget_stops_at_the_token_past_it(budget):
     ]
     with pytest.raises(fastparse.TooManyInline):
         md.parse(text, {fastparse.MAX_INLINE_TOKENS: 63})
+
+
+def test_inline_budget_counts_an_image_description():
+    """An image's description is parsed apart from its paragraph (into the image token's
+    children): its tokens count against the same budget."""
+    md = markdown_parser()
+    text = "![" + "*a* " * 50 + "](x.png)\n"  # one image token, 200 tokens in its description
+    [_, inline, _] = md.parse(text, {fastparse.MAX_INLINE_TOKENS: 1_000})
+    assert len(inline.children[0].children) == 200
+    assert tokens(md, text) == [
+        t.as_dict() for t in md.parse(text, {fastparse.MAX_INLINE_TOKENS: 1_000})
+    ]
+    with pytest.raises(fastparse.TooManyInline) as raised:
+        md.parse(text, {fastparse.MAX_INLINE_TOKENS: 150})
+    assert raised.value.line == 1
