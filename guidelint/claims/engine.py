@@ -47,6 +47,17 @@ from .prefilter import Prefilter
 
 NEG_WINDOW = 8
 
+# Generic clause-structure mechanisms added in round 4, each with a switch so that what it changes
+# can be measured (ablation) and tested on its own:
+# - answered_yes: a yes/no question followed by a yes ("Is a license required? Yes.") asserts
+#   what it asks; the answer's hedges and aggravators count ("Yes, in some states").
+# - expletive_it: "it is necessary to get certified": the subject of an extraposed infinitive or
+#   that-clause after the claim is the claim's subject.
+# - mandate_complement: "employers require MAs to earn a certification": an infinitive that
+#   completes a mandate verb is what the mandate demands, not a purpose that conditions it, so a
+#   hedge that reads it as a purpose ("to earn the CMA, you must ...") does not count.
+MECHANISMS = {"answered_yes": True, "expletive_it": True, "mandate_complement": True}
+
 # Generic English negation triggers (NegEx-style); packs may add more under cues.negations.
 _NEG = re.compile(
     r"(?<![\w'])(?:not|no|never|none|nobody|nothing|neither|nor|without|cannot|unless|no-one|rarely|seldom)"
@@ -529,11 +540,15 @@ class Engine:
         rxs = [getattr(c, attr) for c in self.cues if getattr(c, attr) is not None]
         if extra is not None:
             rxs.append(extra)
+        complement = attr == "hedges" and MECHANISMS["mandate_complement"]
         for r in rxs:
             for rx in s.branches(r):
                 for a, b in s.spans(rx, start, end):
-                    if not any(oa <= a and b <= ob for oa, ob in owned):
-                        return True
+                    if any(oa <= a and b <= ob for oa, ob in owned):
+                        continue
+                    if complement and _mandated_infinitive(s.full, a):
+                        continue
+                    return True
         return False
 
     def _negation_count(
@@ -706,13 +721,21 @@ class Engine:
         for ci, clause in enumerate(s.clauses):
             cs, ce = clause.start, clause.end
             clause_pats = pats
+            cue_end = ce  # where the clause's hedges and aggravators end
             if not rule.questions and full.startswith("?", ce) and ce < len(full) - 1:
                 # a question followed by its answer ("Do you need a license? Usually not."):
                 # the question clause asserts only what it presupposes, and nothing when it asks
                 # about a need and the answer is no ("Do I need an MA license? Put simply, no.")
-                if _answered_no(full, ce + 1) and _NEED.search(full, cs, ce):
-                    continue
-                clause_pats = [p for p in pats if p in rule.presuppositions]
+                if _answered_no(full, ce + 1):
+                    if _NEED.search(full, cs, ce):
+                        continue
+                    clause_pats = [p for p in pats if p in rule.presuppositions]
+                elif MECHANISMS["answered_yes"] and _answered_yes(full, ce + 1):
+                    # "Is a license required? Yes, in every state.": the question is asserted,
+                    # and its answer qualifies it
+                    cue_end = _answer_end(full, ce + 1)
+                else:
+                    clause_pats = [p for p in pats if p in rule.presuppositions]
             for pat in clause_pats:
                 for m in pat.regex.finditer(full, cs, ce):
                     start, end = m.span()
@@ -727,7 +750,13 @@ class Engine:
                         subj = gd.get("S0")
                         if subj is not None and subj.lower() in PRONOUNS:
                             x = m.start("S0")
-                            if not any(
+                            if (
+                                MECHANISMS["expletive_it"]
+                                and subj.lower() == "it"
+                                and _extraposed_subject(s, rule, end, ce)
+                            ):
+                                pass  # "it is essential to get certified"
+                            elif not any(
                                 s.search_before(sp.regex, sp.safe, 0, x) for sp in rule.subjects
                             ):
                                 continue
@@ -775,11 +804,15 @@ class Engine:
                         if got is not None:
                             hits.append((span_start, span_end, got))
                         continue
-                    aggravated = self._cue_in(s, "aggravators", cs, ce, rule.aggravators, owned)
+                    aggravated = self._cue_in(
+                        s, "aggravators", cs, cue_end, rule.aggravators, owned
+                    )
                     if (
                         rule.hedgeable
                         and not aggravated
-                        and self._cue_in(s, "hedges", _hedge_start(s, ci), ce, rule.hedges, owned)
+                        and self._cue_in(
+                            s, "hedges", _hedge_start(s, ci), cue_end, rule.hedges, owned
+                        )
                     ):
                         continue
                     hits.append((span_start, span_end, aggravated))
@@ -993,6 +1026,59 @@ def _answered_no(full: str, pos: int) -> bool:
     """Does the answer starting at ``pos`` (after a question mark) begin with a no within its
     first few words ("No.", "Put simply, no.", "Usually not.")?"""
     return _ANSWER_NO.match(full, pos) is not None
+
+
+# A yes answer to the question before it, within its first few words ("Yes.", "In short, yes",
+# "Absolutely"); a no among those words ("Absolutely not") makes it a no, which is read first.
+_ANSWER_YES = re.compile(
+    r"\s*(?:[\w']+,?\s+){0,3}?(?:yes|yep|yeah|absolutely|definitely|certainly|of course)\b",
+    re.IGNORECASE,
+)
+_ANSWER_END = re.compile(r"[.!?]")
+
+
+def _answered_yes(full: str, pos: int) -> bool:
+    """Does the answer starting at ``pos`` (after a question mark) begin with a yes?"""
+    return _ANSWER_YES.match(full, pos) is not None
+
+
+def _answer_end(full: str, pos: int) -> int:
+    """The end of the answer's first sentence, which may qualify the question ("Yes, in some
+    states.")."""
+    m = _ANSWER_END.search(full, pos)
+    return m.end() if m else len(full)
+
+
+# After "it is <claim>": the infinitive or that-clause the expletive "it" stands for ("it is
+# essential (for you) to get certified", "it is required that you be certified").
+_EXTRAPOSED = re.compile(r"\s*,?\s*(?:for\s+(?:[\w'-]+\s+){1,3}?)?(?:to|that)\s", re.IGNORECASE)
+
+
+def _extraposed_subject(s: _Sentence, rule: ClaimRule, end: int, ce: int) -> bool:
+    """Is there, right after the claim ending at ``end``, an extraposed infinitive or
+    that-clause of its clause that names one of the rule's subjects?"""
+    m = _EXTRAPOSED.match(s.full, end, ce)
+    if m is None:
+        return False
+    return any(s.first(sp.regex, m.end(), ce) for sp in rule.subjects)
+
+
+# A mandate verb with its object just before an infinitive ("require MAs to", "expect new hires
+# to"): the infinitive completes the mandate.
+_MANDATE_BEFORE = re.compile(
+    r"\b(?:require|requires|required|requiring|force|forces|forced|oblige|obliges|obliged|"
+    r"compel|compels|compelled|expect|expects|expected|mandate|mandates|mandated|ask|asks|"
+    r"want|wants|need|needs)\s+(?:(?!to\b)[\w'-]+\s+){1,4}$",
+    re.IGNORECASE,
+)
+
+
+def _mandated_infinitive(full: str, a: int) -> bool:
+    """Is the cue at ``a`` an infinitive ("to earn ...") that completes a mandate verb and its
+    object ("employers require their assistants to earn ...")?"""
+    if not full.startswith(("to ", "To "), a):
+        return False
+    return _MANDATE_BEFORE.search(full, max(0, a - 60), a) is not None
 
 
 _RELATIVE = re.compile(r"\s*which\b", re.IGNORECASE)
