@@ -540,7 +540,9 @@ class Engine:
         rxs = [getattr(c, attr) for c in self.cues if getattr(c, attr) is not None]
         if extra is not None:
             rxs.append(extra)
-        complement = attr == "hedges" and MECHANISMS["mandate_complement"]
+        complement = attr == "hedges" and (
+            MECHANISMS["mandate_complement"] or MECHANISMS["expletive_it"]
+        )
         for r in rxs:
             for rx in s.branches(r):
                 for a, b in s.spans(rx, start, end):
@@ -1073,12 +1075,25 @@ _MANDATE_BEFORE = re.compile(
 )
 
 
+# "it is <adjective> (for someone)" just before an infinitive: the infinitive is the extraposed
+# subject ("it is necessary to obtain a certification"), not a purpose.
+_EXPLETIVE_BEFORE = re.compile(
+    r"\bit(?:\s+is|'s|\s+was|\s+will\s+be)\s+(?:[\w-]+\s+){1,3}?"
+    r"(?:for\s+(?:(?!to\b)[\w'-]+\s+){1,3})?$",
+    re.IGNORECASE,
+)
+
+
 def _mandated_infinitive(full: str, a: int) -> bool:
     """Is the cue at ``a`` an infinitive ("to earn ...") that completes a mandate verb and its
-    object ("employers require their assistants to earn ...")?"""
+    object ("employers require their assistants to earn ...") or that an expletive "it" stands
+    for ("it is necessary to earn ...")?"""
     if not full.startswith(("to ", "To "), a):
         return False
-    return _MANDATE_BEFORE.search(full, max(0, a - 60), a) is not None
+    lo = max(0, a - 60)
+    if MECHANISMS["mandate_complement"] and _MANDATE_BEFORE.search(full, lo, a) is not None:
+        return True
+    return MECHANISMS["expletive_it"] and _EXPLETIVE_BEFORE.search(full, lo, a) is not None
 
 
 _RELATIVE = re.compile(r"\s*which\b", re.IGNORECASE)
