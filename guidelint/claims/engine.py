@@ -56,7 +56,15 @@ NEG_WINDOW = 8
 # - mandate_complement: "employers require MAs to earn a certification": an infinitive that
 #   completes a mandate verb is what the mandate demands, not a purpose that conditions it, so a
 #   hedge that reads it as a purpose ("to earn the CMA, you must ...") does not count.
-MECHANISMS = {"answered_yes": True, "expletive_it": True, "mandate_complement": True}
+# - answer_across_sentences: on a page, a question and the sentence right after it in the same
+#   block, when that sentence opens with a yes or a no, are read together (the answered-yes and
+#   answered-no rules need both); only the question's own matches are kept.
+MECHANISMS = {
+    "answered_yes": True,
+    "expletive_it": True,
+    "mandate_complement": True,
+    "answer_across_sentences": True,
+}
 
 # Generic English negation triggers (NegEx-style); packs may add more under cues.negations.
 _NEG = re.compile(
@@ -513,6 +521,11 @@ class Engine:
         full, offset = _normalised(sentence, lead_in)
         bits = self.prefilter().bits(full)
         return _Sentence(self, sentence, full, offset, tx.is_question(sentence), section, bits)
+
+    @staticmethod
+    def answers_question(text: str) -> bool:
+        """Does ``text`` open with a yes or a no, as the answer to a question before it does?"""
+        return _answered_no(text, 0) or _answered_yes(text, 0)
 
     def rejects_what_follows(self, title: str) -> bool:
         """Is ``title`` a heading that rejects what follows ("Red flags", "What to avoid")?"""
