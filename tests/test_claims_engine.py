@@ -398,6 +398,10 @@ MECHANISM_CASES = {
         ("It is necessary to obtain a certification before your first job.", ["GL401"]),
         ("It is mandatory for new hires to pass the certification exam.", ["GL401"]),
     ],
+    "parenthetical_relative": [
+        ("Certification, which many employers prefer, is required to work.", ["GL401"]),
+        ("The NHA, which gives the CCMA exam, is an accrediting agency.", ["GL414"]),
+    ],
     "mandate_complement": [
         ("Clinics require their assistants to hold a certification.", ["GL401"]),
         ("Hospitals require new assistants to earn a CMA credential.", ["GL401"]),
@@ -415,6 +419,9 @@ MECHANISM_SILENT = [
     "It is often wise to obtain a certification before your first job.",
     "To earn the CMA credential, you must pass the certification exam.",
     "The exam you must pass to earn the CMA credential is given by the AAMA.",
+    "Certification, which many employers prefer, is optional.",
+    "The AAMA, which certifies people, does not accredit programs.",
+    "Certification, which is voluntary, is preferred by many employers.",
 ]
 
 

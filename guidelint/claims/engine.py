@@ -64,7 +64,11 @@ MECHANISMS = {
     "expletive_it": True,
     "mandate_complement": True,
     "answer_across_sentences": True,
+    "parenthetical_relative": True,
 }
+# - parenthetical_relative: "The AAMA, which awards the CMA, is an accrediting body": the main
+#   clause goes on after the relative clause's closing comma; it is read again with the relative
+#   clause blanked out (same length, so positions stay), and its claims are added.
 
 # Generic English negation triggers (NegEx-style); packs may add more under cues.negations.
 _NEG = re.compile(
@@ -707,15 +711,22 @@ class Engine:
         wanted = {c.upper() for c in codes} if codes is not None else None
         s = _Sentence(self, sentence, full, offset, tx.is_question(sentence), section, bits)
         out: list[ClaimMatch] = []
-        for rule, pats in plan:
-            if wanted is not None and rule.code not in wanted:
-                continue
-            if s.question and not rule.questions:
-                # a question asserts nothing, except what its presupposition triggers take as given
-                pats = [p for p in pats if p in rule.presuppositions]
-                if not pats:
-                    continue
-            out.extend(self._check_rule(rule, s, pats))
+        self._check_plan(s, plan, wanted, out)
+        if MECHANISMS["parenthetical_relative"] and ", wh" in full:
+            main = _without_parenthetical(full)
+            if main is not None:
+                again = self.prefilter().screen(main)
+                if again is not None:
+                    s2 = _Sentence(self, sentence, main, offset, s.question, section, again[0])
+                    more: list[ClaimMatch] = []
+                    self._check_plan(s2, again[1], wanted, more)
+                    out.extend(
+                        m
+                        for m in more
+                        if not any(
+                            o.code == m.code and o.start < m.end and m.start < o.end for o in out
+                        )
+                    )
         if out and self._deferring:
             found = {m.code for m in out}
             out = [m for m in out if not set(self._deferring.get(m.code, ())) & found]
@@ -728,6 +739,17 @@ class Engine:
             out.extend(self._check_figure(fr, s, figures))
         out.sort(key=lambda m: (m.start, m.code))
         return out
+
+    def _check_plan(self, s: _Sentence, plan, wanted, out: list[ClaimMatch]) -> None:
+        for rule, pats in plan:
+            if wanted is not None and rule.code not in wanted:
+                continue
+            if s.question and not rule.questions:
+                # a question asserts nothing, except what its presupposition triggers take as given
+                pats = [p for p in pats if p in rule.presuppositions]
+                if not pats:
+                    continue
+            out.extend(self._check_rule(rule, s, pats))
 
     def _check_rule(self, rule: ClaimRule, s: _Sentence, pats: list[Compiled]) -> list[ClaimMatch]:
         """The rule's violations in the sentence; ``pats``: the claims the prefilter left."""
@@ -1110,6 +1132,33 @@ def _mandated_infinitive(full: str, a: int) -> bool:
 
 
 _RELATIVE = re.compile(r"\s*which\b", re.IGNORECASE)
+
+# ", which ... ," or ", who ... ," closed by a comma that the main clause's verb follows ("The
+# AAMA, which awards the CMA, is ..."); not when the comma goes on with a conjunction or another
+# relative clause, or when a clause boundary comes first.
+_PARENTHETICAL = re.compile(
+    r",\s*(?:which|who)\b[^,;:?!.]{1,120},\s*(?!(?:and|or|but|so|which|who|while|because)\b)"
+    r"(?=(?:is|are|was|were|has|have|had|does|do|can|may|must|will|would|should|offers?|"
+    r"awards?|grants?|issues?|gives?|certifies|certify|accredits?|requires?|needs?|"
+    r"remains?|serves?|acts?)\b)",
+    re.IGNORECASE,
+)
+
+
+def _without_parenthetical(full: str) -> str | None:
+    """``full`` with its parenthetical relative clauses blanked out (same length), or None."""
+    spans = [m.span() for m in _PARENTHETICAL.finditer(full)]
+    if not spans:
+        return None
+    parts = []
+    pos = 0
+    for a, b in spans:
+        parts.append(full[pos:a])
+        parts.append(" " * (b - a))
+        pos = b
+    parts.append(full[pos:])
+    return "".join(parts)
+
 
 # A clause that ends in a bare auxiliary stands for the verb phrase of the clause before it
 # ("..., but in 2026 virtually all employers do.")
