@@ -384,3 +384,59 @@ def test_clause_cues_cover_every_terminator():
 )
 def test_clause_structure_and_conditions(sentence, expected):
     assert codes(sentence) == expected
+
+
+# Round-4 mechanisms (engine.MECHANISMS): each case fails with its mechanism switched off, and the
+# cases that must stay silent are silent either way.
+MECHANISM_CASES = {
+    "answered_yes": [
+        ("Is certification required to get a job? Yes.", ["GL401"]),
+        ("Do clinics need certified assistants? Definitely, all of them do.", ["GL401"]),
+        ("Is a license required to work as a medical assistant? Yes, it is.", ["GL402"]),
+    ],
+    "expletive_it": [
+        ("It is necessary to obtain a certification before your first job.", ["GL401"]),
+        ("It is mandatory for new hires to pass the certification exam.", ["GL401"]),
+    ],
+    "parenthetical_relative": [
+        ("Certification, which many employers prefer, is required to work.", ["GL401"]),
+        ("The NHA, which gives the CCMA exam, is an accrediting agency.", ["GL414"]),
+    ],
+    "mandate_complement": [
+        ("Clinics require their assistants to hold a certification.", ["GL401"]),
+        ("Hospitals require new assistants to earn a CMA credential.", ["GL401"]),
+    ],
+}
+
+# Silent with every mechanism on: the answer or the clause qualifies or denies the claim.
+MECHANISM_SILENT = [
+    "Is certification required to get a job? Yes, at some clinics.",
+    "Is certification required to get a job? Absolutely not.",
+    "Is certification required to get a job?",
+    "Is certification required to get a job? Usually, yes.",
+    "Can you work without a certification? Yes.",
+    "It is not necessary to obtain a certification before your first job.",
+    "It is often wise to obtain a certification before your first job.",
+    "To earn the CMA credential, you must pass the certification exam.",
+    "The exam you must pass to earn the CMA credential is given by the AAMA.",
+    "Certification, which many employers prefer, is optional.",
+    "The AAMA, which certifies people, does not accredit programs.",
+    "Certification, which is voluntary, is preferred by many employers.",
+]
+
+
+@pytest.mark.parametrize(
+    "mechanism,sentence,expected",
+    [(k, s, e) for k, cases in MECHANISM_CASES.items() for s, e in cases],
+)
+def test_round4_mechanisms_and_their_switches(monkeypatch, mechanism, sentence, expected):
+    from guidelint.claims import engine as E
+
+    assert codes(sentence) == expected
+    monkeypatch.setitem(E.MECHANISMS, mechanism, False)
+    assert codes(sentence) == []
+
+
+@pytest.mark.parametrize("sentence", MECHANISM_SILENT)
+def test_round4_mechanisms_keep_qualified_claims_silent(sentence):
+    assert codes(sentence) == []

@@ -146,3 +146,31 @@ def test_known_names_found_whatever_the_quick_skip_says(line, found):
     # GL510 skips a page whose lower-cased ASCII prose contains no form; these pages must not be skipped
     got = [d.message for d in diags({"content/a.md": f"# A\n\n{line}\n"}, select=("GL510",))]
     assert got == found
+
+
+@pytest.mark.parametrize(
+    "body,expected",
+    [
+        # a no answers the question in the next sentence: it takes nothing for granted
+        ("Do I need a medical assistant license? No. Ask each employer what it wants.", []),
+        # a yes asserts what the question asks; the answer's hedge still counts
+        ("Is certification required to work in a clinic? Yes, everywhere.", ["GL401"]),
+        ("Is certification required to work in a clinic? Yes, at some clinics.", []),
+        # an answer that is neither, or in another paragraph, is not read with the question
+        ("Is certification required to work in a clinic? It depends on the employer.", []),
+        ("Is certification required to work in a clinic?\n\nYes, everywhere.", []),
+    ],
+)
+def test_question_read_with_its_answer_on_a_page(monkeypatch, body, expected):
+    from guidelint.claims import engine as E
+
+    ds = diags({"page.md": GUIDE.format(title="A page", body=body)})
+    assert [d.code for d in ds] == expected
+    for d in ds:  # the finding stays inside the question
+        assert d.line == 7 and d.end_column <= body.index("?") + 2
+    monkeypatch.setitem(E.MECHANISMS, "answer_across_sentences", False)
+    ds_off = diags({"page.md": GUIDE.format(title="A page", body=body)})
+    if body.startswith("Do I need"):
+        assert [d.code for d in ds_off] == ["GL402"]  # without it, the presupposition fires
+    if "everywhere." in body and "\n" not in body:
+        assert ds_off == []

@@ -47,6 +47,29 @@ from .prefilter import Prefilter
 
 NEG_WINDOW = 8
 
+# Generic clause-structure mechanisms added in round 4, each with a switch so that what it changes
+# can be measured (ablation) and tested on its own:
+# - answered_yes: a yes/no question followed by a yes ("Is a license required? Yes.") asserts
+#   what it asks; the answer's hedges and aggravators count ("Yes, in some states").
+# - expletive_it: "it is necessary to get certified": the subject of an extraposed infinitive or
+#   that-clause after the claim is the claim's subject.
+# - mandate_complement: "employers require MAs to earn a certification": an infinitive that
+#   completes a mandate verb is what the mandate demands, not a purpose that conditions it, so a
+#   hedge that reads it as a purpose ("to earn the CMA, you must ...") does not count.
+# - answer_across_sentences: on a page, a question and the sentence right after it in the same
+#   block, when that sentence opens with a yes or a no, are read together (the answered-yes and
+#   answered-no rules need both); only the question's own matches are kept.
+MECHANISMS = {
+    "answered_yes": True,
+    "expletive_it": True,
+    "mandate_complement": True,
+    "answer_across_sentences": True,
+    "parenthetical_relative": True,
+}
+# - parenthetical_relative: "The AAMA, which awards the CMA, is an accrediting body": the main
+#   clause goes on after the relative clause's closing comma; it is read again with the relative
+#   clause blanked out (same length, so positions stay), and its claims are added.
+
 # Generic English negation triggers (NegEx-style); packs may add more under cues.negations.
 _NEG = re.compile(
     r"(?<![\w'])(?:not|no|never|none|nobody|nothing|neither|nor|without|cannot|unless|no-one|rarely|seldom)"
@@ -503,6 +526,11 @@ class Engine:
         bits = self.prefilter().bits(full)
         return _Sentence(self, sentence, full, offset, tx.is_question(sentence), section, bits)
 
+    @staticmethod
+    def answers_question(text: str) -> bool:
+        """Does ``text`` open with a yes or a no, as the answer to a question before it does?"""
+        return _answered_no(text, 0) or _answered_yes(text, 0)
+
     def rejects_what_follows(self, title: str) -> bool:
         """Is ``title`` a heading that rejects what follows ("Red flags", "What to avoid")?"""
         got = self._rejecting_titles.get(title)
@@ -529,11 +557,17 @@ class Engine:
         rxs = [getattr(c, attr) for c in self.cues if getattr(c, attr) is not None]
         if extra is not None:
             rxs.append(extra)
+        complement = attr == "hedges" and (
+            MECHANISMS["mandate_complement"] or MECHANISMS["expletive_it"]
+        )
         for r in rxs:
             for rx in s.branches(r):
                 for a, b in s.spans(rx, start, end):
-                    if not any(oa <= a and b <= ob for oa, ob in owned):
-                        return True
+                    if any(oa <= a and b <= ob for oa, ob in owned):
+                        continue
+                    if complement and _mandated_infinitive(s.full, a):
+                        continue
+                    return True
         return False
 
     def _negation_count(
@@ -677,15 +711,22 @@ class Engine:
         wanted = {c.upper() for c in codes} if codes is not None else None
         s = _Sentence(self, sentence, full, offset, tx.is_question(sentence), section, bits)
         out: list[ClaimMatch] = []
-        for rule, pats in plan:
-            if wanted is not None and rule.code not in wanted:
-                continue
-            if s.question and not rule.questions:
-                # a question asserts nothing, except what its presupposition triggers take as given
-                pats = [p for p in pats if p in rule.presuppositions]
-                if not pats:
-                    continue
-            out.extend(self._check_rule(rule, s, pats))
+        self._check_plan(s, plan, wanted, out)
+        if MECHANISMS["parenthetical_relative"] and ", wh" in full:
+            main = _without_parenthetical(full)
+            if main is not None:
+                again = self.prefilter().screen(main)
+                if again is not None:
+                    s2 = _Sentence(self, sentence, main, offset, s.question, section, again[0])
+                    more: list[ClaimMatch] = []
+                    self._check_plan(s2, again[1], wanted, more)
+                    out.extend(
+                        m
+                        for m in more
+                        if not any(
+                            o.code == m.code and o.start < m.end and m.start < o.end for o in out
+                        )
+                    )
         if out and self._deferring:
             found = {m.code for m in out}
             out = [m for m in out if not set(self._deferring.get(m.code, ())) & found]
@@ -699,6 +740,17 @@ class Engine:
         out.sort(key=lambda m: (m.start, m.code))
         return out
 
+    def _check_plan(self, s: _Sentence, plan, wanted, out: list[ClaimMatch]) -> None:
+        for rule, pats in plan:
+            if wanted is not None and rule.code not in wanted:
+                continue
+            if s.question and not rule.questions:
+                # a question asserts nothing, except what its presupposition triggers take as given
+                pats = [p for p in pats if p in rule.presuppositions]
+                if not pats:
+                    continue
+            out.extend(self._check_rule(rule, s, pats))
+
     def _check_rule(self, rule: ClaimRule, s: _Sentence, pats: list[Compiled]) -> list[ClaimMatch]:
         """The rule's violations in the sentence; ``pats``: the claims the prefilter left."""
         hits: list[tuple[int, int, bool]] = []
@@ -706,13 +758,21 @@ class Engine:
         for ci, clause in enumerate(s.clauses):
             cs, ce = clause.start, clause.end
             clause_pats = pats
+            cue_end = ce  # where the clause's hedges and aggravators end
             if not rule.questions and full.startswith("?", ce) and ce < len(full) - 1:
                 # a question followed by its answer ("Do you need a license? Usually not."):
                 # the question clause asserts only what it presupposes, and nothing when it asks
                 # about a need and the answer is no ("Do I need an MA license? Put simply, no.")
-                if _answered_no(full, ce + 1) and _NEED.search(full, cs, ce):
-                    continue
-                clause_pats = [p for p in pats if p in rule.presuppositions]
+                if _answered_no(full, ce + 1):
+                    if _NEED.search(full, cs, ce):
+                        continue
+                    clause_pats = [p for p in pats if p in rule.presuppositions]
+                elif MECHANISMS["answered_yes"] and _answered_yes(full, ce + 1):
+                    # "Is a license required? Yes, in every state.": the question is asserted,
+                    # and its answer qualifies it
+                    cue_end = _answer_end(full, ce + 1)
+                else:
+                    clause_pats = [p for p in pats if p in rule.presuppositions]
             for pat in clause_pats:
                 for m in pat.regex.finditer(full, cs, ce):
                     start, end = m.span()
@@ -727,7 +787,13 @@ class Engine:
                         subj = gd.get("S0")
                         if subj is not None and subj.lower() in PRONOUNS:
                             x = m.start("S0")
-                            if not any(
+                            if (
+                                MECHANISMS["expletive_it"]
+                                and subj.lower() == "it"
+                                and _extraposed_subject(s, rule, end, ce)
+                            ):
+                                pass  # "it is essential to get certified"
+                            elif not any(
                                 s.search_before(sp.regex, sp.safe, 0, x) for sp in rule.subjects
                             ):
                                 continue
@@ -775,11 +841,15 @@ class Engine:
                         if got is not None:
                             hits.append((span_start, span_end, got))
                         continue
-                    aggravated = self._cue_in(s, "aggravators", cs, ce, rule.aggravators, owned)
+                    aggravated = self._cue_in(
+                        s, "aggravators", cs, cue_end, rule.aggravators, owned
+                    )
                     if (
                         rule.hedgeable
                         and not aggravated
-                        and self._cue_in(s, "hedges", _hedge_start(s, ci), ce, rule.hedges, owned)
+                        and self._cue_in(
+                            s, "hedges", _hedge_start(s, ci), cue_end, rule.hedges, owned
+                        )
                     ):
                         continue
                     hits.append((span_start, span_end, aggravated))
@@ -995,7 +1065,100 @@ def _answered_no(full: str, pos: int) -> bool:
     return _ANSWER_NO.match(full, pos) is not None
 
 
+# A yes answer to the question before it, within its first few words ("Yes.", "In short, yes",
+# "Absolutely"); a no among those words ("Absolutely not") makes it a no, which is read first.
+_ANSWER_YES = re.compile(
+    r"\s*(?:[\w']+,?\s+){0,3}?(?:yes|yep|yeah|absolutely|definitely|certainly|of course)\b",
+    re.IGNORECASE,
+)
+_ANSWER_END = re.compile(r"[.!?]")
+
+
+def _answered_yes(full: str, pos: int) -> bool:
+    """Does the answer starting at ``pos`` (after a question mark) begin with a yes?"""
+    return _ANSWER_YES.match(full, pos) is not None
+
+
+def _answer_end(full: str, pos: int) -> int:
+    """The end of the answer's first sentence, which may qualify the question ("Yes, in some
+    states.")."""
+    m = _ANSWER_END.search(full, pos)
+    return m.end() if m else len(full)
+
+
+# After "it is <claim>": the infinitive or that-clause the expletive "it" stands for ("it is
+# essential (for you) to get certified", "it is required that you be certified").
+_EXTRAPOSED = re.compile(r"\s*,?\s*(?:for\s+(?:[\w'-]+\s+){1,3}?)?(?:to|that)\s", re.IGNORECASE)
+
+
+def _extraposed_subject(s: _Sentence, rule: ClaimRule, end: int, ce: int) -> bool:
+    """Is there, right after the claim ending at ``end``, an extraposed infinitive or
+    that-clause of its clause that names one of the rule's subjects?"""
+    m = _EXTRAPOSED.match(s.full, end, ce)
+    if m is None:
+        return False
+    return any(s.first(sp.regex, m.end(), ce) for sp in rule.subjects)
+
+
+# A mandate verb with its object just before an infinitive ("require MAs to", "expect new hires
+# to"): the infinitive completes the mandate.
+_MANDATE_BEFORE = re.compile(
+    r"\b(?:require|requires|required|requiring|force|forces|forced|oblige|obliges|obliged|"
+    r"compel|compels|compelled|expect|expects|expected|mandate|mandates|mandated|ask|asks|"
+    r"want|wants|need|needs)\s+(?:(?!to\b)[\w'-]+\s+){1,4}$",
+    re.IGNORECASE,
+)
+
+
+# "it is <adjective> (for someone)" just before an infinitive: the infinitive is the extraposed
+# subject ("it is necessary to obtain a certification"), not a purpose.
+_EXPLETIVE_BEFORE = re.compile(
+    r"\bit(?:\s+is|'s|\s+was|\s+will\s+be)\s+(?:[\w-]+\s+){1,3}?"
+    r"(?:for\s+(?:(?!to\b)[\w'-]+\s+){1,3})?$",
+    re.IGNORECASE,
+)
+
+
+def _mandated_infinitive(full: str, a: int) -> bool:
+    """Is the cue at ``a`` an infinitive ("to earn ...") that completes a mandate verb and its
+    object ("employers require their assistants to earn ...") or that an expletive "it" stands
+    for ("it is necessary to earn ...")?"""
+    if not full.startswith(("to ", "To "), a):
+        return False
+    lo = max(0, a - 60)
+    if MECHANISMS["mandate_complement"] and _MANDATE_BEFORE.search(full, lo, a) is not None:
+        return True
+    return MECHANISMS["expletive_it"] and _EXPLETIVE_BEFORE.search(full, lo, a) is not None
+
+
 _RELATIVE = re.compile(r"\s*which\b", re.IGNORECASE)
+
+# ", which ... ," or ", who ... ," closed by a comma that the main clause's verb follows ("The
+# AAMA, which awards the CMA, is ..."); not when the comma goes on with a conjunction or another
+# relative clause, or when a clause boundary comes first.
+_PARENTHETICAL = re.compile(
+    r",\s*(?:which|who)\b[^,;:?!.]{1,120},\s*(?!(?:and|or|but|so|which|who|while|because)\b)"
+    r"(?=(?:is|are|was|were|has|have|had|does|do|can|may|must|will|would|should|offers?|"
+    r"awards?|grants?|issues?|gives?|certifies|certify|accredits?|requires?|needs?|"
+    r"remains?|serves?|acts?)\b)",
+    re.IGNORECASE,
+)
+
+
+def _without_parenthetical(full: str) -> str | None:
+    """``full`` with its parenthetical relative clauses blanked out (same length), or None."""
+    spans = [m.span() for m in _PARENTHETICAL.finditer(full)]
+    if not spans:
+        return None
+    parts = []
+    pos = 0
+    for a, b in spans:
+        parts.append(full[pos:a])
+        parts.append(" " * (b - a))
+        pos = b
+    parts.append(full[pos:])
+    return "".join(parts)
+
 
 # A clause that ends in a bare auxiliary stands for the verb phrase of the clause before it
 # ("..., but in 2026 virtually all employers do.")

@@ -20,6 +20,7 @@ import hashlib
 import itertools
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,7 +31,7 @@ from guidelint.registry import add_rule, remove_rules
 from guidelint.rules.gl911_claims_text_limit import Budget, budget, lead_sentence
 from guidelint.saferegex import CLOCK
 
-from .engine import ClaimMatch, Engine, FigureContext
+from .engine import MECHANISMS, ClaimMatch, Engine, FigureContext
 from .pack import (
     ClaimRule,
     FigureRule,
@@ -268,6 +269,8 @@ def _section_titles(page, heading_index: int | None) -> list[str]:
 
 
 _KINDS = {"heading": "heading", "table_cell": "table", "list_item": "list"}
+# the longest sentence read together with the question before it as its answer
+_ANSWER_CHARS = 400
 _EXTERNAL = ("http://", "https://")
 
 
@@ -352,6 +355,8 @@ def page_matches(
     check = engine.check
     clock = CLOCK
     reads = page_budget(page, config)
+    sentences = page.sentences
+    answers = MECHANISMS["answer_across_sentences"]
     at = -1  # the block of the sentences before: what follows is the same for all its sentences
     lead: str | None = None
     kind = "text"
@@ -369,14 +374,33 @@ def page_matches(
             kind = _KINDS.get(block.kind, "text")
             figures = partial(figure_context, at)
             section = _section_titles(page, block.section)
+        text = sent.text
+        qlen = 0
+        if answers and text.endswith("?"):
+            # "Do I need an MA license? No.": read the question with its answer, keep its matches
+            nxt = si + 1
+            if (
+                nxt < reads.stop
+                and nxt not in reads.long
+                and sentences[nxt].block == at
+                and len(sentences[nxt].text) <= _ANSWER_CHARS
+                and engine.answers_question(sentences[nxt].text)
+            ):
+                qlen = len(text)
+                text = f"{text} {sentences[nxt].text}"
         for m in check(
-            sent.text,
+            text,
             lead_in=lead if sent.start == 0 else None,
             kind=kind,
             codes=codes,
             figures=figures,
             section=section,
         ):
+            if qlen:
+                if m.start >= qlen:
+                    continue  # the answer's own matches: found when it is read
+                if m.end > qlen:
+                    m = replace(m, end=qlen, text=text[m.start : qlen])
             out.append((si, m))
         if clock.pending:  # a site pattern ran out of time on this sentence (GL912)
             clock.locate(page.blocks[at].position(sent.start)[0])
