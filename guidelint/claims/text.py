@@ -54,8 +54,14 @@ _WEAK = (
     r"(?:[:]|,\s*(?:and|so|while|whereas|because(?!\s+of\b)|since)\b|,(?=\s*which\b)|\bwhile\b"
     r"|\bbecause\b(?!\s+of\b))"
 )
-_STRONG_RE = re.compile(_STRONG, re.IGNORECASE)
-_BOUNDARY_RE = re.compile(f"{_STRONG}|{_WEAK}", re.IGNORECASE)
+# Every match of _STRONG or _WEAK begins with one of these characters (the first letter of a cue
+# word, ';', ',', ':', '?' or whitespace), compared under the same flags. Looking at that
+# character first changes no match (a lookahead consumes nothing) but spares the regex engine
+# trying every alternative at every other position: the clause split is the claims stage's most
+# expensive regex.
+_FIRST = r"(?=[abehtwy;,:?\s])"
+_STRONG_RE = re.compile(f"{_FIRST}{_STRONG}", re.IGNORECASE)
+_BOUNDARY_RE = re.compile(f"{_FIRST}(?:{_STRONG}|{_WEAK})", re.IGNORECASE)
 # Every match of _STRONG contains one of _STRONG_CUES, and every match of _WEAK one of _WEAK_CUES
 # (lower-case; "though" stands for "although", "-" for "\s-\s"): an ASCII sentence without them is
 # one clause, which is what most sentences are, without running the regex.
