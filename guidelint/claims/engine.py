@@ -510,8 +510,15 @@ class Engine:
         got = self._rejecting_titles.get(title)
         if got is None:
             text = tx.normalise(title)
+            # the alternation matches where one of its branches does: only the branches whose
+            # literals the title has are scanned (see Prefilter.branches)
+            prefilter = self.prefilter()
+            bits = prefilter.bits(text)
             got = any(
-                c.reject_before is not None and c.reject_before.search(text) for c in self.cues
+                rx.search(text)
+                for c in self.cues
+                if c.reject_before is not None
+                for rx in prefilter.branches(c.reject_before, bits)
             )
             if len(self._rejecting_titles) < 4096:
                 self._rejecting_titles[title] = got

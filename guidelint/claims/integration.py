@@ -24,6 +24,9 @@ from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+# at import, not on the first page without a configuration (benchmarks, evaluation): importing
+# the configuration module (tomllib, datetime, its dataclasses) costs ~50 M instructions once
+from guidelint.config import SPEC
 from guidelint.diagnostics import Severity, Span
 from guidelint.registry import Rule as RegistryRule
 from guidelint.registry import add_rule, remove_rules
@@ -274,8 +277,6 @@ _EXTERNAL = ("http://", "https://")
 def max_claim_chars(config: Any | None) -> int:
     """limits.max_claim_chars of the configuration (its default without one)."""
     if config is None:
-        from guidelint.config import SPEC
-
         return SPEC["limits"]["max_claim_chars"][1]
     return config["limits"]["max_claim_chars"]
 
