@@ -118,6 +118,22 @@ def test_figures_and_promises():
     assert codes(s, figures=FigureContext(front_matter_dated_source=True)) == []
     assert codes(s, figures=FigureContext(source_in_paragraph=True, period_in_paragraph=True)) == []
     assert codes(s, figures=FigureContext(source_in_paragraph=True)) == ["GL420"]
+    # the paragraph's sources may be given as a function: asked only for a figure with a period
+    asked = []
+
+    def sources(answer):
+        def ask():
+            asked.append(answer)
+            return answer
+
+        return ask
+
+    assert codes(s, figures=FigureContext(source_in_paragraph=sources(True))) == ["GL420"]
+    assert asked == []  # no period: reported whatever the sources say
+    dated = FigureContext(source_in_paragraph=sources(True), period_in_paragraph=True)
+    assert codes(s, figures=dated) == [] and asked == [True]
+    dated = FigureContext(source_in_paragraph=sources(False), period_in_paragraph=True)
+    assert codes(s, figures=dated) == ["GL420"] and asked == [True, False]
     assert [f[2] for f in ENGINE.find_figures("Jobs are projected to grow 14 percent.")] == [
         "GL420"
     ]
@@ -263,6 +279,92 @@ def test_prefilter_rules_out_sentences_by_whole_words():
     _bits, plan, figures = pf.screen("Become a medical assistant in 6 weeks.")
     assert [r.code for r, _ in plan] == ["GL405"] and figures == []
     assert pf.screen("Medical assistants earn $40,000 a year.")[2] == ENGINE.figure_rules
+
+
+def test_prefilter_matches_the_plain_computation():
+    """The prefilter's shortcuts (token bits found through the texts' first characters, plans
+    remembered by the bits they depend on) give each sentence the bits and the plan that the plain
+    computation gives: every literal looked for in every token, every anchor's patterns tried."""
+    import re
+
+    from guidelint.claims.patterns import WORD_RUN
+    from guidelint.claims.prefilter import Prefilter
+
+    others = [*ENGINE._required_patterns(), *ENGINE._cue_regexes(), *ENGINE._cue_parts()]
+    fresh = Prefilter(ENGINE.rules, ENGINE.figure_rules, others)  # its memos start empty
+
+    def plain_bits(pf, full):
+        bits = 0
+        for tok in full.split():
+            low = tok.lower()
+            for run in WORD_RUN.findall(tok):
+                bits |= pf._words.get(run.lower(), 0) | pf._cased_words.get(run, 0)
+                for (prefix, cased), b in pf._prefixes.items():
+                    if (run if cased else run.lower()).startswith(prefix):
+                        bits |= b
+            for (text, cased), b in pf._texts.items():
+                if text in (tok if cased else low):
+                    bits |= b
+        return bits
+
+    def plain_plan(pf, bits):
+        figures = [fr for fr, need in pf._figure_needs if bits & need == need]
+        found = list(pf._always)
+        for anchor, pats in pf._filed.items():
+            if bits & anchor:
+                found += [(i, pat) for i, pat, need in pats if bits & need == need]
+        by_rule: dict = {}
+        for i, pat in sorted(found, key=lambda f: f[0]):
+            by_rule.setdefault(i, []).append(pat)
+        plan = [(pf._rules[i], pats) for i, pats in by_rule.items()]
+        return (bits, plan, figures) if plan or figures else None
+
+    items = [s for s, _ in _prefilter_sentences()]
+    items += [s.upper() for s in items[:300]] + [re.sub(r"\s+", " ", s) for s in items[:300]]
+    planned = screened = 0
+    for full in items:
+        if not full.isascii():
+            continue
+        bits = fresh.bits(full)
+        assert bits == plain_bits(fresh, full), full
+        expected = plain_plan(fresh, bits) if bits & fresh._any_bit else None
+        assert fresh.screen(full) == expected, full
+        planned += expected is not None
+        screened += bool(bits & fresh._any_bit)
+    # sentences with the same plan bits share a remembered plan
+    assert planned > 1000 and len(fresh._plans) < screened
+
+
+def test_clause_split_lookahead_changes_no_match():
+    """The clause regexes look at a match's first character before trying their alternatives:
+    the same matches as without that look, in ASCII text and in text whose letters fold under
+    re.IGNORECASE ("ſ" for "s", "K", the Kelvin sign, for "k")."""
+    import re
+
+    from guidelint.claims import text as tx
+
+    plain = {
+        tx._BOUNDARY_RE: re.compile(f"{tx._STRONG}|{tx._WEAK}", re.IGNORECASE),
+        tx._STRONG_RE: re.compile(tx._STRONG, re.IGNORECASE),
+    }
+    assert tx._BOUNDARY_RE.pattern.startswith(tx._FIRST)
+    assert tx._STRONG_RE.pattern.startswith(tx._FIRST_STRONG)
+    samples = [s for s, _ in _prefilter_sentences()]
+    samples += [
+        f"{a}{j}{w} x"
+        for a in ("a", "")
+        for w in ("but", "WHILE", "yet", "since", "which", "because of", "Because")
+        for j in (" ", ",", ", ", ":", ";", " - ", "? ", "\u00a0-\u00a0", "\t")
+    ]
+    samples += [s.replace("s", "\u017f").replace("k", "\u212a") for s in samples[:500]]
+    samples += [s.upper() for s in samples[:500]]
+    found = 0
+    for sample in samples:
+        for fast, slow in plain.items():
+            got = [(m.span(), m.group()) for m in fast.finditer(sample)]
+            assert got == [(m.span(), m.group()) for m in slow.finditer(sample)], sample
+            found += len(got)
+    assert found > 1000
 
 
 def test_clause_cues_cover_every_terminator():

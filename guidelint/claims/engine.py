@@ -140,7 +140,9 @@ class ClaimMatch:
 class FigureContext:
     """What the page around a sentence says about its figures (filled in by the rule module)."""
 
-    source_in_paragraph: bool = False  # the paragraph (or sentence) links to a source
+    # the paragraph (or sentence) links to a source; or a function that tells, called only when
+    # a figure's attribution depends on it (it has a reference period), at most once
+    source_in_paragraph: bool | Callable[[], bool] = False
     period_in_paragraph: bool = False  # the paragraph names a reference period (e.g. "May 2024")
     front_matter_dated_source: bool = (
         False  # front matter lists a source with a period/accessed date
@@ -536,8 +538,15 @@ class Engine:
         got = self._rejecting_titles.get(title)
         if got is None:
             text = tx.normalise(title)
+            # the alternation matches where one of its branches does: only the branches whose
+            # literals the title has are scanned (see Prefilter.branches)
+            prefilter = self.prefilter()
+            bits = prefilter.bits(text)
             got = any(
-                c.reject_before is not None and c.reject_before.search(text) for c in self.cues
+                rx.search(text)
+                for c in self.cues
+                if c.reject_before is not None
+                for rx in prefilter.branches(c.reject_before, bits)
             )
             if len(self._rejecting_titles) < 4096:
                 self._rejecting_titles[title] = got
@@ -940,9 +949,11 @@ class Engine:
         ctx = figures() if callable(figures) else figures or FigureContext()
         if ctx.front_matter_dated_source:
             return []
-        source = bool(fr.sources.search(s.full)) or ctx.source_in_paragraph
+        # attributed: a source and a period. Without a period the figure is reported whatever
+        # the sources say, so they are looked for only after a period is found (the sources are
+        # the costlier regex, and the paragraph's are read only for such a figure)
         period = bool(fr.periods.search(s.full)) or ctx.period_in_paragraph
-        if source and period:
+        if period and (fr.sources.search(s.full) or _known(ctx.source_in_paragraph)):
             return []
         a, b = figs[0].start() - s.offset, figs[-1].end() - s.offset
         a = max(a, 0)
@@ -991,6 +1002,12 @@ class Engine:
         if req.any and not any(self.asserts(x, req.any) for x in sentences):
             return False
         return all(any(self.asserts(x, group) for x in sentences) for group in req.all)
+
+
+def _known(fact: bool | Callable[[], bool]) -> bool:
+    """A fact of a FigureContext: given, or the answer of the function given (see
+    FigureContext.source_in_paragraph)."""
+    return fact() if callable(fact) else fact
 
 
 def _normalised(sentence: str, lead_in: str | None) -> tuple[str, int]:

@@ -21,10 +21,13 @@ import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import replace
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+# at import, not on the first page without a configuration (benchmarks, evaluation): importing
+# the configuration module (tomllib, datetime, its dataclasses) costs ~50 M instructions once
+from guidelint.config import SPEC
 from guidelint.diagnostics import Severity, Span
 from guidelint.registry import Rule as RegistryRule
 from guidelint.registry import add_rule, remove_rules
@@ -277,8 +280,6 @@ _EXTERNAL = ("http://", "https://")
 def max_claim_chars(config: Any | None) -> int:
     """limits.max_claim_chars of the configuration (its default without one)."""
     if config is None:
-        from guidelint.config import SPEC
-
         return SPEC["limits"]["max_claim_chars"][1]
     return config["limits"]["max_claim_chars"]
 
@@ -344,9 +345,10 @@ def page_matches(
                 )
             contexts[b] = FigureContext(
                 # a link out, or a source named anywhere in the paragraph ("According to the BLS,
-                # ... . The lowest tenth earned under $30,000.")
+                # ... . The lowest tenth earned under $30,000."): that search only when asked
+                # (a figure with a period), and once a block
                 source_in_paragraph=b in linking_out
-                or any(f.sources.search(text) for f in engine.figure_rules),
+                or cache(partial(_names_a_source, engine, text)),
                 period_in_paragraph=any(f.periods.search(text) for f in engine.figure_rules),
                 front_matter_dated_source=_front_matter_dated_source(page),
             )
@@ -406,6 +408,11 @@ def page_matches(
             clock.locate(page.blocks[at].position(sent.start)[0])
     page.cache[key] = out
     return out
+
+
+def _names_a_source(engine: Engine, text: str) -> bool:
+    """Does ``text`` (a paragraph) name a source of a figure rule?"""
+    return any(f.sources.search(text) for f in engine.figure_rules)
 
 
 def _finding(rule: RegistryRule, page, si: int, m: ClaimMatch):

@@ -90,11 +90,16 @@ class Prefilter:
         ]
         # a sentence with none of these bits meets no claim pattern's anchor and no figure rule's needs
         self._any_bit = self._anchors | reduce(or_, (need for _fr, need in self._figure_needs), 0)
-        # the bits a plan depends on: a sentence's other bits (cues, required claims) never
-        # change which rules and patterns may match it, so plans are remembered by these alone
-        self._plan_mask = self._any_bit | reduce(
-            or_, (need for pats in self._filed.values() for _i, _p, need in pats), 0
-        )
+        # the bits a plan depends on: the figure rules' needs, and for each anchor the sentence
+        # has, the needs of the patterns filed under it. A sentence's other bits (cues, required
+        # claims, the needs of patterns whose anchor it lacks) never change which rules and
+        # patterns may match it, so plans are remembered by these alone (see screen)
+        self._figure_mask = reduce(or_, (need for _fr, need in self._figure_needs), 0)
+        self._anchor_mask = {
+            anchor: reduce(or_, (need for _i, _p, need in pats), anchor)
+            for anchor, pats in self._filed.items()
+        }
+        self._relevant: dict[int, int] = {}  # the sentence's anchors -> the bits its plan needs
         self._some_need_nothing = bool(self._always) or any(
             not need for _fr, need in self._figure_needs
         )
@@ -122,6 +127,16 @@ class Prefilter:
                     keyed = self._spaced if any(ch.isspace() for ch in lit.text) else self._texts
                 key = (lit.text, lit.cased)
                 keyed[key] = keyed.get(key, 0) | bit
+        # the within-a-token texts by their first character (as compared: lower-cased unless
+        # cased): a token holds a text only if it holds its first character, so a token is
+        # compared with the texts that begin with one of its characters, not with all of them
+        self._texts_at: dict[tuple[str, bool], list[tuple[str, bool, int]]] = {}
+        self._texts_anywhere: list[tuple[str, bool, int]] = []  # an empty text: in every token
+        for (text, cased), b in self._texts.items():
+            if text:
+                self._texts_at.setdefault((text[0], cased), []).append((text, cased, b))
+            else:
+                self._texts_anywhere.append((text, cased, b))
         self._every: Plan = [(rule, list(rule.claims)) for rule in self._rules if rule.claims]
         self._token_bits: dict[str, int] = {}
         self._plans: dict[int, tuple[Plan, list[FigureRule]] | None] = {}
@@ -133,10 +148,16 @@ class Prefilter:
         if not full.isascii():
             return None
         tokens = full.split()
-        try:
-            bits = reduce(or_, map(self._token_bits.__getitem__, tokens), 0)
+        memo = self._token_bits
+        bits = 0
+        try:  # a plain loop: half the cost of reduce(or_, map(...)), which calls or_ per token
+            for token in tokens:
+                bits |= memo[token]
         except KeyError:  # a token seen for the first time
-            bits = reduce(or_, map(self._learn, tokens), 0)
+            bits = 0
+            learn = self._learn
+            for token in tokens:
+                bits |= learn(token)
         if self._spaced:
             low = full.lower()
             for (text, cased), b in self._spaced.items():
@@ -154,8 +175,22 @@ class Prefilter:
         if not bits & self._any_bit and not self._some_need_nothing:
             return None  # most sentences: no rule may match, known without building any list
         # the plan depends on the plan's bits alone, and few distinct sets of them occur:
-        # remember it
-        key = bits & self._plan_mask
+        # remember it. Those bits (the figure rules' needs and, for each anchor the sentence
+        # has, the needs of the patterns filed under it) hold the sentence's anchors, so
+        # the plan computed from them alone is the sentence's
+        hit = bits & self._anchors
+        relevant = self._relevant.get(hit)
+        if relevant is None:
+            relevant = self._figure_mask
+            rest = hit
+            while rest:
+                anchor = rest & -rest  # the lowest bit
+                rest ^= anchor
+                relevant |= self._anchor_mask[anchor]
+            if len(self._relevant) >= _MEMO_SIZE:
+                self._relevant.clear()
+            self._relevant[hit] = relevant
+        key = bits & relevant
         memo = self._plans
         if key in memo:
             got = memo[key]
@@ -172,19 +207,24 @@ class Prefilter:
         bit of ``_any_bit`` among them, or a pattern needing nothing)."""
         figure_rules = [fr for fr, need in self._figure_needs if bits & need == need]
         hit = bits & self._anchors
-        found = list(self._always)
+        # each rule's patterns in the order found: those needing nothing, then by anchor bit
+        by_rule: dict[int, list[Compiled]] = {}
+        for i, pat in self._always:
+            by_rule.setdefault(i, []).append(pat)
+        filed = self._filed
         while hit:
             anchor = hit & -hit  # the lowest bit
             hit ^= anchor
-            for i, pat, need in self._filed[anchor]:
+            for i, pat, need in filed[anchor]:
                 if bits & need == need:
-                    found.append((i, pat))
-        if not found:
+                    if i in by_rule:
+                        by_rule[i].append(pat)
+                    else:
+                        by_rule[i] = [pat]
+        if not by_rule:
             return ([], figure_rules) if figure_rules else None
-        by_rule: dict[int, list[Compiled]] = {}
-        for i, pat in sorted(found, key=lambda f: f[0]):
-            by_rule.setdefault(i, []).append(pat)
-        return [(self._rules[i], pats) for i, pats in by_rule.items()], figure_rules
+        rules = self._rules
+        return [(rules[i], by_rule[i]) for i in sorted(by_rule)], figure_rules
 
     def branches(self, rx: Regex, bits: int | None) -> list[Regex]:
         """The regexes to scan for ``rx`` in a sentence with these ``bits``: none when ``rx``
@@ -241,7 +281,13 @@ class Prefilter:
             for (prefix, cased), b in self._prefixes.items():
                 if (run if cased else run_low).startswith(prefix):
                     bits |= b
-        for (text, cased), b in self._texts.items():
+        texts_at = self._texts_at
+        candidates = list(self._texts_anywhere)
+        for ch in set(low):
+            candidates += texts_at.get((ch, False), ())
+        for ch in set(tok):
+            candidates += texts_at.get((ch, True), ())
+        for text, cased, b in candidates:
             if text in (tok if cased else low):
                 bits |= b
         return bits

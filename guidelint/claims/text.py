@@ -54,8 +54,15 @@ _WEAK = (
     r"(?:[:]|,\s*(?:and|so|while|whereas|because(?!\s+of\b)|since)\b|,(?=\s*which\b)|\bwhile\b"
     r"|\bbecause\b(?!\s+of\b))"
 )
-_STRONG_RE = re.compile(_STRONG, re.IGNORECASE)
-_BOUNDARY_RE = re.compile(f"{_STRONG}|{_WEAK}", re.IGNORECASE)
+# What every match of _STRONG begins with: a cue word's first letter at the start of a word,
+# ';', '?' or whitespace before a dash; _WEAK adds ',' and ':'. Compared under the same flags,
+# these lookaheads change no match (they consume nothing, and every alternative implies its
+# own), but they spare the regex engine trying every alternative inside words and at every
+# space: the clause split is the claims stage's most expensive regex (~2x faster).
+_FIRST_STRONG = r"(?=[;?]|\s-|\b[abehtwy])"
+_FIRST = r"(?=[;?,:]|\s-|\b[abehtwy])"
+_STRONG_RE = re.compile(f"{_FIRST_STRONG}{_STRONG}", re.IGNORECASE)
+_BOUNDARY_RE = re.compile(f"{_FIRST}(?:{_STRONG}|{_WEAK})", re.IGNORECASE)
 # Every match of _STRONG contains one of _STRONG_CUES, and every match of _WEAK one of _WEAK_CUES
 # (lower-case; "though" stands for "although", "-" for "\s-\s"): an ASCII sentence without them is
 # one clause, which is what most sentences are, without running the regex.
