@@ -310,7 +310,7 @@ def test_prefilter_matches_the_plain_computation():
     def plain_plan(pf, bits):
         figures = [fr for fr, need in pf._figure_needs if bits & need == need]
         found = list(pf._always)
-        for anchor, pats in pf._filed.items():
+        for anchor, pats in sorted(pf._filed.items()):  # (anchor bits, lowest first)
             if bits & anchor:
                 found += [(i, pat) for i, pat, need in pats if bits & need == need]
         by_rule: dict = {}
