@@ -109,6 +109,10 @@ CASES = {
     "quote-5mb": lambda: _fill("> a\n"),
     "refdefs-199k": lambda: FM + "".join(f"[a{i}]: /u{i}\n" for i in range(199_000)),
     "setext-33k": lambda: FM + "Title\n=====\n\n" * 33_000,
+    # one-word sentences and initials: sentences split at no more than limits.max_claim_chars
+    # places where one may end (GL911)
+    "words-5mb": lambda: _fill("Ab. "),
+    "initials-5mb": lambda: _fill("A. "),
     "bangs-1mb": lambda: FM + "!" * 1_000_000 + "x\n",  # sentence ends, tried once per run
     "bangs-5mb": lambda: _fill("!!!!!!!!!!") + "x\n",  # a paragraph no inline rule starts in
     "marks-5mb": lambda: _fill("#$%@^-+=:! ") + "x\n",  # characters no stock rule starts at

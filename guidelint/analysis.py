@@ -116,6 +116,8 @@ def _analyze(
             lines if page_text == text else None,  # (masked text has lines of its own)
             limits["max_inline_tokens"],
             limits["max_links"],  # (a reference definition is a link's target)
+            # the claims rules read at most this many sentences (each has a character at least)
+            limits["max_claim_chars"],
         )
     except TooManyBlocks as exc:
         findings.append(file_too_large.too_many_blocks(exc.line, limits["max_blocks"]))

@@ -76,6 +76,31 @@ def test_a_required_claim_is_not_reported_missing_on_a_page_not_read_whole(tmp_p
     assert _lines(_check(run_cli, tmp_path), "GL410")
 
 
+def test_sentences_stop_after_max_claim_chars_places_where_one_may_end(tmp_path, run_cli):
+    # "A." is an initial: 40 places where a sentence may end, and none does before the claim
+    page = FM + "A. " * 40 + "You must be certified.\n"
+    write_site(tmp_path, {"page.md": page})
+    found = _check(run_cli, tmp_path)
+    assert [(d["line"], d["column"]) for d in found if d["code"] == "GL401"] == [(8, 125)]
+    assert not _lines(found, "GL911")
+    write_site(tmp_path, {"page.md": page}, LIMITS.format(30))  # looks at 30 of the 41
+    found = _check(run_cli, tmp_path)
+    assert not _lines(found, "GL401")  # the claim is past where sentences stop
+    [cut] = [d for d in found if d["code"] == "GL911"]
+    assert (cut["line"], cut["column"]) == (8, 1)  # the sentence under way starts the paragraph
+    assert "more than 30 places where a sentence may end" in cut["message"]
+
+
+def test_a_page_cut_short_is_counted_at_least(tmp_path, run_cli):
+    # 40 claim sentences on one line, 30 split: the claims stop at the second (H1 4 + 22 + 22)
+    page = FM + "You must be certified. " * 40 + "\n"
+    write_site(tmp_path, {"page.md": page}, LIMITS.format(30))
+    found = _check(run_cli, tmp_path)
+    assert _lines(found, "GL401") == [8]
+    [stop] = [d for d in found if d["code"] == "GL911"]
+    assert "at least 664 characters of sentences" in stop["message"]  # 4 + 30 x 22
+
+
 def test_a_sentence_too_long_to_read_is_skipped_and_reported(tmp_path, run_cli):
     run_on = "you must be certified, " * 100  # 2,300 characters, no full stop
     page = FM + "You must be certified.\n\nSo " + run_on + "ok.\n\nYou must be certified.\n"

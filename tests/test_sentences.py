@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from guidelint.page import split_sentences
-from guidelint.page.sentences import _ABBREV
+from guidelint.page.sentences import _ABBREV, split_sentences_bounded
 
 # ------------------------------------------------------------------ the previous implementation
 # (the abbreviation list is data both implementations read: the comparison is of the algorithm)
@@ -135,3 +135,23 @@ def test_long_runs_of_marks_are_read_once(unit):
     text = unit * 200_000 + "x"
     spans = split_sentences(text)
     assert spans and spans[0][0] == 0 and spans[-1][1] == len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "max_ends", "expected"),
+    [
+        ("One. Two. Three. Four.", 2, ([(0, 4), (5, 9)], 2, 10)),  # stops at the third place
+        ("One. Two.", 2, ([(0, 4), (5, 9)], 2, None)),  # two places: all looked at
+        ("One. Two.", 0, ([], 0, 0)),
+        ("No marks here", 0, ([(0, 13)], 0, None)),  # no place a sentence may end
+        ("A. B. C. Done. Next.", 3, ([], 3, 0)),  # initials: places looked at, no end
+        ("Dr. Who. Next.", 5, ([(0, 8), (9, 14)], 3, None)),
+    ],
+)
+def test_bounded_split_stops_after_max_ends_places(text, max_ends, expected):
+    assert split_sentences_bounded(text, max_ends) == expected
+    spans, _looked, cut = expected
+    if cut is None:
+        assert split_sentences(text) == spans
+    else:  # the sentences before the cut are the unbounded split's
+        assert split_sentences(text)[: len(spans)] == spans

@@ -34,10 +34,11 @@ from guidelint.page.model import (
     Table,
 )
 from guidelint.page.parse import markdown_parser
-from guidelint.page.sentences import split_sentences
+from guidelint.page.sentences import SENTENCES_CUT, split_sentences
 from guidelint.page.walk import build_page
 
 __all__ = [
+    "SENTENCES_CUT",
     "Block",
     "Cell",
     "Comment",

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 
+# Page.cache key: (block, offset) where a page's sentences stop (build_page's max_sentence_ends)
+SENTENCES_CUT = "page.sentences_cut"
+
 _ABBREV = {
     "e.g",
     "i.e",
@@ -58,7 +61,18 @@ _DIGIT_NEXT = re.compile(r"\s*\d")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Split prose into sentences; returns (start, end) offsets with surrounding space trimmed.
+    """Split prose into sentences; returns (start, end) offsets with surrounding space trimmed
+    (see ``split_sentences_bounded``)."""
+    return split_sentences_bounded(text, None)[0]
+
+
+def split_sentences_bounded(
+    text: str, max_ends: int | None
+) -> tuple[list[tuple[int, int]], int, int | None]:
+    """Split prose into sentences, looking at no more than ``max_ends`` places where a sentence
+    may end (None: no limit). Returns the (start, end) offsets with surrounding space trimmed,
+    the number of places looked at, and the offset where splitting stopped (None: the whole
+    text was split); the text from that offset on is in no sentence.
 
     A sentence ends at ``.``, ``!`` or ``?`` (closing quotes and brackets included) before a blank,
     unless the next word is lowercase ("approx. ten") or the period is a single one after an
@@ -68,11 +82,15 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     start = len(text) - len(text.lstrip())  # where the current sentence starts (trimmed)
     if "." not in text and "!" not in text and "?" not in text:  # (headings, cells, most items)
         end = len(text.rstrip())
-        return [(start, end)] if end > start else []
+        return ([(start, end)] if end > start else []), 0, None
     spans: list[tuple[int, int]] = []
     n = len(text)
     backwards = ""
+    looked = 0
     for m in _SENTENCE_END.finditer(text):
+        if max_ends is not None and looked >= max_ends:
+            return spans, looked, start  # (the sentence under way is not made)
+        looked += 1
         nxt = m.group(2)
         if nxt is None:
             break  # only space follows: the rest is one sentence whether or not this ends it
@@ -99,4 +117,4 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     end = len(text.rstrip())
     if end > start:
         spans.append((start, end))
-    return spans
+    return spans, looked, None

@@ -22,7 +22,7 @@ from guidelint.page.model import (
 )
 from guidelint.page.parse import markdown_parser
 from guidelint.page.positions import InlinePositions, ProseBuilder, source_column
-from guidelint.page.sentences import split_sentences
+from guidelint.page.sentences import SENTENCES_CUT, split_sentences_bounded
 from guidelint.slug import Slugger, next_line_id, normalize_label, split_explicit_id
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -68,11 +68,14 @@ def build_page(
     lines: list[str] | None = None,
     max_inline: int | None = None,
     max_definitions: int | None = None,
+    max_sentence_ends: int | None = None,
 ) -> Page:
     """Parse and walk a page. With ``max_blocks``, raises ``TooManyBlocks`` (from
     ``guidelint.fastparse``) as soon as the parser has made more block tokens than that; with
     ``max_inline``, ``TooManyInline`` past that many inline tokens; with ``max_definitions``,
-    ``TooManyDefinitions`` past that many reference definitions.
+    ``TooManyDefinitions`` past that many reference definitions. With ``max_sentence_ends``,
+    the page's prose is split into sentences at no more than that many places where a sentence
+    may end: the sentences stop there, and ``page.cache[SENTENCES_CUT]`` is (block, offset).
     ``lines``: ``text.split("\\n")`` if the caller has it (a 5 MB page's lines take 40 MB)."""
     if lines is None:
         lines = text.split("\n")
@@ -104,11 +107,15 @@ def build_page(
         front_matter=front_matter,
         tokens=tokens,
     )
-    _Walker(page, lines, env, slug_style).walk()
+    walker = _Walker(page, lines, env, slug_style)
+    walker.max_sentence_ends = max_sentence_ends
+    walker.walk()
     return page
 
 
 class _Walker:
+    max_sentence_ends: int | None = None
+
     def __init__(self, page: Page, lines: list[str], env: dict[str, Any], slug_style: str) -> None:
         self.page = page
         self.lines = lines
@@ -185,10 +192,17 @@ class _Walker:
         self._close_sections(len(self.lines))
         self._definitions(leaves)
         sentences = page.sentences
+        left = self.max_sentence_ends
         for bi, block in enumerate(page.blocks):
             text = block.text
-            for s, e in split_sentences(text):
+            spans, looked, cut = split_sentences_bounded(text, left)
+            for s, e in spans:
                 sentences.append(Sentence(text[s:e], bi, s, e))
+            if left is not None:
+                left -= looked
+                if cut is not None:  # no sentence from here on (GL911 reports it)
+                    page.cache[SENTENCES_CUT] = (bi, cut)
+                    break
 
     def _count_block(self) -> None:
         if self.section_stack:
