@@ -113,6 +113,9 @@ CASES = {
     # places where one may end (GL911)
     "words-5mb": lambda: _fill("Ab. "),
     "initials-5mb": lambda: _fill("A. "),
+    # one link, one 4 MB destination: read a character at a time by markdown-it-py and the walker
+    "destination-4mb": lambda: FM + "[a](" + "x" * 4_000_000 + ")\n",
+    "autolink-4mb": lambda: FM + "<http://" + "a" * 4_000_000 + ">\n",
     "bangs-1mb": lambda: FM + "!" * 1_000_000 + "x\n",  # sentence ends, tried once per run
     "bangs-5mb": lambda: _fill("!!!!!!!!!!") + "x\n",  # a paragraph no inline rule starts in
     "marks-5mb": lambda: _fill("#$%@^-+=:! ") + "x\n",  # characters no stock rule starts at

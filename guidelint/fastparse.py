@@ -592,10 +592,50 @@ def _install_label_guard(md: MarkdownIt) -> None:
         return stock(state, start, disableNested)
 
     md.helpers = SimpleNamespace(  # type: ignore[assignment]
-        parseLinkDestination=helpers.parseLinkDestination,
+        parseLinkDestination=_destination_parser(helpers.parseLinkDestination),
         parseLinkLabel=parseLinkLabel,
         parseLinkTitle=helpers.parseLinkTitle,
     )
+
+
+def _destination_parser(stock: Callable[[str, int, int], Any]) -> Callable[[str, int, int], Any]:
+    """markdown-it-py's ``parseLinkDestination``, with the run of characters that cannot end or
+    nest a destination read by a regular expression instead of a character at a time (a 4 MB
+    destination took 0.7 s). A destination with a ``(`` or a backslash in it goes to the stock
+    function, which counts parentheses and skips escapes; the result is the stock one's."""
+    import re
+
+    from markdown_it.common.utils import unescapeAll
+
+    result_type = type(stock("", 0, 0))
+    plain = re.compile(r"[^\x00-\x20\x7f()\\]*")  # up to a blank, a control, ( ) or \
+    angled = re.compile(r"[^<>\n\\]*")  # inside <...>: up to < > a newline or \
+
+    def parseLinkDestination(string: str, pos: int, maximum: int) -> Any:
+        if pos >= maximum:
+            return stock(string, pos, maximum)
+        result = result_type()
+        if string[pos] == "<":
+            end = angled.match(string, pos + 1, maximum).end()  # type: ignore[union-attr]
+            if end == maximum or string[end] in "<\n":
+                return result  # no closing '>': not a destination
+            if string[end] == "\\":
+                return stock(string, pos, maximum)
+            result.pos = end + 1
+            result.str = unescapeAll(string[pos + 1 : end])
+            result.ok = True
+            return result
+        end = plain.match(string, pos, maximum).end()  # type: ignore[union-attr]
+        if end < maximum and string[end] in "(\\":
+            return stock(string, pos, maximum)
+        if end == pos:
+            return result  # (empty: not a destination)
+        result.str = unescapeAll(string[pos:end])
+        result.pos = end
+        result.ok = True
+        return result
+
+    return parseLinkDestination
 
 
 def _label_walk_leaves_no_trace(version: str) -> bool:

@@ -116,6 +116,11 @@ BOUNDED = {
     # places where a sentence may end (2.2 s); the sentences stop after limits.max_claim_chars
     "five-megabytes-of-one-word-sentences": (_fill("Ab. "), [("GL911", None)]),
     "five-megabytes-of-initials": (_fill("A. "), [("GL911", FM_LINES + 1)]),
+    # a 4 MB link destination, read a character at a time by the parser and the walker (2.9 s)
+    "a-four-megabyte-link-destination": (
+        FM + "[a](" + "x" * 4_000_000 + ")\n",
+        [("GL301", FM_LINES + 1)],
+    ),
     "five-megabytes-of-lone-ampersands-and-angles": (_fill("& < "), None),
     "five-megabytes-of-links": (_fill("[a](b) "), [("GL909", FM_LINES + 1)]),
     "five-megabyte-table": (

@@ -35,21 +35,35 @@ def match_bracket(s: str, i: int) -> int:
     return -1
 
 
+_PAREN_STOPS = re.compile(r"[\\<()]")  # what match_paren looks at; it passes over the rest
+
+
 def match_paren(s: str, i: int) -> int:
-    """Index of the ')' closing the '(' at ``i`` (or -1)."""
+    """Index of the ')' closing the '(' at ``i`` (or -1). A ``<`` right after the '(' (blanks
+    aside) opens a ``<...>`` destination, read to its ``>``; a backslash escapes what follows."""
     depth = 0
     j = i
     n = len(s)
+    first = -1  # the first non-blank after the '(' (found when a '<' asks)
     while j < n:
+        stop = _PAREN_STOPS.search(s, j)  # (a 4 MB destination: one search, not a loop)
+        if stop is None:
+            return -1
+        j = stop.start()
         c = s[j]
         if c == "\\":
             j += 2
             continue
-        if c == "<" and depth == 1 and s[i + 1 : j].strip() == "":
-            close = s.find(">", j)
-            if close != -1:
-                j = close + 1
-                continue
+        if c == "<" and depth == 1:
+            if first == -1:
+                first = i + 1
+                while first < n and s[first].isspace():
+                    first += 1
+            if j == first:  # only blanks between the '(' and this '<'
+                close = s.find(">", j)
+                if close != -1:
+                    j = close + 1
+                    continue
         if c == "(":
             depth += 1
         elif c == ")":
