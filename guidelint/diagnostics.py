@@ -142,10 +142,19 @@ INVISIBLE = re.compile(
 )
 
 
+MAX_MESSAGE = 2_000  # characters of a message; a longer one (quoting a huge link) is shortened
+
+
 def escape_message(message: str) -> str:
     """``message`` with the characters a reader cannot see, or that break a report's lines (NUL,
     other control characters, zero-width and direction marks, line separators), written as
-    ``\\u0000``-style escapes: a message quotes page text, and the report must show what is there."""
+    ``\\u0000``-style escapes: a message quotes page text, and the report must show what is there.
+
+    A message over ``MAX_MESSAGE`` characters keeps its first 1,200 and last 500, and says how
+    many it leaves out: a link with a 4 MB target made an 8 MB message."""
+    if len(message) > MAX_MESSAGE:
+        left = len(message) - 1_700
+        message = f"{message[:1_200]}[... {left:,} characters ...]{message[-500:]}"
     # Every character of INVISIBLE is one that str.isprintable() refuses (tests/test_warm_start.py
     # checks this for the running Python), so a printable message has nothing to escape: most
     # messages, and the test is 10x faster than the substitution on a message quoting curly quotes.

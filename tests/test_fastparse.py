@@ -553,3 +553,22 @@ def test_match_paren_jumps_to_what_it_looks_at(text):
     for i in range(len(text)):
         if text[i] == "(":
             assert match_paren(text, i) == _match_paren_by_character(text, i), (text, i)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(list("aZ09;/?:@&=+$,-_.!~*'()#% \u00e9\ud800\U0001f600") + ["%4A", "%zz"])
+    ).map("".join),
+    st.sampled_from([";/?:@&=+$,-_.!~*'()#", "-_.!~*'()", "", "%"]),
+    st.booleans(),
+)
+def test_fast_encode_gives_mdurls_result(text, exclude, keep_escaped):
+    """mdurl.encode as guidelint installs it: a text it would keep as it is comes back at once;
+    the result is mdurl's own for any text."""
+    import mdurl
+
+    assert getattr(mdurl.encode, "guidelint_fast", False)  # (installed with the page parser)
+    stock = mdurl.encode.stock
+    got = mdurl.encode(text, exclude, keep_escaped=keep_escaped)
+    assert got == stock(text, exclude, keep_escaped=keep_escaped)

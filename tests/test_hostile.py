@@ -645,6 +645,19 @@ def test_invisible_characters_are_escaped_in_messages(tmp_path, run_cli):
     assert any("no\\u202epe.md" in m for m in messages), messages
 
 
+def test_a_message_quoting_a_huge_target_is_shortened():
+    from guidelint.diagnostics import MAX_MESSAGE, escape_message
+
+    fits = "x" * MAX_MESSAGE
+    assert escape_message(fits) == fits
+    long = "link to '" + "a" * 5_000 + "': no page; did you mean 'b.md'?"
+    short = escape_message(long)
+    assert short.startswith("link to 'aaa") and short.endswith("; did you mean 'b.md'?")
+    assert f"[... {len(long) - 1_700:,} characters ...]" in short
+    assert len(short) < 1_800
+    assert escape_message("\x00" * 3_000).startswith("\\u0000")  # escaped after shortening
+
+
 def test_invisible_character_table_matches_unicode():
     import sys
     import unicodedata
