@@ -116,6 +116,8 @@ CASES = {
     # one link, one 4 MB destination: read a character at a time by markdown-it-py and the walker
     "destination-4mb": lambda: FM + "[a](" + "x" * 4_000_000 + ")\n",
     "autolink-4mb": lambda: FM + "<http://" + "a" * 4_000_000 + ">\n",
+    # a link whose text is 5 MB of emphasis: the walk to its ']' (GL909 past 200,000 steps)
+    "linktext-5mb": lambda: FM + "[" + "*a* " * 1_300_000 + "](x.md)\n",
     "bangs-1mb": lambda: FM + "!" * 1_000_000 + "x\n",  # sentence ends, tried once per run
     "bangs-5mb": lambda: _fill("!!!!!!!!!!") + "x\n",  # a paragraph no inline rule starts in
     "marks-5mb": lambda: _fill("#$%@^-+=:! ") + "x\n",  # characters no stock rule starts at

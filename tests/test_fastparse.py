@@ -572,3 +572,29 @@ def test_fast_encode_gives_mdurls_result(text, exclude, keep_escaped):
     stock = mdurl.encode.stock
     got = mdurl.encode(text, exclude, keep_escaped=keep_escaped)
     assert got == stock(text, exclude, keep_escaped=keep_escaped)
+
+
+@pytest.mark.skipif(
+    not fastparse._label_walk_leaves_no_trace(markdown_it.__version__),
+    reason="the label guard (and so the bounded walk) needs markdown-it-py 4.3",
+)
+def test_label_walks_stop_after_their_steps(monkeypatch):
+    """A link's text is found by a walk of silent steps; a paragraph's walks share
+    MAX_LABEL_STEPS, and past them its links are text and the paragraph is recorded."""
+    from guidelint.page import build_page
+    from guidelint.rules.gl909_too_many_links import check_limit
+
+    text = "See [" + "*a* " * 30 + "](x.md) and [b](y.md).\n\nNext [c](z.md).\n"
+    md = markdown_parser()
+    links = [t.attrGet("href") for t in md.parse(text)[1].children if t.type == "link_open"]
+    assert links == ["x.md", "y.md"]  # under the default, both links are read
+    monkeypatch.setattr(fastparse, "MAX_LABEL_STEPS", 40)  # 30 emphases take about 120 steps
+    env: dict = {}
+    tokens_ = md.parse(text, env)
+    assert [t.type for t in tokens_[1].children if t.type == "link_open"] == []
+    assert [t.attrGet("href") for t in tokens_[4].children if t.type == "link_open"] == ["z.md"]
+    assert env[fastparse.LONG_LABELS] == {tokens_[1].content}
+    page = build_page(text, "p.md", "p.md", "p", None, None)
+    [finding] = check_limit(page, 5_000)
+    assert finding.code == "GL909" and finding.span.line == 1
+    assert "link texts are too long to read" in finding.message

@@ -468,6 +468,9 @@ class _Walker:
         flood = self.env.get("guidelint.bracket_flood")  # fastparse.BRACKET_FLOOD
         if flood and content in flood:
             page.cache.setdefault("bracket_flood", []).append(line0 + 1)
+        long_labels = self.env.get("guidelint.long_labels")  # fastparse.LONG_LABELS
+        if long_labels and content in long_labels:
+            page.cache.setdefault("long_labels", []).append(line0 + 1)
         if not block.text.strip() and cell is None and block.kind != "heading":
             return None
         page.blocks.append(block)
