@@ -118,6 +118,15 @@ CASES = {
     "autolink-4mb": lambda: FM + "<http://" + "a" * 4_000_000 + ">\n",
     # a link whose text is 5 MB of emphasis: the walk to its ']' (GL909 past 200,000 steps)
     "linktext-5mb": lambda: FM + "[" + "*a* " * 1_300_000 + "](x.md)\n",
+    # one page's site and report work: next-line suppressions, broken anchors among many headings
+    "suppressions-20k": lambda: (
+        FM
+        + "".join(
+            f"<!-- guidelint-disable-next-line GL401 -->\nYou must be certified {i}.\n\n"
+            for i in range(20_000)
+        )
+    ),
+    "anchors-16k": lambda: FM + "".join(f"## H {i}\n\n[x](#nope-{i})\n\n" for i in range(16_000)),
     "bangs-1mb": lambda: FM + "!" * 1_000_000 + "x\n",  # sentence ends, tried once per run
     "bangs-5mb": lambda: _fill("!!!!!!!!!!") + "x\n",  # a paragraph no inline rule starts in
     "marks-5mb": lambda: _fill("#$%@^-+=:! ") + "x\n",  # characters no stock rule starts at

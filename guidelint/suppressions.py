@@ -21,6 +21,7 @@ never closed). Their findings cannot themselves be suppressed inline: fix the co
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -191,11 +192,26 @@ def apply(
     parsed = parse(comments, require_reason)
     if not parsed.directives:
         return diagnostics, parsed.findings
+    # next-line directives by the line they cover, found by bisection: a diagnostic is compared
+    # with those whose line its span holds, not with every directive of the page (20,000
+    # directives and their 20,000 findings took 26 s)
+    by_line = sorted(
+        (d.first, i) for i, d in enumerate(parsed.directives) if d.kind == "disable-next-line"
+    )
+    firsts = [first for first, _i in by_line]
+    others = [d for d in parsed.directives if d.kind != "disable-next-line"]
     kept = []
     for diag in diagnostics:
         suppressed = False
         if diag.code not in META_CODES:
-            for d in parsed.directives:
+            lo = bisect_left(firsts, diag.line)
+            hi = bisect_right(firsts, max(diag.end_line, diag.line))
+            for _first, i in by_line[lo:hi]:  # (each covers the diagnostic's span)
+                for e in parsed.directives[i].entries:
+                    if _matches(diag.code, e.token):
+                        e.used = True
+                        suppressed = True
+            for d in others:
                 for e in d.entries:
                     if _matches(diag.code, e.token) and d.covers(e, diag):
                         e.used = True

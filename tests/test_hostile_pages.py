@@ -126,6 +126,15 @@ BOUNDED = {
         FM + "[" + "*a* " * 1_300_000 + "](x.md)\n",
         [("GL908", None)],
     ),
+    # 20,000 next-line suppressions, each compared with every finding (26 s)
+    "twenty-thousand-next-line-suppressions": (
+        FM
+        + "".join(
+            f"<!-- guidelint-disable-next-line GL401 -->\nYou must be certified {i}.\n\n"
+            for i in range(20_000)
+        ),
+        [("GL952", FM_LINES + 1)],
+    ),
     "five-megabytes-of-lone-ampersands-and-angles": (_fill("& < "), None),
     "five-megabytes-of-links": (_fill("[a](b) "), [("GL909", FM_LINES + 1)]),
     "five-megabyte-table": (
