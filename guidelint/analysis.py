@@ -66,8 +66,9 @@ def _analyze(
     text, findings = decode(data, limits["max_file_bytes"])
     if text is None:
         return PageResult(PageSummary(display, rel, slug, ok=False), findings)
-    if text.count("\n") >= limits["max_lines"]:  # (counted before the lines are made)
-        over = file_too_large.too_many_lines(text.count("\n") + 1, limits["max_lines"])
+    line_count = text.count("\n") + 1  # (counted before the lines are made)
+    if line_count > limits["max_lines"]:
+        over = file_too_large.too_many_lines(line_count, limits["max_lines"])
         return PageResult(PageSummary(display, rel, slug, ok=False), [*findings, over])
     lines = text.split("\n")
 

@@ -553,7 +553,22 @@ def is_flood(src: str) -> bool:
     return src.count("[") > MAX_LABEL_BRACKETS
 
 
-def _install_label_guard(md: MarkdownIt) -> None:
+def _flood_test() -> Callable[[str], bool]:
+    """``is_flood``, remembered for the paragraph last asked about: the text rule and the label
+    guard both ask, and the paragraph's ``[`` are counted once (the text is held, so a new
+    paragraph is never taken for it)."""
+    last: list[Any] = [None, False]
+
+    def flooded(src: str) -> bool:
+        if src is not last[0]:
+            last[0] = src
+            last[1] = is_flood(src)
+        return bool(last[1])
+
+    return flooded
+
+
+def _install_label_guard(md: MarkdownIt, flooded: Callable[[str], bool] = is_flood) -> None:
     """Answer "no label here" at once for a ``[`` with no ``]`` after it.
 
     markdown-it-py's ``parseLinkLabel`` walks from a ``[`` to the end of the paragraph looking for
@@ -577,7 +592,7 @@ def _install_label_guard(md: MarkdownIt) -> None:
         src = state.src
         if current[0] is not src:
             current[0] = src
-            current[1] = is_flood(src)
+            current[1] = flooded(src)
             if current[1]:
                 state.env.setdefault(BRACKET_FLOOD, set()).add(src)
             last_close.clear()
@@ -739,9 +754,10 @@ def install(md: MarkdownIt) -> MarkdownIt:
         _install_line_index(md)
         _install_block(md)
         guard = _label_walk_leaves_no_trace(markdown_it.__version__)
-        _install_inline(md, is_flood if guard else None)
+        flooded = _flood_test()
+        _install_inline(md, flooded if guard else None)
         if guard:
-            _install_label_guard(md)
+            _install_label_guard(md, flooded)
     _install_inline_budget(md)  # (markdown-it-py's public rule API: whatever the version)
     _install_fast_encode()
     return md

@@ -107,16 +107,20 @@ def build_page(
         front_matter=front_matter,
         tokens=tokens,
     )
-    walker = _Walker(page, lines, env, slug_style)
-    walker.max_sentence_ends = max_sentence_ends
-    walker.walk()
+    _Walker(page, lines, env, slug_style, max_sentence_ends).walk()
     return page
 
 
 class _Walker:
-    max_sentence_ends: int | None = None
-
-    def __init__(self, page: Page, lines: list[str], env: dict[str, Any], slug_style: str) -> None:
+    def __init__(
+        self,
+        page: Page,
+        lines: list[str],
+        env: dict[str, Any],
+        slug_style: str,
+        max_sentence_ends: int | None = None,
+    ) -> None:
+        self.max_sentence_ends = max_sentence_ends
         self.page = page
         self.lines = lines
         self.env = env
