@@ -74,6 +74,26 @@ def test_links_with_positions_and_styles():
     ]
 
 
+def test_link_targets_keep_the_parentheses_they_balance():
+    # a destination ends at a blank or at a ')' that closes no '(' of its own (CommonMark);
+    # Hugo's docs link `wiki/Interval_(mathematics)` and 11ty's an anchor `#...-(optional)`
+    text = (
+        "# T\n\n"
+        "[a](b_(x).md) [w](https://en.wikipedia.org/wiki/Interval_(mathematics)) "
+        '[j](javascript:alert(1)) [t](c_(y).md "title") [e](d\\)e.md) [g](<f (z).md>) '
+        "![i](img_(1).png)\n"
+    )
+    assert [(ln.kind, ln.target) for ln in make(text).links] == [
+        ("link", "b_(x).md"),
+        ("link", "https://en.wikipedia.org/wiki/Interval_(mathematics)"),
+        ("link", "javascript:alert(1)"),
+        ("link", "c_(y).md"),
+        ("link", "d\\)e.md"),
+        ("link", "f (z).md"),
+        ("image", "img_(1).png"),
+    ]
+
+
 def test_reference_definitions_and_comments():
     page = make()
     assert [(d.label, d.span.line) for d in page.definitions] == [("ref", 23), ("unused", 24)]

@@ -3,6 +3,7 @@ its style (inline or reference) and its destination as written."""
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -107,7 +108,22 @@ def raw_target(
                 return inner[1:end]
         if inner.startswith(")"):  # an empty destination (a masked template tag)
             return ""
-        m = re.match(r"(\S+?)(?:\s+[\"'(]|\s*\)|\s*$)", inner)
-        if m:
-            return m.group(1)
+        # where markdown-it ends the destination: at a blank, or at a ')' that closes no '(' of
+        # the destination (`wiki/Foo_(bar))`, `alert(1))`), a backslash escaping what follows
+        found = _destination(inner, 0, len(inner))
+        if found.ok and found.pos > 0:
+            return inner[: found.pos]
     return unescape_url(href)
+
+
+@functools.cache
+def _destination_reader() -> Any:
+    from markdown_it import helpers
+
+    from guidelint.fastparse import destination_parser
+
+    return destination_parser(helpers.parseLinkDestination)
+
+
+def _destination(text: str, pos: int, maximum: int) -> Any:
+    return _destination_reader()(text, pos, maximum)
