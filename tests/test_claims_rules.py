@@ -39,6 +39,24 @@ def test_inline_markup_and_list_lead_in():
     assert [d.code for d in ds] == ["GL401"] and ds[0].line == 9
 
 
+@pytest.mark.parametrize(
+    "lead, expected",
+    [
+        # the claim is whole in an earlier clause of the lead-in: reported once, at the lead-in
+        ("The field is future-proof, and you can work in many settings, such as:", [("GL408", 7)]),
+        # the list completes the lead-in's claim: each item that completes it is reported
+        (
+            "Federal law requires every medical assistant to complete:",
+            [("GL404", 7), ("GL404", 9), ("GL404", 10)],
+        ),
+    ],
+)
+def test_a_lead_in_claim_is_repeated_only_where_its_items_complete_it(lead, expected):
+    body = f"{lead}\n\n- clinics in your area\n- hospitals with outpatient wings\n"
+    ds = diags({"page.md": GUIDE.format(title="A page", body=body)})
+    assert [(d.code, d.line) for d in ds if d.line > 6] == expected
+
+
 def test_red_flags_section_is_not_a_claim():
     body = "## Red flags\n\n- Programs that promise a guaranteed job.\n- Instant certification with no exam.\n"
     assert diags({"page.md": GUIDE.format(title="A page", body=body)}) == []

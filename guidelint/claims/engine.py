@@ -876,7 +876,12 @@ class Engine:
         n = len(s.text)
         for a, b, ag in merged:
             if s.offset:
-                if b <= s.offset:  # wholly in the lead-in: the item completes the claim
+                if b <= s.offset:  # wholly in the lead-in: the item completes the claim ...
+                    if any(b <= c.start < s.offset for c in s.clauses):
+                        # ... unless it is whole in a clause before the one the list completes
+                        # ("The field is future-proof, and you can work in:"): the lead-in's
+                        # own sentence reports it
+                        continue
                     a, b = 0, n
                 else:
                     a, b = max(a - s.offset, 0), min(b - s.offset, n)
