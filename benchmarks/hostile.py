@@ -127,6 +127,12 @@ CASES = {
         )
     ),
     "anchors-16k": lambda: FM + "".join(f"## H {i}\n\n[x](#nope-{i})\n\n" for i in range(16_000)),
+    # broken anchors among 200 headings: each suggestion compared with every heading by difflib
+    "anchors-200": lambda: (
+        FM
+        + "".join(f"## Heading number {i}\n\n" for i in range(200))
+        + "".join(f"[x](#heading-nmber-{i}) " for i in range(4_900))
+    ),
     "bangs-1mb": lambda: FM + "!" * 1_000_000 + "x\n",  # sentence ends, tried once per run
     "bangs-5mb": lambda: _fill("!!!!!!!!!!") + "x\n",  # a paragraph no inline rule starts in
     "marks-5mb": lambda: _fill("#$%@^-+=:! ") + "x\n",  # characters no stock rule starts at

@@ -28,7 +28,6 @@ How a target is read (``from_rel`` is the linking page's path below the content 
 from __future__ import annotations
 
 import difflib
-import functools
 import os
 import posixpath
 import re
@@ -734,14 +733,25 @@ class _NameIndex:
             self.masks.append(mask)
         self.sizes = [m.bit_count() for m in self.masks]
 
-    def closest(self, word: str) -> str | None:
+    def closest(self, word: str, budget: SuggestionBudget | None = None) -> str | None:
         if len(self.names) <= 64:
+            if budget is not None and not budget.take(len(word) * sum(map(len, self.names))):
+                return None
             return _closest(word, self.names, cutoff=self.cutoff)
         grams = _bigrams(word)
         # Score only names that share the word's rarest bigrams, gathered rarest first up to a
         # bounded number of candidates (a deterministic bound: order by rarity, then index).
+        order = sorted(grams, key=lambda g: (len(self.postings.get(g, ())), g))
+        if budget is not None:
+            gathered = 0
+            for g in order:
+                gathered += len(self.postings.get(g, ()))
+                if gathered >= self.MAX_CANDIDATES:
+                    break
+            if not budget.take(gathered * _SCORE_COST):
+                return None
         candidates: dict[int, None] = {}
-        for g in sorted(grams, key=lambda g: (len(self.postings.get(g, ())), g)):
+        for g in order:
             for i in self.postings.get(g, ()):
                 candidates.setdefault(i, None)
             if len(candidates) >= self.MAX_CANDIDATES:
@@ -756,32 +766,90 @@ class _NameIndex:
             [(-(word_mask & masks[i]).bit_count() / (n + sizes[i]), i) for i in candidates]
         )
         shortlist = [self.names[i] for _score, i in scored[: self.SHORTLIST]]
+        if budget is not None and not budget.take(len(word) * sum(map(len, shortlist))):
+            return None
         return _closest(word, shortlist, cutoff=self.cutoff)
 
 
 MANY_ANCHORS = 200  # a page with more anchors: suggestions through a bigram index
 
+# Work one page's GL302 suggestions may take, in units of about one character pair compared (a
+# suggestion among a few anchors costs the anchor's length times theirs; one through the bigram
+# index, its candidates scored and its shortlist compared). 200 headings and 4,900 broken anchor
+# links took 2.6 s, 16,000 headings and 5,000 broken links 6.1 s: past the budget a broken anchor
+# is still reported, without a suggestion. An ordinary page spends well under 1 % of it.
+SUGGESTION_BUDGET = 20_000_000
+_SCORE_COST = 64  # one candidate of the bigram index scored, in the same units
 
-def suggest_anchor(anchor: str, anchors) -> str | None:
+
+class SuggestionBudget:
+    """What is left of one page's suggestion work (``SUGGESTION_BUDGET``); ``spent`` once a
+    suggestion was not looked for because the budget ran out."""
+
+    __slots__ = ("left", "spent")
+
+    def __init__(self, units: int = SUGGESTION_BUDGET) -> None:
+        self.left = units
+        self.spent = False
+
+    def take(self, cost: int) -> bool:
+        """Whether work of ``cost`` may be done (then it is charged)."""
+        if cost > self.left:
+            self.left = 0
+            self.spent = True
+            return False
+        self.left -= cost
+        return True
+
+
+def suggest_anchor(anchor: str, anchors, budget: SuggestionBudget | None = None) -> str | None:
     """The anchor of ``anchors`` closest to ``anchor`` (difflib ratio >= 0.5), or None. On a page
     with more than MANY_ANCHORS anchors, through a bigram index of them made once (each of 5,000
-    broken anchor links compared with 16,000 headings took 206 s)."""
-    index = None
-    if len(anchors) > MANY_ANCHORS:
-        lowered, index = _anchor_index(frozenset(anchors))
-    else:
-        lowered = {a.lower(): a for a in anchors}
-    if anchor.lower() in lowered:
-        return lowered[anchor.lower()]
-    if index is not None:
-        return index.closest(anchor)
+    broken anchor links compared with 16,000 headings took 206 s). With a ``budget``, a match
+    that differs only in case is still found, but nothing is compared once the budget cannot pay
+    for it."""
+    table = _anchor_table(frozenset(anchors))
+    found = table.lowered.get(anchor.lower())
+    if found is not None or (budget is not None and budget.spent):
+        return found
+    if len(table.names) > MANY_ANCHORS:
+        if table.index is None:
+            # (making the index reads every anchor's bigrams once)
+            if budget is not None and not budget.take(table.chars * 8):
+                return None
+            table.index = _NameIndex(table.names, cutoff=0.5)
+        return table.index.closest(anchor, budget)
+    if budget is not None and not budget.take(len(anchor) * table.chars):
+        return None
     return _closest(anchor, list(anchors), cutoff=0.5)
 
 
-@functools.lru_cache(maxsize=8)
-def _anchor_index(anchors: frozenset[str]) -> tuple[dict[str, str], _NameIndex]:
-    names = sorted(anchors)
-    return {a.lower(): a for a in names}, _NameIndex(names, cutoff=0.5)
+class _AnchorTable:
+    __slots__ = ("chars", "index", "lowered", "names")
+
+    def __init__(self, anchors: frozenset[str]) -> None:
+        self.names = sorted(anchors)
+        # (in the set's own order on a page of few anchors, as before: of two anchors that differ
+        # only in case, the same one wins)
+        self.lowered = {
+            a.lower(): a for a in (self.names if len(anchors) > MANY_ANCHORS else anchors)
+        }
+        self.chars = sum(map(len, self.names)) + len(self.names)
+        self.index: _NameIndex | None = None
+
+
+_ANCHOR_TABLES: dict[frozenset[str], _AnchorTable] = {}
+
+
+def _anchor_table(anchors: frozenset[str]) -> _AnchorTable:
+    """The look-up table of a page's anchors, kept for the last eight pages asked about."""
+    table = _ANCHOR_TABLES.pop(anchors, None)
+    if table is None:
+        table = _AnchorTable(anchors)
+        while len(_ANCHOR_TABLES) >= 8:
+            del _ANCHOR_TABLES[next(iter(_ANCHOR_TABLES))]
+    _ANCHOR_TABLES[anchors] = table  # (last: the most recently used)
+    return table
 
 
 def inbound_edges(site: SiteIndex, config: Config | None) -> list[tuple[str, str]]:

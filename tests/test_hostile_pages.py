@@ -135,6 +135,19 @@ BOUNDED = {
         ),
         [("GL952", FM_LINES + 1)],
     ),
+    # broken anchor links among many headings: each suggestion compared the anchor with the page's
+    # headings (16,000 headings: 206 s, then 6.1 s with a bigram index; 200 headings and 4,900
+    # links: 2.6 s); a page's suggestions now share links.SUGGESTION_BUDGET
+    "sixteen-thousand-headings-and-five-thousand-broken-anchors": (
+        FM + "".join(f"## H {i}\n\n[x](#nope-{i})\n\n" for i in range(16_000)),
+        [("GL302", FM_LINES + 3), ("GL302", FM_LINES + 4 * 4_999 + 3)],
+    ),
+    "two-hundred-headings-and-4900-broken-anchors": (
+        FM
+        + "".join(f"## Heading number {i}\n\n" for i in range(200))
+        + "".join(f"[x](#heading-nmber-{i}) " for i in range(4_900)),
+        [("GL302", FM_LINES + 401)],
+    ),
     "five-megabytes-of-lone-ampersands-and-angles": (_fill("& < "), None),
     "five-megabytes-of-links": (_fill("[a](b) "), [("GL909", FM_LINES + 1)]),
     "five-megabyte-table": (

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from guidelint.links import PAGE, site_links, suggest_anchor
+from guidelint.links import PAGE, SuggestionBudget, site_links, suggest_anchor
 from guidelint.registry import Rule, register
 from guidelint.rules._links import outside_run, page_span, reported, where_list
 
@@ -85,6 +85,8 @@ class MissingAnchor(Rule):
 
     def check_site(self, site: SiteIndex, ctx: SiteContext) -> Iterable[tuple[str, Finding]]:
         broken = defaultdict(list)  # (page rel, anchor) -> site links from unchecked pages
+        # the suggestion work of each linking page is bounded (links.SUGGESTION_BUDGET)
+        budgets: dict[str, SuggestionBudget] = defaultdict(SuggestionBudget)
         for sl in site_links(site, ctx.config):
             res = sl.resolution
             if res.kind != PAGE or not res.anchor or res.page is None or not res.page.ok:
@@ -93,13 +95,18 @@ class MissingAnchor(Rule):
             if res.anchor in anchors:
                 continue
             if reported(sl.source, ctx):
-                near = suggest_anchor(res.anchor, anchors)
+                budget = budgets[sl.source.rel]
+                near = suggest_anchor(res.anchor, anchors, budget)
                 on = "this page" if res.page.rel == sl.source.rel else f"'{res.page.rel}'"
-                hint = (
-                    f"; did you mean '#{near}'?"
-                    if near
-                    else "; link to an existing heading or remove the anchor"
-                )
+                if near:
+                    hint = f"; did you mean '#{near}'?"
+                elif budget.spent:
+                    hint = (
+                        "; link to an existing heading or remove the anchor (no suggestion: "
+                        "this page has too many broken anchors to compare them all)"
+                    )
+                else:
+                    hint = "; link to an existing heading or remove the anchor"
                 yield (
                     sl.source.rel,
                     self.finding(
@@ -114,7 +121,7 @@ class MissingAnchor(Rule):
                 broken[(res.page.rel, res.anchor)].append(sl)
         for (rel, anchor), links in sorted(broken.items()):
             page = site.by_rel[rel]
-            near = suggest_anchor(anchor, page.anchors)
+            near = suggest_anchor(anchor, page.anchors, budgets[f"<to {rel}>"])
             heading = next((h for h in page.headings if h.anchor == near), None) if near else None
             span = heading.span if heading else page_span(page)
             guess = (
