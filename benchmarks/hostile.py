@@ -126,6 +126,31 @@ CASES = {
             for i in range(20_000)
         )
     ),
+    # disable blocks (each compared with every finding: 14 s), nested ones closed one by one
+    # (each enable scanned every open block: 28 s) and blocks never closed (18 s)
+    "blocks-15k": lambda: (
+        FM
+        + "".join(
+            f"<!-- guidelint-disable GL401 -- quoted -->\nYou must be certified {i}.\n"
+            "<!-- guidelint-enable GL401 -->\n\n"
+            for i in range(15_000)
+        )
+    ),
+    "blocks-nested-10k": lambda: (
+        FM
+        + "".join(
+            f"<!-- guidelint-disable GL401 -- quoted -->\nYou must be certified {i}.\n\n"
+            for i in range(10_000)
+        )
+        + "<!-- guidelint-enable GL401 -->\n\n" * 10_000
+    ),
+    "blocks-open-20k": lambda: (
+        FM
+        + "".join(
+            f"<!-- guidelint-disable GL401 -- quoted -->\nYou must be certified {i}.\n\n"
+            for i in range(20_000)
+        )
+    ),
     "anchors-16k": lambda: FM + "".join(f"## H {i}\n\n[x](#nope-{i})\n\n" for i in range(16_000)),
     # broken anchors among 200 headings: each suggestion compared with every heading by difflib
     "anchors-200": lambda: (

@@ -148,6 +148,25 @@ BOUNDED = {
         + "".join(f"[x](#heading-nmber-{i}) " for i in range(4_900)),
         [("GL302", FM_LINES + 401)],
     ),
+    # disable blocks: each compared with every finding (15,000: 14 s), closed one by one after
+    # 10,000 were opened (each enable scanned every open block: 28 s), or never closed (18 s)
+    "ten-thousand-nested-disable-blocks": (
+        FM
+        + "".join(
+            f"<!-- guidelint-disable GL401 -- quoted -->\nYou must be certified {i}.\n\n"
+            for i in range(10_000)
+        )
+        + "<!-- guidelint-enable GL401 -->\n\n" * 10_000,
+        [("GL950", FM_LINES + 1 + 3 * 9_999)],
+    ),
+    "twenty-thousand-disable-blocks-never-closed": (
+        FM
+        + "".join(
+            f"<!-- guidelint-disable GL401 -- quoted -->\nYou must be certified {i}.\n\n"
+            for i in range(20_000)
+        ),
+        [("GL953", FM_LINES + 1), ("GL953", FM_LINES + 1 + 3 * 19_999)],
+    ),
     "five-megabytes-of-lone-ampersands-and-angles": (_fill("& < "), None),
     "five-megabytes-of-links": (_fill("[a](b) "), [("GL909", FM_LINES + 1)]),
     "five-megabyte-table": (
