@@ -167,6 +167,14 @@ BOUNDED = {
         ),
         [("GL953", FM_LINES + 1), ("GL953", FM_LINES + 1 + 3 * 19_999)],
     ),
+    # '<' and '&' where no rule can match though the next character could start one: every
+    # inline rule was tried at each (5 MB of '<a' then '>' took 10 s, of '&a ' 4.8 s)
+    "five-megabytes-of-unclosed-comments-then-a-close": (
+        _fill("a <!-- x ") + ">\n",
+        [("GL911", FM_LINES + 1)],
+    ),
+    "five-megabytes-of-tag-starts-then-a-close": (_fill("<a") + ">\n", None),
+    "five-megabytes-of-ampersand-names": (_fill("&a "), [("GL911", FM_LINES + 1)]),
     "five-megabytes-of-lone-ampersands-and-angles": (_fill("& < "), None),
     "five-megabytes-of-links": (_fill("[a](b) "), [("GL909", FM_LINES + 1)]),
     "five-megabyte-table": (
