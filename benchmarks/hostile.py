@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -62,7 +63,7 @@ def _claims(limit: int = LIMIT) -> str:
                     out.append(line)
 
 
-CASES = {
+CASES: dict[str, Callable[[], str | dict[str, str]]] = {
     "comments-50k": lambda: FM + "<!--\n" * 50_000,
     "setext-50k": lambda: FM + "Title\n=====\n\n" * 50_000,
     "html-a-b-10k": lambda: FM + "<div id=x>\n" + "<a b " * 10_000 + "\n</div>\n",
@@ -126,6 +127,24 @@ CASES = {
             for i in range(20_000)
         )
     ),
+    # site-level: a page linking in turn into nine pages of many headings (an anchor table kept
+    # for the last eight pages only), and 300 pages of 300 broken links into one of 16,000
+    "site-nine-targets": lambda: {
+        **{
+            f"t{k}.md": FM + "".join(f"## T{k} heading {i}\n\n" for i in range(5_000))
+            for k in range(9)
+        },
+        "from.md": FM + "".join(f"[x](t{i % 9}.md#nope-{i}) " for i in range(4_900)) + "\n",
+    },
+    "site-300-linkers": lambda: {
+        "target.md": FM + "".join(f"## Target heading {i}\n\n" for i in range(16_000)),
+        **{
+            f"p{k}.md": FM
+            + "".join(f"[x](target.md#target-headin-{k}-{i}) " for i in range(300))
+            + "\n"
+            for k in range(300)
+        },
+    },
     # disable blocks (each compared with every finding: 14 s), nested ones closed one by one
     # (each enable scanned every open block: 28 s) and blocks never closed (18 s)
     "blocks-15k": lambda: (
@@ -173,15 +192,17 @@ CASES = {
 
 
 def _site(name: str, scratch: Path) -> tuple[Path, int]:
-    text = CASES[name]()
+    made = CASES[name]()
+    pages = made if isinstance(made, dict) else {"page.md": made}  # (a site of several pages)
     root = scratch / name
     shutil.rmtree(root, ignore_errors=True)
     (root / "content").mkdir(parents=True)
     (root / "pyproject.toml").write_text(
         f'[tool.guidelint]\ncontent_root = "content"\nschemas = "{(REPO / "schemas").as_posix()}"\n'
     )
-    (root / "content" / "page.md").write_text(text)
-    return root, len(text.encode())
+    for rel, text in pages.items():
+        (root / "content" / rel).write_text(text)
+    return root, sum(len(text.encode()) for text in pages.values())
 
 
 def run_once(root: Path, timeout: float) -> tuple[float, float, float, int, dict[str, int]]:

@@ -742,6 +742,19 @@ def test_anchor_suggestions_with_a_budget_are_those_without_until_it_runs_out(si
             lowered = {x.lower(): x for x in anchors}
             assert got == lowered.get(a.lower()), (i, a)
     assert spent_at is not None and 50 < spent_at < 250
+    # a page's answers do not depend on what other pages asked before (remembered answers are
+    # charged what they cost): the same budget on fresh tables and on tables another page warmed
+    units = small.units
+    fresh = [suggest_anchor(a, anchors, SuggestionBudget(units), {}) for a in asked[:1]]
+    warm: dict = {}
+    other = SuggestionBudget(10**12)
+    for a in asked[::-1]:
+        suggest_anchor(a, anchors, other, warm)
+    cold_budget, warm_budget = SuggestionBudget(units), SuggestionBudget(units)
+    cold_tables: dict = {}
+    cold = [suggest_anchor(a, anchors, cold_budget, cold_tables) for a in asked]
+    assert [suggest_anchor(a, anchors, warm_budget, warm) for a in asked] == cold
+    assert cold_budget.left == warm_budget.left and fresh == cold[:1]
 
 
 def test_gl302_stops_suggesting_on_a_page_of_many_broken_anchors(tmp_path, run_cli):

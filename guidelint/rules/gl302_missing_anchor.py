@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from guidelint.links import PAGE, SuggestionBudget, site_links, suggest_anchor
+from guidelint.links import PAGE, SuggestionBudget, page_budget, site_links, suggest_anchor
 from guidelint.registry import Rule, register
 from guidelint.rules._links import outside_run, page_span, reported, where_list
 
@@ -11,6 +11,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
 
     from guidelint.finding import Finding
+    from guidelint.links import AnchorTable
     from guidelint.registry import SiteContext
     from guidelint.site import SiteIndex
 
@@ -86,7 +87,8 @@ class MissingAnchor(Rule):
     def check_site(self, site: SiteIndex, ctx: SiteContext) -> Iterable[tuple[str, Finding]]:
         broken = defaultdict(list)  # (page rel, anchor) -> site links from unchecked pages
         # the suggestion work of each linking page is bounded (links.SUGGESTION_BUDGET)
-        budgets: dict[str, SuggestionBudget] = defaultdict(SuggestionBudget)
+        budgets: dict[str, SuggestionBudget] = {}
+        tables: dict[frozenset[str], AnchorTable] = {}  # (each target's look-up, once a run)
         for sl in site_links(site, ctx.config):
             res = sl.resolution
             if res.kind != PAGE or not res.anchor or res.page is None or not res.page.ok:
@@ -95,8 +97,10 @@ class MissingAnchor(Rule):
             if res.anchor in anchors:
                 continue
             if reported(sl.source, ctx):
-                budget = budgets[sl.source.rel]
-                near = suggest_anchor(res.anchor, anchors, budget)
+                budget = budgets.get(sl.source.rel) or budgets.setdefault(
+                    sl.source.rel, SuggestionBudget(page_budget(len(sl.source.links)))
+                )
+                near = suggest_anchor(res.anchor, anchors, budget, tables)
                 on = "this page" if res.page.rel == sl.source.rel else f"'{res.page.rel}'"
                 if near:
                     hint = f"; did you mean '#{near}'?"
@@ -121,7 +125,10 @@ class MissingAnchor(Rule):
                 broken[(res.page.rel, res.anchor)].append(sl)
         for (rel, anchor), links in sorted(broken.items()):
             page = site.by_rel[rel]
-            near = suggest_anchor(anchor, page.anchors, budgets[f"<to {rel}>"])
+            budget = budgets.get(f"<to {rel}>") or budgets.setdefault(
+                f"<to {rel}>", SuggestionBudget(page_budget(len(page.links)))
+            )
+            near = suggest_anchor(anchor, page.anchors, budget, tables)
             heading = next((h for h in page.headings if h.anchor == near), None) if near else None
             span = heading.span if heading else page_span(page)
             guess = (
