@@ -32,6 +32,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 FM = "---\ntitle: A hostile page\ntype: guide\n---\n\n# A hostile page\n\n"
 LIMIT = 5 * 1024 * 1024 - 4096  # just under the default max_file_bytes
+MANY_CODES = " ".join(
+    f"GL{n}"
+    for n in (101, 102, 103, 104, 105, 106, 201, 202, 203, 204, 205, 206, 207, 210, 211, 212)
+    + (213, 301, 302, 303, 305, 306, 307, 308, 309, 311, 312, 313, 401, 402, 403, 404, 405)
+    + (406, 410, 420, 501, 502, 503, 510, 520)
+)
 
 
 def _fill(unit: str) -> str:
@@ -185,6 +191,23 @@ CASES: dict[str, Callable[[], str | dict[str, str]]] = {
     "lt-a-gt-5mb": lambda: _fill("<a") + ">\n",
     "lt-bang-gt-5mb": lambda: _fill("<!") + ">\n",
     "amp-a-5mb": lambda: _fill("&a "),
+    # one-line reference labels with no definition: GL312 found each label's line by scanning
+    # every line of its paragraph (246 s)
+    "undef-refs-45k": lambda: FM + "".join(f"[a][nope{i}]\n" for i in range(45_000)),
+    # directives naming 41 codes each: GL950 asked of every entry whether a rule that ran has its
+    # code (5.3 s); and 120,000 directives on one line
+    "directives-many-codes": lambda: (
+        FM
+        + "".join(
+            f"<!-- guidelint-disable-next-line {MANY_CODES} -- r -->\nText {i}.\n\n"
+            for i in range(15_000)
+        )
+    ),
+    "directives-one-line": lambda: FM + "<!-- guidelint-disable GL401 -- r -->" * 120_000 + "\n",
+    # 30,000 H1 headings, and level skips: three or four findings a heading
+    "h1-30k": lambda: FM + "# A\n\n" * 30_000,
+    "skip-16k": lambda: FM + "# A\n\n### B\n\n" * 16_000,
+    "dup-refdefs-4900": lambda: FM + "".join(f"[a]: /x{i}\n" for i in range(4_900)) + "[b][a]\n",
     "bangs-1mb": lambda: FM + "!" * 1_000_000 + "x\n",  # sentence ends, tried once per run
     "bangs-5mb": lambda: _fill("!!!!!!!!!!") + "x\n",  # a paragraph no inline rule starts in
     "marks-5mb": lambda: _fill("#$%@^-+=:! ") + "x\n",  # characters no stock rule starts at

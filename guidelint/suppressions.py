@@ -90,6 +90,7 @@ def parse(comments: Iterable[Comment], require_reason: bool) -> Parsed:
     known = _known_codes()
     # every prefix of a rule code: a known token is one look-up, not a scan of every code
     prefixes = {code[:k] for code in known for k in range(len(code) + 1)}
+    valid = {p for p in prefixes if _CODE.match(p)}
     open_blocks = _OpenBlocks()
     for comment in sorted(comments, key=lambda c: (c.span.line, c.span.column)):
         text = comment.text.strip()
@@ -114,6 +115,9 @@ def parse(comments: Iterable[Comment], require_reason: bool) -> Parsed:
         entries: list[Entry] = []
         bad = False
         for tok in tokens:
+            if tok in valid:  # (a code or prefix of a rule: the common case, one look-up)
+                entries.append(Entry(tok))
+                continue
             if not _CODE.match(tok):
                 out.findings.append(malformed.not_a_code(comment.span, tok, directive))
                 bad = True

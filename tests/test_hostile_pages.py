@@ -15,6 +15,7 @@ BOUND_SECONDS = 90
 BOUND_PEAK_MIB = 600  # the 5 MB table and list peaked at 1.8 GB, now under 300 MiB
 ADDRESS_SPACE = 3 * 1024**3  # a runaway case fails with MemoryError instead of taking the machine
 FIVE_MB = 5 * 1024 * 1024 - 4096
+MANY_CODES = " ".join(f"GL{n}" for n in [*range(101, 107), *range(201, 208), *range(301, 314), 401])
 
 
 def _fill(unit: str) -> str:
@@ -175,6 +176,21 @@ BOUNDED = {
     ),
     "five-megabytes-of-tag-starts-then-a-close": (_fill("<a") + ">\n", None),
     "five-megabytes-of-ampersand-names": (_fill("&a "), [("GL911", FM_LINES + 1)]),
+    # one-line labels with no definition: each label's line was found by scanning every line of
+    # the paragraph (45,000 took 246 s)
+    "forty-five-thousand-undefined-reference-labels": (
+        FM + "".join(f"[a][nope{i}]\n" for i in range(45_000)),
+        [("GL312", FM_LINES + 1), ("GL312", FM_LINES + 45_000)],
+    ),
+    # directives of 41 codes each: every entry asked whether a rule that ran has its code (5.3 s)
+    "fifteen-thousand-directives-of-many-codes": (
+        FM
+        + "".join(
+            f"<!-- guidelint-disable-next-line {MANY_CODES} -- r -->\nText {i}.\n\n"
+            for i in range(15_000)
+        ),
+        [("GL950", FM_LINES + 1), ("GL950", FM_LINES + 1 + 3 * 14_999)],
+    ),
     "five-megabytes-of-lone-ampersands-and-angles": (_fill("& < "), None),
     "five-megabytes-of-links": (_fill("[a](b) "), [("GL909", FM_LINES + 1)]),
     "five-megabyte-table": (
