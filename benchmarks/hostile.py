@@ -211,6 +211,15 @@ CASES: dict[str, Callable[[], str | dict[str, str]]] = {
     "h1-30k": lambda: FM + "# A\n\n" * 30_000,
     "skip-16k": lambda: FM + "# A\n\n### B\n\n" * 16_000,
     "dup-refdefs-4900": lambda: FM + "".join(f"[a]: /x{i}\n" for i in range(4_900)) + "[b][a]\n",
+    # a hub of 4,000 steps: GL212 looked through every link of the page for each row (3.9 s)
+    "hub-steps-4k": lambda: (
+        "---\ntitle: A hub\ntype: hub\n---\n\n# A hub\n\n## The steps at a glance\n\n"
+        "| Step | What it involves | Go deeper |\n|---|---|---|\n"
+        + "".join(f"| {i + 1}. Do {i} | Work | [more](p{i}.md) |\n" for i in range(4_000))
+        + "\n"
+        + "".join(f"## Step {i + 1}: Do {i + 1}\n\nText.\n\n" for i in range(4_000))
+        + "## What to read next\n\n[a](b.md)\n"
+    ),
     "bangs-1mb": lambda: FM + "!" * 1_000_000 + "x\n",  # sentence ends, tried once per run
     "bangs-5mb": lambda: _fill("!!!!!!!!!!") + "x\n",  # a paragraph no inline rule starts in
     "marks-5mb": lambda: _fill("#$%@^-+=:! ") + "x\n",  # characters no stock rule starts at

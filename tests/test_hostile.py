@@ -780,3 +780,29 @@ def test_gl302_stops_suggesting_on_a_page_of_many_broken_anchors(tmp_path, run_c
     )
     (other,) = [d["message"] for d in found if d["path"].endswith("few.md")]
     assert other.endswith("did you mean '#step-7-of-the-training'?")
+
+
+def test_case_collision_first_page_by_bisection():
+    """GL314 finds the first page at or below a colliding name by bisection: the same page as
+    the smallest one that is the name or below its folder (a scan of every page for every
+    colliding name was pages x collisions)."""
+    import random
+
+    from guidelint.rules.gl314_case_collision import _first_at_or_below, collisions
+
+    rng = random.Random(314)
+    parts = ["a", "A", "a-b", "a.md", "b", "B.md", "b.md", "Docs", "docs", "x"]
+    for _ in range(300):
+        rels = sorted(
+            {"/".join(rng.choices(parts, k=rng.randrange(1, 4))) for _ in range(rng.randrange(12))}
+        )
+        for rel in rels:
+            names = rel.split("/")
+            for depth in range(1, len(names) + 1):
+                name = "/".join(names[:depth])
+                want = min(r for r in rels if r == name or r.startswith(name + "/"))
+                assert _first_at_or_below(rels, name) == want
+    assert collisions(["A/x.md", "a.md", "a/y.md"]) == {
+        "A/x.md": [("A", ["a"])],
+        "a/y.md": [("a", ["A"])],
+    }

@@ -191,6 +191,16 @@ BOUNDED = {
         ),
         [("GL950", FM_LINES + 1), ("GL950", FM_LINES + 1 + 3 * 14_999)],
     ),
+    # a hub of 4,000 steps: GL212 looked through every link of the page for each row (3.9 s)
+    "a-hub-of-four-thousand-steps": (
+        "---\ntitle: A hub\ntype: hub\n---\n\n# A hub\n\n## The steps at a glance\n\n"
+        "| Step | What it involves | Go deeper |\n|---|---|---|\n"
+        + "".join(f"| {i + 1}. Do {i} | Work | [more](p{i}.md) |\n" for i in range(4_000))
+        + "\n"
+        + "".join(f"## Step {i + 1}: Do {i + 1}\n\nText.\n\n" for i in range(4_000))
+        + "## What to read next\n\n[a](b.md)\n",
+        [("GL212", 12), ("GL212", 4_011), ("GL211", None)],
+    ),
     "five-megabytes-of-lone-ampersands-and-angles": (_fill("& < "), None),
     "five-megabytes-of-links": (_fill("[a](b) "), [("GL909", FM_LINES + 1)]),
     "five-megabyte-table": (
