@@ -478,13 +478,13 @@ def _precise_ahead(char: str, active: list[str], ahead: str) -> str:
     tags = _html_alternatives()
     assert tags is not None  # (only asked for when the patterns are known)
     alts = []
+    if "autolink" in active:  # (first: a short scan that settles most '<' of ordinary text)
+        alts.append(r"[^<>\x00-\x20]*>")
     if "html_inline" in active:
         alts += [tags[0], tags[1], "![A-Za-z]", "!---?>"]
         alts += ["!--"] if "c" in ahead else []
         alts += ["[?]"] if "p" in ahead else []
         alts += [r"!\[CDATA\["] if "d" in ahead else []
-    if "autolink" in active:
-        alts.append(r"[^<>\x00-\x20]*>")
     return "|".join(alts)
 
 
@@ -601,11 +601,21 @@ def _install_text_rule(
         return found
 
     buffered = hasattr(StateInline, "append_pending")  # (4.3: pending text kept in a list)
-    # the paragraph last seen, whether it is a flood, and where the last of each end is in it
-    seen: list[Any] = [None, False, ()]
+    # the paragraph last seen, whether it is a flood, where the last of each end is in it, and
+    # where its last '>' is (every end has one: past it, none is ahead)
+    # (and the last answer of ahead_of with the positions it holds for)
+    seen: list[Any] = [None, False, (), -1, "", 0, 0]
 
     def ahead_of(pos: int) -> str:
-        return "".join(flag for last, flag in seen[2] if last > pos) if precise else ""
+        if pos >= seen[3]:
+            return ""
+        if seen[5] <= pos < seen[6]:
+            return seen[4]
+        ahead = "".join(flag for last, flag in seen[2] if last > pos)
+        seen[4] = ahead  # the same from the last end behind pos up to the first ahead of it
+        seen[5] = max((last + 1 for last, _flag in seen[2] if last <= pos), default=0)
+        seen[6] = min(last for last, _flag in seen[2] if last > pos)
+        return ahead
 
     def text(state: Any, silent: bool) -> bool:
         pos = state.pos
@@ -614,10 +624,12 @@ def _install_text_rule(
             seen[0] = src
             seen[1] = flood is not None and flood(src)
             seen[2] = tuple((src.rfind(end), flag) for end, flag in _ENDS)
+            seen[3] = seen[2][0][0] if precise else -1  # (not precise: one set of stops)
+            seen[5] = seen[6] = 0
             if seen[1]:
                 state.env.setdefault(BRACKET_FLOOD, set()).add(src)
-        ahead = ahead_of(pos)
-        stop = stops(seen[1], ahead).search(src, pos)
+        ahead = "" if pos >= seen[3] else ahead_of(pos)
+        stop = (patterns.get((seen[1], ahead)) or stops(seen[1], ahead)).search(src, pos)
         # past an end's last place, what needs it starts nothing: search again from there
         while stop is not None and ahead and ahead_of(stop.start()) != ahead:
             ahead = ahead_of(stop.start())
