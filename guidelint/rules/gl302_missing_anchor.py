@@ -32,7 +32,9 @@ class MissingAnchor(Rule):
     ``plain`` joins words with single hyphens. The ``id`` or ``name`` of a raw HTML element
     (``<a id="eligibility"></a>``, outside code and comments) is an anchor too, as on GitHub. The
     anchor is compared exactly after percent-decoding; the message suggests the closest existing
-    anchor.
+    anchor. The suggestions of one page share a budget of work (a floor and a share for each of
+    its links): on a page of thousands of broken anchors the later ones are reported without a
+    suggestion, and the message says so.
 
     Changed files: when only some files are checked and a checked page lost the heading that
     unchecked pages link to (a renamed or removed heading), the finding is reported on the checked
