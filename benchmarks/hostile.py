@@ -26,11 +26,18 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 FM = "---\ntitle: A hostile page\ntype: guide\n---\n\n# A hostile page\n\n"
 LIMIT = 5 * 1024 * 1024 - 4096  # just under the default max_file_bytes
+MANY_CODES = " ".join(
+    f"GL{n}"
+    for n in (101, 102, 103, 104, 105, 106, 201, 202, 203, 204, 205, 206, 207, 210, 211, 212)
+    + (213, 301, 302, 303, 305, 306, 307, 308, 309, 311, 312, 313, 401, 402, 403, 404, 405)
+    + (406, 410, 420, 501, 502, 503, 510, 520)
+)
 
 
 def _fill(unit: str) -> str:
@@ -62,7 +69,7 @@ def _claims(limit: int = LIMIT) -> str:
                     out.append(line)
 
 
-CASES = {
+CASES: dict[str, Callable[[], str | dict[str, str]]] = {
     "comments-50k": lambda: FM + "<!--\n" * 50_000,
     "setext-50k": lambda: FM + "Title\n=====\n\n" * 50_000,
     "html-a-b-10k": lambda: FM + "<div id=x>\n" + "<a b " * 10_000 + "\n</div>\n",
@@ -126,7 +133,93 @@ CASES = {
             for i in range(20_000)
         )
     ),
+    # site-level: a page linking in turn into nine pages of many headings (an anchor table kept
+    # for the last eight pages only), and 300 pages of 300 broken links into one of 16,000
+    "site-nine-targets": lambda: {
+        **{
+            f"t{k}.md": FM + "".join(f"## T{k} heading {i}\n\n" for i in range(5_000))
+            for k in range(9)
+        },
+        "from.md": FM + "".join(f"[x](t{i % 9}.md#nope-{i}) " for i in range(4_900)) + "\n",
+    },
+    "site-300-linkers": lambda: {
+        "target.md": FM + "".join(f"## Target heading {i}\n\n" for i in range(16_000)),
+        **{
+            f"p{k}.md": FM
+            + "".join(f"[x](target.md#target-headin-{k}-{i}) " for i in range(300))
+            + "\n"
+            for k in range(300)
+        },
+    },
+    # disable blocks (each compared with every finding: 14 s), nested ones closed one by one
+    # (each enable scanned every open block: 28 s) and blocks never closed (18 s)
+    "blocks-15k": lambda: (
+        FM
+        + "".join(
+            f"<!-- guidelint-disable GL401 -- quoted -->\nYou must be certified {i}.\n"
+            "<!-- guidelint-enable GL401 -->\n\n"
+            for i in range(15_000)
+        )
+    ),
+    "blocks-nested-10k": lambda: (
+        FM
+        + "".join(
+            f"<!-- guidelint-disable GL401 -- quoted -->\nYou must be certified {i}.\n\n"
+            for i in range(10_000)
+        )
+        + "<!-- guidelint-enable GL401 -->\n\n" * 10_000
+    ),
+    "blocks-open-20k": lambda: (
+        FM
+        + "".join(
+            f"<!-- guidelint-disable GL401 -- quoted -->\nYou must be certified {i}.\n\n"
+            for i in range(20_000)
+        )
+    ),
+    # --fix and --diff of its 16,256 unused suppressions: difflib's diff of 60,000 lines (85 s)
+    "suppressions-20k-fix": lambda: CASES["suppressions-20k"](),
+    "suppressions-20k-diff": lambda: CASES["suppressions-20k"](),
     "anchors-16k": lambda: FM + "".join(f"## H {i}\n\n[x](#nope-{i})\n\n" for i in range(16_000)),
+    # broken anchors among 200 headings: each suggestion compared with every heading by difflib
+    "anchors-200": lambda: (
+        FM
+        + "".join(f"## Heading number {i}\n\n" for i in range(200))
+        + "".join(f"[x](#heading-nmber-{i}) " for i in range(4_900))
+    ),
+    # '<' and '&' where no rule can match, though the character after them could start one:
+    # every inline rule was tried at each (unclosed comments 2.3 s, with a '>' at the end 3.6 s;
+    # '<a' 10.3 s; '<!' 8.5 s; '&a ' 4.8 s)
+    "comment-run-5mb": lambda: _fill("a <!-- x ") + "\n",
+    "comment-run-gt-5mb": lambda: _fill("a <!-- x ") + ">\n",
+    "lt-a-gt-5mb": lambda: _fill("<a") + ">\n",
+    "lt-bang-gt-5mb": lambda: _fill("<!") + ">\n",
+    "amp-a-5mb": lambda: _fill("&a "),
+    # one-line reference labels with no definition: GL312 found each label's line by scanning
+    # every line of its paragraph (246 s)
+    "undef-refs-45k": lambda: FM + "".join(f"[a][nope{i}]\n" for i in range(45_000)),
+    # directives naming 41 codes each: GL950 asked of every entry whether a rule that ran has its
+    # code (5.3 s); and 120,000 directives on one line
+    "directives-many-codes": lambda: (
+        FM
+        + "".join(
+            f"<!-- guidelint-disable-next-line {MANY_CODES} -- r -->\nText {i}.\n\n"
+            for i in range(15_000)
+        )
+    ),
+    "directives-one-line": lambda: FM + "<!-- guidelint-disable GL401 -- r -->" * 120_000 + "\n",
+    # 30,000 H1 headings, and level skips: three or four findings a heading
+    "h1-30k": lambda: FM + "# A\n\n" * 30_000,
+    "skip-16k": lambda: FM + "# A\n\n### B\n\n" * 16_000,
+    "dup-refdefs-4900": lambda: FM + "".join(f"[a]: /x{i}\n" for i in range(4_900)) + "[b][a]\n",
+    # a hub of 4,000 steps: GL212 looked through every link of the page for each row (3.9 s)
+    "hub-steps-4k": lambda: (
+        "---\ntitle: A hub\ntype: hub\n---\n\n# A hub\n\n## The steps at a glance\n\n"
+        "| Step | What it involves | Go deeper |\n|---|---|---|\n"
+        + "".join(f"| {i + 1}. Do {i} | Work | [more](p{i}.md) |\n" for i in range(4_000))
+        + "\n"
+        + "".join(f"## Step {i + 1}: Do {i + 1}\n\nText.\n\n" for i in range(4_000))
+        + "## What to read next\n\n[a](b.md)\n"
+    ),
     "bangs-1mb": lambda: FM + "!" * 1_000_000 + "x\n",  # sentence ends, tried once per run
     "bangs-5mb": lambda: _fill("!!!!!!!!!!") + "x\n",  # a paragraph no inline rule starts in
     "marks-5mb": lambda: _fill("#$%@^-+=:! ") + "x\n",  # characters no stock rule starts at
@@ -134,23 +227,32 @@ CASES = {
 
 
 def _site(name: str, scratch: Path) -> tuple[Path, int]:
-    text = CASES[name]()
+    made = CASES[name]()
+    pages = made if isinstance(made, dict) else {"page.md": made}  # (a site of several pages)
     root = scratch / name
     shutil.rmtree(root, ignore_errors=True)
     (root / "content").mkdir(parents=True)
     (root / "pyproject.toml").write_text(
         f'[tool.guidelint]\ncontent_root = "content"\nschemas = "{(REPO / "schemas").as_posix()}"\n'
     )
-    (root / "content" / "page.md").write_text(text)
-    return root, len(text.encode())
+    for rel, text in pages.items():
+        (root / "content" / rel).write_text(text)
+    return root, sum(len(text.encode()) for text in pages.values())
 
 
-def run_once(root: Path, timeout: float) -> tuple[float, float, float, int, dict[str, int]]:
+# cases run with other options than ``--format json`` (the page is written again for each run)
+OPTIONS = {"suppressions-20k-fix": ["--fix"], "suppressions-20k-diff": ["--diff"]}
+
+
+def run_once(
+    root: Path, timeout: float, options: list[str] | None = None
+) -> tuple[float, float, float, int, dict[str, int]]:
     """One ``check`` of the site at ``root``: wall s, CPU s, peak MiB, exit code, codes found."""
     start = time.time()
     with open(root / "out.json", "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "guidelint", "check", "--no-cache", "--format", "json"],
+            [sys.executable, "-m", "guidelint", "check", "--no-cache", "--format", "json"]
+            + (options or []),
             cwd=root,
             stdout=out,
             stderr=subprocess.DEVNULL,
@@ -165,14 +267,16 @@ def run_once(root: Path, timeout: float) -> tuple[float, float, float, int, dict
         for d in json.loads((root / "out.json").read_text()):
             codes[d["code"]] = codes.get(d["code"], 0) + 1
     except ValueError:
-        codes = {"(no report)": 0}
+        codes = {"(no report)": 0}  # (--diff prints a diff)
     cpu = usage.ru_utime + usage.ru_stime
     return wall, cpu, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), codes
 
 
 def run_case(name: str, scratch: Path, timeout: float, runs: int = 1) -> str:
-    root, size = _site(name, scratch)
-    results = [run_once(root, timeout) for _ in range(runs)]
+    results = []
+    for _ in range(runs):
+        root, size = _site(name, scratch)
+        results.append(run_once(root, timeout, OPTIONS.get(name)))
     walls = sorted(r[0] for r in results)
     cpus = sorted(r[1] for r in results)
     peak = max(r[2] for r in results)

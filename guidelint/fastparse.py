@@ -427,12 +427,77 @@ _NEXT = {
 }
 
 
-def _starts_pattern(active: list[str], flood: bool = False, newline: bool = True) -> str:
+# the ends that HTML constructs need after their '<' (a key of _precise_ahead: which are ahead)
+_ENDS = ((">", "g"), ("-->", "c"), ("?>", "p"), ("]]>", "d"))
+_ENTITY_AHEAD = r"#(?:[xX][0-9a-fA-F]{1,6}|[0-9]{1,7});|[A-Za-z][A-Za-z0-9]{1,31};"
+
+
+def _html_alternatives() -> tuple[str, str] | None:
+    """markdown-it-py's open and close tag patterns (without their '<'), when its HTML and entity
+    patterns are the ones ``_precise_ahead`` was written for; else None (a different version:
+    the stops stay by the character after '<' and '&')."""
+    import sys
+
+    from markdown_it.common import html_re
+
+    open_tag = getattr(html_re, "open_tag", "")
+    close_tag = getattr(html_re, "close_tag", "")
+    tag_re = getattr(html_re, "HTML_TAG_RE", None)
+    expected = (
+        f"(?:{open_tag}|{close_tag}|<!---?>|<!--(?:[^-]|-[^-]|--[^>])*-->|<[?][\\s\\S]*?[?]>|"
+        "<![A-Za-z][^>]*>|<!\\[CDATA\\[[\\s\\S]*?\\]\\]>)"
+    )
+    entity = sys.modules.get("markdown_it.rules_inline.entity")
+    digital = getattr(getattr(entity, "DIGITAL_RE", None), "pattern", "")
+    named = getattr(getattr(entity, "NAMED_RE", None), "pattern", "")
+    if (
+        tag_re is None
+        or tag_re.pattern.lstrip("^") != expected
+        or not open_tag.startswith("<")
+        or not close_tag.startswith("<")
+        or digital.lstrip("^") != "&#((?:x[a-f0-9]{1,6}|[0-9]{1,7}));"
+        or named.lstrip("^") != "&([a-z][a-z0-9]{1,31});"
+    ):
+        return None
+    return open_tag[1:], close_tag[1:]
+
+
+def _precise_ahead(char: str, active: list[str], ahead: str) -> str:
+    """What must follow ``char`` ('&' or '<') for an active rule to match there, as a pattern
+    (empty: nothing can). ``ahead``: which ends occur later in the text ('g' a '>', 'c' a '-->',
+    'p' a '?>', 'd' a ']]>'). An entity is '&', a name or number and ';'. A tag, comment,
+    declaration or autolink needs a later '>': an open or close tag is markdown-it-py's own
+    pattern, a comment (but '<!-->' and '<!--->') a later '-->', a processing instruction a
+    later '?>', CDATA a later ']]>', an autolink no '<' or space before its '>'. The rules fail
+    everywhere else, and the text they add is the text rule's (5 MB of '<a' with a '>' at the
+    end took 10 s; of '&a ' 4.8 s)."""
+    if char == "&":
+        return _ENTITY_AHEAD if "entity" in active else ""
+    if "g" not in ahead:
+        return ""
+    tags = _html_alternatives()
+    assert tags is not None  # (only asked for when the patterns are known)
+    alts = []
+    if "autolink" in active:  # (first: a short scan that settles most '<' of ordinary text)
+        alts.append(r"[^<>\x00-\x20]*>")
+    if "html_inline" in active:
+        alts += [tags[0], tags[1], "![A-Za-z]", "!---?>"]
+        alts += ["!--"] if "c" in ahead else []
+        alts += ["[?]"] if "p" in ahead else []
+        alts += [r"!\[CDATA\["] if "d" in ahead else []
+    return "|".join(alts)
+
+
+def _starts_pattern(
+    active: list[str], flood: bool = False, newline: bool = True, ahead: str | None = None
+) -> str:
     """A regular expression for the places where an active inline rule (of ``_INLINE_STARTS``)
     may start, the text rule excepted: its first character, and for ``&`` and ``<`` the one after
     it (``& `` or ``< `` starts nothing: markdown-it-py tries every rule there and adds the
     character to the text). ``flood``: a paragraph whose links are off (``_install_label_guard``),
-    where ``[`` and ``![`` start nothing either. ``newline``: whether line ends count."""
+    where ``[`` and ``![`` start nothing either. ``newline``: whether line ends count. ``ahead``:
+    the ends of HTML constructs that occur later in the text (a key of ``_precise_ahead``): then
+    ``<`` and ``&`` count only where their rules can match (None: by the character after them)."""
     import re
 
     chars = {c for name in active if name != "text" for c in _INLINE_STARTS[name]}
@@ -440,8 +505,17 @@ def _starts_pattern(active: list[str], flood: bool = False, newline: bool = True
         chars.discard("\n")
     if flood:
         chars -= {"[", "!"}
+    alts = []
+    if ahead is not None:
+        for char in ("&", "<"):
+            if char in chars:
+                chars.discard(char)
+                pattern = _precise_ahead(char, active, ahead)
+                if pattern:
+                    alts.append(re.escape(char) + "(?=" + pattern + ")")
     plain = sorted(c for c in chars if c not in _NEXT)
-    alts = ["[" + re.escape("".join(plain)) + "]"] if plain else []
+    if plain:
+        alts.insert(0, "[" + re.escape("".join(plain)) + "]")
     for char in sorted(_NEXT.keys() & chars):
         starters = {name for name in active if char in _INLINE_STARTS[name]}
         if starters <= _NEXT[char].keys():
@@ -514,22 +588,55 @@ def _install_text_rule(
 
     if "text" not in active:
         return
-    stops = re.compile(_starts_pattern(active) + r"|\]")
-    flood_stops = re.compile(_starts_pattern(active, flood=True))
+    precise = _html_alternatives() is not None
+    patterns: dict[tuple[bool, str], re.Pattern[str]] = {}
+
+    def stops(flooded: bool, ahead: str) -> re.Pattern[str]:
+        """The stops of a paragraph (flooded: its links are off) at a place where ``ahead`` says
+        which ends of HTML constructs occur later (compiled once for each)."""
+        found = patterns.get((flooded, ahead))
+        if found is None:
+            pattern = _starts_pattern(active, flood=flooded, ahead=ahead if precise else None)
+            found = patterns[(flooded, ahead)] = re.compile(pattern + ("" if flooded else r"|\]"))
+        return found
+
     buffered = hasattr(StateInline, "append_pending")  # (4.3: pending text kept in a list)
-    seen: list[Any] = [None, stops]  # the paragraph last seen, and its stops
+    # the paragraph last seen, whether it is a flood, where the last of each end is in it, and
+    # where its last '>' is (every end has one: past it, none is ahead)
+    # (and the last answer of ahead_of with the positions it holds for)
+    seen: list[Any] = [None, False, (), -1, "", 0, 0]
+
+    def ahead_of(pos: int) -> str:
+        if pos >= seen[3]:
+            return ""
+        if seen[5] <= pos < seen[6]:
+            return seen[4]
+        ahead = "".join(flag for last, flag in seen[2] if last > pos)
+        seen[4] = ahead  # the same from the last end behind pos up to the first ahead of it
+        seen[5] = max((last + 1 for last, _flag in seen[2] if last <= pos), default=0)
+        seen[6] = min(last for last, _flag in seen[2] if last > pos)
+        return ahead
 
     def text(state: Any, silent: bool) -> bool:
         pos = state.pos
         src = state.src
         if src is not seen[0]:
             seen[0] = src
-            seen[1] = stops
-            if flood is not None and flood(src):
-                seen[1] = flood_stops
+            seen[1] = flood is not None and flood(src)
+            seen[2] = tuple((src.rfind(end), flag) for end, flag in _ENDS)
+            seen[3] = seen[2][0][0] if precise else -1  # (not precise: one set of stops)
+            seen[5] = seen[6] = 0
+            if seen[1]:
                 state.env.setdefault(BRACKET_FLOOD, set()).add(src)
-        stop = seen[1].search(src, pos)
+        ahead = "" if pos >= seen[3] else ahead_of(pos)
+        stop = (patterns.get((seen[1], ahead)) or stops(seen[1], ahead)).search(src, pos)
+        # past an end's last place, what needs it starts nothing: search again from there
+        while stop is not None and ahead and ahead_of(stop.start()) != ahead:
+            ahead = ahead_of(stop.start())
+            stop = stops(seen[1], ahead).search(src, stop.start())
         end = stop.start() if stop else state.posMax
+        if end > state.posMax:
+            end = state.posMax
         if end == pos:
             return False
         if not silent:

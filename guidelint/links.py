@@ -28,7 +28,6 @@ How a target is read (``from_rel`` is the linking page's path below the content 
 from __future__ import annotations
 
 import difflib
-import functools
 import os
 import posixpath
 import re
@@ -714,9 +713,12 @@ class _NameIndex:
     SHORTLIST = 12
     MAX_CANDIDATES = 1500
 
-    def __init__(self, names: list[str], cutoff: float = 0.6) -> None:
+    def __init__(
+        self, names: list[str], cutoff: float = 0.6, max_candidates: int = MAX_CANDIDATES
+    ) -> None:
         self.names = names
         self.cutoff = cutoff
+        self.max_candidates = max_candidates
         # each name's bigrams as the bits of one integer (bit k: the k-th bigram seen): an overlap
         # is then one AND and a bit count. Frozensets of fresh two-letter strings took 26 MB at
         # 10,000 pages (most of the site rules' peak memory) and scoring them most of a GL301 pass.
@@ -734,17 +736,29 @@ class _NameIndex:
             self.masks.append(mask)
         self.sizes = [m.bit_count() for m in self.masks]
 
-    def closest(self, word: str) -> str | None:
+    def closest(self, word: str, budget: SuggestionBudget | None = None) -> str | None:
         if len(self.names) <= 64:
+            cost = len(word) * sum(map(len, self.names)) + _NAME_COST * len(self.names)
+            if budget is not None and not budget.take(cost):
+                return None
             return _closest(word, self.names, cutoff=self.cutoff)
         grams = _bigrams(word)
         # Score only names that share the word's rarest bigrams, gathered rarest first up to a
         # bounded number of candidates (a deterministic bound: order by rarity, then index).
+        order = sorted(grams, key=lambda g: (len(self.postings.get(g, ())), g))
+        if budget is not None:
+            gathered = 0
+            for g in order:
+                gathered += len(self.postings.get(g, ()))
+                if gathered >= self.max_candidates:
+                    break
+            if not budget.take(gathered * _SCORE_COST):
+                return None
         candidates: dict[int, None] = {}
-        for g in sorted(grams, key=lambda g: (len(self.postings.get(g, ())), g)):
+        for g in order:
             for i in self.postings.get(g, ()):
                 candidates.setdefault(i, None)
-            if len(candidates) >= self.MAX_CANDIDATES:
+            if len(candidates) >= self.max_candidates:
                 break
         vocab, masks, sizes = self.vocab, self.masks, self.sizes
         word_mask = 0
@@ -756,32 +770,131 @@ class _NameIndex:
             [(-(word_mask & masks[i]).bit_count() / (n + sizes[i]), i) for i in candidates]
         )
         shortlist = [self.names[i] for _score, i in scored[: self.SHORTLIST]]
+        cost = len(word) * sum(map(len, shortlist)) + _RATIO_COST * len(shortlist)
+        if budget is not None and not budget.take(cost):
+            return None
         return _closest(word, shortlist, cutoff=self.cutoff)
 
 
 MANY_ANCHORS = 200  # a page with more anchors: suggestions through a bigram index
 
+# Work one page's GL302 suggestions may take, in units of about 7.5 ns: a suggestion among a
+# few anchors costs the anchor's length times theirs and a quick filter of each; one through
+# the bigram index its candidates scored and its shortlist compared by difflib. 200 headings and
+# 4,900 broken anchor links took 2.6 s, 16,000 headings 6.1 s, and 300 pages of 300 broken
+# links into one page of 16,000 headings 58 s: a page may spend a floor and a share for each of
+# its links, up to a cap (0.15 s); past that a broken anchor is still reported, without a
+# suggestion. The pages of the 1,000-page benchmark site spend under 1 % of their floor.
+SUGGESTION_BUDGET = 20_000_000  # the cap
+SUGGESTION_FLOOR = 1_000_000
+SUGGESTION_PER_LINK = 2_000
+_SCORE_COST = 64  # one candidate of the bigram index scored
+_NAME_COST = 400  # one anchor put through difflib's quick filters
+_RATIO_COST = 3_000  # one name of a shortlist compared by difflib
+_UNMETERED = 1 << 62
+ANCHOR_CANDIDATES = 300  # candidates scored for one anchor (page names: _NameIndex.MAX_CANDIDATES)
 
-def suggest_anchor(anchor: str, anchors) -> str | None:
+
+def page_budget(links: int) -> int:
+    """The suggestion work a page of ``links`` links may spend (see SUGGESTION_BUDGET)."""
+    return min(SUGGESTION_BUDGET, SUGGESTION_FLOOR + SUGGESTION_PER_LINK * links)
+
+
+class SuggestionBudget:
+    """What is left of one page's suggestion work (``SUGGESTION_BUDGET``); ``spent`` once a
+    suggestion was not looked for because the budget ran out."""
+
+    __slots__ = ("left", "spent", "units")
+
+    def __init__(self, units: int = SUGGESTION_BUDGET) -> None:
+        self.units = units
+        self.left = units
+        self.spent = False
+
+    def take(self, cost: int) -> bool:
+        """Whether work of ``cost`` may be done (then it is charged)."""
+        if cost > self.left:
+            self.left = 0
+            self.spent = True
+            return False
+        self.left -= cost
+        return True
+
+
+def suggest_anchor(
+    anchor: str,
+    anchors,
+    budget: SuggestionBudget | None = None,
+    tables: dict[frozenset[str], AnchorTable] | None = None,
+) -> str | None:
     """The anchor of ``anchors`` closest to ``anchor`` (difflib ratio >= 0.5), or None. On a page
     with more than MANY_ANCHORS anchors, through a bigram index of them made once (each of 5,000
-    broken anchor links compared with 16,000 headings took 206 s)."""
-    index = None
-    if len(anchors) > MANY_ANCHORS:
-        lowered, index = _anchor_index(frozenset(anchors))
+    broken anchor links compared with 16,000 headings took 206 s).
+
+    With a ``budget``, a match that differs only in case is still found, but nothing is compared
+    once the budget cannot pay for it. What a suggestion costs depends only on the anchor and
+    the anchors (the bigram index of a page's anchors is made once a run, like the page itself,
+    and charged to no page), so a page gets the same suggestions whatever other pages asked. Answers are remembered with their cost: the same broken anchor linked from many pages
+    is compared once. ``tables``: the look-up tables of the run, by page anchors (else the last
+    eight are kept: a page linking in turn to nine pages of many anchors would make each again)."""
+    key = frozenset(anchors)
+    if tables is None:
+        table = _anchor_table(key)
     else:
-        lowered = {a.lower(): a for a in anchors}
-    if anchor.lower() in lowered:
-        return lowered[anchor.lower()]
-    if index is not None:
-        return index.closest(anchor)
-    return _closest(anchor, list(anchors), cutoff=0.5)
+        table = tables.get(key) or tables.setdefault(key, AnchorTable(key))
+    found = table.lowered.get(anchor.lower())
+    if found is not None or (budget is not None and budget.spent):
+        return found
+    many = len(table.names) > MANY_ANCHORS
+    known = table.answers.get(anchor)
+    if known is None:
+        # the work, counted; stopped where the budget would have run out
+        meter = SuggestionBudget(budget.left if budget is not None else _UNMETERED)
+        near = None
+        if many:
+            if table.index is None:
+                table.index = _NameIndex(table.names, 0.5, ANCHOR_CANDIDATES)
+            near = table.index.closest(anchor, meter)
+        elif meter.take(len(anchor) * table.chars + _NAME_COST * len(table.names)):
+            near = _closest(anchor, list(anchors), cutoff=0.5)
+        if meter.spent:
+            assert budget is not None  # (an unmetered count never runs out)
+            budget.take(budget.left + 1)
+            return None
+        known = table.answers[anchor] = (near, meter.units - meter.left)
+    near, cost = known
+    if budget is not None and not budget.take(cost):
+        return None
+    return near
 
 
-@functools.lru_cache(maxsize=8)
-def _anchor_index(anchors: frozenset[str]) -> tuple[dict[str, str], _NameIndex]:
-    names = sorted(anchors)
-    return {a.lower(): a for a in names}, _NameIndex(names, cutoff=0.5)
+class AnchorTable:
+    __slots__ = ("answers", "chars", "index", "lowered", "names")
+
+    def __init__(self, anchors: frozenset[str]) -> None:
+        self.names = sorted(anchors)
+        # (in the set's own order on a page of few anchors, as before: of two anchors that differ
+        # only in case, the same one wins)
+        self.lowered = {
+            a.lower(): a for a in (self.names if len(anchors) > MANY_ANCHORS else anchors)
+        }
+        self.chars = sum(map(len, self.names)) + len(self.names)
+        self.index: _NameIndex | None = None
+        self.answers: dict[str, tuple[str | None, int]] = {}  # anchor: (suggestion, its cost)
+
+
+_ANCHOR_TABLES: dict[frozenset[str], AnchorTable] = {}
+
+
+def _anchor_table(anchors: frozenset[str]) -> AnchorTable:
+    """The look-up table of a page's anchors, kept for the last eight pages asked about."""
+    table = _ANCHOR_TABLES.pop(anchors, None)
+    if table is None:
+        table = AnchorTable(anchors)
+        while len(_ANCHOR_TABLES) >= 8:
+            del _ANCHOR_TABLES[next(iter(_ANCHOR_TABLES))]
+    _ANCHOR_TABLES[anchors] = table  # (last: the most recently used)
+    return table
 
 
 def inbound_edges(site: SiteIndex, config: Config | None) -> list[tuple[str, str]]:

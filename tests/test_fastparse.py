@@ -228,6 +228,10 @@ INLINE_ALPHABET = (
     + ["&amp;", "[x](/y)", "*e*", "`c`", "<b>", "\u00a0", "\u2028"]
     + ["![i](/j)", "!!", "![", "!\n[", "#", "$", "@", "^", "{", "}", "-", "!]"]
     + ["& ", "&#", "&a", "&1", "< ", "<a", "<.", "<1", "<@", "<!", "<?", "</", "<-", ">", "@b.c"]
+    # the ends of HTML constructs and entities, and what goes between: where '<' and '&' can
+    # start a rule depends on what comes after them
+    + ["-->", "?>", "]]>", "<!--", "<![CDATA[", "<!a", "&a;", "&amp", "&#x4;", "&#65;", "&#x;"]
+    + ["=", "'", '"', " b='c'", ' d="<e>"', "<a b=c>", "</a >", "<a/>", "<x@y.z>", "a:b"]
 )
 
 
@@ -415,6 +419,14 @@ def test_the_line_index_is_built_by_the_page_parser():
         "a!\nb!",
         "!\\![x](/y)",
         "[![badge](/b.svg)](/link)",
+        # '<' after the text's last '>' (no tag or autolink can end), and before it
+        "a <!-- x " * 200,
+        "a <!-- x " * 50 + "-->" + " <b <c <!-- d",
+        "<a <b> <c <http://d <e@f.g <!x",
+        "x <y [z <w](/v) u> <t",
+        "[a <b](/c) <d>",
+        "<!-- a --> <!-- b",
+        "<?x <![CDATA[ y <! z",
     ],
 )
 def test_text_rule_skips_characters_no_rule_starts_at(text):

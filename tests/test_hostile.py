@@ -690,3 +690,119 @@ def test_anchor_suggestions_on_a_page_of_many_headings():
     few = frozenset(list(anchors)[:10])  # the plain comparison, as before
     one = sorted(few)[0]
     assert suggest_anchor(one[:-1] + "x", few) == one
+
+
+def _misspelt(rng, word: str) -> str:
+    """``word`` with one character dropped, doubled, swapped or upper-cased (or left as it is)."""
+    i = rng.randrange(len(word))
+    kind = rng.randrange(5)
+    if kind == 0:
+        return word[:i] + word[i + 1 :]
+    if kind == 1:
+        return word[:i] + word[i] + word[i:]
+    if kind == 2 and i + 1 < len(word):
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    if kind == 3:
+        return word.upper()
+    return word + "x" * rng.randrange(3)
+
+
+@pytest.mark.parametrize("size", [12, 150, 900])
+def test_anchor_suggestions_with_a_budget_are_those_without_until_it_runs_out(size):
+    """GL302's suggestions on one page share links.SUGGESTION_BUDGET: while it lasts, every answer
+    is the unbudgeted one; once it is spent, only a match that differs in case is given (200
+    headings and 4,900 broken anchor links took 2.6 s, 16,000 headings 6.1 s)."""
+    import random
+
+    from guidelint.links import SuggestionBudget, suggest_anchor
+
+    rng = random.Random(size)
+    words = ["pay", "hours", "state", "exam", "license", "clinic", "training", "renewal"]
+    anchors = frozenset(
+        f"{rng.choice(words)}-{i}-{rng.choice(words)}" + "-and-more" * rng.randrange(3)
+        for i in range(size)
+    )
+    asked = [_misspelt(rng, rng.choice(sorted(anchors))) for _ in range(300)] + ["zz", "q-1"]
+    plain = [suggest_anchor(a, anchors) for a in asked]
+    assert sum(p is not None for p in plain) > 200  # (most have an answer)
+    big = SuggestionBudget(10**12)
+    assert [suggest_anchor(a, anchors, big) for a in asked] == plain
+    assert not big.spent
+    # a budget that runs out part of the way: the answers before are the same, then only the
+    # case-insensitive look-up (the rest of the run compares nothing)
+    small = SuggestionBudget((10**12 - big.left) // 3)
+    spent_at = None
+    for i, (a, want) in enumerate(zip(asked, plain, strict=True)):
+        got = suggest_anchor(a, anchors, small)
+        if spent_at is None and small.spent:
+            spent_at = i
+        if spent_at is None:
+            assert got == want, (i, a)
+        else:
+            lowered = {x.lower(): x for x in anchors}
+            assert got == lowered.get(a.lower()), (i, a)
+    assert spent_at is not None and 50 < spent_at < 250
+    # a page's answers do not depend on what other pages asked before (remembered answers are
+    # charged what they cost): the same budget on fresh tables and on tables another page warmed
+    units = small.units
+    fresh = [suggest_anchor(a, anchors, SuggestionBudget(units), {}) for a in asked[:1]]
+    warm: dict = {}
+    other = SuggestionBudget(10**12)
+    for a in asked[::-1]:
+        suggest_anchor(a, anchors, other, warm)
+    cold_budget, warm_budget = SuggestionBudget(units), SuggestionBudget(units)
+    cold_tables: dict = {}
+    cold = [suggest_anchor(a, anchors, cold_budget, cold_tables) for a in asked]
+    assert [suggest_anchor(a, anchors, warm_budget, warm) for a in asked] == cold
+    assert cold_budget.left == warm_budget.left and fresh == cold[:1]
+
+
+def test_gl302_stops_suggesting_on_a_page_of_many_broken_anchors(tmp_path, run_cli):
+    """Past the page's suggestion budget a broken anchor is still reported, saying why it has no
+    suggestion; another page keeps its own budget."""
+    headings = "".join(f"## Step {i} of the training\n\n" for i in range(300))
+    many = headings + "".join(f"[s](#step-{i}-of-the-trainng) " for i in range(3_000)) + "\n"
+    few = "# Few\n\nSee [pay](many.md#step-7-of-the-trainng).\n"
+    _write_site(tmp_path, {"many.md": FM + many, "few.md": FM + few}, "")
+    found = [d for d in _check(run_cli, tmp_path) if d["code"] == "GL302"]
+    on_many = [d["message"] for d in found if d["path"].endswith("many.md")]
+    assert len(on_many) == 3_000
+    suggested = [m for m in on_many if "did you mean" in m]
+    assert on_many[0] == (
+        "no heading on this page has the anchor '#step-0-of-the-trainng'; "
+        "did you mean '#step-0-of-the-training'?"
+    )
+    assert 50 < len(suggested) < 3_000
+    assert on_many[: len(suggested)] == suggested  # (the first ones, in page order)
+    assert on_many[-1].endswith(
+        "; link to an existing heading or remove the anchor (no suggestion: this page has too "
+        "many broken anchors to compare them all)"
+    )
+    (other,) = [d["message"] for d in found if d["path"].endswith("few.md")]
+    assert other.endswith("did you mean '#step-7-of-the-training'?")
+
+
+def test_case_collision_first_page_by_bisection():
+    """GL314 finds the first page at or below a colliding name by bisection: the same page as
+    the smallest one that is the name or below its folder (a scan of every page for every
+    colliding name was pages x collisions)."""
+    import random
+
+    from guidelint.rules.gl314_case_collision import _first_at_or_below, collisions
+
+    rng = random.Random(314)
+    parts = ["a", "A", "a-b", "a.md", "b", "B.md", "b.md", "Docs", "docs", "x"]
+    for _ in range(300):
+        rels = sorted(
+            {"/".join(rng.choices(parts, k=rng.randrange(1, 4))) for _ in range(rng.randrange(12))}
+        )
+        for rel in rels:
+            names = rel.split("/")
+            for depth in range(1, len(names) + 1):
+                name = "/".join(names[:depth])
+                want = min(r for r in rels if r == name or r.startswith(name + "/"))
+                assert _first_at_or_below(rels, name) == want
+    assert collisions(["A/x.md", "a.md", "a/y.md"]) == {
+        "A/x.md": [("A", ["a"])],
+        "a/y.md": [("a", ["A"])],
+    }

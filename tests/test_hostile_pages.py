@@ -15,6 +15,7 @@ BOUND_SECONDS = 90
 BOUND_PEAK_MIB = 600  # the 5 MB table and list peaked at 1.8 GB, now under 300 MiB
 ADDRESS_SPACE = 3 * 1024**3  # a runaway case fails with MemoryError instead of taking the machine
 FIVE_MB = 5 * 1024 * 1024 - 4096
+MANY_CODES = " ".join(f"GL{n}" for n in [*range(101, 107), *range(201, 208), *range(301, 314), 401])
 
 
 def _fill(unit: str) -> str:
@@ -135,6 +136,71 @@ BOUNDED = {
         ),
         [("GL952", FM_LINES + 1)],
     ),
+    # broken anchor links among many headings: each suggestion compared the anchor with the page's
+    # headings (16,000 headings: 206 s, then 6.1 s with a bigram index; 200 headings and 4,900
+    # links: 2.6 s); a page's suggestions now share links.SUGGESTION_BUDGET
+    "sixteen-thousand-headings-and-five-thousand-broken-anchors": (
+        FM + "".join(f"## H {i}\n\n[x](#nope-{i})\n\n" for i in range(16_000)),
+        [("GL302", FM_LINES + 3), ("GL302", FM_LINES + 4 * 4_999 + 3)],
+    ),
+    "two-hundred-headings-and-4900-broken-anchors": (
+        FM
+        + "".join(f"## Heading number {i}\n\n" for i in range(200))
+        + "".join(f"[x](#heading-nmber-{i}) " for i in range(4_900)),
+        [("GL302", FM_LINES + 401)],
+    ),
+    # disable blocks: each compared with every finding (15,000: 14 s), closed one by one after
+    # 10,000 were opened (each enable scanned every open block: 28 s), or never closed (18 s)
+    "ten-thousand-nested-disable-blocks": (
+        FM
+        + "".join(
+            f"<!-- guidelint-disable GL401 -- quoted -->\nYou must be certified {i}.\n\n"
+            for i in range(10_000)
+        )
+        + "<!-- guidelint-enable GL401 -->\n\n" * 10_000,
+        [("GL950", FM_LINES + 1 + 3 * 9_999)],
+    ),
+    "twenty-thousand-disable-blocks-never-closed": (
+        FM
+        + "".join(
+            f"<!-- guidelint-disable GL401 -- quoted -->\nYou must be certified {i}.\n\n"
+            for i in range(20_000)
+        ),
+        [("GL953", FM_LINES + 1), ("GL953", FM_LINES + 1 + 3 * 19_999)],
+    ),
+    # '<' and '&' where no rule can match though the next character could start one: every
+    # inline rule was tried at each (5 MB of '<a' then '>' took 10 s, of '&a ' 4.8 s)
+    "five-megabytes-of-unclosed-comments-then-a-close": (
+        _fill("a <!-- x ") + ">\n",
+        [("GL911", FM_LINES + 1)],
+    ),
+    "five-megabytes-of-tag-starts-then-a-close": (_fill("<a") + ">\n", None),
+    "five-megabytes-of-ampersand-names": (_fill("&a "), [("GL911", FM_LINES + 1)]),
+    # one-line labels with no definition: each label's line was found by scanning every line of
+    # the paragraph (45,000 took 246 s)
+    "forty-five-thousand-undefined-reference-labels": (
+        FM + "".join(f"[a][nope{i}]\n" for i in range(45_000)),
+        [("GL312", FM_LINES + 1), ("GL312", FM_LINES + 45_000)],
+    ),
+    # directives of 41 codes each: every entry asked whether a rule that ran has its code (5.3 s)
+    "fifteen-thousand-directives-of-many-codes": (
+        FM
+        + "".join(
+            f"<!-- guidelint-disable-next-line {MANY_CODES} -- r -->\nText {i}.\n\n"
+            for i in range(15_000)
+        ),
+        [("GL950", FM_LINES + 1), ("GL950", FM_LINES + 1 + 3 * 14_999)],
+    ),
+    # a hub of 4,000 steps: GL212 looked through every link of the page for each row (3.9 s)
+    "a-hub-of-four-thousand-steps": (
+        "---\ntitle: A hub\ntype: hub\n---\n\n# A hub\n\n## The steps at a glance\n\n"
+        "| Step | What it involves | Go deeper |\n|---|---|---|\n"
+        + "".join(f"| {i + 1}. Do {i} | Work | [more](p{i}.md) |\n" for i in range(4_000))
+        + "\n"
+        + "".join(f"## Step {i + 1}: Do {i + 1}\n\nText.\n\n" for i in range(4_000))
+        + "## What to read next\n\n[a](b.md)\n",
+        [("GL212", 12), ("GL212", 4_011), ("GL211", None)],
+    ),
     "five-megabytes-of-lone-ampersands-and-angles": (_fill("& < "), None),
     "five-megabytes-of-links": (_fill("[a](b) "), [("GL909", FM_LINES + 1)]),
     "five-megabyte-table": (
@@ -195,3 +261,59 @@ def test_hostile_page_bounded(name, tmp_path):
             want,
             sorted(got)[:9],
         )
+
+
+def test_many_pages_of_broken_anchors_into_one_page_of_many_headings(tmp_path):
+    """Each linking page has its own suggestion budget (300 pages of 300 broken links into one
+    page of 16,000 headings took 58 s): every page's first broken anchor gets its suggestion, a
+    page's later ones none once its budget is spent, and a page's answers are the same whether
+    it is checked alone or with the others."""
+    pages = {"target.md": FM + "".join(f"## Target heading {i}\n\n" for i in range(16_000))}
+    for k in range(40):
+        links = "".join(f"[x](target.md#target-headin-{k}-{i}) " for i in range(300))
+        pages[f"p{k}.md"] = FM + links + "\n"
+    _write_site(tmp_path, pages, "")
+    code, out, err, _peak = _bounded_check(tmp_path)
+    assert code == 1 and "Traceback" not in err, err[-2000:]
+    found = [d for d in json.loads(out) if d["code"] == "GL302"]
+    assert len(found) == 40 * 300
+    by_page: dict[str, list[str]] = {}
+    for d in found:
+        by_page.setdefault(d["path"], []).append(d["message"])
+    for messages in by_page.values():
+        assert "did you mean '#target-heading-" in messages[0]
+        assert messages[-1].endswith("too many broken anchors to compare them all)")
+    code, alone, err, _peak = _bounded_check(tmp_path, "content/p7.md")
+    assert [d["message"] for d in json.loads(alone) if d["code"] == "GL302"] == by_page[
+        "content/p7.md"
+    ]
+
+
+def test_fix_and_diff_of_many_unused_suppressions(tmp_path):
+    """--diff and --fix of a page of 8,000 unused next-line suppressions (difflib's diff of a
+    page of 60,000 lines with 16,256 removals took 85 s): the diff removes each comment line,
+    and --fix writes the page without them."""
+    import subprocess
+    import sys
+
+    body = "".join(
+        f"<!-- guidelint-disable-next-line GL302 -- why -->\nLine {i} of text.\n\n"
+        for i in range(8_000)
+    )
+    _write_site(tmp_path, {"page.md": FM + body}, "")
+    diff = subprocess.run(
+        [sys.executable, "-m", "guidelint", "check", "--no-cache", "--diff"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=BOUND_SECONDS,
+    )
+    assert "Traceback" not in diff.stderr, diff.stderr[-2000:]
+    removed = [line for line in diff.stdout.splitlines() if line.startswith("-<!--")]
+    assert len(removed) == 8_000
+    assert not [line for line in diff.stdout.splitlines() if line.startswith("+")][1:]
+    _code, _out, err, _peak = _bounded_check(tmp_path, "--fix")
+    assert "Traceback" not in err and "fixed 8000 problems in 1 file" in err, err[-2000:]
+    text = (tmp_path / "content" / "page.md").read_text()
+    assert "guidelint-disable" not in text and text.count("of text.") == 8_000

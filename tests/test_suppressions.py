@@ -174,3 +174,118 @@ def test_cli_suppression_changes_exit_code(site, run_cli):
     )
     code, out, _ = run_cli("check", "--select", "GL501,GL95")
     assert code == 0, out
+
+
+def _random_page(rng):
+    """Directive comments and diagnostics of one made-up page: blocks opened and closed by code,
+    by prefix and all at once (some never closed, some enables matching nothing), next-line and
+    file directives, and findings of codes the entries do and do not name."""
+    from guidelint.diagnostics import Diagnostic, Severity
+    from guidelint.page import Comment
+
+    tokens = ["GL401", "GL402", "GL4", "GL3", "GL", "GL302"]
+    comments = []
+    for _ in range(rng.randrange(30)):
+        kind = rng.choice(
+            ["disable", "disable", "enable", "enable", "disable-next-line", "disable-file"]
+        )
+        names = " ".join(rng.sample(tokens, rng.randrange(0 if kind == "enable" else 1, 3)))
+        line = rng.randrange(1, 80)
+        span = Span(line, rng.randrange(1, 4), line + rng.randrange(2), 30)
+        comments.append(Comment(f" guidelint-{kind} {names} -- a reason ", span, True))
+    codes = ["GL401", "GL402", "GL302", "GL950", "GL110", "GL4010"]
+    diags = []
+    for _ in range(rng.randrange(60)):
+        line = rng.randrange(1, 85)
+        end = line + (rng.randrange(3) if rng.random() < 0.3 else 0)
+        code = rng.choice(codes)
+        diags.append(Diagnostic("p.md", line, 1, end, 5, code, Severity.ERROR, "m"))
+    diags.sort(key=lambda d: (d.line, d.code) if rng.random() < 0.8 else (0, ""))
+    return comments, diags
+
+
+def _plain_ends(comments):
+    """Each disable entry's closing line (0: never closed), by scanning every open block at each
+    enable: the computation _OpenBlocks replaces."""
+    from guidelint.suppressions import parse
+
+    ends, open_blocks = [], []
+    for c in sorted(comments, key=lambda c: (c.span.line, c.span.column)):
+        words = c.text.split(" -- ")[0].split()
+        kind, names = words[0].removeprefix("guidelint-"), words[1:]
+        if kind == "disable":
+            for tok in names:
+                ends.append([c.span.line, tok, 0])
+                open_blocks.append(ends[-1])
+        elif kind == "enable":
+            closing = list(open_blocks) if not names else []
+            for tok in names:
+                match = [i for i, ob in enumerate(open_blocks) if ob[1] == tok]
+                if match:
+                    closing.append(open_blocks.pop(match[-1]))
+            if not names:
+                open_blocks.clear()
+            for ob in closing:
+                ob[2] = c.span.line
+    got = [
+        [d.first, e.token, e.end]
+        for d in parse(comments, False).directives
+        if d.kind == "disable"
+        for e in d.entries
+    ]
+    return ends, got
+
+
+def _plain_apply(diags, comments):
+    """Every diagnostic compared with every directive (Directive.covers): what apply computes."""
+    from guidelint.suppressions import META_CODES, parse
+
+    parsed = parse(comments, False)
+    kept = []
+    for diag in diags:
+        suppressed = False
+        if diag.code not in META_CODES:
+            for d in parsed.directives:
+                for e in d.entries:
+                    if diag.code.startswith(e.token) and d.covers(e, diag):
+                        e.used = suppressed = True
+        if not suppressed:
+            kept.append(diag)
+    used = [e.used for d in parsed.directives for e in d.entries]
+    return kept, used, parsed.findings
+
+
+def test_block_sweep_and_open_block_stacks_equal_the_plain_computation(monkeypatch):
+    """apply's sweep over disable blocks (and parse's stack of open blocks per code) give the
+    same kept diagnostics, the same used entries and the same findings as comparing everything
+    with everything, on 1,000 generated pages."""
+    import random
+
+    from guidelint import suppressions
+    from guidelint.suppressions import apply
+
+    calls = []
+    original = suppressions.parse
+
+    def keep_parsed(comments, require_reason):
+        calls.append(original(comments, require_reason))
+        return calls[-1]
+
+    monkeypatch.setattr(suppressions, "parse", keep_parsed)
+    rng = random.Random(15)
+    seen_used = seen_kept = 0
+    ran = frozenset(["GL401", "GL402", "GL302", "GL110", "GL4010"])
+    for _ in range(1_000):
+        comments, diags = _random_page(rng)
+        ends, got = _plain_ends(comments)
+        assert got == ends
+        kept, used, findings = _plain_apply(diags, comments)
+        calls.clear()
+        new_kept, new_findings = apply(diags, comments, require_reason=False, ran=ran)
+        assert new_kept == kept
+        (parsed,) = calls
+        assert [e.used for d in parsed.directives for e in d.entries] == used
+        assert new_findings[: len(findings)] == findings
+        seen_used += sum(used)
+        seen_kept += len(diags) - len(kept)
+    assert seen_used > 500 and seen_kept > 500  # (the pages do suppress things)

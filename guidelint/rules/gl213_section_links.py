@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from guidelint.registry import Rule, register
@@ -59,9 +60,12 @@ class SectionLinks(Rule):
         if spec is None:
             return
         match = match_sections(page, spec)
+        per_section: Counter[int | None] | None = None  # links by the heading they sit under
         for entry in spec.entries:
             if not entry.links:
                 continue
+            if per_section is None:  # (once: not every link for every matching heading)
+                per_section = Counter(link.section for link in page.links if link.kind == "link")
             for h in match.by_entry.get(entry.index, ()):
                 level = page.headings[h].level
                 inside = {h}
@@ -69,9 +73,7 @@ class SectionLinks(Rule):
                     if later.level <= level:
                         break
                     inside.add(later.index)
-                count = sum(
-                    1 for link in page.links if link.kind == "link" and link.section in inside
-                )
+                count = sum(per_section[i] for i in inside)
                 if count < entry.links:
                     heading = page.headings[h]
                     yield self.finding(

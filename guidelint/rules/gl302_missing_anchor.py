@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from guidelint.links import PAGE, site_links, suggest_anchor
+from guidelint.links import PAGE, SuggestionBudget, page_budget, site_links, suggest_anchor
 from guidelint.registry import Rule, register
 from guidelint.rules._links import outside_run, page_span, reported, where_list
 
@@ -11,6 +11,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
 
     from guidelint.finding import Finding
+    from guidelint.links import AnchorTable
     from guidelint.registry import SiteContext
     from guidelint.site import SiteIndex
 
@@ -31,7 +32,9 @@ class MissingAnchor(Rule):
     ``plain`` joins words with single hyphens. The ``id`` or ``name`` of a raw HTML element
     (``<a id="eligibility"></a>``, outside code and comments) is an anchor too, as on GitHub. The
     anchor is compared exactly after percent-decoding; the message suggests the closest existing
-    anchor.
+    anchor. The suggestions of one page share a budget of work (a floor and a share for each of
+    its links): on a page of thousands of broken anchors the later ones are reported without a
+    suggestion, and the message says so.
 
     Changed files: when only some files are checked and a checked page lost the heading that
     unchecked pages link to (a renamed or removed heading), the finding is reported on the checked
@@ -85,6 +88,9 @@ class MissingAnchor(Rule):
 
     def check_site(self, site: SiteIndex, ctx: SiteContext) -> Iterable[tuple[str, Finding]]:
         broken = defaultdict(list)  # (page rel, anchor) -> site links from unchecked pages
+        # the suggestion work of each linking page is bounded (links.SUGGESTION_BUDGET)
+        budgets: dict[str, SuggestionBudget] = {}
+        tables: dict[frozenset[str], AnchorTable] = {}  # (each target's look-up, once a run)
         for sl in site_links(site, ctx.config):
             res = sl.resolution
             if res.kind != PAGE or not res.anchor or res.page is None or not res.page.ok:
@@ -93,13 +99,20 @@ class MissingAnchor(Rule):
             if res.anchor in anchors:
                 continue
             if reported(sl.source, ctx):
-                near = suggest_anchor(res.anchor, anchors)
-                on = "this page" if res.page.rel == sl.source.rel else f"'{res.page.rel}'"
-                hint = (
-                    f"; did you mean '#{near}'?"
-                    if near
-                    else "; link to an existing heading or remove the anchor"
+                budget = budgets.get(sl.source.rel) or budgets.setdefault(
+                    sl.source.rel, SuggestionBudget(page_budget(len(sl.source.links)))
                 )
+                near = suggest_anchor(res.anchor, anchors, budget, tables)
+                on = "this page" if res.page.rel == sl.source.rel else f"'{res.page.rel}'"
+                if near:
+                    hint = f"; did you mean '#{near}'?"
+                elif budget.spent:
+                    hint = (
+                        "; link to an existing heading or remove the anchor (no suggestion: "
+                        "this page has too many broken anchors to compare them all)"
+                    )
+                else:
+                    hint = "; link to an existing heading or remove the anchor"
                 yield (
                     sl.source.rel,
                     self.finding(
@@ -114,7 +127,10 @@ class MissingAnchor(Rule):
                 broken[(res.page.rel, res.anchor)].append(sl)
         for (rel, anchor), links in sorted(broken.items()):
             page = site.by_rel[rel]
-            near = suggest_anchor(anchor, page.anchors)
+            budget = budgets.get(f"<to {rel}>") or budgets.setdefault(
+                f"<to {rel}>", SuggestionBudget(page_budget(len(page.links)))
+            )
+            near = suggest_anchor(anchor, page.anchors, budget, tables)
             heading = next((h for h in page.headings if h.anchor == near), None) if near else None
             span = heading.span if heading else page_span(page)
             guess = (

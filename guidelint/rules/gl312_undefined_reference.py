@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 from guidelint.diagnostics import Span
@@ -112,8 +113,10 @@ class UndefinedReference(Rule):
                 if label.startswith("^"):
                     continue  # a footnote reference ([^2]), not a link
                 start = m.start()
-                li = max(i for i, s in enumerate(starts) if s <= start)
-                end_li = max(i for i, s in enumerate(starts) if s <= m.end() - 1)
+                # (the lines the match starts and ends on, by bisection: a scan of the
+                # paragraph's lines for each label took 246 s for 45,000 one-line labels)
+                li = bisect_right(starts, start) - 1
+                end_li = bisect_right(starts, m.end() - 1) - 1
                 span = Span(
                     first + li + 1,
                     start - starts[li] + 1,

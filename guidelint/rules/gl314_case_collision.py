@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from guidelint.diagnostics import Severity, Span
@@ -27,7 +28,7 @@ def _nfc(text: str) -> str:
 
 def collisions(rels: list[str]) -> dict[str, list[tuple[str, list[str]]]]:
     """Page paths and folders that others differ from only by case: for the first page at or
-    below each colliding spelling, (that spelling, the other spellings)."""
+    below each colliding spelling, (that spelling, the other spellings). ``rels``: sorted."""
     groups: dict[str, set[str]] = {}
     for rel in rels:
         parts = rel.split("/")
@@ -39,9 +40,19 @@ def collisions(rels: list[str]) -> dict[str, list[tuple[str, list[str]]]]:
         if len(names) < 2:
             continue
         for name in sorted(names):
-            page = min(r for r in rels if r == name or r.startswith(name + "/"))
+            page = _first_at_or_below(rels, name)
             found.setdefault(page, []).append((name, sorted(names - {name})))
     return found
+
+
+def _first_at_or_below(rels: list[str], name: str) -> str:
+    """The first of the sorted ``rels`` that is ``name`` or below the folder ``name`` (the same as
+    the smallest such path; by bisection, not a scan of every page for every colliding name)."""
+    i = bisect_left(rels, name)
+    if i < len(rels) and rels[i] == name:
+        return rels[i]  # (a path below the folder sorts after the name itself)
+    i = bisect_left(rels, name + "/")
+    return rels[i]  # (the name is a folder of some page: one is below it)
 
 
 @register

@@ -66,8 +66,15 @@ def unused(
     codes no directive can silence (these rules' own)."""
     unsuppressable = tuple(unsuppressable)
     findings: list[Finding] = []
+    # whether a token names a rule that ran, and one whose findings no directive silences: asked
+    # once a token, not once an entry (15,000 directives of 41 codes each took 5 s)
+    names_ran: dict[str, bool] = {}
+    names_meta: dict[str, bool] = {}
     for d in directives:
-        idle = [e for e in d.entries if not e.used and any(c.startswith(e.token) for c in ran)]
+        for e in d.entries:
+            if e.token not in names_ran:
+                names_ran[e.token] = any(c.startswith(e.token) for c in ran)
+        idle = [e for e in d.entries if not e.used and names_ran[e.token]]
         if not idle:
             continue
         names = ",".join(e.token for e in idle)
@@ -78,7 +85,10 @@ def unused(
                 fix = (_removal(d.span, d.text),)
         else:
             msg = f"{names} in this suppression matched nothing; remove {'it' if len(idle) == 1 else 'them'}"
-        if any(m.startswith(e.token) for e in idle for m in unsuppressable):
+        for e in idle:
+            if e.token not in names_meta:
+                names_meta[e.token] = any(m.startswith(e.token) for m in unsuppressable)
+        if any(names_meta[e.token] for e in idle):
             msg += " (GL95x findings cannot be suppressed inline: use ignore or per_file_ignores)"
         findings.append(Finding(CODE, d.span, msg, fix))
     return findings
