@@ -6,6 +6,7 @@
     python benchmarks/hostile.py --runs 5 prose-5mb  # best and median of five runs
     python benchmarks/hostile.py --report 500000     # JSON, SARIF and JUnit of 500,000 synthetic findings
     python benchmarks/hostile.py --report 500000 junit  # one format (its own peak memory)
+    python benchmarks/hostile.py --list              # the cases' names
 
 Each case runs ``python -m guidelint check --no-cache --format json`` in a fresh child process;
 wall seconds, the child's CPU seconds (user + system) and its peak resident memory (ru_maxrss
@@ -325,6 +326,12 @@ def report_memory(count: int, formats: list[str]) -> None:
 
 def main() -> None:
     args = sys.argv[1:]
+    if args[:1] in (["-h"], ["--help"], ["--list"]):
+        print(__doc__.strip() if args[0] != "--list" else "\n".join(CASES))
+        return
+    unknown = [a for a in args if a not in CASES and not a.startswith("--") and not a.isdigit()]
+    if args[:1] != ["--report"] and unknown:
+        sys.exit(f"hostile.py: no case {', '.join(unknown)} (--list prints the cases)")
     if args[:1] == ["--report"]:
         report_memory(
             int(args[1]) if len(args) > 1 else 500_000, args[2:] or ["json", "sarif", "junit"]
