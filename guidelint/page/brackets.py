@@ -110,7 +110,7 @@ def raw_target(
             return ""
         # where markdown-it ends the destination: at a blank, or at a ')' that closes no '(' of
         # the destination (`wiki/Foo_(bar))`, `alert(1))`), a backslash escaping what follows
-        found = _destination(inner, 0, len(inner))
+        found = _destination_reader()(inner, 0, len(inner))
         if found.ok and found.pos > 0:
             return inner[: found.pos]
     return unescape_url(href)
@@ -118,12 +118,9 @@ def raw_target(
 
 @functools.cache
 def _destination_reader() -> Any:
+    """markdown-it-py's ``parseLinkDestination`` behind guidelint's fast path (made once)."""
     from markdown_it import helpers
 
     from guidelint.fastparse import destination_parser
 
     return destination_parser(helpers.parseLinkDestination)
-
-
-def _destination(text: str, pos: int, maximum: int) -> Any:
-    return _destination_reader()(text, pos, maximum)
