@@ -510,7 +510,14 @@ def _cli(root: Path, *args: str) -> subprocess.Popen:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
+        # Ctrl-C as a terminal sends it, whatever started the suite: a shell's background job
+        # (`cmd &`, nohup) runs with SIGINT ignored, which Python then keeps ignored
+        preexec_fn=_default_sigint,
     )
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _finish(proc: subprocess.Popen) -> tuple[int, str, str]:
