@@ -724,13 +724,13 @@ def _install_label_guard(md: MarkdownIt, flooded: Callable[[str], bool] = is_flo
         return end
 
     md.helpers = SimpleNamespace(  # type: ignore[assignment]
-        parseLinkDestination=destination_parser(helpers.parseLinkDestination),
+        parseLinkDestination=_destination_parser(helpers.parseLinkDestination),
         parseLinkLabel=parseLinkLabel,
         parseLinkTitle=helpers.parseLinkTitle,
     )
 
 
-def destination_parser(stock: Callable[[str, int, int], Any]) -> Callable[[str, int, int], Any]:
+def _destination_parser(stock: Callable[[str, int, int], Any]) -> Callable[[str, int, int], Any]:
     """markdown-it-py's ``parseLinkDestination``, with the run of characters that cannot end or
     nest a destination read by a regular expression instead of a character at a time (a 4 MB
     destination took 0.7 s). A destination with a ``(`` or a backslash in it goes to the stock

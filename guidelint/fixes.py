@@ -29,6 +29,7 @@ import difflib
 import itertools
 import os
 import tempfile
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -327,7 +328,7 @@ def _unique_anchors(a, alo, ahi, b, blo, bhi) -> list[tuple[int, int]]:
     tails: list[int] = []  # tails[k]: index into pairs of the smallest end of a run of k + 1
     back = [-1] * len(pairs)
     for n, (_i, j) in enumerate(pairs):
-        k = _place(tails, pairs, j)
+        k = bisect_left(tails, j, key=lambda t: pairs[t][1])  # (the first run end not below j)
         if k > 0:
             back[n] = tails[k - 1]
         if k == len(tails):
@@ -340,18 +341,6 @@ def _unique_anchors(a, alo, ahi, b, blo, bhi) -> list[tuple[int, int]]:
         run.append(pairs[n])
         n = back[n]
     return run[::-1]
-
-
-def _place(tails: list[int], pairs: list[tuple[int, int]], j: int) -> int:
-    """Where ``j`` goes among the run ends ``tails`` (the first whose j is not smaller)."""
-    lo, hi = 0, len(tails)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if pairs[tails[mid]][1] < j:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
 
 
 def _anchored_unified_diff(a: list[str], b: list[str], fromfile: str, tofile: str):

@@ -834,8 +834,9 @@ def suggest_anchor(
     With a ``budget``, a match that differs only in case is still found, but nothing is compared
     once the budget cannot pay for it. What a suggestion costs depends only on the anchor and
     the anchors (the bigram index of a page's anchors is made once a run, like the page itself,
-    and charged to no page), so a page gets the same suggestions whatever other pages asked. Answers are remembered with their cost: the same broken anchor linked from many pages
-    is compared once. ``tables``: the look-up tables of the run, by page anchors (else the last
+    and charged to no page), so a page gets the same suggestions whatever other pages asked.
+    Answers are remembered with their cost: the same broken anchor linked from many pages is
+    compared once. ``tables``: the look-up tables of the run, by page anchors (else the last
     eight are kept: a page linking in turn to nine pages of many anchors would make each again)."""
     key = frozenset(anchors)
     if tables is None:

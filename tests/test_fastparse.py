@@ -525,7 +525,7 @@ def test_destination_fast_path_gives_the_stock_result(text, cut):
     unescaped text) at every start, with the paragraph's end anywhere."""
     from markdown_it.helpers import parseLinkDestination as stock_destination
 
-    fast = fastparse.destination_parser(stock_destination)
+    fast = fastparse._destination_parser(stock_destination)
     maximum = max(len(text) - cut, 0)
     for pos in range(len(text) + 1):
         a, b = fast(text, pos, maximum), stock_destination(text, pos, maximum)

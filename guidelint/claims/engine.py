@@ -59,6 +59,9 @@ NEG_WINDOW = 8
 # - answer_across_sentences: on a page, a question and the sentence right after it in the same
 #   block, when that sentence opens with a yes or a no, are read together (the answered-yes and
 #   answered-no rules need both); only the question's own matches are kept.
+# - parenthetical_relative: "The AAMA, which awards the CMA, is an accrediting body": the main
+#   clause goes on after the relative clause's closing comma; it is read again with the relative
+#   clause blanked out (same length, so positions stay), and its claims are added.
 MECHANISMS = {
     "answered_yes": True,
     "expletive_it": True,
@@ -66,9 +69,6 @@ MECHANISMS = {
     "answer_across_sentences": True,
     "parenthetical_relative": True,
 }
-# - parenthetical_relative: "The AAMA, which awards the CMA, is an accrediting body": the main
-#   clause goes on after the relative clause's closing comma; it is read again with the relative
-#   clause blanked out (same length, so positions stay), and its claims are added.
 
 # Generic English negation triggers (NegEx-style); packs may add more under cues.negations.
 _NEG = re.compile(

@@ -118,9 +118,8 @@ def raw_target(
 
 @functools.cache
 def _destination_reader() -> Any:
-    """markdown-it-py's ``parseLinkDestination`` behind guidelint's fast path (made once)."""
-    from markdown_it import helpers
+    """The page parser's ``parseLinkDestination`` (markdown-it-py's, behind guidelint's fast
+    path where it is installed): a destination ends here where the parser ended it."""
+    from guidelint.page.parse import markdown_parser
 
-    from guidelint.fastparse import destination_parser
-
-    return destination_parser(helpers.parseLinkDestination)
+    return markdown_parser().helpers.parseLinkDestination

@@ -68,16 +68,20 @@ def check_limit(page: Page, max_links: int) -> list[Finding]:
             )
         )
         del page.links[max_links:]
-    for line in page.cache.get("long_labels", ()):
-        out.append(
-            Finding(
-                CODE,
-                Span.point(line),
-                "this paragraph's link texts are too long to read (over 200,000 pieces of "
-                "markup from a '[' to its ']'): its links from there on are not read or "
-                "checked; shorten the link text or escape the bracket (\\[)",
+    long_labels = page.cache.get("long_labels", ())
+    if long_labels:
+        from guidelint.fastparse import MAX_LABEL_STEPS  # (the parser is loaded: a page was built)
+
+        for line in long_labels:
+            out.append(
+                Finding(
+                    CODE,
+                    Span.point(line),
+                    f"this paragraph's link texts are too long to read (over {MAX_LABEL_STEPS:,} "
+                    "pieces of markup from a '[' to its ']'): its links from there on are not read "
+                    "or checked; shorten the link text or escape the bracket (\\[)",
+                )
             )
-        )
     for line in page.cache.get("bracket_flood", ()):
         out.append(
             Finding(

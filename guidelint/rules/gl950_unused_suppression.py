@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from typing import TYPE_CHECKING
 
 from guidelint.diagnostics import CommentRemoval, Severity, Span
@@ -68,13 +69,17 @@ def unused(
     findings: list[Finding] = []
     # whether a token names a rule that ran, and one whose findings no directive silences: asked
     # once a token, not once an entry (15,000 directives of 41 codes each took 5 s)
-    names_ran: dict[str, bool] = {}
-    names_meta: dict[str, bool] = {}
+
+    @cache
+    def names_ran(token: str) -> bool:
+        return any(c.startswith(token) for c in ran)
+
+    @cache
+    def names_meta(token: str) -> bool:
+        return any(m.startswith(token) for m in unsuppressable)
+
     for d in directives:
-        for e in d.entries:
-            if e.token not in names_ran:
-                names_ran[e.token] = any(c.startswith(e.token) for c in ran)
-        idle = [e for e in d.entries if not e.used and names_ran[e.token]]
+        idle = [e for e in d.entries if not e.used and names_ran(e.token)]
         if not idle:
             continue
         names = ",".join(e.token for e in idle)
@@ -85,10 +90,7 @@ def unused(
                 fix = (_removal(d.span, d.text),)
         else:
             msg = f"{names} in this suppression matched nothing; remove {'it' if len(idle) == 1 else 'them'}"
-        for e in idle:
-            if e.token not in names_meta:
-                names_meta[e.token] = any(m.startswith(e.token) for m in unsuppressable)
-        if any(names_meta[e.token] for e in idle):
+        if any(names_meta(e.token) for e in idle):
             msg += " (GL95x findings cannot be suppressed inline: use ignore or per_file_ignores)"
         findings.append(Finding(CODE, d.span, msg, fix))
     return findings
